@@ -1,0 +1,38 @@
+package accelmm.api;
+
+import java.util.Objects;
+
+/**
+ * A failed call, carrying the exact {@link Errno} the kernel would return.
+ *
+ * <p>The failed call has changed nothing: every accelmm operation that throws this rolls its
+ * partial work back first. The message reads {@code EINVAL: <detail>}.
+ *
+ * <p>Concurrency: immutable.
+ */
+public class ErrnoException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final Errno errno;
+
+    /**
+     * Creates the exception.
+     *
+     * @param errno the error code; never null
+     * @param detail what was wrong
+     */
+    public ErrnoException(Errno errno, String detail) {
+        super(Objects.requireNonNull(errno, "errno").name() + ": " + detail);
+        this.errno = errno;
+    }
+
+    /** Returns the error code. */
+    public Errno errno() {
+        return errno;
+    }
+
+    /** Returns the kernel-style return value, {@code -errno}. */
+    public int negative() {
+        return errno.negative();
+    }
+}

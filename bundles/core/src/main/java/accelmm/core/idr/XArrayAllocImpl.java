@@ -1,0 +1,128 @@
+package accelmm.core.idr;
+
+import accelmm.api.Errno;
+import accelmm.api.idr.XArrayAlloc;
+import accelmm.core.fault.FailSite;
+
+/**
+ * {@link XArrayAlloc} over an {@link IdTree}; indices are stored as they are (no offset), and a
+ * base of 1 only raises every lower limit to 1, as {@code DEFINE_XARRAY_ALLOC1} does.
+ *
+ * <p>Concurrency: writers synchronize on this object; {@link #load} is lock-free.
+ *
+ * @param <T> the stored type
+ */
+public final class XArrayAllocImpl<T> implements XArrayAlloc<T> {
+    private final IdTree tree;
+    private final int base;
+    private long next;
+    private boolean wrapped;
+
+    /**
+     * Creates an empty allocating XArray.
+     *
+     * @param base 0 or 1
+     * @param failSite node-allocation fault site, or null
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for another base
+     */
+    public XArrayAllocImpl(int base, FailSite failSite) {
+        if (base != 0 && base != 1) {
+            throw Errno.EINVAL.exception("XArray alloc base must be 0 or 1, not " + base);
+        }
+        this.tree = new IdTree(failSite);
+        this.base = base;
+    }
+
+    /** Returns the base, 0 or 1. */
+    public int base() {
+        return base;
+    }
+
+    @Override
+    public synchronized long alloc(T entry, long min, long max) {
+        checkLimit(min, max);
+        return checked(tryAlloc(entry, min, max), min, max);
+    }
+
+    @Override
+    public synchronized Allocated allocCyclic(T entry, long min, long max) {
+        checkLimit(min, max);
+        long from = Math.max(min, next);
+        long index = tryAlloc(entry, from, max);
+        boolean didWrap = false;
+        if (index >= 0 && wrapped) {
+            wrapped = false;
+            didWrap = true;
+        }
+        if (index == IdTree.NO_SPACE && from > min) {
+            index = tryAlloc(entry, min, max);
+            didWrap = index >= 0;
+        }
+        checked(index, min, max);
+        next = (index + 1) & LIMIT_32B;
+        if (next == 0) {
+            wrapped = true;
+        }
+        return new Allocated(index, didWrap);
+    }
+
+    private static void checkLimit(long min, long max) {
+        if (min < 0 || min > LIMIT_32B || max < 0 || max > LIMIT_32B) {
+            throw Errno.EINVAL.exception("limit [" + min + ", " + max + "] is not unsigned 32-bit");
+        }
+    }
+
+    private long tryAlloc(T entry, long min, long max) {
+        return tree.alloc(entry == null ? IdTree.RESERVED : entry, Math.max(min, base), max);
+    }
+
+    private static long checked(long index, long min, long max) {
+        if (index == IdTree.NO_SPACE) {
+            throw Errno.EBUSY.exception("no free index in [" + min + ", " + max + "]");
+        }
+        if (index == IdTree.NO_MEMORY) {
+            throw Errno.ENOMEM.exception("XArray node allocation failed");
+        }
+        return index;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T load(long index) {
+        if (index < 0 || index > LIMIT_32B) {
+            return null;
+        }
+        Object o = tree.get(index);
+        return o == IdTree.RESERVED ? null : (T) o;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized T erase(long index) {
+        if (index < 0 || index > LIMIT_32B) {
+            return null;
+        }
+        Object o = tree.remove(index);
+        return o == IdTree.RESERVED ? null : (T) o;
+    }
+
+    @Override
+    public long count() {
+        return tree.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return tree.size() == 0;
+    }
+
+    @Override
+    public synchronized void destroy() {
+        tree.clear();
+    }
+
+    /** Returns a snapshot of the entries, for listings. */
+    IdTree tree() {
+        return tree;
+    }
+}
