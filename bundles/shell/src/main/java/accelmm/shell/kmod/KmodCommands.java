@@ -1,0 +1,315 @@
+package accelmm.shell.kmod;
+
+import java.io.File;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.shell.format.Report;
+import accelmm.shell.format.Rows;
+import accelmm.shell.format.Section;
+
+/**
+ * Module lifecycle commands, named after the kernel's module tools: {@code kmod:lsmod},
+ * {@code insmod}, {@code rmmod}, {@code modinfo}, {@code reload}, {@code pending}.
+ *
+ * <p>Unlike Linux, a module in use can be removed or replaced: the core keeps every piece of state,
+ * so {@code reload} swaps a driver under running processes.
+ *
+ * <p>Concurrency: each command runs on the caller's thread; the framework serializes lifecycle
+ * operations.
+ */
+@Component(service = KmodCommands.class, property = {
+    "osgi.command.scope=kmod",
+    "osgi.command.function=lsmod",
+    "osgi.command.function=insmod",
+    "osgi.command.function=rmmod",
+    "osgi.command.function=modinfo",
+    "osgi.command.function=reload",
+    "osgi.command.function=pending"
+})
+public final class KmodCommands {
+    /** How long {@code reload} waits for a refresh to finish. */
+    static final long REFRESH_TIMEOUT_SECONDS = 60;
+
+    private final BundleContext context;
+
+    /** Creates the commands over the shell bundle's context. */
+    @Activate
+    public KmodCommands(BundleContext context) {
+        this.context = context;
+    }
+
+    private FrameworkWiring wiring() {
+        return context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
+    }
+
+    /** Lists every module. */
+    @Descriptor("list modules (bundles) with id, state, start level, name and version")
+    public List<ModuleRow> lsmod() {
+        return rows(List.of(context.getBundles()));
+    }
+
+    /**
+     * Installs and starts a module. If it cannot start it is uninstalled again, so a failed insmod
+     * leaves nothing behind.
+     *
+     * @throws ErrnoException {@code ENOENT} for a missing file; {@code EEXIST} if the same module is
+     *     installed already; {@code EINVAL} if it is not a valid bundle or cannot start
+     */
+    @Descriptor("install and start a module from a jar file or URL")
+    public ModuleRow insmod(@Descriptor("path of a bundle jar, or a URL") String location) throws Exception {
+        String url = toUrl(location);
+        for (Bundle b : context.getBundles()) {
+            if (b.getLocation().equals(url)) {
+                throw Errno.EEXIST.exception(location + " is already installed as module " + b.getBundleId());
+            }
+        }
+        Bundle b;
+        try (InputStream in = URI.create(url).toURL().openStream()) {
+            b = context.installBundle(url, in);
+        } catch (BundleException e) {
+            throw Errno.EINVAL.exception("cannot install " + location + ": " + e.getMessage());
+        }
+        try {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+        } catch (BundleException e) {
+            b.uninstall();
+            throw Errno.EINVAL.exception("cannot start " + b.getSymbolicName() + ": " + e.getMessage());
+        }
+        return ModuleRow.of(b);
+    }
+
+    private static String toUrl(String location) {
+        if (location == null || location.isBlank()) {
+            throw Errno.EINVAL.exception("no location given");
+        }
+        if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !location.matches("^[a-zA-Z]:\\\\.*")) {
+            return location;
+        }
+        File f = new File(location).getAbsoluteFile();
+        if (!f.isFile()) {
+            throw Errno.ENOENT.exception("no file " + f);
+        }
+        return f.toURI().toString();
+    }
+
+    /**
+     * Stops and uninstalls a module; its packages stay wired until a refresh (see {@link #pending}).
+     *
+     * @throws ErrnoException {@code ENOENT} for an unknown module; {@code EPERM} for the framework
+     */
+    @Descriptor("stop and uninstall a module")
+    public ModuleRow rmmod(@Descriptor("module id or symbolic name") String module) throws BundleException {
+        Bundle b = find(module);
+        if (b.getBundleId() == 0) {
+            throw Errno.EPERM.exception("the framework cannot be removed");
+        }
+        b.uninstall();
+        return ModuleRow.of(b);
+    }
+
+    /**
+     * Describes a module: headers, services it provides and uses, and its package wiring.
+     *
+     * @throws ErrnoException {@code ENOENT} for an unknown module
+     */
+    @Descriptor("show a module's headers, services provided and used, and wiring")
+    public Report modinfo(@Descriptor("module id or symbolic name") String module) {
+        Bundle b = find(module);
+        List<Field> headers = new ArrayList<>();
+        headers.add(new Field("id", Long.toString(b.getBundleId())));
+        headers.add(new Field("name", String.valueOf(b.getSymbolicName())));
+        headers.add(new Field("version", b.getVersion().toString()));
+        headers.add(new Field("state", ModuleRow.stateName(b.getState())));
+        headers.add(new Field("location", b.getLocation()));
+        for (String h : List.of(Constants.BUNDLE_NAME, Constants.BUNDLE_DESCRIPTION, Constants.BUNDLE_VENDOR,
+                "Bundle-License", Constants.BUNDLE_ACTIVATOR, "Service-Component")) {
+            String v = b.getHeaders().get(h);
+            if (v != null) {
+                headers.add(new Field(h, v));
+            }
+        }
+        List<WireRow> links = new ArrayList<>();
+        BundleWiring w = b.adapt(BundleWiring.class);
+        if (w != null) {
+            for (BundleWire wire : w.getRequiredWires("osgi.wiring.package")) {
+                links.add(new WireRow("imports", packageOf(wire.getCapability().getAttributes()),
+                        peer(wire.getProvider().getBundle())));
+            }
+            for (BundleWire wire : w.getProvidedWires("osgi.wiring.package")) {
+                links.add(new WireRow("exports", packageOf(wire.getCapability().getAttributes()),
+                        peer(wire.getRequirer().getBundle())));
+            }
+        }
+        ServiceReference<?>[] provided = b.getRegisteredServices();
+        if (provided != null) {
+            for (ServiceReference<?> ref : provided) {
+                links.add(new WireRow("provides", classes(ref), usersOf(ref)));
+            }
+        }
+        ServiceReference<?>[] used = b.getServicesInUse();
+        if (used != null) {
+            for (ServiceReference<?> ref : used) {
+                links.add(new WireRow("uses", classes(ref), peer(ref.getBundle())));
+            }
+        }
+        List<Section> sections = new ArrayList<>();
+        sections.add(new Section("module", null, headers));
+        sections.add(new Section("wiring and services", null, links));
+        return new Report(sections);
+    }
+
+    private static String packageOf(java.util.Map<String, Object> attrs) {
+        return attrs.get("osgi.wiring.package") + ";version=" + attrs.get("version");
+    }
+
+    private static String classes(ServiceReference<?> ref) {
+        return String.join(",", (String[]) ref.getProperty(Constants.OBJECTCLASS)) + " [" + ref.getProperty(
+                Constants.SERVICE_ID) + "]";
+    }
+
+    private static String usersOf(ServiceReference<?> ref) {
+        Bundle[] users = ref.getUsingBundles();
+        if (users == null) {
+            return "";
+        }
+        List<String> names = new ArrayList<>();
+        for (Bundle u : users) {
+            names.add(peer(u));
+        }
+        return String.join(", ", names);
+    }
+
+    private static String peer(Bundle b) {
+        return b == null ? "" : b.getSymbolicName() + " [" + b.getBundleId() + "]";
+    }
+
+    /**
+     * Updates a module (from its own location, or from a new jar) and refreshes the modules wired to
+     * it, waiting for the refresh to finish. With {@code --dry-run} nothing changes: the result lists
+     * the dependency closure a refresh would restart.
+     *
+     * @return the modules the refresh restarted (or would restart), as they are afterwards
+     * @throws ErrnoException {@code ENOENT} for an unknown module or file; {@code EPERM} for the
+     *     framework; {@code ETIMEDOUT} if the refresh did not finish in time; {@code EINVAL} if the
+     *     update failed (the old revision is kept)
+     */
+    @Descriptor("update a module and refresh what is wired to it")
+    public List<ModuleRow> reload(
+            @Descriptor("only list the modules a refresh would restart") @Parameter(names = {"-n", "--dry-run"},
+                    presentValue = "true", absentValue = "false") boolean dryRun,
+            @Descriptor("module id or symbolic name") String module) throws Exception {
+        return reload(dryRun, module, null);
+    }
+
+    /** {@link #reload(boolean, String)} from a new jar. */
+    @Descriptor("update a module from a new jar or URL and refresh what is wired to it")
+    public List<ModuleRow> reload(
+            @Descriptor("only list the modules a refresh would restart") @Parameter(names = {"-n", "--dry-run"},
+                    presentValue = "true", absentValue = "false") boolean dryRun,
+            @Descriptor("module id or symbolic name") String module,
+            @Descriptor("the new jar file or URL") String from) throws Exception {
+        Bundle b = find(module);
+        if (b.getBundleId() == 0) {
+            throw Errno.EPERM.exception("the framework cannot be reloaded from the shell");
+        }
+        String url = from == null ? null : toUrl(from);
+        FrameworkWiring fw = wiring();
+        Collection<Bundle> closure = fw.getDependencyClosure(Set.of(b));
+        if (dryRun) {
+            return rows(closure);
+        }
+        try {
+            if (url == null) {
+                b.update();
+            } else {
+                try (InputStream in = new URI(url).toURL().openStream()) {
+                    b.update(in);
+                }
+            }
+        } catch (BundleException e) {
+            throw Errno.EINVAL.exception("cannot update " + b.getSymbolicName() + ": " + e.getMessage());
+        }
+        closure = fw.getDependencyClosure(Set.of(b));
+        CompletableFuture<FrameworkEvent> done = new CompletableFuture<>();
+        fw.refreshBundles(Set.of(b), done::complete);
+        try {
+            FrameworkEvent ev = done.get(REFRESH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (ev.getType() == FrameworkEvent.ERROR) {
+                throw Errno.EIO.exception("refresh failed: " + ev.getThrowable());
+            }
+        } catch (TimeoutException e) {
+            throw Errno.ETIMEDOUT.exception("refresh did not finish in " + REFRESH_TIMEOUT_SECONDS + " s");
+        }
+        return rows(closure);
+    }
+
+    /** Lists modules that were updated or removed but are still wired to others. */
+    @Descriptor("list modules removed or updated but still wired (waiting for a refresh)")
+    public List<ModuleRow> pending() {
+        return rows(wiring().getRemovalPendingBundles());
+    }
+
+    private static Rows<ModuleRow> rows(Collection<Bundle> bundles) {
+        Rows<ModuleRow> rows = new Rows<>(ModuleRow.COLUMNS);
+        for (Bundle b : bundles) {
+            rows.add(ModuleRow.of(b));
+        }
+        rows.sort(Comparator.comparingLong(ModuleRow::id));
+        return rows;
+    }
+
+    /**
+     * Finds a module by id or symbolic name; with several versions of one name, the newest.
+     *
+     * @throws ErrnoException {@code ENOENT} if none matches
+     */
+    Bundle find(String module) {
+        if (module == null || module.isBlank()) {
+            throw Errno.EINVAL.exception("no module given");
+        }
+        if (module.chars().allMatch(Character::isDigit)) {
+            Bundle b = context.getBundle(Long.parseLong(module));
+            if (b == null) {
+                throw Errno.ENOENT.exception("no module with id " + module);
+            }
+            return b;
+        }
+        Bundle best = null;
+        for (Bundle b : context.getBundles()) {
+            if (module.equals(b.getSymbolicName()) && (best == null || b.getVersion().compareTo(best.getVersion()) > 0)) {
+                best = b;
+            }
+        }
+        if (best == null) {
+            throw Errno.ENOENT.exception("no module named " + module);
+        }
+        return best;
+    }
+}

@@ -1,0 +1,137 @@
+package accelmm.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parsed command line of {@code accelmm}.
+ *
+ * <p>Concurrency: immutable.
+ *
+ * @param mode {@code shell}, {@code exec}, {@code run} or {@code help}
+ * @param drivers the {@code --drivers} value: names, {@code all} or {@code none}
+ * @param deploy the folder FileInstall watches
+ * @param logLevel the SLF4J level for every bundle
+ * @param commands the script given to {@code exec} ({@code -} reads standard input)
+ */
+public record Options(String mode, List<String> drivers, Path deploy, String logLevel, String commands) {
+    /** The usage text of {@code accelmm --help}. */
+    public static final String USAGE = """
+            accelmm - a simulated, Linux-style memory manager for accelerators, hosted in Apache Felix.
+
+            Usage:
+              accelmm shell [OPTIONS]              open the interactive Gogo shell (history, tab completion)
+              accelmm exec  [OPTIONS] 'CMD; CMD'   run shell commands without a terminal, print their
+                                                   results and exit (non-zero if any command failed);
+                                                   '-' reads the commands from standard input
+              accelmm run   [OPTIONS]              run a workload and print a report
+              accelmm help | --help                show this text
+
+            Options:
+              --drivers LIST   driver bundles to start: comma-separated names, 'all' (default) or 'none'
+              --deploy DIR     folder watched for bundles and .cfg files (default: ./deploy); dropping a jar
+                               installs it, overwriting updates it, deleting uninstalls it
+              --log LEVEL      log level of every bundle: error, warn (default), info, debug or trace
+
+            In the shell, 'help' lists every command and 'help NAME' explains one. Command scopes:
+              kmod   module lifecycle: lsmod, insmod, rmmod, modinfo, reload [--dry-run], pending
+              mm     the core memory manager: idr (ID registries)
+
+            Examples:
+              accelmm shell --drivers none
+              accelmm exec 'kmod:lsmod; mm:idr'
+              echo 'kmod:modinfo accelmm.core' | accelmm exec -
+
+            Exit status: 0 on success, 1 if a command failed or the host did not start, 2 for bad usage.
+            """;
+
+    private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
+    /**
+     * Parses the arguments.
+     *
+     * @throws UsageException for anything that is not valid, with a message that says why
+     */
+    public static Options parse(String[] args, Path defaultDeploy) {
+        if (args.length == 0) {
+            throw new UsageException("no command given");
+        }
+        String mode = args[0];
+        if (mode.equals("--help") || mode.equals("-h") || mode.equals("help")) {
+            return new Options("help", List.of("all"), defaultDeploy, "warn", null);
+        }
+        if (!List.of("shell", "exec", "run").contains(mode)) {
+            throw new UsageException("unknown command '" + mode + "'");
+        }
+        List<String> drivers = List.of("all");
+        Path deploy = defaultDeploy;
+        String log = "warn";
+        List<String> rest = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return new Options("help", drivers, deploy, log, null);
+                }
+                case "--drivers" -> drivers = splitDrivers(value(args, ++i, a));
+                case "--deploy" -> deploy = Path.of(value(args, ++i, a)).toAbsolutePath();
+                case "--log" -> {
+                    log = value(args, ++i, a).toLowerCase(java.util.Locale.ROOT);
+                    if (!LEVELS.contains(log)) {
+                        throw new UsageException("--log takes one of " + String.join(", ", LEVELS) + ", not '" + log + "'");
+                    }
+                }
+                default -> {
+                    if (a.startsWith("--drivers=")) {
+                        drivers = splitDrivers(a.substring("--drivers=".length()));
+                    } else if (a.startsWith("--") && a.length() > 2) {
+                        throw new UsageException("unknown option '" + a + "'");
+                    } else {
+                        rest.add(a);
+                    }
+                }
+            }
+        }
+        String commands = null;
+        if (mode.equals("exec")) {
+            if (rest.size() != 1) {
+                throw new UsageException("exec takes one argument: the commands, e.g. 'kmod:lsmod; mm:idr'");
+            }
+            commands = rest.get(0);
+        } else if (!rest.isEmpty()) {
+            throw new UsageException("unexpected argument '" + rest.get(0) + "'");
+        }
+        return new Options(mode, drivers, deploy, log, commands);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static List<String> splitDrivers(String list) {
+        List<String> out = new ArrayList<>();
+        for (String s : list.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UsageException("--drivers needs a name, 'all' or 'none'");
+        }
+        return out;
+    }
+
+    /** A command-line mistake: print the message and the usage, exit 2. */
+    public static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** Creates the exception with what was wrong. */
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+}
