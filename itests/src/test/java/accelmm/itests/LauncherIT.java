@@ -1,0 +1,91 @@
+package accelmm.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged launcher, run as a user runs it: {@code java -jar accelmm-launcher.jar ...}. */
+class LauncherIT {
+    @TempDir
+    Path home;
+
+    record Result(int status, String out, String err) {
+    }
+
+    private Result launch(String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Daccelmm.home=" + home);
+        cmd.add("-jar");
+        cmd.add(System.getProperty("accelmm.launcher.jar", "../launcher/target/accelmm-launcher.jar"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        File out = home.resolve("out.txt").toFile();
+        File err = home.resolve("err.txt").toFile();
+        pb.redirectOutput(out).redirectError(err);
+        Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("launcher did not exit: " + cmd);
+        }
+        return new Result(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
+    }
+
+    @Test
+    void execPrintsEachResultAndExitsZero() throws Exception {
+        Result r = launch("", "exec", "--drivers", "none", "kmod:lsmod; mm:idr");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("accelmm.core"), r.out());
+        assertTrue(r.out().contains("OWNER  NAME  KIND  BASE  COUNT\n(none)"), r.out());
+        assertTrue(Files.isDirectory(home.resolve("deploy")), "the default deploy folder is created");
+    }
+
+    @Test
+    void aFailingCommandIsReportedAndTheRestStillRuns() throws Exception {
+        Result r = launch("", "exec", "kmod:rmmod no.such; mm:idr");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("error: kmod:rmmod no.such: ENOENT: no module named no.such"), r.err());
+        assertTrue(r.out().contains("OWNER"), r.out());
+    }
+
+    @Test
+    void execReadsCommandsFromStandardInput() throws Exception {
+        Result r = launch("# a comment\nkmod:modinfo accelmm.shell\n", "exec", "-");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("accelmm shell commands"), r.out());
+    }
+
+    @Test
+    void usageMistakesExitTwoWithAClearMessage() throws Exception {
+        Result unknown = launch("", "shell", "--drivers", "nosuch");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("unknown driver 'nosuch'; known drivers:"), unknown.err());
+        Result none = launch("");
+        assertEquals(2, none.status());
+        assertTrue(none.err().contains("no command given"), none.err());
+        Result run = launch("", "run");
+        assertEquals(2, run.status());
+        assertTrue(run.err().contains("no workloads are available"), run.err());
+    }
+
+    @Test
+    void helpDocumentsEveryCommandAndOption() throws Exception {
+        Result r = launch("", "--help");
+        assertEquals(0, r.status());
+        for (String word : List.of("shell", "exec", "run", "--drivers", "--deploy", "--log", "kmod", "mm")) {
+            assertTrue(r.out().contains(word), word);
+        }
+    }
+}

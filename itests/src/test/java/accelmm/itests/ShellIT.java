@@ -1,0 +1,177 @@
+package accelmm.itests;
+
+import static accelmm.itests.support.TestBundles.activatorBundle;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.idr.Idr;
+import accelmm.api.idr.IdrRegistry;
+import accelmm.itests.shared.RegistryClientActivator;
+import accelmm.itests.shared.SharedUserActivator;
+import accelmm.itests.shared.value.SharedValue;
+import accelmm.itests.support.HostOptions;
+import accelmm.itests.support.TestBundles;
+
+/** The kmod and mm commands through a Gogo session. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ShellIT {
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private CommandProcessor processor;
+
+    @Inject
+    private IdrRegistry registry;
+
+    @Configuration
+    public Option[] config() {
+        return HostOptions.host();
+    }
+
+    /** Runs a command and returns its result as the shell prints it. */
+    private String run(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        try {
+            Object result = session.execute(command);
+            return out + (result == null ? "" : session.format(result, Converter.INSPECT).toString());
+        } finally {
+            session.close();
+        }
+    }
+
+    private Errno errnoOf(String command) throws Exception {
+        try {
+            run(command);
+        } catch (ErrnoException e) {
+            return e.errno();
+        }
+        fail(command + " did not fail");
+        return null;
+    }
+
+    private static Path jarFile(String name, byte[] jar) throws Exception {
+        Path dir = HostOptions.workDir("shell").toPath();
+        return TestBundles.write(jar, Files.createDirectories(dir.resolve("jars")).resolve(name));
+    }
+
+    private static byte[] client(String version) {
+        return TestBundles.jar(activatorBundle("accelmm.itest.shellclient", version, RegistryClientActivator.class,
+                "accelmm.api.idr;version=\"[1.0,2)\",org.osgi.framework"), RegistryClientActivator.class);
+    }
+
+    @Test
+    public void lsmodListsTheHostWithStatesAndLevels() throws Exception {
+        String out = run("kmod:lsmod");
+        assertTrue(out, out.startsWith("ID  STATE   LEVEL  NAME"));
+        assertTrue(out, out.matches("(?s).*\\n *\\d+  ACTIVE +3  accelmm\\.core +0\\.1\\.0.*"));
+        assertTrue(out, out.contains("org.apache.felix.fileinstall"));
+    }
+
+    @Test
+    public void modinfoShowsHeadersServicesAndWiring() throws Exception {
+        String out = run("kmod:modinfo accelmm.core");
+        assertTrue(out, out.contains("name                accelmm.core"));
+        assertTrue(out, out.matches("(?s).*provides +accelmm\\.api\\.idr\\.IdrRegistry \\[\\d+\\].*accelmm\\.shell.*"));
+        assertTrue(out, out.matches("(?s).*imports +accelmm\\.api\\.idr;version=1\\.0\\.0 +accelmm\\.api \\[\\d+\\].*"));
+        assertEquals(Errno.ENOENT, errnoOf("kmod:modinfo no.such.module"));
+        assertEquals(Errno.ENOENT, errnoOf("kmod:modinfo 9999"));
+    }
+
+    @Test
+    public void mmIdrListsRegistriesAndTheirEntries() throws Exception {
+        Idr<String> idr = registry.idr("shellit", "objects", 1);
+        idr.alloc("first", 1, 0);
+        idr.alloc(null, 1, 0);
+        String list = run("mm:idr");
+        assertTrue(list, list.startsWith("OWNER"));
+        assertTrue(list, list.matches("(?s).*\\nshellit +objects +IDR +1 +2(\\n.*|$)"));
+        assertEquals("ID  VALUE\n 1  first\n 2  (reserved)", run("mm:idr shellit/objects"));
+        assertEquals("ID  VALUE\n 1  first", run("mm:idr --limit 1 shellit/objects"));
+        assertEquals(Errno.EINVAL, errnoOf("mm:idr shellit"));
+        assertEquals(Errno.EINVAL, errnoOf("mm:idr --limit -1 shellit/objects"));
+        assertEquals(Errno.ENOENT, errnoOf("mm:idr shellit/none"));
+    }
+
+    @Test
+    public void insmodReloadAndRmmodManageAModule() throws Exception {
+        Path v1 = jarFile("client-1.jar", client("1.0.0"));
+        Path v2 = jarFile("client-2.jar", client("2.0.0"));
+        String inserted = run("kmod:insmod " + v1);
+        assertTrue(inserted, inserted.contains("STATE:   ACTIVE"));
+        assertTrue(inserted, inserted.contains("VERSION: 1.0.0"));
+        assertEquals(Errno.EEXIST, errnoOf("kmod:insmod " + v1));
+        String dry = run("kmod:reload --dry-run accelmm.itest.shellclient");
+        assertTrue(dry, dry.contains("accelmm.itest.shellclient  1.0.0"));
+        String reloaded = run("kmod:reload accelmm.itest.shellclient " + v2);
+        assertTrue(reloaded, reloaded.contains("ACTIVE"));
+        assertTrue(reloaded, reloaded.contains("accelmm.itest.shellclient  2.0.0"));
+        String removed = run("kmod:rmmod accelmm.itest.shellclient");
+        assertTrue(removed, removed.contains("STATE:   UNINSTALLED"));
+        assertEquals(Errno.ENOENT, errnoOf("kmod:rmmod accelmm.itest.shellclient"));
+        assertEquals(Errno.EPERM, errnoOf("kmod:rmmod 0"));
+    }
+
+    @Test
+    public void aFailedInsmodLeavesNothingInstalled() throws Exception {
+        int before = context.getBundles().length;
+        assertEquals(Errno.ENOENT, errnoOf("kmod:insmod /no/such/file.jar"));
+        Path notABundle = jarFile("plain.jar", TestBundles.jar(Map.of()));
+        assertEquals(Errno.EINVAL, errnoOf("kmod:insmod " + notABundle));
+        Path unresolvable = jarFile("needs.jar", TestBundles.jar(activatorBundle("accelmm.itest.needs", "1.0.0",
+                SharedUserActivator.class, "no.such.pkg,org.osgi.framework"), SharedUserActivator.class));
+        assertEquals(Errno.EINVAL, errnoOf("kmod:insmod " + unresolvable));
+        assertEquals(before, context.getBundles().length);
+    }
+
+    @Test
+    public void pendingListsARemovedModuleThatIsStillWired() throws Exception {
+        Path exporter = jarFile("exporter.jar", TestBundles.jar(Map.of("Bundle-SymbolicName", "accelmm.itest.exporter",
+                "Bundle-Version", "1.0.0", "Export-Package", "accelmm.itests.shared.value;version=1.0.0"),
+                SharedValue.class));
+        Path user = jarFile("user.jar", TestBundles.jar(activatorBundle("accelmm.itest.user", "1.0.0",
+                SharedUserActivator.class, "accelmm.itests.shared.value,org.osgi.framework"), SharedUserActivator.class));
+        run("kmod:insmod " + exporter);
+        run("kmod:insmod " + user);
+        String closure = run("kmod:reload -n accelmm.itest.exporter");
+        assertTrue(closure, closure.contains("accelmm.itest.exporter") && closure.contains("accelmm.itest.user"));
+        assertEquals("ID  STATE  LEVEL  NAME  VERSION\n(none)", run("kmod:pending"));
+        run("kmod:rmmod accelmm.itest.exporter");
+        String pending = run("kmod:pending");
+        assertTrue(pending, pending.contains("UNINSTALLED") && pending.contains("accelmm.itest.exporter"));
+        run("kmod:rmmod accelmm.itest.user");
+        Bundle system = context.getBundle(0);
+        java.util.concurrent.CompletableFuture<Object> refreshed = new java.util.concurrent.CompletableFuture<>();
+        system.adapt(org.osgi.framework.wiring.FrameworkWiring.class).refreshBundles(null, e -> refreshed.complete(e));
+        refreshed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("ID  STATE  LEVEL  NAME  VERSION\n(none)", run("kmod:pending"));
+    }
+}
