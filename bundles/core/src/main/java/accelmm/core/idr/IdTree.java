@@ -53,6 +53,15 @@ public final class IdTree {
     static final int MAX_INSERT_NODES = 2 * (MAX_LEVELS - 1);
     private static final int META = FANOUT;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle SIZE;
+
+    static {
+        try {
+            SIZE = MethodHandles.lookup().findVarHandle(IdTree.class, "size", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Writer-side bookkeeping of one node. */
     static final class Meta {
@@ -68,10 +77,12 @@ public final class IdTree {
     }
 
     private volatile Root root;
-    private volatile long size;
+    /** Written by writers only (release), read by anyone (acquire): no fence on the write path. */
+    private long size;
     private long nodes;
     private final FailSite failSite;
     private final Object[][] path = new Object[MAX_LEVELS][];
+    private int leafDepth;
     private final Object[][] spare = new Object[MAX_INSERT_NODES][];
 
     /**
@@ -118,9 +129,9 @@ public final class IdTree {
         }
     }
 
-    /** Returns the number of taken indices. Concurrency: a volatile read. */
+    /** Returns the number of taken indices. Concurrency: an acquire read; exact under the writer lock. */
     public long size() {
-        return size;
+        return (long) SIZE.getAcquire(this);
     }
 
     /** Returns the number of nodes, for footprint reports. Concurrency: writer side. */
@@ -150,7 +161,11 @@ public final class IdTree {
         Root r = root;
         long index = min;
         if (r != null) {
-            long found = min < r.capacity() ? lowestFree(r.node, r.shift, 0, min) : -1;
+            long found = min < r.capacity() ? lowestFree(r.node, r.shift, 0, min, 0) : -1;
+            if (found >= 0 && found <= max && leafDepth >= 0) {
+                fill(r, leafDepth, found, value);
+                return found;
+            }
             index = found >= 0 ? found : Math.max(min, r.capacity());
         }
         if (index > max) {
@@ -159,27 +174,49 @@ public final class IdTree {
         return insert(index, value) ? index : NO_MEMORY;
     }
 
-    /** The lowest free index at or above {@code min} under {@code node}, or -1. */
-    private static long lowestFree(Object[] node, int shift, long base, long min) {
+    /**
+     * The lowest free index at or above {@code min} under {@code node}, or -1. Leaves the nodes of
+     * the way down in {@link #path}; {@link #leafDepth} is the leaf's depth when the free slot is in
+     * an existing leaf, or -1 when it lies under an absent child.
+     */
+    private long lowestFree(Object[] node, int shift, long base, long min, int depth) {
+        path[depth] = node;
         int start = min <= base ? 0 : (int) ((min - base) >>> shift);
         long bits = meta(node).free & (-1L << start);
         while (bits != 0) {
             int i = Long.numberOfTrailingZeros(bits);
             long childBase = base + ((long) i << shift);
             if (shift == 0) {
+                leafDepth = depth;
                 return childBase;
             }
             Object[] child = (Object[]) node[i];
             if (child == null) {
+                leafDepth = -1;
                 return Math.max(childBase, min);
             }
-            long found = lowestFree(child, shift - BITS, childBase, min);
+            long found = lowestFree(child, shift - BITS, childBase, min, depth + 1);
             if (found >= 0) {
                 return found;
             }
             bits &= bits - 1;
         }
         return -1;
+    }
+
+    /** Stores a value in a free slot of an existing leaf found by {@link #lowestFree}. */
+    private void fill(Root r, int depth, long index, Object value) {
+        Object[] leaf = path[depth];
+        int d0 = digit(index, 0);
+        SLOT.setRelease(leaf, d0, value);
+        Meta m = meta(leaf);
+        m.count++;
+        m.free &= ~(1L << d0);
+        for (int level = depth; level > 0 && meta(path[level]).free == 0; level--) {
+            int shift = r.shift - (level - 1) * BITS;
+            meta(path[level - 1]).free &= ~(1L << digit(index, shift));
+        }
+        SIZE.setRelease(this, size + 1);
     }
 
     /** The shift of the smallest root level whose subtree holds {@code index}. */
@@ -237,19 +274,10 @@ public final class IdTree {
             node = child;
         }
         path[depth] = node;
-        int d0 = digit(index, 0);
-        SLOT.setRelease(node, d0, value);
-        Meta leaf = meta(node);
-        leaf.count++;
-        leaf.free &= ~(1L << d0);
-        for (int level = depth; level > 0 && meta(path[level]).free == 0; level--) {
-            int shift = r.shift - (level - 1) * BITS;
-            meta(path[level - 1]).free &= ~(1L << digit(index, shift));
-        }
+        fill(r, depth, index, value);
         for (int i = 0; i < used; i++) {
             spare[i] = null;
         }
-        size = size + 1;
         return true;
     }
 
@@ -334,7 +362,7 @@ public final class IdTree {
             root = null;
             nodes--;
         }
-        size = size - 1;
+        SIZE.setRelease(this, size - 1);
         return old;
     }
 
@@ -437,7 +465,7 @@ public final class IdTree {
     /** Forgets every entry and node. Readers still walking old nodes finish on the old contents. */
     public void clear() {
         root = null;
-        size = 0;
+        SIZE.setRelease(this, 0L);
         nodes = 0;
     }
 
