@@ -10,8 +10,7 @@ import accelmm.core.fault.FailSite;
  *
  * <p>Concurrency: writers synchronize on this object; {@link #isAllocated} is lock-free.
  */
-public final class IdaImpl implements Ida {
-    private final IdTree tree;
+public final class IdaImpl extends TreeBacked implements Ida {
     private final Warnings warnings;
 
     /**
@@ -21,7 +20,7 @@ public final class IdaImpl implements Ida {
      * @param warnings where caller bugs are counted
      */
     public IdaImpl(FailSite failSite, Warnings warnings) {
-        this.tree = new IdTree(failSite);
+        super(new IdTree(failSite));
         this.warnings = warnings;
     }
 
@@ -61,23 +60,4 @@ public final class IdaImpl implements Ida {
         return id >= 0 && tree.get(id) != null;
     }
 
-    @Override
-    public long count() {
-        return tree.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return tree.size() == 0;
-    }
-
-    @Override
-    public synchronized void destroy() {
-        tree.clear();
-    }
-
-    /** Returns the tree, for listings. */
-    IdTree tree() {
-        return tree;
-    }
 }

@@ -15,8 +15,7 @@ import accelmm.core.fault.FailSite;
  *
  * @param <T> the stored type
  */
-public final class IdrImpl<T> implements Idr<T> {
-    private final IdTree tree;
+public final class IdrImpl<T> extends TreeBacked implements Idr<T> {
     private final int base;
     private final Warnings warnings;
     private volatile long cursor;
@@ -29,10 +28,10 @@ public final class IdrImpl<T> implements Idr<T> {
      * @param warnings where caller bugs are counted
      */
     public IdrImpl(int base, FailSite failSite, Warnings warnings) {
+        super(new IdTree(failSite));
         if (base < 0) {
             throw Errno.EINVAL.exception("IDR base " + base + " < 0");
         }
-        this.tree = new IdTree(failSite);
         this.base = base;
         this.warnings = warnings;
     }
@@ -194,29 +193,9 @@ public final class IdrImpl<T> implements Idr<T> {
         return NodeReserve.open();
     }
 
-    @Override
-    public boolean isEmpty() {
-        return tree.size() == 0;
-    }
-
-    @Override
-    public long count() {
-        return tree.size();
-    }
-
-    @Override
-    public synchronized void destroy() {
-        tree.clear();
-    }
-
     /** Returns the estimated bytes of the tree's nodes. Concurrency: approximate without the lock. */
     public long footprintBytes() {
         return tree.footprintBytes();
-    }
-
-    /** Returns the tree, for listings. */
-    IdTree tree() {
-        return tree;
     }
 
     /** Checks the tree's invariants; null if they hold. */

@@ -36,37 +36,7 @@ public final class IdrRegistryImpl implements IdrRegistry {
     private final FailSite failSite;
     private final Map<String, Named> byPath = new TreeMap<>();
 
-    private record Named(String owner, String name, RegistryKind kind, int base, Object registry) {
-        long count() {
-            if (registry instanceof Idr<?> idr) {
-                return idr.count();
-            }
-            if (registry instanceof Ida ida) {
-                return ida.count();
-            }
-            return ((XArrayAlloc<?>) registry).count();
-        }
-
-        IdTree tree() {
-            if (registry instanceof IdrImpl<?> idr) {
-                return idr.tree();
-            }
-            if (registry instanceof IdaImpl ida) {
-                return ida.tree();
-            }
-            return ((XArrayAllocImpl<?>) registry).tree();
-        }
-
-        void destroy() {
-            if (registry instanceof Idr<?> idr) {
-                idr.destroy();
-            } else if (registry instanceof Ida ida) {
-                ida.destroy();
-            } else {
-                ((XArrayAlloc<?>) registry).destroy();
-            }
-        }
-
+    private record Named(String owner, String name, RegistryKind kind, int base, TreeBacked registry) {
         long treeBase() {
             return kind == RegistryKind.IDR ? base : 0;
         }
@@ -113,7 +83,7 @@ public final class IdrRegistryImpl implements IdrRegistry {
             }
             return n.registry;
         }
-        Object registry = switch (kind) {
+        TreeBacked registry = switch (kind) {
             case IDR -> new IdrImpl<>(base, failSite, diag.warnings());
             case IDA -> new IdaImpl(failSite, diag.warnings());
             case XARRAY -> new XArrayAllocImpl<>(base, failSite);
@@ -146,7 +116,7 @@ public final class IdrRegistryImpl implements IdrRegistry {
     public synchronized List<RegistryInfo> list() {
         List<RegistryInfo> all = new ArrayList<>(byPath.size());
         for (Named n : byPath.values()) {
-            all.add(new RegistryInfo(n.owner, n.name, n.kind, n.base, n.count()));
+            all.add(new RegistryInfo(n.owner, n.name, n.kind, n.base, n.registry.count()));
         }
         all.sort(Comparator.comparing(RegistryInfo::owner).thenComparing(RegistryInfo::name));
         return all;
@@ -169,7 +139,7 @@ public final class IdrRegistryImpl implements IdrRegistry {
             return out;
         }
         boolean ida = n.kind == RegistryKind.IDA;
-        n.tree().walk(n.treeBase(), true, (id, value) -> {
+        n.registry.tree().walk(n.treeBase(), true, (id, value) -> {
             boolean reserved = value == IdTree.RESERVED;
             out.add(new RegistryEntry(id, reserved && !ida, reserved ? "" : String.valueOf(value)));
             return out.size() >= limit ? 1 : 0;
@@ -183,7 +153,7 @@ public final class IdrRegistryImpl implements IdrRegistry {
         if (n == null) {
             return false;
         }
-        n.destroy();
+        n.registry.destroy();
         return true;
     }
 

@@ -12,8 +12,7 @@ import accelmm.core.fault.FailSite;
  *
  * @param <T> the stored type
  */
-public final class XArrayAllocImpl<T> implements XArrayAlloc<T> {
-    private final IdTree tree;
+public final class XArrayAllocImpl<T> extends TreeBacked implements XArrayAlloc<T> {
     private final int base;
     private long next;
     private boolean wrapped;
@@ -26,10 +25,10 @@ public final class XArrayAllocImpl<T> implements XArrayAlloc<T> {
      * @throws accelmm.api.ErrnoException {@code EINVAL} for another base
      */
     public XArrayAllocImpl(int base, FailSite failSite) {
+        super(new IdTree(failSite));
         if (base != 0 && base != 1) {
             throw Errno.EINVAL.exception("XArray alloc base must be 0 or 1, not " + base);
         }
-        this.tree = new IdTree(failSite);
         this.base = base;
     }
 
@@ -106,23 +105,4 @@ public final class XArrayAllocImpl<T> implements XArrayAlloc<T> {
         return o == IdTree.RESERVED ? null : (T) o;
     }
 
-    @Override
-    public long count() {
-        return tree.size();
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return tree.size() == 0;
-    }
-
-    @Override
-    public synchronized void destroy() {
-        tree.clear();
-    }
-
-    /** Returns a snapshot of the entries, for listings. */
-    IdTree tree() {
-        return tree;
-    }
 }
