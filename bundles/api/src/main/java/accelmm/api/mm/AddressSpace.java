@@ -1,0 +1,110 @@
+package accelmm.api.mm;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A process's virtual address space ({@code mm_struct}): mappings (VMAs), a CPU page table, and the
+ * calls that change them, with Linux's rules and error numbers.
+ *
+ * <p>Addresses are user virtual addresses below {@link #TASK_SIZE}. Memory is populated on demand:
+ * a CPU access that misses faults like Linux (a read of untouched anonymous memory maps the zero
+ * page; a write allocates a zeroed frame; a write to a copy-on-write page copies it). Every failed
+ * call changes nothing.
+ *
+ * <p>Concurrency: thread-safe. Mapping changes hold the mmap lock for writing; faults and CPU
+ * accesses hold it for reading.
+ */
+@ProviderType
+public interface AddressSpace {
+    /** The top of user space: 128 TiB, as on x86-64 with 4-level paging. */
+    long TASK_SIZE = 1L << 47;
+
+    /**
+     * Maps anonymous memory ({@code mmap} with {@link MapFlags#ANONYMOUS}).
+     *
+     * @param addr a hint, or with {@link MapFlags#FIXED} the exact page-aligned address
+     * @param length bytes; rounded up to whole pages
+     * @param prot {@link Prot} bits
+     * @param flags exactly one of {@link MapFlags#SHARED} and {@link MapFlags#PRIVATE}, plus
+     *     {@link MapFlags#ANONYMOUS} and optionally FIXED, FIXED_NOREPLACE, POPULATE
+     * @return the address of the mapping
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a zero length, unknown flags or prot
+     *     bits, not exactly one of SHARED and PRIVATE, or an unaligned or out-of-range fixed
+     *     address; {@code EEXIST} if FIXED_NOREPLACE overlaps a mapping; {@code ENOMEM} if no
+     *     address range is free or the length overflows
+     */
+    long mmap(long addr, long length, int prot, int flags);
+
+    /**
+     * Maps a shared file object at {@code offset}. {@link MapFlags#SHARED} writes go to the file;
+     * {@link MapFlags#PRIVATE} writes copy the page first.
+     *
+     * @throws accelmm.api.ErrnoException as {@link #mmap(long, long, int, int)}; {@code EINVAL} for
+     *     an unaligned offset or ANONYMOUS with a file; {@code EBADF} for a null or closed file
+     */
+    long mmap(long addr, long length, int prot, int flags, SharedFile file, long offset);
+
+    /**
+     * Unmaps {@code [addr, addr + length)}; parts of mappings are split off. Unmapping a range with
+     * no mapping is not an error.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an unaligned address, a zero length, or
+     *     a range beyond {@link #TASK_SIZE}
+     */
+    void munmap(long addr, long length);
+
+    /**
+     * Changes the protection of {@code [addr, addr + length)}; a length of 0 does nothing.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an unaligned address or unknown prot
+     *     bits; {@code ENOMEM} if part of the range is not mapped (nothing is changed); {@code EACCES}
+     *     for write access to a shared mapping of a read-only file
+     */
+    void mprotect(long addr, long length, int prot);
+
+    /**
+     * Grows, shrinks or moves a mapping ({@code mremap}).
+     *
+     * @param flags {@link MremapFlags} bits
+     * @param newAddr the target with {@link MremapFlags#FIXED}
+     * @return the new address
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an unaligned address, a zero new length,
+     *     unknown flags, FIXED or DONTUNMAP without MAYMOVE, DONTUNMAP with a size change or on
+     *     shared memory, or overlapping old and new ranges; {@code EFAULT} if the old range is not
+     *     inside one mapping; {@code ENOMEM} if it cannot grow in place and may not move, or no room
+     */
+    long mremap(long oldAddr, long oldLength, long newLength, int flags, long newAddr);
+
+    /**
+     * Reads memory as the CPU does, faulting pages in.
+     *
+     * @throws SegvException if any byte of the range is unmapped or not readable (nothing is read)
+     * @throws accelmm.api.ErrnoException {@code ENOMEM} if a fault cannot allocate
+     */
+    void read(long addr, byte[] dst, int off, int len);
+
+    /**
+     * Writes memory as the CPU does, faulting pages in and breaking copy-on-write.
+     *
+     * @throws SegvException if any byte of the range is unmapped or not writable (nothing is
+     *     written)
+     * @throws accelmm.api.ErrnoException {@code ENOMEM} if a fault cannot allocate (nothing is
+     *     written)
+     */
+    void write(long addr, byte[] src, int off, int len);
+
+    /**
+     * Pins {@code nrPages} pages from {@code addr} ({@code pin_user_pages}): faults them in (writable
+     * and un-shared with {@link GupFlags#WRITE}) and pins their frames. All or nothing.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an unaligned address or a page count
+     *     below 1; {@code EFAULT} if any page is unmapped or lacks the needed access (what was
+     *     pinned is released); {@code ENOMEM}
+     */
+    PinnedPages pinUserPages(long addr, int nrPages, int gupFlags);
+
+    /** Lists the mappings in address order, with residency. */
+    List<VmaInfo> maps();
+}

@@ -1,0 +1,277 @@
+package accelmm.core.mem;
+
+import java.util.List;
+
+import accelmm.api.Errno;
+import accelmm.api.PageSize;
+import accelmm.api.mm.Block;
+import accelmm.api.mm.NodeInfo;
+import accelmm.api.mm.NodeKind;
+import accelmm.core.fault.FailSite;
+
+/**
+ * One memory node (host RAM or device memory): page frames numbered by pfn, a buddy allocator over
+ * them, per-frame state in primitive arrays, and the frames' bytes.
+ *
+ * <p>Per frame: a reference count (mappings + pins + owners) and a pin count, 8 bytes in all. A
+ * frame is free exactly when the buddy allocator holds it; {@link #put} frees a frame whose last
+ * reference goes, and a pinned frame always holds a reference, so it is never freed.
+ *
+ * <p>Concurrency: allocation and reference counting synchronize on the node; page contents are
+ * read and written without a lock (see {@link PageData}).
+ */
+public final class MemoryNode {
+    /** Order of a 2 MiB huge page in base pages. */
+    public static final int HUGE_ORDER = PageSize.PMD_SHIFT - PageSize.PAGE_SHIFT;
+
+    private final int id;
+    private final String name;
+    private final NodeKind kind;
+    private final long frames;
+    private final BuddyAllocator buddy;
+    private final int[] refcount;
+    private final int[] pincount;
+    private final PageData data;
+    private final FailSite allocSite;
+    private long usedFrames;
+    private long peakFrames;
+
+    /**
+     * Creates a node.
+     *
+     * @param size bytes; rounded down to whole pages
+     * @param allocSite fault site asked once per frame allocation, or null
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a size below one page
+     */
+    public MemoryNode(int id, String name, NodeKind kind, long size, FailSite allocSite) {
+        this.id = id;
+        this.name = name;
+        this.kind = kind;
+        this.buddy = new BuddyAllocator(size, PageSize.PAGE_SIZE);
+        this.frames = buddy.size() >>> PageSize.PAGE_SHIFT;
+        this.refcount = new int[(int) frames];
+        this.pincount = new int[(int) frames];
+        this.data = new PageData(frames);
+        this.allocSite = allocSite;
+    }
+
+    /** Returns the node id. */
+    public int id() {
+        return id;
+    }
+
+    /** Returns the node name. */
+    public String name() {
+        return name;
+    }
+
+    /** Returns the number of frames. */
+    public long frames() {
+        return frames;
+    }
+
+    /** Returns a snapshot of the node's figures. */
+    public synchronized NodeInfo info() {
+        return new NodeInfo(id, name, kind, frames << PageSize.PAGE_SHIFT, usedFrames << PageSize.PAGE_SHIFT,
+                peakFrames << PageSize.PAGE_SHIFT, data.backedBytes());
+    }
+
+    // ---- frames -------------------------------------------------------------------------------
+
+    /**
+     * Allocates a zeroed frame with one reference.
+     *
+     * @return the pfn
+     * @throws accelmm.api.ErrnoException {@code ENOMEM} if the node is full or the fault site fails
+     */
+    public synchronized long allocFrame() {
+        return allocOrder(0);
+    }
+
+    /**
+     * Allocates {@code 2^order} contiguous zeroed frames, each with one reference; the block is
+     * split at once so that its frames are freed one by one, as a huge page is.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOMEM}
+     */
+    public synchronized long allocFrames(int order) {
+        return allocOrder(order);
+    }
+
+    private long allocOrder(int order) {
+        if (allocSite != null && allocSite.shouldFail()) {
+            throw Errno.ENOMEM.exception("injected page allocation failure on " + name);
+        }
+        long pfn = buddy.allocChunks(order, false);
+        if (pfn < 0) {
+            throw Errno.ENOMEM.exception(name + " has no free block of " + (PageSize.PAGE_SIZE << order) + " bytes");
+        }
+        if (order > 0) {
+            buddy.splitAllocated(pfn);
+        }
+        for (long p = pfn; p < pfn + (1L << order); p++) {
+            refcount[(int) p] = 1;
+        }
+        usedFrames += 1L << order;
+        peakFrames = Math.max(peakFrames, usedFrames);
+        return pfn;
+    }
+
+    /** Takes one more reference on an allocated frame. */
+    public synchronized void get(long pfn) {
+        check(pfn);
+        refcount[(int) pfn]++;
+    }
+
+    /**
+     * Drops a reference; the last one frees the frame (its bytes are zeroed and released).
+     *
+     * @return true if the frame was freed
+     */
+    public synchronized boolean put(long pfn) {
+        check(pfn);
+        if (refcount[(int) pfn] <= pincount[(int) pfn]) {
+            throw new IllegalStateException("frame " + pfn + " of " + name + " would drop a pin's reference");
+        }
+        int r = --refcount[(int) pfn];
+        if (r > 0) {
+            return false;
+        }
+        data.discard(pfn);
+        buddy.freeChunks(pfn);
+        usedFrames--;
+        return true;
+    }
+
+    /** Pins a frame: one more reference and one more pin. */
+    public synchronized void pin(long pfn) {
+        check(pfn);
+        refcount[(int) pfn]++;
+        pincount[(int) pfn]++;
+    }
+
+    /**
+     * Unpins a frame and drops the pin's reference.
+     *
+     * @throws IllegalStateException if the frame is not pinned
+     */
+    public synchronized boolean unpin(long pfn) {
+        check(pfn);
+        if (pincount[(int) pfn] == 0) {
+            throw new IllegalStateException("frame " + pfn + " of " + name + " is not pinned");
+        }
+        pincount[(int) pfn]--;
+        return put(pfn);
+    }
+
+    /** Returns the reference count of a frame (0 when free). */
+    public synchronized int refcount(long pfn) {
+        return refcount[(int) pfn];
+    }
+
+    /** Returns the pin count of a frame. */
+    public synchronized int pincount(long pfn) {
+        return pincount[(int) pfn];
+    }
+
+    /** Returns true if the frame is allocated. */
+    public synchronized boolean isAllocated(long pfn) {
+        return pfn >= 0 && pfn < frames && refcount[(int) pfn] > 0;
+    }
+
+    private void check(long pfn) {
+        if (pfn < 0 || pfn >= frames || refcount[(int) pfn] <= 0) {
+            throw new IllegalStateException("pfn " + pfn + " is not an allocated frame of " + name);
+        }
+    }
+
+    // ---- bytes --------------------------------------------------------------------------------
+
+    /** Reads bytes of a frame; an unwritten frame reads as zero. */
+    public void read(long pfn, int offset, byte[] dst, int dstOff, int len) {
+        data.read(pfn, offset, dst, dstOff, len);
+    }
+
+    /** Writes bytes into a frame. */
+    public void write(long pfn, int offset, byte[] src, int srcOff, int len) {
+        if (data.isWritten(pfn)) {
+            data.write(pfn, offset, src, srcOff, len);
+        } else {
+            synchronized (this) {
+                data.write(pfn, offset, src, srcOff, len);
+            }
+        }
+    }
+
+    /** Copies a whole frame from another (or this) node. */
+    public void copyFrom(MemoryNode src, long srcPfn, long dstPfn) {
+        synchronized (this) {
+            data.copyPage(src.data, srcPfn, dstPfn);
+        }
+    }
+
+    // ---- blocks (device memory managers) -----------------------------------------------------
+
+    /**
+     * Allocates blocks with {@code drm_buddy} semantics; see {@link BuddyAllocator#allocBlocks}.
+     * Every frame of the blocks gets one reference.
+     */
+    public synchronized List<Block> allocBlocks(long start, long end, long size, long minBlockSize, int flags) {
+        if (allocSite != null && allocSite.shouldFail()) {
+            throw Errno.ENOMEM.exception("injected block allocation failure on " + name);
+        }
+        List<Block> blocks = buddy.allocBlocks(start, end, size, minBlockSize, flags);
+        for (Block b : blocks) {
+            long first = b.offset() >>> PageSize.PAGE_SHIFT;
+            for (long p = first; p < first + (b.size() >>> PageSize.PAGE_SHIFT); p++) {
+                refcount[(int) p] = 1;
+            }
+            usedFrames += b.size() >>> PageSize.PAGE_SHIFT;
+        }
+        peakFrames = Math.max(peakFrames, usedFrames);
+        return blocks;
+    }
+
+    /** Frees blocks from {@link #allocBlocks}; their bytes are zeroed. */
+    public synchronized void freeBlocks(List<Block> blocks) {
+        for (Block b : blocks) {
+            long first = b.offset() >>> PageSize.PAGE_SHIFT;
+            for (long p = first; p < first + (b.size() >>> PageSize.PAGE_SHIFT); p++) {
+                refcount[(int) p] = 0;
+                data.discard(p);
+            }
+            usedFrames -= b.size() >>> PageSize.PAGE_SHIFT;
+        }
+        buddy.freeBlocks(blocks);
+    }
+
+    // ---- invariants ---------------------------------------------------------------------------
+
+    /**
+     * Checks the node: the allocator is consistent, no frame is both free and referenced, pins
+     * never exceed references, and the used count matches.
+     *
+     * @return null if all hold, else the first breach
+     */
+    public synchronized String checkInvariants() {
+        String err = buddy.checkInvariants();
+        if (err != null) {
+            return name + ": " + err;
+        }
+        long referenced = 0;
+        for (long p = 0; p < frames; p++) {
+            int r = refcount[(int) p];
+            if (r < 0 || pincount[(int) p] > r) {
+                return name + ": frame " + p + " has refcount " + r + " and pin count " + pincount[(int) p];
+            }
+            if (r > 0) {
+                referenced++;
+            }
+        }
+        if (frames - referenced != buddy.available() >>> PageSize.PAGE_SHIFT || referenced != usedFrames) {
+            return name + ": " + referenced + " frames referenced, " + usedFrames + " counted used, "
+                    + (buddy.available() >>> PageSize.PAGE_SHIFT) + " free in the allocator";
+        }
+        return null;
+    }
+}

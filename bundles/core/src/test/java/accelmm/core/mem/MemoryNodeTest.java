@@ -1,0 +1,149 @@
+package accelmm.core.mem;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.mm.Block;
+import accelmm.api.mm.NodeKind;
+import accelmm.core.fault.FaultInjector;
+
+class MemoryNodeTest {
+    private static final int PAGE = 4096;
+    private final FaultInjector faults = new FaultInjector();
+    private final MemoryNode node = new MemoryNode(0, "host", NodeKind.HOST, 64L << 20, faults.site("page.alloc"));
+
+    private static byte[] pattern(int seed, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) (seed * 31 + i);
+        }
+        return b;
+    }
+
+    private byte[] readPage(long pfn) {
+        byte[] out = new byte[PAGE];
+        node.read(pfn, 0, out, 0, PAGE);
+        return out;
+    }
+
+    @Test
+    void untouchedFramesReadAsZeroAndCostNoDataMemory() {
+        long pfn = node.allocFrame();
+        assertArrayEquals(new byte[PAGE], readPage(pfn));
+        assertEquals(0, node.info().backed());
+        assertEquals(PAGE, node.info().used());
+    }
+
+    @Test
+    void bytesAreRealAndAFreedFrameComesBackZeroed() {
+        long pfn = node.allocFrame();
+        byte[] p = pattern(7, PAGE);
+        node.write(pfn, 0, p, 0, PAGE);
+        assertArrayEquals(p, readPage(pfn));
+        assertEquals(2 << 20, node.info().backed());
+        assertTrue(node.put(pfn));
+        assertEquals(0, node.info().backed());
+        long again = node.allocFrame();
+        assertEquals(pfn, again);
+        assertArrayEquals(new byte[PAGE], readPage(again));
+    }
+
+    @Test
+    void aFreedNeighbourIsZeroedWhileItsChunkStaysBacked() {
+        long a = node.allocFrame();
+        long b = node.allocFrame();
+        node.write(a, 10, pattern(1, 100), 0, 100);
+        node.write(b, 0, pattern(2, 8), 0, 8);
+        node.put(a);
+        assertEquals(2 << 20, node.info().backed());
+        long c = node.allocFrame();
+        assertEquals(a, c);
+        assertArrayEquals(new byte[PAGE], readPage(c));
+        byte[] head = new byte[8];
+        node.read(b, 0, head, 0, 8);
+        assertArrayEquals(pattern(2, 8), head);
+    }
+
+    @Test
+    void referencesAndPinsKeepAFrameAlive() {
+        long pfn = node.allocFrame();
+        node.get(pfn);
+        node.pin(pfn);
+        assertEquals(3, node.refcount(pfn));
+        assertFalse(node.put(pfn));
+        assertFalse(node.put(pfn));
+        assertThrows(IllegalStateException.class, () -> node.put(pfn));
+        assertTrue(node.isAllocated(pfn));
+        assertTrue(node.unpin(pfn));
+        assertFalse(node.isAllocated(pfn));
+        assertThrows(IllegalStateException.class, () -> node.unpin(pfn));
+        assertNull(node.checkInvariants());
+    }
+
+    @Test
+    void copyFromDuplicatesBytesAcrossNodes() {
+        MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
+        long src = node.allocFrame();
+        node.write(src, 0, pattern(3, PAGE), 0, PAGE);
+        long dst = dev.allocFrame();
+        dev.copyFrom(node, src, dst);
+        byte[] out = new byte[PAGE];
+        dev.read(dst, 0, out, 0, PAGE);
+        assertArrayEquals(pattern(3, PAGE), out);
+    }
+
+    @Test
+    void hugeAllocationsAreSplitIntoFramesFreedOneByOne() {
+        long head = node.allocFrames(MemoryNode.HUGE_ORDER);
+        assertEquals(0, head % 512);
+        assertEquals(2 << 20, node.info().used());
+        for (long p = head; p < head + 512; p++) {
+            assertEquals(1, node.refcount(p));
+            node.put(p);
+        }
+        assertEquals(0, node.info().used());
+        assertEquals(2 << 20, node.info().peak());
+        assertNull(node.checkInvariants());
+    }
+
+    @Test
+    void injectedFailureIsEnomemAndChangesNothing() {
+        faults.site("page.alloc").arm(100, 1, 1, 0);
+        ErrnoException e = assertThrows(ErrnoException.class, node::allocFrame);
+        assertEquals(Errno.ENOMEM, e.errno());
+        assertEquals(0, node.info().used());
+        assertEquals(0, node.allocFrame());
+        assertNull(node.checkInvariants());
+    }
+
+    @Test
+    void aFullNodeIsEnomem() {
+        MemoryNode tiny = new MemoryNode(2, "tiny", NodeKind.DEVICE, 2 * PAGE, null);
+        tiny.allocFrame();
+        tiny.allocFrame();
+        assertEquals(Errno.ENOMEM, assertThrows(ErrnoException.class, tiny::allocFrame).errno());
+    }
+
+    @Test
+    void blocksTakeReferencesAndGiveThemBack() {
+        List<Block> blocks = node.allocBlocks(0, 64L << 20, 6L << 20, 2L << 20, 0);
+        assertEquals(6L << 20, node.info().used());
+        assertNull(node.checkInvariants());
+        long pfn = blocks.get(0).offset() / PAGE;
+        node.write(pfn, 0, pattern(5, 16), 0, 16);
+        node.freeBlocks(blocks);
+        assertEquals(0, node.info().used());
+        assertEquals(0, node.info().backed());
+        assertNull(node.checkInvariants());
+    }
+}
