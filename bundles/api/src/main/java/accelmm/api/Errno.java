@@ -13,6 +13,8 @@ public enum Errno {
     EPERM(1, "Operation not permitted"),
     /** No such file, entry or object. */
     ENOENT(2, "No such file or directory"),
+    /** No such process. */
+    ESRCH(3, "No such process"),
     /** I/O error. */
     EIO(5, "Input/output error"),
     /** Bad file descriptor. */

@@ -1,0 +1,73 @@
+package accelmm.api.mm;
+
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The core memory-manager service: processes and their address spaces, shared files, memory nodes,
+ * counters, the invariant check and fault injection.
+ *
+ * <p>Concurrency: thread-safe.
+ */
+@ProviderType
+public interface MemoryManager {
+    /**
+     * Creates a process with an empty address space.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an empty name; {@code EAGAIN} if no pid
+     *     is free
+     */
+    MmProcess spawn(String name);
+
+    /**
+     * Returns a live process.
+     *
+     * @throws accelmm.api.ErrnoException {@code ESRCH} if there is none with that pid
+     */
+    MmProcess process(int pid);
+
+    /** Lists the live processes by pid. */
+    List<ProcessInfo> processes();
+
+    /**
+     * Creates a shared file of {@code size} zero bytes.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a negative size or an empty name
+     */
+    SharedFile createFile(String name, long size, boolean writable);
+
+    /** Lists the memory nodes (host RAM first). */
+    List<NodeInfo> nodes();
+
+    /** Returns the event counters (faults by kind, copy-on-write copies, pins, calls), sorted. */
+    Map<String, Long> counters();
+
+    /**
+     * Checks every invariant: each node's allocator and frame state, and that every frame's
+     * reference count equals its mappings plus pins plus file-cache ownership.
+     *
+     * @return the breaches found; empty when everything holds
+     */
+    List<String> check();
+
+    /**
+     * Arms a fault-injection site (like failslab): {@code probability} percent of every
+     * {@code interval}-th call fail, at most {@code times} times ({@code -1}: no limit).
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown site; {@code EINVAL} for
+     *     values out of range
+     */
+    void failArm(String site, int probability, long interval, long times, long seed);
+
+    /**
+     * Disarms a site.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown site
+     */
+    void failDisarm(String site);
+
+    /** Lists the fault-injection sites. */
+    List<FaultSiteInfo> failSites();
+}

@@ -1,0 +1,31 @@
+package accelmm.core.mm;
+
+/**
+ * The memory manager's event counters, named as {@code mm:stats} prints them.
+ *
+ * <p>Concurrency: immutable.
+ */
+enum Counter {
+    FAULT_ZERO("fault.zero_page"),
+    FAULT_ANON("fault.anon"),
+    FAULT_HUGE("fault.anon_huge"),
+    FAULT_COW("fault.cow"),
+    FAULT_REUSE("fault.write_reuse"),
+    FAULT_FILE("fault.file"),
+    FAULT_SHARED_WRITE("fault.shared_write"),
+    COW_COPY("cow.copies"),
+    GUP_PIN("gup.pins"),
+    GUP_UNPIN("gup.unpins"),
+    MMAP("mmap"),
+    MUNMAP("munmap"),
+    MPROTECT("mprotect"),
+    MREMAP("mremap"),
+    FORK("fork"),
+    EXIT("exit");
+
+    final String label;
+
+    Counter(String label) {
+        this.label = label;
+    }
+}

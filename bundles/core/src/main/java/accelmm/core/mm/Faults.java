@@ -1,0 +1,145 @@
+package accelmm.core.mm;
+
+import accelmm.api.Errno;
+import accelmm.api.PageSize;
+import accelmm.core.mem.MemoryNode;
+
+/**
+ * The CPU page-fault policy of an address space ({@code handle_mm_fault}): what a miss or a write
+ * to a read-only entry does, by kind of mapping.
+ *
+ * <ul>
+ * <li>Private anonymous, read miss: map the shared zero page.
+ * <li>Private anonymous, write miss: a zeroed frame; a whole free, aligned 2 MiB inside the
+ *     mapping gets a huge page (512 contiguous frames) when the address space allows it.
+ * <li>File or shmem miss: the file's page; a write to a private file mapping copies it.
+ * <li>Write to a read-only entry: the zero page is replaced by a frame; in a shared mapping the
+ *     entry becomes writable; in a private one the frame is reused if this entry is its only
+ *     non-pin reference and it is not a file page, and copied otherwise (copy-on-write).
+ * </ul>
+ *
+ * <p>Concurrency: every method runs with the mmap lock held (read or write) and the page-table
+ * lock held.
+ */
+final class Faults {
+    private static final int HUGE_PAGES = 1 << MemoryNode.HUGE_ORDER;
+
+    private final MemoryNode node;
+    private final Counters counters;
+
+    Faults(MemoryNode node, Counters counters) {
+        this.node = node;
+        this.counters = counters;
+    }
+
+    /**
+     * Makes the entry of {@code addr} usable for the access and returns it.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOMEM}; {@code EFAULT} beyond the end of a file
+     */
+    int fault(PageTable pt, Vma v, long addr, boolean write, boolean thp) {
+        long vpn = addr >>> PageSize.PAGE_SHIFT;
+        int pte = pt.get(vpn);
+        if (Pte.present(pte)) {
+            return !write || Pte.writable(pte) ? pte : writeProtected(pt, v, addr, pte);
+        }
+        return miss(pt, v, addr, write, thp);
+    }
+
+    private int miss(PageTable pt, Vma v, long addr, boolean write, boolean thp) {
+        long vpn = addr >>> PageSize.PAGE_SHIFT;
+        int pte;
+        if (v.privateAnon()) {
+            if (!write) {
+                pte = Pte.zeroPage();
+                counters.inc(Counter.FAULT_ZERO);
+            } else if (thp && huge(pt, v, addr)) {
+                return pt.get(vpn);
+            } else {
+                pte = Pte.of(node.allocFrame(), true);
+                counters.inc(Counter.FAULT_ANON);
+            }
+        } else {
+            long filePfn = v.file.page(v.filePage(addr));
+            if (filePfn < 0) {
+                throw Errno.EFAULT.exception(String.format("SIGBUS at 0x%x: beyond the end of %s", addr, v.name()));
+            }
+            if (v.shared || !write) {
+                node.get(filePfn);
+                pte = Pte.of(filePfn, v.shared && v.writable());
+                counters.inc(Counter.FAULT_FILE);
+            } else {
+                pte = Pte.of(copyOf(filePfn), true);
+                counters.inc(Counter.FAULT_COW);
+            }
+        }
+        pt.set(vpn, pte);
+        return pte;
+    }
+
+    /** Maps a huge page around {@code addr} if the aligned 2 MiB is inside the mapping and empty. */
+    private boolean huge(PageTable pt, Vma v, long addr) {
+        long base = addr & ~(PageSize.PMD_SIZE - 1);
+        if (base < v.start || base + PageSize.PMD_SIZE > v.end) {
+            return false;
+        }
+        long first = base >>> PageSize.PAGE_SHIFT;
+        for (long vpn = first; vpn < first + HUGE_PAGES; vpn++) {
+            if (pt.get(vpn) != 0) {
+                return false;
+            }
+        }
+        long head;
+        try {
+            head = node.allocFrames(MemoryNode.HUGE_ORDER);
+        } catch (accelmm.api.ErrnoException e) {
+            return false;
+        }
+        for (int i = 0; i < HUGE_PAGES; i++) {
+            pt.set(first + i, Pte.of(head + i, true));
+        }
+        counters.inc(Counter.FAULT_HUGE);
+        return true;
+    }
+
+    private int writeProtected(PageTable pt, Vma v, long addr, int pte) {
+        long vpn = addr >>> PageSize.PAGE_SHIFT;
+        int updated;
+        if (Pte.zero(pte)) {
+            updated = Pte.of(node.allocFrame(), true);
+            counters.inc(Counter.FAULT_ANON);
+        } else if (v.shared) {
+            updated = pte | Pte.WRITE;
+            counters.inc(Counter.FAULT_SHARED_WRITE);
+        } else {
+            long pfn = Pte.pfn(pte);
+            boolean filePage = v.file != null && v.file.cached(v.filePage(addr)) == pfn;
+            if (!filePage && node.refcount(pfn) - node.pincount(pfn) == 1) {
+                updated = pte | Pte.WRITE;
+                counters.inc(Counter.FAULT_REUSE);
+            } else {
+                updated = Pte.of(copyOf(pfn), true);
+                node.put(pfn);
+                counters.inc(Counter.FAULT_COW);
+            }
+        }
+        pt.set(vpn, updated);
+        return updated;
+    }
+
+    /** A new frame holding a copy of {@code pfn}. */
+    long copyOf(long pfn) {
+        long copy = node.allocFrame();
+        node.copyFrom(node, pfn, copy);
+        counters.inc(Counter.COW_COPY);
+        return copy;
+    }
+
+    /** Gives a zero-page entry a frame of its own (for pinning), keeping the mapping's access. */
+    int unshareZero(PageTable pt, Vma v, long addr) {
+        int pte = Pte.of(node.allocFrame(), v.writable());
+        pt.set(addr >>> PageSize.PAGE_SHIFT, pte);
+        counters.inc(Counter.FAULT_ANON);
+        return pte;
+    }
+}

@@ -1,0 +1,190 @@
+package accelmm.core.mm;
+
+import java.util.Arrays;
+
+import accelmm.api.Errno;
+import accelmm.api.PageSize;
+import accelmm.api.mm.SharedFile;
+import accelmm.core.mem.MemoryNode;
+
+/**
+ * A shared file object with a page cache of host frames: user files and, for shared anonymous
+ * mappings, shmem. The cache holds one reference on each of its frames (the "owner" reference), so
+ * a cached page lives while the file lives; the file lives while it is open or mapped.
+ *
+ * <p>Concurrency: the cache and the reference counts are guarded by this object; page contents are
+ * written through the node without a lock, like memory.
+ */
+final class FileObject implements SharedFile {
+    private static final int PAGE = (int) PageSize.PAGE_SIZE;
+
+    private final String name;
+    private final long size;
+    private final boolean writable;
+    private final MemoryNode node;
+    private final long[] pages;
+    private boolean open;
+    private int mappings;
+    private boolean released;
+
+    /**
+     * Creates a file of {@code size} bytes, all zero.
+     *
+     * @param open false for shmem, which lives only as long as its mappings
+     */
+    FileObject(String name, long size, boolean writable, boolean open, MemoryNode node) {
+        if (size < 0 || size > (long) Integer.MAX_VALUE * PAGE) {
+            throw Errno.EINVAL.exception("file size " + size);
+        }
+        this.name = name;
+        this.size = size;
+        this.writable = writable;
+        this.open = open;
+        this.node = node;
+        this.pages = new long[(int) ((size + PAGE - 1) / PAGE)];
+        Arrays.fill(pages, -1);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public boolean writable() {
+        return writable;
+    }
+
+    /** Returns the number of pages the file spans. */
+    long pageCount() {
+        return pages.length;
+    }
+
+    /**
+     * Returns the frame of page {@code index}, bringing a zeroed page into the cache if needed.
+     *
+     * @return the pfn, or -1 beyond the end of the file (the kernel's SIGBUS)
+     * @throws accelmm.api.ErrnoException {@code ENOMEM}
+     */
+    synchronized long page(long index) {
+        if (index < 0 || index >= pages.length) {
+            return -1;
+        }
+        long pfn = pages[(int) index];
+        if (pfn < 0) {
+            pfn = node.allocFrame();
+            pages[(int) index] = pfn;
+        }
+        return pfn;
+    }
+
+    /** Returns the cached frame of page {@code index}, or -1. */
+    synchronized long cached(long index) {
+        return index < 0 || index >= pages.length ? -1 : pages[(int) index];
+    }
+
+    /** Counts the frames the cache holds. */
+    synchronized void countFrames(long[] expected) {
+        for (long pfn : pages) {
+            if (pfn >= 0) {
+                expected[(int) pfn]++;
+            }
+        }
+    }
+
+    synchronized void addMapping() {
+        mappings++;
+    }
+
+    /** Drops one mapping; the last one of a closed file releases the cache. */
+    synchronized void dropMapping() {
+        if (--mappings == 0 && !open) {
+            release();
+        }
+    }
+
+    private void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        for (int i = 0; i < pages.length; i++) {
+            if (pages[i] >= 0) {
+                node.put(pages[i]);
+                pages[i] = -1;
+            }
+        }
+    }
+
+    /** Returns true once the cache has been released. */
+    synchronized boolean released() {
+        return released;
+    }
+
+    @Override
+    public int pread(long offset, byte[] dst, int off, int len) {
+        checkIo(offset, dst, off, len);
+        int n = (int) Math.max(0, Math.min(len, size - offset));
+        int done = 0;
+        while (done < n) {
+            long pos = offset + done;
+            int in = (int) (pos % PAGE);
+            int chunk = Math.min(n - done, PAGE - in);
+            long pfn = cached(pos / PAGE);
+            if (pfn < 0) {
+                Arrays.fill(dst, off + done, off + done + chunk, (byte) 0);
+            } else {
+                node.read(pfn, in, dst, off + done, chunk);
+            }
+            done += chunk;
+        }
+        return n;
+    }
+
+    @Override
+    public int pwrite(long offset, byte[] src, int off, int len) {
+        checkIo(offset, src, off, len);
+        if (!writable) {
+            throw Errno.EBADF.exception(name + " is read-only");
+        }
+        int n = (int) Math.max(0, Math.min(len, size - offset));
+        int done = 0;
+        while (done < n) {
+            long pos = offset + done;
+            int in = (int) (pos % PAGE);
+            int chunk = Math.min(n - done, PAGE - in);
+            node.write(page(pos / PAGE), in, src, off + done, chunk);
+            done += chunk;
+        }
+        return n;
+    }
+
+    private synchronized void checkIo(long offset, byte[] buf, int off, int len) {
+        if (released || !open) {
+            throw Errno.EBADF.exception(name + " is closed");
+        }
+        if (offset < 0 || off < 0 || len < 0 || off + len > buf.length) {
+            throw Errno.EINVAL.exception("bad offset or length");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (open) {
+            open = false;
+            if (mappings == 0) {
+                release();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,18 @@
+package accelmm.core.mm;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Configuration of the memory manager (PID {@code accelmm.core.memory}).
+ */
+@ObjectClassDefinition(name = "accelmm memory manager", description = "Host RAM and paging policy of the simulated machine.")
+public @interface MemoryConfig {
+    /** Simulated host RAM in MiB. */
+    @AttributeDefinition(name = "Host RAM (MiB)", description = "Size of the host memory node in MiB (at least 1).", min = "1")
+    long hostMiB() default 1024;
+
+    /** Whether anonymous memory gets 2 MiB pages where alignment allows. */
+    @AttributeDefinition(name = "Transparent huge pages", description = "Map whole, aligned 2 MiB ranges of anonymous memory with one huge page on the first write.")
+    boolean thp() default true;
+}

@@ -1,0 +1,225 @@
+package accelmm.core.mm;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.idr.Idr;
+import accelmm.api.idr.IdrRegistry;
+import accelmm.api.mm.FaultSiteInfo;
+import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.NodeInfo;
+import accelmm.api.mm.NodeKind;
+import accelmm.api.mm.ProcessInfo;
+import accelmm.api.mm.SharedFile;
+import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.fault.FailSite;
+import accelmm.core.mem.MemoryNode;
+
+/**
+ * The {@link MemoryManager} service: the host memory node, processes with pids from the registry
+ * {@code mm/pid} (allocated cyclically up to {@value #PID_MAX}, as the kernel does), shared files,
+ * counters, the invariant check and fault injection.
+ *
+ * <p>Concurrency: the process and file tables are guarded by this object; each address space
+ * locks itself.
+ */
+@Component(service = MemoryManager.class, configurationPid = "accelmm.core.memory")
+@Designate(ocd = MemoryConfig.class)
+public final class MemoryManagerImpl implements MemoryManager {
+    /** One past the largest pid ({@code PID_MAX_DEFAULT}). */
+    public static final int PID_MAX = 32768;
+    /** The fault site of page-frame allocation. */
+    public static final String PAGE_ALLOC_SITE = "page.alloc";
+
+    private final CoreDiagnostics diag;
+    private final MemoryNode host;
+    private final Counters counters = new Counters();
+    private final Idr<ProcessImpl> pids;
+    private final boolean thp;
+    private final Set<FileObject> files = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    /** Creates the service from its configuration. */
+    @Activate
+    public MemoryManagerImpl(@Reference IdrRegistry registry, MemoryConfig config) {
+        this(CoreDiagnostics.shared(), registry, Math.max(1, config.hostMiB()) << 20, config.thp());
+    }
+
+    /** Creates a memory manager (tests and benchmarks). */
+    public MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, boolean thp) {
+        this.diag = diag;
+        this.host = new MemoryNode(0, "host", NodeKind.HOST, hostBytes, diag.faults().site(PAGE_ALLOC_SITE));
+        this.pids = registry.idr("mm", "pid", 1);
+        this.thp = thp;
+    }
+
+    /** Returns the host node (core use). */
+    public MemoryNode host() {
+        return host;
+    }
+
+    @Override
+    public MmProcess spawn(String name) {
+        return register(name, new Mm(host, counters, thp));
+    }
+
+    private ProcessImpl register(String name, Mm mm) {
+        if (name == null || name.isBlank()) {
+            throw Errno.EINVAL.exception("a process needs a name");
+        }
+        int pid;
+        try {
+            pid = pids.allocCyclic(null, 1, PID_MAX);
+        } catch (ErrnoException e) {
+            throw Errno.EAGAIN.exception("no free pid: " + e.getMessage());
+        }
+        ProcessImpl p = new ProcessImpl(pid, name, mm, this);
+        pids.replace(p, pid);
+        return p;
+    }
+
+    MmProcess fork(ProcessImpl parent, String name) {
+        if (!parent.alive()) {
+            throw Errno.ESRCH.exception(parent + " has exited");
+        }
+        Mm child = new Mm(host, counters, thp);
+        parent.mmImpl().forkInto(child);
+        try {
+            return register(name, child);
+        } catch (ErrnoException e) {
+            child.exit();
+            throw e;
+        }
+    }
+
+    void reap(ProcessImpl p) {
+        p.mmImpl().exit();
+        pids.remove(p.pid());
+        counters.inc(Counter.EXIT);
+    }
+
+    @Override
+    public MmProcess process(int pid) {
+        ProcessImpl p = pids.find(pid);
+        if (p == null) {
+            throw Errno.ESRCH.exception("no process " + pid);
+        }
+        return p;
+    }
+
+    private List<ProcessImpl> live() {
+        List<ProcessImpl> all = new ArrayList<>();
+        pids.forEach((id, p) -> {
+            all.add(p);
+            return 0;
+        });
+        return all;
+    }
+
+    @Override
+    public List<ProcessInfo> processes() {
+        List<ProcessInfo> out = new ArrayList<>();
+        for (ProcessImpl p : live()) {
+            long[] size = p.mmImpl().size();
+            out.add(new ProcessInfo(p.pid(), p.name(), size[0], size[1], size[2]));
+        }
+        return out;
+    }
+
+    @Override
+    public SharedFile createFile(String name, long size, boolean writable) {
+        if (name == null || name.isBlank()) {
+            throw Errno.EINVAL.exception("a file needs a name");
+        }
+        FileObject f = new FileObject(name, size, writable, true, host);
+        synchronized (this) {
+            files.add(f);
+        }
+        return f;
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        return List.of(host.info());
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public List<String> check() {
+        List<String> problems = new ArrayList<>();
+        String nodeErr = host.checkInvariants();
+        if (nodeErr != null) {
+            problems.add(nodeErr);
+        }
+        long[] expected = new long[(int) host.frames()];
+        Set<FileObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        synchronized (this) {
+            files.removeIf(FileObject::released);
+            seen.addAll(files);
+        }
+        for (ProcessImpl p : live()) {
+            p.mmImpl().countMappings(expected);
+            p.mmImpl().collectFiles(seen);
+        }
+        for (FileObject f : seen) {
+            f.countFrames(expected);
+        }
+        for (int pfn = 0; pfn < expected.length && problems.size() < 20; pfn++) {
+            long want = expected[pfn] + host.pincount(pfn);
+            int have = host.refcount(pfn);
+            if (want != have) {
+                problems.add("host frame " + pfn + ": refcount " + have + " but " + expected[pfn] + " mappings/owners and "
+                        + host.pincount(pfn) + " pins");
+            }
+        }
+        return problems;
+    }
+
+    private FailSite site(String name) {
+        for (FailSite s : diag.faults().sites()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw Errno.ENOENT.exception("no fault site " + name);
+    }
+
+    @Override
+    public void failArm(String site, int probability, long interval, long times, long seed) {
+        FailSite s = site(site);
+        try {
+            s.arm(probability, interval, times, seed);
+        } catch (IllegalArgumentException e) {
+            throw Errno.EINVAL.exception(e.getMessage());
+        }
+    }
+
+    @Override
+    public void failDisarm(String site) {
+        site(site).disarm();
+    }
+
+    @Override
+    public List<FaultSiteInfo> failSites() {
+        List<FaultSiteInfo> out = new ArrayList<>();
+        for (FailSite s : diag.faults().sites()) {
+            out.add(new FaultSiteInfo(s.name(), s.armed(), s.calls(), s.failures()));
+        }
+        return out;
+    }
+}

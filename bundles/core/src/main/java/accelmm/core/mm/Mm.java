@@ -1,0 +1,677 @@
+package accelmm.core.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.PageSize;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.GupFlags;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MremapFlags;
+import accelmm.api.mm.PinnedPages;
+import accelmm.api.mm.Prot;
+import accelmm.api.mm.SegvException;
+import accelmm.api.mm.SharedFile;
+import accelmm.api.mm.VmaInfo;
+import accelmm.core.mem.MemoryNode;
+
+/**
+ * An address space: the VMAs, the CPU page table, and the mapping calls and CPU accesses over them.
+ *
+ * <p>Locking, as in the kernel: {@link #lock} is the mmap lock, held for writing by calls that
+ * change mappings (mmap, munmap, mprotect, mremap, fork, exit) and for reading by faults, CPU
+ * accesses and GUP; the page table itself is guarded by its own monitor (the page-table lock), which
+ * faults take per page. Frame references: every present PTE that is not the zero page holds one.
+ */
+final class Mm implements AddressSpace {
+    /** Where top-down placement of new mappings starts. */
+    static final long MMAP_BASE = 0x7f00_0000_0000L;
+    /** The lowest address a mapping may use ({@code mmap_min_addr}). */
+    static final long MMAP_MIN = 0x10000L;
+    private static final long PAGE = PageSize.PAGE_SIZE;
+
+    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    final PageTable pt = new PageTable();
+    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final MemoryNode node;
+    private final Counters counters;
+    private final Faults faults;
+    private final boolean thp;
+    private boolean dead;
+
+    Mm(MemoryNode node, Counters counters, boolean thp) {
+        this.node = node;
+        this.counters = counters;
+        this.faults = new Faults(node, counters);
+        this.thp = thp;
+    }
+
+    // ---- lookup -------------------------------------------------------------------------------
+
+    private Vma find(long addr) {
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        return e != null && addr < e.getValue().end ? e.getValue() : null;
+    }
+
+    private void checkAlive() {
+        if (dead) {
+            throw Errno.ESRCH.exception("the process has exited");
+        }
+    }
+
+    private static long pageAlignUp(long length) {
+        long len = (length + PAGE - 1) & PageSize.PAGE_MASK;
+        if (len < length) {
+            throw Errno.ENOMEM.exception("length " + length + " overflows");
+        }
+        return len;
+    }
+
+    // ---- mmap ---------------------------------------------------------------------------------
+
+    @Override
+    public long mmap(long addr, long length, int prot, int flags) {
+        if ((flags & MapFlags.ANONYMOUS) == 0) {
+            throw Errno.EBADF.exception("a mapping without MAP_ANONYMOUS needs a file");
+        }
+        return map(addr, length, prot, flags, null, 0);
+    }
+
+    @Override
+    public long mmap(long addr, long length, int prot, int flags, SharedFile file, long offset) {
+        if ((flags & MapFlags.ANONYMOUS) != 0) {
+            throw Errno.EINVAL.exception("MAP_ANONYMOUS with a file");
+        }
+        if (!(file instanceof FileObject f) || f.released()) {
+            throw Errno.EBADF.exception("no such open file");
+        }
+        if ((offset & (PAGE - 1)) != 0 || offset < 0) {
+            throw Errno.EINVAL.exception("offset " + offset + " is not page aligned");
+        }
+        if ((flags & MapFlags.SHARED) != 0 && (prot & Prot.WRITE) != 0 && !f.writable()) {
+            throw Errno.EACCES.exception(f.name() + " is read-only");
+        }
+        return map(addr, length, prot, flags, f, offset >>> PageSize.PAGE_SHIFT);
+    }
+
+    private long map(long addr, long length, int prot, int flags, FileObject file, long pgoff) {
+        if ((flags & ~MapFlags.VALID) != 0 || (prot & ~Prot.ALL) != 0) {
+            throw Errno.EINVAL.exception("unknown flags 0x" + Integer.toHexString(flags) + " or prot " + prot);
+        }
+        boolean shared = (flags & MapFlags.SHARED) != 0;
+        if (shared == ((flags & MapFlags.PRIVATE) != 0)) {
+            throw Errno.EINVAL.exception("exactly one of MAP_SHARED and MAP_PRIVATE is needed");
+        }
+        if (length == 0) {
+            throw Errno.EINVAL.exception("length 0");
+        }
+        long len = pageAlignUp(length);
+        if (len > TASK_SIZE || length < 0) {
+            throw Errno.ENOMEM.exception("length " + length + " exceeds the address space");
+        }
+        boolean fixed = (flags & (MapFlags.FIXED | MapFlags.FIXED_NOREPLACE)) != 0;
+        if (fixed) {
+            if ((addr & (PAGE - 1)) != 0) {
+                throw Errno.EINVAL.exception(String.format("fixed address 0x%x is not page aligned", addr));
+            }
+            if (addr < MMAP_MIN) {
+                throw Errno.EPERM.exception(String.format("0x%x is below mmap_min_addr", addr));
+            }
+            if (addr > TASK_SIZE - len) {
+                throw Errno.ENOMEM.exception(String.format("0x%x + %d is beyond the address space", addr, len));
+            }
+        }
+        lock.writeLock().lock();
+        try {
+            checkAlive();
+            long start;
+            if (fixed) {
+                if ((flags & MapFlags.FIXED_NOREPLACE) != 0 && overlaps(addr, addr + len)) {
+                    throw Errno.EEXIST.exception(String.format("[0x%x, 0x%x) is already mapped", addr, addr + len));
+                }
+                start = addr;
+            } else if (addr >= MMAP_MIN && (addr & (PAGE - 1)) == 0 && addr <= TASK_SIZE - len
+                    && !overlaps(addr, addr + len)) {
+                start = addr;
+            } else {
+                start = findGap(len);
+            }
+            FileObject backing = file;
+            long off = pgoff;
+            if (backing == null && shared) {
+                backing = new FileObject("[shmem]", len, true, false, node);
+                off = 0;
+            }
+            if (fixed) {
+                unmapRange(start, start + len);
+            }
+            Vma v = new Vma(start, start + len, prot, shared, backing, off);
+            if (backing != null) {
+                backing.addMapping();
+            }
+            vmas.put(start, v);
+            counters.inc(Counter.MMAP);
+            if ((flags & MapFlags.POPULATE) != 0) {
+                populate(v);
+            }
+            return start;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void populate(Vma v) {
+        boolean write = v.writable() && !v.shared;
+        try {
+            synchronized (pt) {
+                for (long a = v.start; a < v.end; a += PAGE) {
+                    faults.fault(pt, v, a, write, thp);
+                }
+            }
+        } catch (ErrnoException e) {
+            // MAP_POPULATE is best effort: the mapping stands, later accesses fault again.
+        }
+    }
+
+    private boolean overlaps(long start, long end) {
+        Map.Entry<Long, Vma> e = vmas.lowerEntry(end);
+        return e != null && e.getValue().end > start;
+    }
+
+    /** The highest free range of {@code len} bytes below {@link #MMAP_BASE}, 2 MiB aligned when that large. */
+    private long findGap(long len) {
+        long align = len >= PageSize.PMD_SIZE ? PageSize.PMD_SIZE : PAGE;
+        long hi = MMAP_BASE;
+        for (Vma v : vmas.descendingMap().values()) {
+            if (v.start >= hi) {
+                continue;
+            }
+            if (v.end <= hi && hi - v.end >= len) {
+                long cand = (hi - len) & ~(align - 1);
+                if (cand >= v.end) {
+                    return cand;
+                }
+            }
+            hi = Math.min(hi, v.start);
+        }
+        long cand = (hi - len) & ~(align - 1);
+        if (hi - len < MMAP_MIN || cand < MMAP_MIN) {
+            throw Errno.ENOMEM.exception("no free range of " + len + " bytes");
+        }
+        return cand;
+    }
+
+    // ---- munmap -------------------------------------------------------------------------------
+
+    @Override
+    public void munmap(long addr, long length) {
+        if ((addr & (PAGE - 1)) != 0 || length <= 0) {
+            throw Errno.EINVAL.exception(String.format("munmap(0x%x, %d): unaligned address or empty length", addr, length));
+        }
+        long len = pageAlignUp(length);
+        if (addr < 0 || addr > TASK_SIZE - len) {
+            throw Errno.EINVAL.exception(String.format("munmap(0x%x, %d) is beyond the address space", addr, length));
+        }
+        lock.writeLock().lock();
+        try {
+            checkAlive();
+            unmapRange(addr, addr + len);
+            counters.inc(Counter.MUNMAP);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Splits the mapping containing {@code addr} so that a mapping starts there. */
+    private void splitAt(long addr) {
+        Vma v = find(addr);
+        if (v == null || v.start == addr) {
+            return;
+        }
+        Vma right = v.slice(addr, v.end);
+        v.end = addr;
+        if (right.file != null) {
+            right.file.addMapping();
+        }
+        vmas.put(addr, right);
+    }
+
+    /** Removes every mapping in [start, end), dropping its frames. Holds the mmap write lock. */
+    private void unmapRange(long start, long end) {
+        splitAt(start);
+        splitAt(end);
+        List<Vma> gone = new ArrayList<>(vmas.subMap(start, true, end, false).values());
+        for (Vma v : gone) {
+            zap(v.start, v.end);
+            vmas.remove(v.start);
+            if (v.file != null) {
+                v.file.dropMapping();
+            }
+        }
+    }
+
+    /** Clears the PTEs of [start, end) and drops their frame references. */
+    private void zap(long start, long end) {
+        synchronized (pt) {
+            List<Long> vpns = new ArrayList<>();
+            pt.forEach(start >>> PageSize.PAGE_SHIFT, end >>> PageSize.PAGE_SHIFT, (vpn, pte) -> vpns.add(vpn));
+            for (long vpn : vpns) {
+                int pte = pt.clear(vpn);
+                if (Pte.hasFrame(pte)) {
+                    node.put(Pte.pfn(pte));
+                }
+            }
+        }
+    }
+
+    // ---- mprotect -----------------------------------------------------------------------------
+
+    @Override
+    public void mprotect(long addr, long length, int prot) {
+        if ((addr & (PAGE - 1)) != 0 || (prot & ~Prot.ALL) != 0 || length < 0) {
+            throw Errno.EINVAL.exception(String.format("mprotect(0x%x, %d, %d): bad address or prot", addr, length, prot));
+        }
+        if (length == 0) {
+            return;
+        }
+        long end = addr + pageAlignUp(length);
+        if (end <= addr || end > TASK_SIZE) {
+            throw Errno.ENOMEM.exception("range beyond the address space");
+        }
+        lock.writeLock().lock();
+        try {
+            checkAlive();
+            for (long a = addr; a < end;) {
+                Vma v = find(a);
+                if (v == null) {
+                    throw Errno.ENOMEM.exception(String.format("0x%x is not mapped", a));
+                }
+                if (v.shared && v.file != null && (prot & Prot.WRITE) != 0 && !v.file.writable()) {
+                    throw Errno.EACCES.exception(v.name() + " is read-only");
+                }
+                a = v.end;
+            }
+            splitAt(addr);
+            splitAt(end);
+            for (Vma v : vmas.subMap(addr, true, end, false).values()) {
+                v.prot = prot;
+            }
+            if ((prot & Prot.WRITE) == 0) {
+                synchronized (pt) {
+                    List<long[]> ro = new ArrayList<>();
+                    pt.forEach(addr >>> PageSize.PAGE_SHIFT, end >>> PageSize.PAGE_SHIFT,
+                            (vpn, pte) -> ro.add(new long[] {vpn, Pte.readOnly(pte)}));
+                    for (long[] e : ro) {
+                        pt.set(e[0], (int) e[1]);
+                    }
+                }
+            }
+            counters.inc(Counter.MPROTECT);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---- mremap -------------------------------------------------------------------------------
+
+    @Override
+    public long mremap(long oldAddr, long oldLength, long newLength, int flags, long newAddr) {
+        boolean mayMove = (flags & MremapFlags.MAYMOVE) != 0;
+        boolean fixed = (flags & MremapFlags.FIXED) != 0;
+        boolean dontUnmap = (flags & MremapFlags.DONTUNMAP) != 0;
+        if ((oldAddr & (PAGE - 1)) != 0 || (flags & ~7) != 0 || ((fixed || dontUnmap) && !mayMove)) {
+            throw Errno.EINVAL.exception("bad address or flags");
+        }
+        if (newLength <= 0 || oldLength <= 0) {
+            throw Errno.EINVAL.exception("zero length");
+        }
+        long oldLen = pageAlignUp(oldLength);
+        long newLen = pageAlignUp(newLength);
+        if (dontUnmap && oldLen != newLen) {
+            throw Errno.EINVAL.exception("MREMAP_DONTUNMAP cannot change the size");
+        }
+        if (fixed && ((newAddr & (PAGE - 1)) != 0 || newAddr < MMAP_MIN || newAddr > TASK_SIZE - newLen
+                || (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen))) {
+            throw Errno.EINVAL.exception("bad or overlapping new address");
+        }
+        lock.writeLock().lock();
+        try {
+            checkAlive();
+            Vma v = find(oldAddr);
+            if (v == null || oldAddr + oldLen > v.end) {
+                throw Errno.EFAULT.exception(String.format("[0x%x, 0x%x) is not inside one mapping", oldAddr, oldAddr + oldLen));
+            }
+            if (dontUnmap && !v.privateAnon()) {
+                throw Errno.EINVAL.exception("MREMAP_DONTUNMAP needs private anonymous memory");
+            }
+            counters.inc(Counter.MREMAP);
+            if (fixed) {
+                unmapRange(newAddr, newAddr + newLen);
+                return move(oldAddr, oldLen, newAddr, newLen, dontUnmap);
+            }
+            if (newLen <= oldLen && !dontUnmap) {
+                if (newLen < oldLen) {
+                    unmapRange(oldAddr + newLen, oldAddr + oldLen);
+                }
+                return oldAddr;
+            }
+            long grow = newLen - oldLen;
+            if (!dontUnmap && oldAddr + oldLen == v.end && v.end <= TASK_SIZE - grow && !overlaps(v.end, v.end + grow)) {
+                v.end += grow;
+                return oldAddr;
+            }
+            if (!mayMove) {
+                throw Errno.ENOMEM.exception("cannot grow in place and MREMAP_MAYMOVE is not set");
+            }
+            return move(oldAddr, oldLen, findGap(newLen), newLen, dontUnmap);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Moves [oldAddr, oldAddr + oldLen) to newAddr with its pages. Holds the mmap write lock. */
+    private long move(long oldAddr, long oldLen, long newAddr, long newLen, boolean dontUnmap) {
+        splitAt(oldAddr);
+        splitAt(oldAddr + oldLen);
+        Vma old = vmas.get(oldAddr);
+        Vma moved = old.slice(oldAddr, oldAddr + oldLen);
+        moved.start = newAddr;
+        moved.end = newAddr + newLen;
+        if (moved.file != null) {
+            moved.file.addMapping();
+        }
+        long keep = Math.min(oldLen, newLen);
+        long delta = (newAddr - oldAddr) >> PageSize.PAGE_SHIFT;
+        synchronized (pt) {
+            List<long[]> ptes = new ArrayList<>();
+            pt.forEach(oldAddr >>> PageSize.PAGE_SHIFT, (oldAddr + keep) >>> PageSize.PAGE_SHIFT,
+                    (vpn, pte) -> ptes.add(new long[] {vpn, pte}));
+            for (long[] e : ptes) {
+                pt.clear(e[0]);
+                pt.set(e[0] + delta, (int) e[1]);
+            }
+        }
+        vmas.put(newAddr, moved);
+        if (dontUnmap) {
+            return newAddr;
+        }
+        zap(oldAddr, oldAddr + oldLen);
+        vmas.remove(oldAddr);
+        if (old.file != null) {
+            old.file.dropMapping();
+        }
+        return newAddr;
+    }
+
+    // ---- CPU access ---------------------------------------------------------------------------
+
+    /** Checks every page of the range for the access before anything is done. */
+    private void checkAccess(long addr, int len, boolean write) {
+        long end = addr + len;
+        if (addr < 0 || end > TASK_SIZE || end < addr) {
+            throw new SegvException(addr, false, write);
+        }
+        for (long a = addr; a < end;) {
+            Vma v = find(a);
+            if (v == null) {
+                throw new SegvException(a, false, write);
+            }
+            if (write ? !v.writable() : !v.readable()) {
+                throw new SegvException(a, true, write);
+            }
+            a = v.end;
+        }
+    }
+
+    private static void checkBuffer(byte[] buf, int off, int len) {
+        if (buf == null || off < 0 || len < 0 || off + len > buf.length || off + len < 0) {
+            throw Errno.EINVAL.exception("bad buffer, offset or length");
+        }
+    }
+
+    @Override
+    public void read(long addr, byte[] dst, int off, int len) {
+        checkBuffer(dst, off, len);
+        if (len == 0) {
+            return;
+        }
+        lock.readLock().lock();
+        try {
+            checkAlive();
+            checkAccess(addr, len, false);
+            long a = addr;
+            int done = 0;
+            while (done < len) {
+                int in = (int) (a & (PAGE - 1));
+                int chunk = (int) Math.min(len - done, PAGE - in);
+                synchronized (pt) {
+                    int pte = faults.fault(pt, find(a), a, false, thp);
+                    if (Pte.zero(pte)) {
+                        java.util.Arrays.fill(dst, off + done, off + done + chunk, (byte) 0);
+                    } else {
+                        node.read(Pte.pfn(pte), in, dst, off + done, chunk);
+                    }
+                }
+                done += chunk;
+                a += chunk;
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void write(long addr, byte[] src, int off, int len) {
+        checkBuffer(src, off, len);
+        if (len == 0) {
+            return;
+        }
+        lock.readLock().lock();
+        try {
+            checkAlive();
+            checkAccess(addr, len, true);
+            long last = (addr + len - 1) & PageSize.PAGE_MASK;
+            for (long a = addr & PageSize.PAGE_MASK; a <= last; a += PAGE) {
+                synchronized (pt) {
+                    faults.fault(pt, find(a), a, true, thp);
+                }
+            }
+            long a = addr;
+            int done = 0;
+            while (done < len) {
+                int in = (int) (a & (PAGE - 1));
+                int chunk = (int) Math.min(len - done, PAGE - in);
+                synchronized (pt) {
+                    int pte = faults.fault(pt, find(a), a, true, thp);
+                    node.write(Pte.pfn(pte), in, src, off + done, chunk);
+                }
+                done += chunk;
+                a += chunk;
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---- GUP ----------------------------------------------------------------------------------
+
+    @Override
+    public PinnedPages pinUserPages(long addr, int nrPages, int gupFlags) {
+        if ((addr & (PAGE - 1)) != 0 || nrPages < 1) {
+            throw Errno.EINVAL.exception("unaligned address or no pages");
+        }
+        boolean write = (gupFlags & GupFlags.WRITE) != 0;
+        long[] pfns = new long[nrPages];
+        int pinned = 0;
+        lock.readLock().lock();
+        try {
+            checkAlive();
+            for (; pinned < nrPages; pinned++) {
+                long a = addr + pinned * PAGE;
+                Vma v = a < TASK_SIZE ? find(a) : null;
+                if (v == null || !v.readable() || (write && !v.writable())) {
+                    throw Errno.EFAULT.exception(String.format("page 0x%x cannot be pinned for %s", a, write ? "write" : "read"));
+                }
+                synchronized (pt) {
+                    int pte = faults.fault(pt, v, a, write, thp);
+                    if (Pte.zero(pte)) {
+                        pte = faults.unshareZero(pt, v, a);
+                    }
+                    pfns[pinned] = Pte.pfn(pte);
+                    node.pin(pfns[pinned]);
+                }
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < pinned; i++) {
+                node.unpin(pfns[i]);
+            }
+            throw e;
+        } finally {
+            lock.readLock().unlock();
+        }
+        counters.add(Counter.GUP_PIN, nrPages);
+        return new Pins(node, pfns, counters);
+    }
+
+    // ---- fork, exit, listing, checking --------------------------------------------------------
+
+    /**
+     * Copies this address space into {@code child} ({@code dup_mmap}): shared mappings share their
+     * frames; private frames become copy-on-write in both, except pinned anonymous frames, which the
+     * child gets a copy of at once (the parent's pin must keep pointing at the parent's page).
+     */
+    void forkInto(Mm child) {
+        lock.writeLock().lock();
+        try {
+            checkAlive();
+            synchronized (pt) {
+                for (Vma v : vmas.values()) {
+                    Vma c = v.slice(v.start, v.end);
+                    if (c.file != null) {
+                        c.file.addMapping();
+                    }
+                    child.vmas.put(c.start, c);
+                    List<long[]> ptes = new ArrayList<>();
+                    pt.forEach(v.start >>> PageSize.PAGE_SHIFT, v.end >>> PageSize.PAGE_SHIFT,
+                            (vpn, pte) -> ptes.add(new long[] {vpn, pte}));
+                    for (long[] e : ptes) {
+                        long vpn = e[0];
+                        int pte = (int) e[1];
+                        if (!Pte.hasFrame(pte)) {
+                            child.pt.set(vpn, pte);
+                            continue;
+                        }
+                        long pfn = Pte.pfn(pte);
+                        boolean filePage = v.file != null && v.file.cached(v.filePage(vpn << PageSize.PAGE_SHIFT)) == pfn;
+                        if (v.shared) {
+                            node.get(pfn);
+                            child.pt.set(vpn, pte);
+                        } else if (node.pincount(pfn) > 0 && !filePage) {
+                            child.pt.set(vpn, Pte.of(faults.copyOf(pfn), Pte.writable(pte)));
+                        } else {
+                            node.get(pfn);
+                            pt.set(vpn, Pte.readOnly(pte));
+                            child.pt.set(vpn, Pte.readOnly(pte));
+                        }
+                    }
+                }
+            }
+            counters.inc(Counter.FORK);
+        } catch (RuntimeException e) {
+            child.exit();
+            throw e;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Unmaps everything; later calls answer {@code ESRCH}. */
+    void exit() {
+        lock.writeLock().lock();
+        try {
+            if (!dead) {
+                unmapRange(0, TASK_SIZE);
+                dead = true;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public List<VmaInfo> maps() {
+        lock.readLock().lock();
+        try {
+            List<VmaInfo> out = new ArrayList<>();
+            synchronized (pt) {
+                for (Vma v : vmas.values()) {
+                    long[] resident = new long[1];
+                    pt.forEach(v.start >>> PageSize.PAGE_SHIFT, v.end >>> PageSize.PAGE_SHIFT, (vpn, pte) -> resident[0]++);
+                    out.add(new VmaInfo(v.start, v.end, v.prot, v.shared, v.name(),
+                            v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, resident[0]));
+                }
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Adds one to {@code expected[pfn]} for each frame a PTE of this address space maps. */
+    void countMappings(long[] expected) {
+        lock.readLock().lock();
+        try {
+            synchronized (pt) {
+                pt.forEach(0, TASK_SIZE >>> PageSize.PAGE_SHIFT, (vpn, pte) -> {
+                    if (Pte.hasFrame(pte)) {
+                        expected[(int) Pte.pfn(pte)]++;
+                    }
+                });
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Adds the files this address space maps to {@code files}. */
+    void collectFiles(java.util.Set<FileObject> files) {
+        lock.readLock().lock();
+        try {
+            for (Vma v : vmas.values()) {
+                if (v.file != null) {
+                    files.add(v.file);
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Returns the number of mappings, of mapped bytes and of resident pages. */
+    long[] size() {
+        lock.readLock().lock();
+        try {
+            long bytes = 0;
+            for (Vma v : vmas.values()) {
+                bytes += v.end - v.start;
+            }
+            synchronized (pt) {
+                return new long[] {vmas.size(), bytes, pt.entries()};
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Returns the page table's bytes (footprint reports). */
+    long pageTableBytes() {
+        synchronized (pt) {
+            return pt.footprintBytes();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package accelmm.core.mm;
+
+/**
+ * The 32-bit CPU page-table entry: a present bit, a hardware-writable bit, a zero-page bit and a
+ * host frame number of up to 28 bits (1 TiB of 4 KiB pages). 0 means "no entry".
+ *
+ * <p>A present entry without {@link #WRITE} is read-only for the CPU even where the mapping allows
+ * writes: the first write faults, and the fault decides between copy-on-write, reuse and making a
+ * shared page writable.
+ *
+ * <p>Concurrency: pure functions.
+ */
+final class Pte {
+    /** The entry maps something. */
+    static final int PRESENT = 1 << 31;
+    /** The CPU may write through the entry. */
+    static final int WRITE = 1 << 30;
+    /** The entry maps the shared zero page: no frame, reads as zero, never writable. */
+    static final int ZERO = 1 << 29;
+    /** Mask of the frame number. */
+    static final int PFN_MASK = (1 << 28) - 1;
+
+    private Pte() {
+    }
+
+    static int of(long pfn, boolean writable) {
+        if (pfn < 0 || pfn > PFN_MASK) {
+            throw new IllegalArgumentException("pfn " + pfn + " does not fit a PTE");
+        }
+        return PRESENT | (writable ? WRITE : 0) | (int) pfn;
+    }
+
+    static int zeroPage() {
+        return PRESENT | ZERO;
+    }
+
+    static boolean present(int pte) {
+        return (pte & PRESENT) != 0;
+    }
+
+    static boolean writable(int pte) {
+        return (pte & WRITE) != 0;
+    }
+
+    static boolean zero(int pte) {
+        return (pte & ZERO) != 0;
+    }
+
+    /** True if the entry holds a reference on a frame. */
+    static boolean hasFrame(int pte) {
+        return present(pte) && !zero(pte);
+    }
+
+    static long pfn(int pte) {
+        return pte & PFN_MASK;
+    }
+
+    static int readOnly(int pte) {
+        return pte & ~WRITE;
+    }
+}
