@@ -114,7 +114,7 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Waits until every command scope of {@link HostLayout#READY_SCOPES} and the Gogo command
+     * Waits until every command of {@link HostLayout#READY_COMMANDS} and the Gogo command
      * processor are registered.
      *
      * @throws IllegalStateException on time-out, naming what is missing and which bundles are not
@@ -149,9 +149,12 @@ public final class Host implements AutoCloseable {
             if (ctx.getServiceReferences("org.apache.felix.service.command.CommandProcessor", null) == null) {
                 missing.add("CommandProcessor");
             }
-            for (String scope : HostLayout.READY_SCOPES) {
-                if (ctx.getServiceReferences((String) null, "(osgi.command.scope=" + scope + ")") == null) {
-                    missing.add("commands " + scope + ":*");
+            for (String command : HostLayout.READY_COMMANDS) {
+                int colon = command.indexOf(':');
+                String filter = "(&(osgi.command.scope=" + command.substring(0, colon) + ")(osgi.command.function="
+                        + command.substring(colon + 1) + "))";
+                if (ctx.getServiceReferences((String) null, filter) == null) {
+                    missing.add(command);
                 }
             }
         } catch (InvalidSyntaxException e) {

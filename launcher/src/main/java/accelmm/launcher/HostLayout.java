@@ -52,8 +52,8 @@ public final class HostLayout {
             new HostBundle("jline.jar", LEVEL_SHELL, true),
             new HostBundle("org.apache.felix.gogo.jline.jar", LEVEL_SHELL, true));
 
-    /** Command scopes that must be registered before the host counts as ready. */
-    public static final List<String> READY_SCOPES = List.of("kmod", "mm");
+    /** Commands ({@code scope:function}) that must be registered before the host counts as ready. */
+    public static final List<String> READY_COMMANDS = List.of("kmod:lsmod", "mm:idr", "mm:ps");
 
     /** Prefix of driver bundle jars in the drivers folder: {@code accelmm-driver-NAME.jar}. */
     public static final String DRIVER_PREFIX = "accelmm-driver-";

@@ -36,11 +36,13 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
 
             In the shell, 'help' lists every command and 'help NAME' explains one. Command scopes:
               kmod   module lifecycle: lsmod, insmod, rmmod, modinfo, reload [--dry-run], pending
-              mm     the core memory manager: idr (ID registries)
+              mm     the core memory manager: ps, maps, stats, check, fail (fault injection),
+                     spawn, kill, mmap, write, read (poke an address space), idr (ID registries)
 
             Examples:
               accelmm shell --drivers none
               accelmm exec 'kmod:lsmod; mm:idr'
+              accelmm exec 'mm:spawn demo; mm:mmap 1 8k; mm:maps 1; mm:stats'
               echo 'kmod:modinfo accelmm.core' | accelmm exec -
 
             Exit status: 0 on success, 1 if a command failed or the host did not start, 2 for bad usage.

@@ -1,0 +1,136 @@
+package accelmm.itests;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.Prot;
+import accelmm.api.mm.SegvException;
+import accelmm.itests.support.HostOptions;
+
+/** The memory-manager service and the mm commands through OSGi. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class MemoryIT {
+    @Inject
+    private MemoryManager memory;
+
+    @Inject
+    private CommandProcessor processor;
+
+    @Configuration
+    public Option[] config() {
+        return HostOptions.host();
+    }
+
+    @After
+    public void cleanUp() {
+        memory.processes().forEach(p -> memory.process(p.pid()).exit());
+        assertEquals(List.of(), memory.check());
+        assertEquals(0, memory.nodes().get(0).used());
+    }
+
+    private String run(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        try {
+            Object result = session.execute(command);
+            return out + (result == null ? "" : session.format(result, Converter.INSPECT).toString());
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
+    public void processesMapWriteForkAndReadBackThroughTheService() {
+        MmProcess parent = memory.spawn("parent");
+        long a = parent.mm().mmap(0, 2 * 4096, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        byte[] data = "bytes survive fork".getBytes();
+        parent.mm().write(a, data, 0, data.length);
+        MmProcess child = parent.fork("child");
+        byte[] back = new byte[data.length];
+        child.mm().read(a, back, 0, back.length);
+        assertArrayEquals(data, back);
+        child.mm().write(a, new byte[] {'B'}, 0, 1);
+        parent.mm().read(a, back, 0, back.length);
+        assertArrayEquals(data, back);
+        assertEquals(1L, (long) memory.counters().get("cow.copies"));
+        try {
+            parent.mm().read(a + 2 * 4096, back, 0, 1);
+            fail("read past the mapping");
+        } catch (SegvException e) {
+            assertEquals(Errno.EFAULT, e.errno());
+        }
+        try {
+            memory.process(99999);
+            fail("found a process that does not exist");
+        } catch (ErrnoException e) {
+            assertEquals(Errno.ESRCH, e.errno());
+        }
+    }
+
+    @Test
+    public void theMmCommandsDriveAndShowAnAddressSpace() throws Exception {
+        String spawned = run("mm:spawn shellproc");
+        assertTrue(spawned, spawned.contains("NAME:      shellproc"));
+        int pid = memory.processes().get(0).pid();
+        String addr = run("mm:mmap --prot rw " + pid + " 8k");
+        assertTrue(addr, addr.startsWith("0x"));
+        assertEquals("5 bytes written", run("mm:write " + pid + " " + addr + " hello"));
+        String dump = run("mm:read " + pid + " " + addr + " 8");
+        assertTrue(dump, dump.endsWith("68 65 6c 6c 6f 00 00 00                          |hello...|"));
+        String maps = run("mm:maps " + pid);
+        assertTrue(maps, maps.matches("(?s)RANGE +PERMS +OFFSET +KB +RSS_PAGES +NAME\\n[0-9a-f]{12}-[0-9a-f]{12} +rw-p +00000000 +8 +1 +\\[anon\\]"));
+        String ps = run("mm:ps");
+        assertTrue(ps, ps.contains("shellproc"));
+        String stats = run("mm:stats");
+        assertTrue(stats, stats.contains("fault.anon") && stats.contains("host  HOST"));
+        assertEquals("all invariants hold", run("mm:check"));
+        String armed = run("mm:fail --times 1 page.alloc");
+        assertTrue(armed, armed.contains("page.alloc  yes"));
+        String secondPage = String.format("0x%x", Long.parseUnsignedLong(addr.substring(2), 16) + 4096);
+        try {
+            run("mm:write " + pid + " " + secondPage + " lost");
+            fail("the armed allocation did not fail");
+        } catch (ErrnoException expected) {
+            assertEquals(Errno.ENOMEM, expected.errno());
+        }
+        assertTrue(run("mm:fail").contains("page.alloc  yes        1         1"));
+        run("mm:fail --off page.alloc");
+        assertTrue(run("mm:read " + pid + " " + secondPage + " 4").contains("00 00 00 00"));
+        try {
+            run("mm:read " + pid + " 0x10 4");
+            fail("read of an unmapped address");
+        } catch (SegvException e) {
+            assertTrue(e.getMessage().contains("SEGV_MAPERR"));
+        }
+        assertEquals("process " + pid + " exited", run("mm:kill " + pid));
+        assertEquals("PID  NAME  VMAS  VIRT_KB  RSS_PAGES\n(none)", run("mm:ps"));
+    }
+}
