@@ -1,12 +1,15 @@
 package accelmm.bench;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -14,15 +17,13 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-import accelmm.core.diag.Warnings;
-import accelmm.core.idr.IdrImpl;
-
 /**
  * Runs the benchmarks under ParallelGC and again under G1 (one fork per benchmark, the same JVM
- * flags for a benchmark and its peers), then prints every goal as
- * {@code ratio <name> <value> <op> <target> PASS|FAIL}.
+ * flags for a benchmark and its peers), measures footprints and, when it was built, the native
+ * page-fault program, then prints every goal as {@code ratio <name> <value> <op> <target> PASS|FAIL}.
  *
- * <p>Arguments: an optional regular expression selecting benchmarks. Environment:
+ * <p>Arguments: an optional regular expression selecting benchmarks. System property
+ * {@code bench.native.fault}: the path of the compiled {@code bench/native/fault.c}. Environment:
  * {@code BENCH_QUICK=1} for short iterations (a smoke run, not a measurement).
  */
 public final class BenchMain {
@@ -51,18 +52,22 @@ public final class BenchMain {
                 scores.put(key(r) + "@" + gc, r.getPrimaryResult().getScore());
             }
         }
+        Double linux = nativeFaultNanos();
         System.out.println();
         System.out.println("results (ns/op):");
         scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-60s %12.2f%n", k, v));
+        if (linux != null) {
+            System.out.printf(Locale.ROOT, "  %-60s %12.2f%n", "linux anonymous 4 KiB page fault (bench/native/fault.c)", linux);
+        }
         System.out.println();
         int failed = 0;
-        for (Map.Entry<Goal, double[]> e : evaluate(scores).entrySet()) {
-            double ratio = e.getValue()[0];
-            System.out.println(e.getKey().line(ratio));
-            failed += e.getKey().met(ratio) ? 0 : 1;
-        }
-        if (include.equals("accelmm\\.bench\\..*") || include.contains("Idr")) {
-            footprint();
+        List<Object[]> lines = new ArrayList<>();
+        goals(scores, linux, include, lines);
+        for (Object[] l : lines) {
+            Goal g = (Goal) l[0];
+            double v = (Double) l[1];
+            System.out.println(g.line(v));
+            failed += g.met(v) ? 0 : 1;
         }
         System.exit(failed == 0 ? 0 : 1);
     }
@@ -78,43 +83,65 @@ public final class BenchMain {
         return shortName + (params.isEmpty() ? "" : params.toString().replace(" ", ""));
     }
 
-    /** The goals, evaluated where both sides were measured in this run. */
-    static Map<Goal, double[]> evaluate(Map<String, Double> s) {
-        List<Goal> goals = new ArrayList<>();
+    private static void ratio(List<Object[]> out, Map<String, Double> s, Goal g, String num, String den) {
+        Double n = s.get(num);
+        Double d = s.get(den);
+        if (n != null && d != null) {
+            out.add(new Object[] {g, n / d});
+        }
+    }
+
+    /** Every goal whose inputs were measured in this run. */
+    static void goals(Map<String, Double> s, Double linux, String include, List<Object[]> out) {
         for (String gc : List.of(PARALLEL, G1)) {
             String at = "@" + gc;
             String sfx = gc.equals(PARALLEL) ? "" : "@g1";
-            goals.add(new Goal("idr.find_random_vs_intobjecthashmap" + sfx,
-                    "IdrBench.findRandom[impl=idr]" + at, "IdrBench.findRandom[impl=eclipse]" + at, "<=", 1.5));
-            goals.add(new Goal("idr.churn_1m_vs_chm" + sfx,
-                    "IdrChurnBench.churn[impl=idr,live=1048576]" + at,
-                    "IdrChurnBench.churn[impl=chm,live=1048576]" + at, "<=", 1.0));
-            goals.add(new Goal("idr.churn_1m_vs_1k" + sfx,
-                    "IdrChurnBench.churn[impl=idr,live=1048576]" + at,
-                    "IdrChurnBench.churn[impl=idr,live=1024]" + at, "<=", 2.0));
-        }
-        goals.add(new Goal("idr.churn_g1_vs_parallel",
-                "IdrChurnBench.churn[impl=idr,live=1048576]@g1",
-                "IdrChurnBench.churn[impl=idr,live=1048576]@parallel", "<=", 1.5));
-        Map<Goal, double[]> out = new LinkedHashMap<>();
-        for (Goal g : goals) {
-            Double num = s.get(g.numerator());
-            Double den = s.get(g.denominator());
-            if (num != null && den != null) {
-                out.put(g, new double[] {num / den});
+            ratio(out, s, new Goal("idr.find_random_vs_intobjecthashmap" + sfx, "<=", 1.5),
+                    "IdrBench.findRandom[impl=idr]" + at, "IdrBench.findRandom[impl=eclipse]" + at);
+            ratio(out, s, new Goal("idr.churn_1m_vs_chm" + sfx, "<=", 1.0),
+                    "IdrChurnBench.churn[impl=idr,live=1048576]" + at, "IdrChurnBench.churn[impl=chm,live=1048576]" + at);
+            ratio(out, s, new Goal("idr.churn_1m_vs_1k" + sfx, "<=", 2.0),
+                    "IdrChurnBench.churn[impl=idr,live=1048576]" + at, "IdrChurnBench.churn[impl=idr,live=1024]" + at);
+            Double fault = s.get("FaultBench.faultMetadata" + at);
+            if (fault != null) {
+                out.add(new Object[] {new Goal("fault.metadata_faults_per_second" + sfx, ">=", 1_000_000), 1e9 / fault});
+            }
+            ratio(out, s, new Goal("fault.metadata_vs_chm_put" + sfx, "<=", 3.0),
+                    "FaultBench.faultMetadata" + at, "FaultBench.chmPut" + at);
+            Double zeroFill = s.get("FaultBench.faultZeroFill" + at);
+            if (zeroFill != null && linux != null) {
+                out.add(new Object[] {new Goal("fault.zero_fill_vs_linux_fault" + sfx, "<=", 0.5), zeroFill / linux});
             }
         }
-        return out;
+        ratio(out, s, new Goal("idr.churn_g1_vs_parallel", "<=", 1.5),
+                "IdrChurnBench.churn[impl=idr,live=1048576]@g1", "IdrChurnBench.churn[impl=idr,live=1048576]@parallel");
+        ratio(out, s, new Goal("fault.metadata_g1_vs_parallel", "<=", 1.5),
+                "FaultBench.faultMetadata@g1", "FaultBench.faultMetadata@parallel");
+        boolean all = include.equals("accelmm\\.bench\\..*");
+        if (all || include.contains("Idr")) {
+            out.add(new Object[] {new Goal("idr.bytes_per_id_vs_kernel", "<=", 1.0), Footprint.idrBytesPerId(IdrBench.LIVE) / 9.1});
+        }
+        if (all || include.contains("Fault")) {
+            out.add(new Object[] {new Goal("mm.bytes_per_page_dense_1m", "<=", 16), Footprint.bytesPerPage(1 << 20, 1)});
+            out.add(new Object[] {new Goal("mm.bytes_per_page_sparse_2m_stride", "<=", 128), Footprint.bytesPerPage(512L * 65536, 512)});
+        }
     }
 
-    /** Prints the IDR's node bytes per id at one million live ids, next to the kernel's 9.1. */
-    private static void footprint() {
-        IdrImpl<Object> idr = new IdrImpl<>(0, null, new Warnings());
-        for (int i = 0; i < IdrBench.LIVE; i++) {
-            idr.alloc(IdrBench.VALUE, 0, 0);
+    /** Runs the native fault program, if built; returns ns per fault or null. */
+    private static Double nativeFaultNanos() throws Exception {
+        String path = System.getProperty("bench.native.fault");
+        if (path == null || !new File(path).canExecute()) {
+            System.out.println("bench: no native fault program (bench/run builds it with cc); skipping the Linux comparison");
+            return null;
         }
-        double perId = (double) idr.footprintBytes() / idr.count();
-        System.out.println(new Goal("idr.bytes_per_id_vs_kernel", "", "", "<=", 1.0).line(perId / 9.1));
-        System.out.printf(Locale.ROOT, "info idr.bytes_per_id %.2f (kernel idr: 9.1)%n", perId);
+        Process p = new ProcessBuilder(path).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("ns_per_fault ([0-9.]+)").matcher(out);
+        if (!m.find()) {
+            System.out.println("bench: the native fault program printed no result: " + out.strip());
+            return null;
+        }
+        return Double.parseDouble(m.group(1));
     }
 }

@@ -1,28 +1,25 @@
 package accelmm.bench;
 
+import java.util.Locale;
+
 /**
- * A speed or memory goal: {@code numerator / denominator <= target} (or {@code >=}), both measured
- * in the same run.
+ * A speed or memory goal that {@code bench/run} prints as
+ * {@code ratio <name> <value> <op> <target> PASS|FAIL}.
  *
- * @param name what {@code bench/run} prints
- * @param numerator the result key of the measured benchmark
- * @param denominator the result key of its peer
+ * @param name the goal
  * @param op {@code <=} or {@code >=}
  * @param target the bound
  */
-record Goal(String name, String numerator, String denominator, String op, double target) {
-    /** Returns true if {@code ratio} meets the goal. */
-    boolean met(double ratio) {
-        return op.equals("<=") ? ratio <= target : ratio >= target;
+record Goal(String name, String op, double target) {
+    /** Returns true if {@code value} meets the goal. */
+    boolean met(double value) {
+        return op.equals("<=") ? value <= target : value >= target;
     }
 
-    /** Formats the line {@code ratio <name> <value> <op> <target> PASS|FAIL}. */
-    String line(double ratio) {
-        return String.format(java.util.Locale.ROOT, "ratio %s %.3f %s %s %s", name, ratio, op,
-                trim(target), met(ratio) ? "PASS" : "FAIL");
-    }
-
-    private static String trim(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    /** Formats the line. */
+    String line(double value) {
+        String v = value >= 1000 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.3f", value);
+        String t = target == Math.rint(target) ? Long.toString((long) target) : Double.toString(target);
+        return "ratio " + name + " " + v + " " + op + " " + t + " " + (met(value) ? "PASS" : "FAIL");
     }
 }

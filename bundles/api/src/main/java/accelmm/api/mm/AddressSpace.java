@@ -96,6 +96,16 @@ public interface AddressSpace {
     void write(long addr, byte[] src, int off, int len);
 
     /**
+     * Faults the pages of {@code [addr, addr + length)} in without reading or writing them
+     * ({@code madvise(MADV_POPULATE_READ)} or {@code MADV_POPULATE_WRITE} with {@code write}).
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an unaligned address or a negative
+     *     length; {@code ENOMEM} if part of the range is not mapped; {@code EFAULT} if the mapping
+     *     forbids the access or a fault fails; {@code ENOMEM} if a fault cannot allocate
+     */
+    void populate(long addr, long length, boolean write);
+
+    /**
      * Pins {@code nrPages} pages from {@code addr} ({@code pin_user_pages}): faults them in (writable
      * and un-shared with {@link GupFlags#WRITE}) and pins their frames. All or nothing.
      *

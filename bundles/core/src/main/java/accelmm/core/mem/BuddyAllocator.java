@@ -235,7 +235,7 @@ public final class BuddyAllocator {
         long bestEnd = -1;
         for (int from = o; from <= maxOrder; from++) {
             long head = findFree(from, lo, hi, topDown);
-            if (head < 0 && from > o) {
+            if (head < 0 && from > o && (lo > 0 || hi < chunks)) {
                 head = findOverlapping(from, lo, hi, o, topDown);
             }
             if (head < 0) {

@@ -55,6 +55,13 @@ public final class MemoryNode {
         this.allocSite = allocSite;
     }
 
+    /**
+     * The metadata bytes every frame costs, used or not: reference and pin counts (4 + 4), the
+     * allocator's order and state bytes (1 + 1), and the allocator's and data store's bitmaps
+     * (about 3 bits).
+     */
+    public static final double METADATA_BYTES_PER_FRAME = 4 + 4 + 1 + 1 + 3.0 / 8;
+
     /** Returns the node id. */
     public int id() {
         return id;

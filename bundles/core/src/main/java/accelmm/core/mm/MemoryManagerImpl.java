@@ -69,6 +69,15 @@ public final class MemoryManagerImpl implements MemoryManager {
         return host;
     }
 
+    /**
+     * Returns the bytes of a process's CPU page table (footprint reports and benchmarks).
+     *
+     * @throws accelmm.api.ErrnoException {@code ESRCH} for an unknown pid
+     */
+    public long pageTableBytes(int pid) {
+        return ((ProcessImpl) process(pid)).mmImpl().pageTableBytes();
+    }
+
     @Override
     public MmProcess spawn(String name) {
         return register(name, new Mm(host, counters, thp));

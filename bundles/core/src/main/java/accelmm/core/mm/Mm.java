@@ -498,6 +498,41 @@ final class Mm implements AddressSpace {
         }
     }
 
+    @Override
+    public void populate(long addr, long length, boolean write) {
+        if ((addr & (PAGE - 1)) != 0 || length < 0) {
+            throw Errno.EINVAL.exception("unaligned address or negative length");
+        }
+        if (length == 0) {
+            return;
+        }
+        long end = addr + pageAlignUp(length);
+        if (end > TASK_SIZE || end < addr) {
+            throw Errno.ENOMEM.exception("range beyond the address space");
+        }
+        lock.readLock().lock();
+        try {
+            checkAlive();
+            for (long a = addr; a < end;) {
+                Vma v = find(a);
+                if (v == null) {
+                    throw Errno.ENOMEM.exception(String.format("0x%x is not mapped", a));
+                }
+                if (write ? !v.writable() : !v.readable()) {
+                    throw Errno.EFAULT.exception(String.format("0x%x does not allow %s", a, write ? "writes" : "reads"));
+                }
+                long stop = Math.min(end, v.end);
+                synchronized (pt) {
+                    for (; a < stop; a += PAGE) {
+                        faults.fault(pt, v, a, write, thp);
+                    }
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     // ---- GUP ----------------------------------------------------------------------------------
 
     @Override

@@ -291,6 +291,21 @@ class AddressSpaceTest {
         f.close();
     }
 
+    @Test
+    void populateFaultsPagesInWithoutTouchingTheirBytes() {
+        long a = as.mmap(0x66000000L, 4 * PAGE, RW, ANON | MapFlags.FIXED);
+        as.populate(a, 2 * PAGE, true);
+        assertEquals(2L * PAGE, used());
+        assertEquals(0, mm.nodes().get(0).backed(), "no bytes were written");
+        as.populate(a + 2 * PAGE, 2 * PAGE, false);
+        assertEquals(2L * PAGE, used(), "a read populate maps the zero page");
+        assertEquals(4, as.maps().get(0).residentPages());
+        assertErrno(Errno.EINVAL, () -> as.populate(a + 1, PAGE, true));
+        assertErrno(Errno.ENOMEM, () -> as.populate(a, 5 * PAGE, true));
+        as.mprotect(a, PAGE, Prot.READ);
+        assertErrno(Errno.EFAULT, () -> as.populate(a, PAGE, true));
+    }
+
     // ---- pinning ------------------------------------------------------------------------------
 
     @Test
