@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -31,6 +32,9 @@ import accelmm.core.mem.MemoryNode;
  * The {@link MemoryManager} service: the host memory node, processes with pids from the registry
  * {@code mm/pid} (allocated cyclically up to {@value #PID_MAX}, as the kernel does), shared files,
  * counters, the invariant check and fault injection.
+ *
+ * <p>The host node is sized once, from the configuration at activation; a new configuration
+ * replaces the service, ending its processes.
  *
  * <p>Concurrency: the process and file tables are guarded by this object; each address space
  * locks itself.
@@ -61,7 +65,19 @@ public final class MemoryManagerImpl implements MemoryManager {
         this.diag = diag;
         this.host = new MemoryNode(0, "host", NodeKind.HOST, hostBytes, diag.faults().site(PAGE_ALLOC_SITE));
         this.pids = registry.idr("mm", "pid", 1);
+        this.pids.destroy();
         this.thp = thp;
+    }
+
+    /**
+     * Ends every process when the service goes away (the bundle stops or its configuration changes,
+     * which replaces the host node): their memory belongs to this instance's node.
+     */
+    @Deactivate
+    public void deactivate() {
+        for (ProcessImpl p : live()) {
+            p.exit();
+        }
     }
 
     /** Returns the host node (core use). */

@@ -378,6 +378,22 @@ class AddressSpaceTest {
     }
 
     @Test
+    void deactivationEndsEveryProcessAndANewInstanceStartsClean() {
+        IdrRegistryImpl registry = new IdrRegistryImpl(diag);
+        MemoryManagerImpl first = new MemoryManagerImpl(diag, registry, 8L << 20, false);
+        MmProcess p = first.spawn("old");
+        long a = p.mm().mmap(0, PAGE, RW, ANON);
+        p.mm().write(a, new byte[] {1}, 0, 1);
+        first.deactivate();
+        assertFalse(p.alive());
+        assertEquals(0, first.nodes().get(0).used());
+        MemoryManagerImpl second = new MemoryManagerImpl(diag, registry, 8L << 20, false);
+        assertEquals(List.of(), second.processes());
+        MmProcess fresh = second.spawn("new");
+        assertEquals(List.of(fresh.pid()), second.processes().stream().map(i -> i.pid()).toList());
+    }
+
+    @Test
     void processesGetCyclicPidsAndExitFreesEverything() {
         MmProcess p2 = mm.spawn("two");
         assertEquals(proc.pid() + 1, p2.pid());
