@@ -35,6 +35,8 @@ public enum Errno {
     ENODEV(19, "No such device"),
     /** Invalid argument. */
     EINVAL(22, "Invalid argument"),
+    /** Too many open files. */
+    EMFILE(24, "Too many open files"),
     /** No space left (also: an ID range is full). */
     ENOSPC(28, "No space left on device"),
     /** Result out of range. */

@@ -38,6 +38,21 @@ public interface MemoryManager {
      */
     SharedFile createFile(String name, long size, boolean writable);
 
+    /**
+     * Creates a device memory node of {@code size} bytes (rounded down to whole pages).
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an empty name or a size below one page
+     */
+    DeviceMemory createDeviceMemory(String name, long size);
+
+    /**
+     * Removes a device memory node.
+     *
+     * @throws accelmm.api.ErrnoException {@code EBUSY} while any of its memory is allocated;
+     *     {@code ENODEV} if it is not a node of this manager
+     */
+    void removeDeviceMemory(DeviceMemory node);
+
     /** Lists the memory nodes (host RAM first). */
     List<NodeInfo> nodes();
 

@@ -18,15 +18,19 @@ public interface MmProcess {
     /** Returns the address space. */
     AddressSpace mm();
 
+    /** Returns the file-descriptor table. */
+    FdTable fds();
+
     /**
-     * Forks: a new process with a copy-on-write copy of this address space.
+     * Forks: a new process with a copy-on-write copy of this address space and the same open
+     * files under the same descriptors.
      *
      * @throws accelmm.api.ErrnoException {@code ENOMEM} (nothing is created); {@code ESRCH} if this
      *     process has exited; {@code EAGAIN} if no pid is free
      */
     MmProcess fork(String name);
 
-    /** Exits: unmaps everything and frees the pid. A second call does nothing. */
+    /** Exits: closes every descriptor, unmaps everything and frees the pid. A second call does nothing. */
     void exit();
 
     /** Returns false once the process has exited. */

@@ -9,7 +9,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Concurrency: thread-safe.
  */
 @ProviderType
-public interface SharedFile {
+public interface SharedFile extends AutoCloseable {
     /** Returns the file's name. */
     String name();
 
@@ -36,6 +36,7 @@ public interface SharedFile {
      */
     int pwrite(long offset, byte[] src, int off, int len);
 
-    /** Closes the file; its pages go when the last mapping goes. */
+    /** Closes the file; its pages go when the last mapping goes. Closing twice is harmless. */
+    @Override
     void close();
 }

@@ -15,8 +15,10 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
+import accelmm.api.idr.Ida;
 import accelmm.api.idr.Idr;
 import accelmm.api.idr.IdrRegistry;
+import accelmm.api.mm.DeviceMemory;
 import accelmm.api.mm.FaultSiteInfo;
 import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
@@ -46,11 +48,16 @@ public final class MemoryManagerImpl implements MemoryManager {
     public static final int PID_MAX = 32768;
     /** The fault site of page-frame allocation. */
     public static final String PAGE_ALLOC_SITE = "page.alloc";
+    /** The fault site of device-memory block allocation. */
+    public static final String DEVICE_ALLOC_SITE = "device.alloc";
 
     private final CoreDiagnostics diag;
     private final MemoryNode host;
     private final Counters counters = new Counters();
     private final Idr<ProcessImpl> pids;
+    private final IdrRegistry registry;
+    private final Ida nodeIds;
+    private final Map<Integer, DeviceMemoryImpl> devices = new java.util.TreeMap<>();
     private final boolean thp;
     private final Set<FileObject> files = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -64,8 +71,12 @@ public final class MemoryManagerImpl implements MemoryManager {
     public MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, boolean thp) {
         this.diag = diag;
         this.host = new MemoryNode(0, "host", NodeKind.HOST, hostBytes, diag.faults().site(PAGE_ALLOC_SITE));
+        diag.faults().site(DEVICE_ALLOC_SITE);
+        this.registry = registry;
         this.pids = registry.idr("mm", "pid", 1);
         this.pids.destroy();
+        this.nodeIds = registry.ida("mm", "nodes");
+        this.nodeIds.destroy();
         this.thp = thp;
     }
 
@@ -109,7 +120,7 @@ public final class MemoryManagerImpl implements MemoryManager {
         } catch (ErrnoException e) {
             throw Errno.EAGAIN.exception("no free pid: " + e.getMessage());
         }
-        ProcessImpl p = new ProcessImpl(pid, name, mm, this);
+        ProcessImpl p = new ProcessImpl(pid, name, mm, new FdTableImpl(registry.idr("pid" + pid, "fds", 0)), this);
         pids.replace(p, pid);
         return p;
     }
@@ -120,15 +131,20 @@ public final class MemoryManagerImpl implements MemoryManager {
         }
         Mm child = new Mm(host, counters, thp);
         parent.mmImpl().forkInto(child);
+        ProcessImpl p;
         try {
-            return register(name, child);
+            p = register(name, child);
         } catch (ErrnoException e) {
             child.exit();
             throw e;
         }
+        parent.fdsImpl().copyInto(p.fdsImpl());
+        return p;
     }
 
     void reap(ProcessImpl p) {
+        p.fdsImpl().closeAll();
+        registry.remove("pid" + p.pid(), "fds");
         p.mmImpl().exit();
         pids.remove(p.pid());
         counters.inc(Counter.EXIT);
@@ -175,8 +191,48 @@ public final class MemoryManagerImpl implements MemoryManager {
     }
 
     @Override
+    public DeviceMemory createDeviceMemory(String name, long size) {
+        if (name == null || name.isBlank()) {
+            throw Errno.EINVAL.exception("a memory node needs a name");
+        }
+        int id = nodeIds.allocRange(1, Integer.MAX_VALUE);
+        try {
+            DeviceMemoryImpl d = new DeviceMemoryImpl(new MemoryNode(id, name, NodeKind.DEVICE, size,
+                    diag.faults().site(DEVICE_ALLOC_SITE)));
+            synchronized (this) {
+                devices.put(id, d);
+            }
+            return d;
+        } catch (RuntimeException e) {
+            nodeIds.free(id);
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void removeDeviceMemory(DeviceMemory node) {
+        DeviceMemoryImpl d = node == null ? null : devices.get(node.id());
+        if (d == null || d != node) {
+            throw Errno.ENODEV.exception("not a device memory node of this manager");
+        }
+        if (d.info().used() > 0) {
+            throw Errno.EBUSY.exception(d.info().name() + " still has " + d.info().used() + " bytes allocated");
+        }
+        devices.remove(d.id());
+        d.markRemoved();
+        nodeIds.free(d.id());
+    }
+
+    @Override
     public List<NodeInfo> nodes() {
-        return List.of(host.info());
+        List<NodeInfo> out = new ArrayList<>();
+        out.add(host.info());
+        synchronized (this) {
+            for (DeviceMemoryImpl d : devices.values()) {
+                out.add(d.info());
+            }
+        }
+        return out;
     }
 
     @Override
@@ -187,9 +243,15 @@ public final class MemoryManagerImpl implements MemoryManager {
     @Override
     public List<String> check() {
         List<String> problems = new ArrayList<>();
-        String nodeErr = host.checkInvariants();
-        if (nodeErr != null) {
-            problems.add(nodeErr);
+        List<MemoryNode> nodes = new ArrayList<>(List.of(host));
+        synchronized (this) {
+            devices.values().forEach(d -> nodes.add(d.node()));
+        }
+        for (MemoryNode n : nodes) {
+            String nodeErr = n.checkInvariants();
+            if (nodeErr != null) {
+                problems.add(nodeErr);
+            }
         }
         long[] expected = new long[(int) host.frames()];
         Set<FileObject> seen = Collections.newSetFromMap(new IdentityHashMap<>());

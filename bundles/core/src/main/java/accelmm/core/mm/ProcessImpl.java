@@ -1,6 +1,7 @@
 package accelmm.core.mm;
 
 import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.FdTable;
 import accelmm.api.mm.MmProcess;
 
 /**
@@ -12,13 +13,15 @@ final class ProcessImpl implements MmProcess {
     private final int pid;
     private final String name;
     private final Mm mm;
+    private final FdTableImpl fds;
     private final MemoryManagerImpl owner;
     private volatile boolean alive = true;
 
-    ProcessImpl(int pid, String name, Mm mm, MemoryManagerImpl owner) {
+    ProcessImpl(int pid, String name, Mm mm, FdTableImpl fds, MemoryManagerImpl owner) {
         this.pid = pid;
         this.name = name;
         this.mm = mm;
+        this.fds = fds;
         this.owner = owner;
     }
 
@@ -39,6 +42,15 @@ final class ProcessImpl implements MmProcess {
 
     Mm mmImpl() {
         return mm;
+    }
+
+    @Override
+    public FdTable fds() {
+        return fds;
+    }
+
+    FdTableImpl fdsImpl() {
+        return fds;
     }
 
     @Override
