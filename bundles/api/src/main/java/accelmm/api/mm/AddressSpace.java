@@ -115,6 +115,20 @@ public interface AddressSpace {
      */
     PinnedPages pinUserPages(long addr, int nrPages, int gupFlags);
 
+    /**
+     * Subscribes to invalidations of {@code [start, start + length - 1]}
+     * ({@code mmu_interval_notifier_insert}). If an invalidation is running, the notifier may join
+     * the tree only when it ends, and a {@code readBegin} right away waits for it.
+     *
+     * @throws accelmm.api.ErrnoException {@code EOVERFLOW} for a zero length or an interval that
+     *     wraps; {@code EINVAL} for null ops or an address space that has exited
+     */
+    accelmm.api.notifier.IntervalNotifier insertNotifier(long start, long length,
+            accelmm.api.notifier.IntervalNotifierOps ops);
+
+    /** Lists the interval notifiers in address order. */
+    List<accelmm.api.notifier.NotifierInfo> notifiers();
+
     /** Lists the mappings in address order, with residency. */
     List<VmaInfo> maps();
 }

@@ -21,6 +21,8 @@ enum Counter {
     MPROTECT("mprotect"),
     MREMAP("mremap"),
     FORK("fork"),
+    NOTIFIER_INVALIDATIONS("notifier.invalidations"),
+    NOTIFIER_CALLBACKS("notifier.callbacks"),
     EXIT("exit");
 
     final String label;

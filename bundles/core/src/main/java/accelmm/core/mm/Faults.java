@@ -2,7 +2,10 @@ package accelmm.core.mm;
 
 import accelmm.api.Errno;
 import accelmm.api.PageSize;
+import accelmm.api.notifier.NotifierEvent;
+import accelmm.api.notifier.NotifierRange;
 import accelmm.core.mem.MemoryNode;
+import accelmm.core.notifier.Subscriptions;
 
 /**
  * The CPU page-fault policy of an address space ({@code handle_mm_fault}): what a miss or a write
@@ -26,10 +29,12 @@ final class Faults {
 
     private final MemoryNode node;
     private final Counters counters;
+    private final Subscriptions notifiers;
 
-    Faults(MemoryNode node, Counters counters) {
+    Faults(MemoryNode node, Counters counters, Subscriptions notifiers) {
         this.node = node;
         this.counters = counters;
+        this.notifiers = notifiers;
     }
 
     /**
@@ -104,27 +109,41 @@ final class Faults {
 
     private int writeProtected(PageTable pt, Vma v, long addr, int pte) {
         long vpn = addr >>> PageSize.PAGE_SHIFT;
-        int updated;
-        if (Pte.zero(pte)) {
-            updated = Pte.of(node.allocFrame(), true);
-            counters.inc(Counter.FAULT_ANON);
-        } else if (v.shared) {
-            updated = pte | Pte.WRITE;
+        if (v.shared) {
             counters.inc(Counter.FAULT_SHARED_WRITE);
-        } else {
-            long pfn = Pte.pfn(pte);
+            pt.set(vpn, pte | Pte.WRITE);
+            return pte | Pte.WRITE;
+        }
+        long pfn = Pte.pfn(pte);
+        if (!Pte.zero(pte)) {
             boolean filePage = v.file != null && v.file.cached(v.filePage(addr)) == pfn;
             if (!filePage && node.refcount(pfn) - node.pincount(pfn) == 1) {
-                updated = pte | Pte.WRITE;
                 counters.inc(Counter.FAULT_REUSE);
+                pt.set(vpn, pte | Pte.WRITE);
+                return pte | Pte.WRITE;
+            }
+        }
+        long page = addr & PageSize.PAGE_MASK;
+        long replacement = Pte.zero(pte) ? node.allocFrame() : copyOf(pfn);
+        try {
+            notifiers.invalidateStart(new NotifierRange(page, page + PageSize.PAGE_SIZE, NotifierEvent.CLEAR, true, null));
+        } catch (RuntimeException e) {
+            node.put(replacement);
+            throw e;
+        }
+        try {
+            int updated = Pte.of(replacement, true);
+            pt.set(vpn, updated);
+            if (Pte.zero(pte)) {
+                counters.inc(Counter.FAULT_ANON);
             } else {
-                updated = Pte.of(copyOf(pfn), true);
                 node.put(pfn);
                 counters.inc(Counter.FAULT_COW);
             }
+            return updated;
+        } finally {
+            notifiers.invalidateEnd();
         }
-        pt.set(vpn, updated);
-        return updated;
     }
 
     /** A new frame holding a copy of {@code pfn}. */

@@ -18,7 +18,13 @@ import accelmm.api.mm.Prot;
 import accelmm.api.mm.SegvException;
 import accelmm.api.mm.SharedFile;
 import accelmm.api.mm.VmaInfo;
+import accelmm.api.notifier.IntervalNotifier;
+import accelmm.api.notifier.IntervalNotifierOps;
+import accelmm.api.notifier.NotifierEvent;
+import accelmm.api.notifier.NotifierInfo;
+import accelmm.api.notifier.NotifierRange;
 import accelmm.core.mem.MemoryNode;
+import accelmm.core.notifier.Subscriptions;
 
 /**
  * An address space: the VMAs, the CPU page table, and the mapping calls and CPU accesses over them.
@@ -37,6 +43,7 @@ final class Mm implements AddressSpace {
 
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     final PageTable pt = new PageTable();
+    final Subscriptions notifiers;
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private final MemoryNode node;
     private final Counters counters;
@@ -47,7 +54,11 @@ final class Mm implements AddressSpace {
     Mm(MemoryNode node, Counters counters, boolean thp) {
         this.node = node;
         this.counters = counters;
-        this.faults = new Faults(node, counters);
+        this.notifiers = new Subscriptions(calls -> {
+            counters.inc(Counter.NOTIFIER_INVALIDATIONS);
+            counters.add(Counter.NOTIFIER_CALLBACKS, calls);
+        });
+        this.faults = new Faults(node, counters, notifiers);
         this.thp = thp;
     }
 
@@ -241,8 +252,21 @@ final class Mm implements AddressSpace {
         vmas.put(addr, right);
     }
 
-    /** Removes every mapping in [start, end), dropping its frames. Holds the mmap write lock. */
+    /** Removes every mapping in [start, end), dropping its frames, with an UNMAP invalidation. */
     private void unmapRange(long start, long end) {
+        if (!overlaps(start, end)) {
+            return;
+        }
+        notifiers.invalidateStart(new NotifierRange(start, end, NotifierEvent.UNMAP, true, null));
+        try {
+            unmapQuietly(start, end);
+        } finally {
+            notifiers.invalidateEnd();
+        }
+    }
+
+    /** Removes every mapping in [start, end) inside an invalidation the caller runs. Holds the mmap write lock. */
+    private void unmapQuietly(long start, long end) {
         splitAt(start);
         splitAt(end);
         List<Vma> gone = new ArrayList<>(vmas.subMap(start, true, end, false).values());
@@ -296,24 +320,33 @@ final class Mm implements AddressSpace {
                 }
                 a = v.end;
             }
-            splitAt(addr);
-            splitAt(end);
-            for (Vma v : vmas.subMap(addr, true, end, false).values()) {
-                v.prot = prot;
-            }
-            if ((prot & Prot.WRITE) == 0) {
-                synchronized (pt) {
-                    List<long[]> ro = new ArrayList<>();
-                    pt.forEach(addr >>> PageSize.PAGE_SHIFT, end >>> PageSize.PAGE_SHIFT,
-                            (vpn, pte) -> ro.add(new long[] {vpn, Pte.readOnly(pte)}));
-                    for (long[] e : ro) {
-                        pt.set(e[0], (int) e[1]);
-                    }
-                }
+            notifiers.invalidateStart(new NotifierRange(addr, end, NotifierEvent.PROTECTION_VMA, true, null));
+            try {
+                changeProtection(addr, end, prot);
+            } finally {
+                notifiers.invalidateEnd();
             }
             counters.inc(Counter.MPROTECT);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    private void changeProtection(long addr, long end, int prot) {
+        splitAt(addr);
+        splitAt(end);
+        for (Vma v : vmas.subMap(addr, true, end, false).values()) {
+            v.prot = prot;
+        }
+        if ((prot & Prot.WRITE) == 0) {
+            synchronized (pt) {
+                List<long[]> ro = new ArrayList<>();
+                pt.forEach(addr >>> PageSize.PAGE_SHIFT, end >>> PageSize.PAGE_SHIFT,
+                        (vpn, pte) -> ro.add(new long[] {vpn, Pte.readOnly(pte)}));
+                for (long[] e : ro) {
+                    pt.set(e[0], (int) e[1]);
+                }
+            }
         }
     }
 
@@ -376,6 +409,15 @@ final class Mm implements AddressSpace {
 
     /** Moves [oldAddr, oldAddr + oldLen) to newAddr with its pages. Holds the mmap write lock. */
     private long move(long oldAddr, long oldLen, long newAddr, long newLen, boolean dontUnmap) {
+        notifiers.invalidateStart(new NotifierRange(oldAddr, oldAddr + oldLen, NotifierEvent.UNMAP, true, null));
+        try {
+            return moveQuietly(oldAddr, oldLen, newAddr, newLen, dontUnmap);
+        } finally {
+            notifiers.invalidateEnd();
+        }
+    }
+
+    private long moveQuietly(long oldAddr, long oldLen, long newAddr, long newLen, boolean dontUnmap) {
         splitAt(oldAddr);
         splitAt(oldAddr + oldLen);
         Vma old = vmas.get(oldAddr);
@@ -594,24 +636,15 @@ final class Mm implements AddressSpace {
                     List<long[]> ptes = new ArrayList<>();
                     pt.forEach(v.start >>> PageSize.PAGE_SHIFT, v.end >>> PageSize.PAGE_SHIFT,
                             (vpn, pte) -> ptes.add(new long[] {vpn, pte}));
-                    for (long[] e : ptes) {
-                        long vpn = e[0];
-                        int pte = (int) e[1];
-                        if (!Pte.hasFrame(pte)) {
-                            child.pt.set(vpn, pte);
-                            continue;
-                        }
-                        long pfn = Pte.pfn(pte);
-                        boolean filePage = v.file != null && v.file.cached(v.filePage(vpn << PageSize.PAGE_SHIFT)) == pfn;
-                        if (v.shared) {
-                            node.get(pfn);
-                            child.pt.set(vpn, pte);
-                        } else if (node.pincount(pfn) > 0 && !filePage) {
-                            child.pt.set(vpn, Pte.of(faults.copyOf(pfn), Pte.writable(pte)));
-                        } else {
-                            node.get(pfn);
-                            pt.set(vpn, Pte.readOnly(pte));
-                            child.pt.set(vpn, Pte.readOnly(pte));
+                    boolean protect = !v.shared && !ptes.isEmpty();
+                    if (protect) {
+                        notifiers.invalidateStart(new NotifierRange(v.start, v.end, NotifierEvent.PROTECTION_PAGE, true, null));
+                    }
+                    try {
+                        copyPtes(v, ptes, child);
+                    } finally {
+                        if (protect) {
+                            notifiers.invalidateEnd();
                         }
                     }
                 }
@@ -625,17 +658,57 @@ final class Mm implements AddressSpace {
         }
     }
 
+    /** Copies one mapping's PTEs into the child; see {@link #forkInto}. Holds the page-table lock. */
+    private void copyPtes(Vma v, List<long[]> ptes, Mm child) {
+        for (long[] e : ptes) {
+            long vpn = e[0];
+            int pte = (int) e[1];
+            if (!Pte.hasFrame(pte)) {
+                child.pt.set(vpn, pte);
+                continue;
+            }
+            long pfn = Pte.pfn(pte);
+            boolean filePage = v.file != null && v.file.cached(v.filePage(vpn << PageSize.PAGE_SHIFT)) == pfn;
+            if (v.shared) {
+                node.get(pfn);
+                child.pt.set(vpn, pte);
+            } else if (node.pincount(pfn) > 0 && !filePage) {
+                child.pt.set(vpn, Pte.of(faults.copyOf(pfn), Pte.writable(pte)));
+            } else {
+                node.get(pfn);
+                pt.set(vpn, Pte.readOnly(pte));
+                child.pt.set(vpn, Pte.readOnly(pte));
+            }
+        }
+    }
+
     /** Unmaps everything; later calls answer {@code ESRCH}. */
     void exit() {
         lock.writeLock().lock();
         try {
             if (!dead) {
-                unmapRange(0, TASK_SIZE);
+                notifiers.invalidateStart(Subscriptions.RELEASE_ALL);
+                try {
+                    unmapQuietly(0, TASK_SIZE);
+                } finally {
+                    notifiers.invalidateEnd();
+                }
+                notifiers.markReleased();
                 dead = true;
             }
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    @Override
+    public IntervalNotifier insertNotifier(long start, long length, IntervalNotifierOps ops) {
+        return notifiers.insert(start, length, ops);
+    }
+
+    @Override
+    public List<NotifierInfo> notifiers() {
+        return notifiers.list();
     }
 
     @Override

@@ -21,6 +21,7 @@ import accelmm.api.mm.ProcessInfo;
 import accelmm.api.mm.Prot;
 import accelmm.api.mm.VmaInfo;
 import accelmm.api.mm.FaultSiteInfo;
+import accelmm.api.notifier.NotifierInfo;
 import accelmm.shell.format.Report;
 import accelmm.shell.format.Rows;
 import accelmm.shell.format.Section;
@@ -35,6 +36,7 @@ import accelmm.shell.format.Section;
     "osgi.command.scope=mm",
     "osgi.command.function=ps",
     "osgi.command.function=maps",
+    "osgi.command.function=notifiers",
     "osgi.command.function=stats",
     "osgi.command.function=check",
     "osgi.command.function=fail",
@@ -75,6 +77,20 @@ public final class MemoryCommands {
         Rows<MapRow> rows = new Rows<>(MapRow.COLUMNS);
         for (VmaInfo v : memory.process(pid).mm().maps()) {
             rows.add(new MapRow(v));
+        }
+        return rows;
+    }
+
+    /**
+     * Lists a process's interval notifiers.
+     *
+     * @throws accelmm.api.ErrnoException {@code ESRCH} for an unknown pid
+     */
+    @Descriptor("list the MMU interval notifiers of a process: interval and last sequence")
+    public List<NotifierRow> notifiers(@Descriptor("process id") int pid) {
+        Rows<NotifierRow> rows = new Rows<>(NotifierRow.COLUMNS);
+        for (NotifierInfo n : memory.process(pid).mm().notifiers()) {
+            rows.add(new NotifierRow(n));
         }
         return rows;
     }

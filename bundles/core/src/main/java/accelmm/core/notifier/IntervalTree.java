@@ -1,0 +1,240 @@
+package accelmm.core.notifier;
+
+/**
+ * An intrusive interval tree of closed intervals {@code [start, last]}: an AVL tree ordered by
+ * (start, serial) whose nodes also carry the largest {@code last} of their subtree. An overlap
+ * query visits O(log n + k) nodes and allocates nothing; insert and remove are O(log n).
+ *
+ * <p>Concurrency: not thread-safe; queries may run concurrently with each other but not with
+ * changes (the owner defers changes while queries run).
+ *
+ * @param <N> the node type
+ */
+public final class IntervalTree<N extends IntervalTree.Node> {
+    /** A tree node; subclasses are the stored objects. */
+    public abstract static class Node {
+        final long start;
+        final long last;
+        long serial;
+        long maxLast;
+        int height;
+        Node left;
+        Node right;
+        boolean linked;
+
+        /** Creates a node for the closed interval {@code [start, last]} (unsigned compare is the caller's concern). */
+        protected Node(long start, long last) {
+            this.start = start;
+            this.last = last;
+        }
+
+        /** Returns true while the node is in a tree. */
+        public boolean linked() {
+            return linked;
+        }
+    }
+
+    /** Receives the nodes of an overlap query. */
+    @FunctionalInterface
+    public interface Visitor<N> {
+        /** Visits one overlapping node. */
+        void visit(N node);
+    }
+
+    private Node root;
+    private long size;
+    private long nextSerial;
+
+    /** Returns the number of nodes. */
+    public long size() {
+        return size;
+    }
+
+    /** Inserts a node that is in no tree. */
+    public void insert(N node) {
+        if (node.linked) {
+            throw new IllegalStateException("node already in a tree");
+        }
+        node.serial = nextSerial++;
+        node.left = null;
+        node.right = null;
+        node.height = 1;
+        node.maxLast = node.last;
+        node.linked = true;
+        root = insert(root, node);
+        size++;
+    }
+
+    private static int cmp(Node a, Node b) {
+        int c = Long.compare(a.start, b.start);
+        return c != 0 ? c : Long.compare(a.serial, b.serial);
+    }
+
+    private static Node insert(Node at, Node node) {
+        if (at == null) {
+            return node;
+        }
+        if (cmp(node, at) < 0) {
+            at.left = insert(at.left, node);
+        } else {
+            at.right = insert(at.right, node);
+        }
+        return balance(at);
+    }
+
+    /** Removes a node of this tree. */
+    public void remove(N node) {
+        if (!node.linked) {
+            throw new IllegalStateException("node not in a tree");
+        }
+        root = remove(root, node);
+        node.linked = false;
+        node.left = null;
+        node.right = null;
+        size--;
+    }
+
+    private static Node remove(Node at, Node node) {
+        if (at == null) {
+            throw new IllegalStateException("node not found in the tree");
+        }
+        int c = cmp(node, at);
+        if (c < 0) {
+            at.left = remove(at.left, node);
+        } else if (c > 0) {
+            at.right = remove(at.right, node);
+        } else {
+            if (at.left == null) {
+                return at.right;
+            }
+            if (at.right == null) {
+                return at.left;
+            }
+            Node min = at.right;
+            while (min.left != null) {
+                min = min.left;
+            }
+            min.right = removeMin(at.right);
+            min.left = at.left;
+            return balance(min);
+        }
+        return balance(at);
+    }
+
+    private static Node removeMin(Node at) {
+        if (at.left == null) {
+            return at.right;
+        }
+        at.left = removeMin(at.left);
+        return balance(at);
+    }
+
+    private static int height(Node n) {
+        return n == null ? 0 : n.height;
+    }
+
+    private static void update(Node n) {
+        n.height = 1 + Math.max(height(n.left), height(n.right));
+        long m = n.last;
+        if (n.left != null && n.left.maxLast > m) {
+            m = n.left.maxLast;
+        }
+        if (n.right != null && n.right.maxLast > m) {
+            m = n.right.maxLast;
+        }
+        n.maxLast = m;
+    }
+
+    private static Node rotateRight(Node n) {
+        Node l = n.left;
+        n.left = l.right;
+        l.right = n;
+        update(n);
+        update(l);
+        return l;
+    }
+
+    private static Node rotateLeft(Node n) {
+        Node r = n.right;
+        n.right = r.left;
+        r.left = n;
+        update(n);
+        update(r);
+        return r;
+    }
+
+    private static Node balance(Node n) {
+        update(n);
+        int b = height(n.left) - height(n.right);
+        if (b > 1) {
+            if (height(n.left.left) < height(n.left.right)) {
+                n.left = rotateLeft(n.left);
+            }
+            return rotateRight(n);
+        }
+        if (b < -1) {
+            if (height(n.right.right) < height(n.right.left)) {
+                n.right = rotateRight(n.right);
+            }
+            return rotateLeft(n);
+        }
+        return n;
+    }
+
+    /**
+     * Visits every node whose interval overlaps {@code [start, last]}, in start order.
+     *
+     * @return the number of nodes visited
+     */
+    @SuppressWarnings("unchecked")
+    public long overlapping(long start, long last, Visitor<? super N> visitor) {
+        return visit(root, start, last, (Visitor<Node>) (Visitor<?>) visitor);
+    }
+
+    private static long visit(Node n, long start, long last, Visitor<Node> visitor) {
+        long hits = 0;
+        while (n != null && n.maxLast >= start) {
+            hits += visit(n.left, start, last, visitor);
+            if (n.start > last) {
+                return hits;
+            }
+            if (n.last >= start) {
+                visitor.visit(n);
+                hits++;
+            }
+            n = n.right;
+        }
+        return hits;
+    }
+
+    /** Checks ordering, heights and the max-last augmentation; null if consistent (tests). */
+    public String checkInvariants() {
+        long[] count = new long[1];
+        String err = check(root, count);
+        return err != null ? err : count[0] == size ? null : "size " + size + " but " + count[0] + " nodes";
+    }
+
+    private static String check(Node n, long[] count) {
+        if (n == null) {
+            return null;
+        }
+        count[0]++;
+        if (n.left != null && cmp(n.left, n) >= 0 || n.right != null && cmp(n.right, n) <= 0) {
+            return "order broken at " + n.start;
+        }
+        String err = check(n.left, count);
+        if (err == null) {
+            err = check(n.right, count);
+        }
+        if (err != null) {
+            return err;
+        }
+        long m = Math.max(n.last, Math.max(n.left == null ? Long.MIN_VALUE : n.left.maxLast,
+                n.right == null ? Long.MIN_VALUE : n.right.maxLast));
+        if (m != n.maxLast || n.height != 1 + Math.max(height(n.left), height(n.right))
+                || Math.abs(height(n.left) - height(n.right)) > 1) {
+            return "augmentation or balance broken at " + n.start;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,281 @@
+package accelmm.core.notifier;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import accelmm.api.Errno;
+import accelmm.api.notifier.IntervalNotifier;
+import accelmm.api.notifier.IntervalNotifierOps;
+import accelmm.api.notifier.NotifierEvent;
+import accelmm.api.notifier.NotifierInfo;
+import accelmm.api.notifier.NotifierRange;
+
+/**
+ * The interval notifiers of one address space and their sequence ({@code mmu_notifier_subscriptions}).
+ *
+ * <p>The protocol, as in {@code mm/mmu_notifier.c}: {@link #seq} is even when no invalidation that
+ * touches a notifier is running and odd while one is. An invalidation that overlaps a notifier makes
+ * it odd and hands it to the callbacks, which store it in their notifiers; when the last running
+ * invalidation ends, it becomes even again, and inserts and removes that arrived meanwhile (kept
+ * aside so the tree never changes under a running invalidation) take effect; waiters wake up.
+ *
+ * <p>Concurrency: the counters, the tree's shape and the deferred list are guarded by {@link #lock};
+ * callbacks run without it. Several invalidations may run at once.
+ */
+public final class Subscriptions {
+    private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final IntervalTree<Subscription> tree = new IntervalTree<>();
+    private final List<Subscription> deferred = new ArrayList<>();
+    private long seq = 2;
+    private int active;
+    private boolean released;
+    private long invalidations;
+    private long callbacks;
+    private final Listener listener;
+
+    /** Hears of every invalidation that reached at least one notifier. */
+    @FunctionalInterface
+    public interface Listener {
+        /** One invalidation ran {@code callbacks} callbacks. */
+        void invalidated(long callbacks);
+    }
+
+    /** Creates an empty set of notifiers whose invalidations nobody counts. */
+    public Subscriptions() {
+        this(c -> { });
+    }
+
+    /** Creates an empty set of notifiers reporting invalidations to {@code listener}. */
+    public Subscriptions(Listener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Inserts a notifier ({@code mmu_interval_notifier_insert}).
+     *
+     * @throws accelmm.api.ErrnoException {@code EOVERFLOW} for a zero length or an interval that
+     *     wraps; {@code EINVAL} for null ops or once the address space is released
+     */
+    public IntervalNotifier insert(long start, long length, IntervalNotifierOps ops) {
+        if (length == 0 || start < 0 || length < 0 || start + (length - 1) < start) {
+            throw Errno.EOVERFLOW.exception("interval of " + length + " bytes at " + start + " is empty or wraps");
+        }
+        if (ops == null) {
+            throw Errno.EINVAL.exception("no notifier ops");
+        }
+        Subscription sub = new Subscription(this, start, start + (length - 1), ops);
+        lock.lock();
+        try {
+            if (released) {
+                throw Errno.EINVAL.exception("the address space has exited");
+            }
+            if (active > 0) {
+                if ((seq & 1) != 0) {
+                    sub.deferred = true;
+                    deferred.add(sub);
+                } else {
+                    seq |= 1;
+                    tree.insert(sub);
+                }
+                sub.seq = seq;
+            } else {
+                sub.seq = seq - 1;
+                tree.insert(sub);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return sub;
+    }
+
+    long readBegin(Subscription sub) {
+        lock.lock();
+        try {
+            long s = sub.seq;
+            while (s == seq && (seq & 1) != 0) {
+                changed.awaitUninterruptibly();
+            }
+            return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void remove(Subscription sub) {
+        if (IN_CALLBACK.get() != null) {
+            throw new IllegalStateException("an interval notifier cannot be removed from an invalidate callback");
+        }
+        lock.lock();
+        try {
+            if (sub.removed) {
+                return;
+            }
+            sub.removed = true;
+            if ((seq & 1) == 0 || active == 0) {
+                if (sub.deferred) {
+                    deferred.remove(sub);
+                } else {
+                    tree.remove(sub);
+                }
+                return;
+            }
+            if (sub.deferred) {
+                deferred.remove(sub);
+                sub.deferred = false;
+                return;
+            }
+            sub.deferred = true;
+            deferred.add(sub);
+            long waitFor = seq;
+            while (seq == waitFor) {
+                changed.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts an invalidation ({@code invalidate_range_start}): every notifier overlapping
+     * {@code range} gets its callback, and the sequence stays odd until {@link #invalidateEnd()},
+     * which the caller must call after changing the page table.
+     *
+     * @throws accelmm.api.ErrnoException {@code EAGAIN} if a callback refused a non-blockable range;
+     *     the invalidation is then already ended
+     */
+    public void invalidateStart(NotifierRange range) {
+        long cur;
+        lock.lock();
+        try {
+            active++;
+            invalidations++;
+            if (tree.overlapping(range.start(), range.end() - 1, n -> { }) > 0) {
+                seq |= 1;
+            }
+            cur = seq;
+        } finally {
+            lock.unlock();
+        }
+        boolean refused;
+        try {
+            refused = (cur & 1) != 0 && callAll(range, cur);
+        } catch (RuntimeException e) {
+            invalidateEnd();
+            throw e;
+        }
+        if (refused) {
+            invalidateEnd();
+            throw Errno.EAGAIN.exception("a notifier refused a non-blockable invalidation");
+        }
+    }
+
+    /** Runs a whole invalidation with nothing to change in between (tests, device events). */
+    public void invalidate(NotifierRange range) {
+        invalidateStart(range);
+        invalidateEnd();
+    }
+
+    private boolean callAll(NotifierRange range, long cur) {
+        boolean[] refused = {false};
+        long[] calls = {0};
+        IN_CALLBACK.set(Boolean.TRUE);
+        try {
+            tree.overlapping(range.start(), range.end() - 1, sub -> {
+                if (refused[0]) {
+                    return;
+                }
+                calls[0]++;
+                if (!sub.ops.invalidate(sub, range, cur)) {
+                    if (range.blockable()) {
+                        throw new IllegalStateException("a notifier refused a blockable invalidation of " + sub);
+                    }
+                    refused[0] = true;
+                }
+            });
+        } finally {
+            IN_CALLBACK.remove();
+        }
+        lock.lock();
+        try {
+            callbacks += calls[0];
+        } finally {
+            lock.unlock();
+        }
+        listener.invalidated(calls[0]);
+        return refused[0];
+    }
+
+    /** Ends an invalidation started with {@link #invalidateStart} ({@code invalidate_range_end}). */
+    public void invalidateEnd() {
+        lock.lock();
+        try {
+            if (--active == 0 && (seq & 1) != 0) {
+                seq++;
+                for (Subscription sub : deferred) {
+                    sub.deferred = false;
+                    if (sub.removed) {
+                        if (sub.linked()) {
+                            tree.remove(sub);
+                        }
+                    } else {
+                        tree.insert(sub);
+                    }
+                }
+                deferred.clear();
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The range of {@code mn_itree_release}: everything, for {@link NotifierEvent#RELEASE}. */
+    public static final NotifierRange RELEASE_ALL = new NotifierRange(0, Long.MAX_VALUE, NotifierEvent.RELEASE, true, null);
+
+    /** Marks the address space gone: later inserts answer {@code EINVAL}. */
+    public void markReleased() {
+        lock.lock();
+        try {
+            released = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns [notifiers, invalidations run, callbacks made]. */
+    public long[] stats() {
+        lock.lock();
+        try {
+            return new long[] {tree.size() + deferred.stream().filter(s -> !s.removed).count(), invalidations, callbacks};
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lists the notifiers in address order. */
+    public List<NotifierInfo> list() {
+        List<NotifierInfo> out = new ArrayList<>();
+        lock.lock();
+        try {
+            tree.overlapping(0, Long.MAX_VALUE, s -> out.add(new NotifierInfo(s.start, s.last, s.seq)));
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+
+    /** Returns the current sequence (tests). */
+    long seq() {
+        lock.lock();
+        try {
+            return seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
