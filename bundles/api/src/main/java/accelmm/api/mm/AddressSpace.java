@@ -126,6 +126,20 @@ public interface AddressSpace {
     accelmm.api.notifier.IntervalNotifier insertNotifier(long start, long length,
             accelmm.api.notifier.IntervalNotifierOps ops);
 
+    /**
+     * Faults a range for a device mirror and reports what the CPU maps there ({@code hmm_range_fault}).
+     * Per page the request is {@code (pfns[i] & pfnFlagsMask) | defaultFlags}; a page is faulted
+     * when the request has REQ_FAULT and the page is not valid, or REQ_WRITE and it is not writable.
+     * Pages without a request are reported as they are.
+     *
+     * @throws accelmm.api.ErrnoException {@code EBUSY} if the notifier's sequence moved (call again
+     *     after a new {@code readBegin}); {@code EFAULT} if a requested page has no mapping or no read
+     *     access, or its fault fails; {@code EPERM} for a write request on a read-only mapping;
+     *     {@code ENOMEM}; {@code EINVAL} if the range's notifier belongs to another address space or
+     *     does not cover the range
+     */
+    void hmmRangeFault(accelmm.api.hmm.HmmRange range);
+
     /** Lists the interval notifiers in address order. */
     List<accelmm.api.notifier.NotifierInfo> notifiers();
 

@@ -9,6 +9,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
+import accelmm.api.hmm.HmmPfn;
+import accelmm.api.hmm.HmmRange;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.GupFlags;
 import accelmm.api.mm.MapFlags;
@@ -573,6 +575,63 @@ final class Mm implements AddressSpace {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    // ---- HMM ----------------------------------------------------------------------------------
+
+    @Override
+    public void hmmRangeFault(HmmRange r) {
+        if (!notifiers.owns(r.notifier) || r.start < r.notifier.start() || r.end - 1 > r.notifier.last()) {
+            throw Errno.EINVAL.exception("the range's notifier is not of this address space or does not cover it");
+        }
+        lock.readLock().lock();
+        try {
+            if (dead) {
+                throw Errno.EFAULT.exception("the address space has exited");
+            }
+            if (r.notifier.checkRetry(r.notifierSeq)) {
+                throw Errno.EBUSY.exception("the range was invalidated since readBegin");
+            }
+            for (int i = 0; i < r.pfns.length; i++) {
+                long a = r.start + i * PAGE;
+                long req = (r.pfns[i] & r.pfnFlagsMask) | r.defaultFlags;
+                boolean wantFault = (req & HmmPfn.REQ_FAULT) != 0;
+                boolean wantWrite = wantFault && (req & HmmPfn.REQ_WRITE) != 0;
+                Vma v = find(a);
+                if (v == null || !v.readable()) {
+                    if (wantFault) {
+                        throw Errno.EFAULT.exception(String.format("0x%x is not mapped readable", a));
+                    }
+                    r.pfns[i] = HmmPfn.ERROR;
+                    continue;
+                }
+                synchronized (pt) {
+                    int pte = pt.get(a >>> PageSize.PAGE_SHIFT);
+                    if (wantFault && (!Pte.present(pte) || (wantWrite && !Pte.writable(pte)))) {
+                        if (wantWrite && !v.writable()) {
+                            throw Errno.EPERM.exception(String.format("write fault on read-only 0x%x", a));
+                        }
+                        pte = faults.fault(pt, v, a, wantWrite, thp);
+                    }
+                    r.pfns[i] = hmmEntry(pte);
+                }
+            }
+            if (r.notifier.checkRetry(r.notifierSeq)) {
+                throw Errno.EBUSY.exception("the range was invalidated while it was faulted");
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static long hmmEntry(int pte) {
+        if (!Pte.present(pte)) {
+            return 0;
+        }
+        if (Pte.zero(pte)) {
+            return HmmPfn.VALID | HmmPfn.ZERO_PAGE_PFN;
+        }
+        return HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0) | Pte.pfn(pte);
     }
 
     // ---- GUP ----------------------------------------------------------------------------------

@@ -269,6 +269,11 @@ public final class Subscriptions {
         return out;
     }
 
+    /** Returns true if {@code n} is a notifier of this address space. */
+    public boolean owns(IntervalNotifier n) {
+        return n instanceof Subscription s && s.owner == this;
+    }
+
     /** Returns the current sequence (tests). */
     long seq() {
         lock.lock();

@@ -1,0 +1,22 @@
+/**
+ * Heterogeneous memory management: faulting a CPU address range for a device mirror
+ * ({@link accelmm.api.hmm.HmmRange}, {@link accelmm.api.mm.AddressSpace#hmmRangeFault}) and the
+ * retry loop around it ({@link accelmm.api.hmm.HmmRetry}).
+ *
+ * <h2>Example: a device fault handler</h2>
+ * <pre>{@code
+ * HmmRange range = new HmmRange(notifier, start, end);
+ * range.defaultFlags = HmmPfn.REQ_FAULT | (write ? HmmPfn.REQ_WRITE : 0);
+ * while (true) {
+ *     HmmRetry.fault(mm, range);               // EBUSY after 1 s, EFAULT/EPERM as the CPU would
+ *     synchronized (mirrorLock) {              // the lock the invalidate callback takes
+ *         if (notifier.readRetry(range.notifierSeq)) continue;
+ *         program(range.pfns);                 // only VALID entries, never a stale snapshot
+ *         break;
+ *     }
+ * }
+ * }</pre>
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package accelmm.api.hmm;

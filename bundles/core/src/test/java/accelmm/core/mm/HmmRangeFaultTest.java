@@ -1,0 +1,212 @@
+package accelmm.core.mm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.hmm.HmmPfn;
+import accelmm.api.hmm.HmmRange;
+import accelmm.api.hmm.HmmRetry;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.Prot;
+import accelmm.api.notifier.IntervalNotifier;
+import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.idr.IdrRegistryImpl;
+
+class HmmRangeFaultTest {
+    static final int PAGE = 4096;
+    static final int RW = Prot.READ | Prot.WRITE;
+    static final int ANON = MapFlags.PRIVATE | MapFlags.ANONYMOUS;
+
+    final CoreDiagnostics diag = CoreDiagnostics.create();
+    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 32L << 20, false);
+    final MmProcess proc = mm.spawn("hmm");
+    final AddressSpace as = proc.mm();
+
+    @AfterEach
+    void invariantsHold() {
+        assertEquals(List.of(), mm.check());
+    }
+
+    static void assertErrno(Errno e, Executable call) {
+        assertEquals(e, assertThrows(ErrnoException.class, call).errno());
+    }
+
+    static void assertErrno(Errno e, Executable call, String why) {
+        assertEquals(e, assertThrows(ErrnoException.class, call).errno(), why);
+    }
+
+    IntervalNotifier notifier(long start, long len) {
+        return as.insertNotifier(start, len, (sub, range, cur) -> {
+            sub.setSeq(cur);
+            return true;
+        });
+    }
+
+    HmmRange range(IntervalNotifier n, long start, long end, long flags) {
+        HmmRange r = new HmmRange(n, start, end);
+        r.defaultFlags = flags;
+        r.notifierSeq = n.readBegin();
+        return r;
+    }
+
+    @Test
+    void readRequestsMapTheZeroPageAndWriteRequestsRealFrames() {
+        long a = as.mmap(0x40000000L, 2 * PAGE, RW, ANON | MapFlags.FIXED);
+        IntervalNotifier n = notifier(a, 2 * PAGE);
+        HmmRange r = range(n, a, a + 2 * PAGE, HmmPfn.REQ_FAULT);
+        as.hmmRangeFault(r);
+        assertEquals(HmmPfn.VALID | HmmPfn.ZERO_PAGE_PFN, r.pfns[0]);
+        assertFalse(HmmPfn.writable(r.pfns[0]));
+        HmmRange w = range(n, a, a + 2 * PAGE, HmmPfn.REQ_FAULT | HmmPfn.REQ_WRITE);
+        assertErrno(Errno.EBUSY, () -> as.hmmRangeFault(w), "replacing the zero page invalidates the range (CLEAR)");
+        HmmRetry.fault(as, w);
+        assertTrue(HmmPfn.writable(w.pfns[1]));
+        as.write(a + PAGE, new byte[] {7, 7}, 0, 2);
+        byte[] viaPfn = new byte[2];
+        mm.host().read(HmmPfn.pfn(w.pfns[1]), 0, viaPfn, 0, 2);
+        assertArrayEquals(new byte[] {7, 7}, viaPfn, "the reported frame is the one the CPU writes");
+        n.remove();
+    }
+
+    @Test
+    void pagesWithoutARequestAreReportedAsTheyAre() {
+        long a = as.mmap(0x41000000L, 2 * PAGE, Prot.READ, ANON | MapFlags.FIXED);
+        IntervalNotifier n = notifier(0x41000000L - PAGE, 4 * PAGE);
+        HmmRange r = range(n, a - PAGE, a + 3 * PAGE, 0);
+        java.util.Arrays.fill(r.pfns, -1L);
+        as.hmmRangeFault(r);
+        assertArrayEquals(new long[] {HmmPfn.ERROR, 0, 0, HmmPfn.ERROR}, r.pfns,
+                "garbage input is ignored without a mask; holes outside mappings are errors");
+        assertEquals(0, mm.nodes().get(0).used());
+        HmmRange masked = range(n, a, a + 2 * PAGE, 0);
+        masked.pfnFlagsMask = HmmPfn.REQ_FAULT;
+        masked.pfns[1] = HmmPfn.REQ_FAULT;
+        as.hmmRangeFault(masked);
+        assertEquals(0, masked.pfns[0]);
+        assertTrue(HmmPfn.valid(masked.pfns[1]), "a per-page request counts through the mask");
+        n.remove();
+    }
+
+    @Test
+    void requestsTheMappingForbidsAreEfaultOrEperm() {
+        long a = as.mmap(0x42000000L, PAGE, Prot.READ, ANON | MapFlags.FIXED);
+        long none = as.mmap(0x42001000L, PAGE, Prot.NONE, ANON | MapFlags.FIXED);
+        IntervalNotifier n = notifier(a, 3 * PAGE);
+        assertErrno(Errno.EPERM, () -> as.hmmRangeFault(range(n, a, a + PAGE, HmmPfn.REQ_FAULT | HmmPfn.REQ_WRITE)));
+        assertErrno(Errno.EFAULT, () -> as.hmmRangeFault(range(n, none, none + PAGE, HmmPfn.REQ_FAULT)));
+        assertErrno(Errno.EFAULT, () -> as.hmmRangeFault(range(n, a + 2 * PAGE, a + 3 * PAGE, HmmPfn.REQ_FAULT)));
+        MmProcess other = mm.spawn("other");
+        assertErrno(Errno.EINVAL, () -> other.mm().hmmRangeFault(range(n, a, a + PAGE, 0)));
+        assertErrno(Errno.EINVAL, () -> as.hmmRangeFault(range(n, a, a + 4 * PAGE, 0)));
+        assertErrno(Errno.EINVAL, () -> new HmmRange(n, a + 1, a + PAGE));
+        other.exit();
+        n.remove();
+    }
+
+    @Test
+    void aStaleSequenceIsEbusyAndTheRetryHelperRecovers() {
+        long a = as.mmap(0x43000000L, 2 * PAGE, RW, ANON | MapFlags.FIXED);
+        as.write(a, new byte[] {1}, 0, 1);
+        IntervalNotifier n = notifier(a, 2 * PAGE);
+        HmmRange r = range(n, a, a + 2 * PAGE, HmmPfn.REQ_FAULT);
+        as.mprotect(a + PAGE, PAGE, Prot.READ);
+        assertErrno(Errno.EBUSY, () -> as.hmmRangeFault(r));
+        MmProcess child = proc.fork("child");
+        HmmRange cow = range(n, a, a + PAGE, HmmPfn.REQ_FAULT | HmmPfn.REQ_WRITE);
+        assertErrno(Errno.EBUSY, () -> as.hmmRangeFault(cow));
+        HmmRetry.fault(as, cow);
+        assertTrue(HmmPfn.writable(cow.pfns[0]));
+        assertFalse(n.readRetry(cow.notifierSeq));
+        child.exit();
+        n.remove();
+    }
+
+    @Test
+    void theRetryHelperGivesUpWithEbusyAfterOneSecond() {
+        IntervalNotifier n = notifier(0x44000000L, PAGE);
+        AddressSpace busy = (AddressSpace) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {AddressSpace.class}, (p, m, args) -> {
+                    throw Errno.EBUSY.exception("always invalidated");
+                });
+        long t0 = System.nanoTime();
+        assertErrno(Errno.EBUSY, () -> HmmRetry.fault(busy, new HmmRange(n, 0x44000000L, 0x44001000L)));
+        assertTrue(System.nanoTime() - t0 >= HmmRetry.TIMEOUT_MS * 1_000_000);
+        n.remove();
+    }
+
+    /**
+     * A mirror that faults and commits in a loop while the range is unmapped must never end up
+     * with an entry for the unmapped range: the retry protocol refuses every stale snapshot.
+     */
+    @Test
+    void aMirrorNeverKeepsAStaleEntryWhenTheRangeIsUnmappedUnderIt() throws Exception {
+        for (int round = 0; round < 60; round++) {
+            long a = as.mmap(0, 8 * PAGE, RW, ANON);
+            Map<Long, Long> mirror = new HashMap<>();
+            Object mirrorLock = new Object();
+            IntervalNotifier n = as.insertNotifier(a, 8 * PAGE, (sub, range, cur) -> {
+                synchronized (mirrorLock) {
+                    sub.setSeq(cur);
+                    mirror.keySet().removeIf(addr -> addr >= range.start() && addr < range.end());
+                }
+                return true;
+            });
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread device = new Thread(() -> {
+                try {
+                    while (true) {
+                        HmmRange r = new HmmRange(n, a, a + 8 * PAGE);
+                        r.defaultFlags = HmmPfn.REQ_FAULT | HmmPfn.REQ_WRITE;
+                        try {
+                            HmmRetry.fault(as, r);
+                        } catch (ErrnoException e) {
+                            if (e.errno() == Errno.EFAULT) {
+                                return;
+                            }
+                            throw e;
+                        }
+                        synchronized (mirrorLock) {
+                            if (n.readRetry(r.notifierSeq)) {
+                                continue;
+                            }
+                            for (int i = 0; i < r.pages(); i++) {
+                                mirror.put(a + (long) i * PAGE, HmmPfn.pfn(r.pfns[i]));
+                            }
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            device.start();
+            Thread.sleep(round % 3);
+            as.munmap(a, 8 * PAGE);
+            device.join(10_000);
+            assertFalse(device.isAlive());
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            synchronized (mirrorLock) {
+                assertEquals(Map.of(), mirror, "round " + round + ": a stale device mapping survived munmap");
+            }
+            n.remove();
+        }
+    }
+}
