@@ -5,16 +5,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.List;
 
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -31,6 +26,7 @@ import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.api.mm.SegvException;
+import accelmm.itests.support.Gogo;
 import accelmm.itests.support.HostOptions;
 
 /** The memory-manager service and the mm commands through OSGi. */
@@ -56,15 +52,7 @@ public class MemoryIT {
     }
 
     private String run(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true);
-        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
-        try {
-            Object result = session.execute(command);
-            return out + (result == null ? "" : session.format(result, Converter.INSPECT).toString());
-        } finally {
-            session.close();
-        }
+        return Gogo.run(processor, command);
     }
 
     @Test

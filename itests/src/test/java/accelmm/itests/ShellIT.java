@@ -5,9 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,8 +12,6 @@ import java.util.Map;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -34,6 +29,7 @@ import accelmm.api.idr.IdrRegistry;
 import accelmm.itests.shared.RegistryClientActivator;
 import accelmm.itests.shared.SharedUserActivator;
 import accelmm.itests.shared.value.SharedValue;
+import accelmm.itests.support.Gogo;
 import accelmm.itests.support.HostOptions;
 import accelmm.itests.support.TestBundles;
 
@@ -57,15 +53,7 @@ public class ShellIT {
 
     /** Runs a command and returns its result as the shell prints it. */
     private String run(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true);
-        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
-        try {
-            Object result = session.execute(command);
-            return out + (result == null ? "" : session.format(result, Converter.INSPECT).toString());
-        } finally {
-            session.close();
-        }
+        return Gogo.run(processor, command);
     }
 
     private Errno errnoOf(String command) throws Exception {

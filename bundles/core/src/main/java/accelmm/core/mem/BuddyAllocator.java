@@ -159,13 +159,7 @@ public final class BuddyAllocator {
             int w = Math.max(w0, lowHint[o]);
             boolean unbounded = w0 <= lowHint[o];
             for (; w <= w1; w++) {
-                long word = bits[w];
-                if (w == w0) {
-                    word &= -1L << first;
-                }
-                if (w == w1 && (last & 63) != 63) {
-                    word &= (1L << ((last & 63) + 1)) - 1;
-                }
+                long word = inRange(bits[w], w, w0, w1, first, last);
                 if (word != 0) {
                     if (unbounded) {
                         lowHint[o] = w;
@@ -180,13 +174,7 @@ public final class BuddyAllocator {
             int w = Math.min(w1, highHint[o]);
             boolean unbounded = w1 >= highHint[o];
             for (; w >= w0; w--) {
-                long word = bits[w];
-                if (w == w0) {
-                    word &= -1L << first;
-                }
-                if (w == w1 && (last & 63) != 63) {
-                    word &= (1L << ((last & 63) + 1)) - 1;
-                }
+                long word = inRange(bits[w], w, w0, w1, first, last);
                 if (word != 0) {
                     if (unbounded) {
                         highHint[o] = w;
@@ -199,6 +187,17 @@ public final class BuddyAllocator {
             }
         }
         return -1;
+    }
+
+    /** Clears the bits of word {@code w} that lie before bit {@code first} or after bit {@code last}. */
+    private static long inRange(long word, int w, int w0, int w1, long first, long last) {
+        if (w == w0) {
+            word &= -1L << first;
+        }
+        if (w == w1 && (last & 63) != 63) {
+            word &= (1L << ((last & 63) + 1)) - 1;
+        }
+        return word;
     }
 
     private int rootOrderOf(long chunk) {

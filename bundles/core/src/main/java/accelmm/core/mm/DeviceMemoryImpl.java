@@ -74,17 +74,12 @@ final class DeviceMemoryImpl implements DeviceMemory {
                 throw Errno.EFAULT.exception(String.format("0x%x of %s is not allocated", a, node.name()));
             }
         }
-        int done = 0;
-        while (done < len) {
-            long at = offset + done;
-            int in = (int) (at & (PageSize.PAGE_SIZE - 1));
-            int chunk = (int) Math.min(len - done, PageSize.PAGE_SIZE - in);
+        PageCopy.forEachChunk(offset, len, (at, in, done, chunk) -> {
             if (write) {
                 node.write(at >>> PageSize.PAGE_SHIFT, in, buf, off + done, chunk);
             } else {
                 node.read(at >>> PageSize.PAGE_SHIFT, in, buf, off + done, chunk);
             }
-            done += chunk;
-        }
+        });
     }
 }

@@ -130,19 +130,14 @@ final class FileObject implements SharedFile {
     public int pread(long offset, byte[] dst, int off, int len) {
         checkIo(offset, dst, off, len);
         int n = (int) Math.max(0, Math.min(len, size - offset));
-        int done = 0;
-        while (done < n) {
-            long pos = offset + done;
-            int in = (int) (pos % PAGE);
-            int chunk = Math.min(n - done, PAGE - in);
+        PageCopy.forEachChunk(offset, n, (pos, in, done, chunk) -> {
             long pfn = cached(pos / PAGE);
             if (pfn < 0) {
                 Arrays.fill(dst, off + done, off + done + chunk, (byte) 0);
             } else {
                 node.read(pfn, in, dst, off + done, chunk);
             }
-            done += chunk;
-        }
+        });
         return n;
     }
 
@@ -153,14 +148,7 @@ final class FileObject implements SharedFile {
             throw Errno.EBADF.exception(name + " is read-only");
         }
         int n = (int) Math.max(0, Math.min(len, size - offset));
-        int done = 0;
-        while (done < n) {
-            long pos = offset + done;
-            int in = (int) (pos % PAGE);
-            int chunk = Math.min(n - done, PAGE - in);
-            node.write(page(pos / PAGE), in, src, off + done, chunk);
-            done += chunk;
-        }
+        PageCopy.forEachChunk(offset, n, (pos, in, done, chunk) -> node.write(page(pos / PAGE), in, src, off + done, chunk));
         return n;
     }
 

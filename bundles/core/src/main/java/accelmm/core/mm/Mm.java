@@ -480,63 +480,47 @@ final class Mm implements AddressSpace {
 
     @Override
     public void read(long addr, byte[] dst, int off, int len) {
-        checkBuffer(dst, off, len);
-        if (len == 0) {
-            return;
-        }
-        lock.readLock().lock();
-        try {
-            checkAlive();
-            checkAccess(addr, len, false);
-            long a = addr;
-            int done = 0;
-            while (done < len) {
-                int in = (int) (a & (PAGE - 1));
-                int chunk = (int) Math.min(len - done, PAGE - in);
-                synchronized (pt) {
-                    int pte = faults.fault(pt, find(a), a, false, thp);
-                    if (Pte.zero(pte)) {
-                        java.util.Arrays.fill(dst, off + done, off + done + chunk, (byte) 0);
-                    } else {
-                        node.read(Pte.pfn(pte), in, dst, off + done, chunk);
-                    }
-                }
-                done += chunk;
-                a += chunk;
-            }
-        } finally {
-            lock.readLock().unlock();
-        }
+        access(addr, dst, off, len, false);
     }
 
     @Override
     public void write(long addr, byte[] src, int off, int len) {
-        checkBuffer(src, off, len);
+        access(addr, src, off, len, true);
+    }
+
+    /**
+     * A CPU access: check the whole range, fault every page in (for a write, all before any byte is
+     * written, so an ENOMEM writes nothing), then copy page by page under the page-table lock.
+     */
+    private void access(long addr, byte[] buf, int off, int len, boolean write) {
+        checkBuffer(buf, off, len);
         if (len == 0) {
             return;
         }
         lock.readLock().lock();
         try {
             checkAlive();
-            checkAccess(addr, len, true);
-            long last = (addr + len - 1) & PageSize.PAGE_MASK;
-            for (long a = addr & PageSize.PAGE_MASK; a <= last; a += PAGE) {
-                synchronized (pt) {
-                    faults.fault(pt, find(a), a, true, thp);
+            checkAccess(addr, len, write);
+            if (write) {
+                long last = (addr + len - 1) & PageSize.PAGE_MASK;
+                for (long a = addr & PageSize.PAGE_MASK; a <= last; a += PAGE) {
+                    synchronized (pt) {
+                        faults.fault(pt, find(a), a, true, thp);
+                    }
                 }
             }
-            long a = addr;
-            int done = 0;
-            while (done < len) {
-                int in = (int) (a & (PAGE - 1));
-                int chunk = (int) Math.min(len - done, PAGE - in);
+            PageCopy.forEachChunk(addr, len, (pageAddr, in, done, chunk) -> {
                 synchronized (pt) {
-                    int pte = faults.fault(pt, find(a), a, true, thp);
-                    node.write(Pte.pfn(pte), in, src, off + done, chunk);
+                    int pte = faults.fault(pt, find(pageAddr), pageAddr, write, thp);
+                    if (write) {
+                        node.write(Pte.pfn(pte), in, buf, off + done, chunk);
+                    } else if (Pte.zero(pte)) {
+                        java.util.Arrays.fill(buf, off + done, off + done + chunk, (byte) 0);
+                    } else {
+                        node.read(Pte.pfn(pte), in, buf, off + done, chunk);
+                    }
                 }
-                done += chunk;
-                a += chunk;
-            }
+            });
         } finally {
             lock.readLock().unlock();
         }

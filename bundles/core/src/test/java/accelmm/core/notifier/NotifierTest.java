@@ -57,6 +57,20 @@ class NotifierTest {
         }
     }
 
+    /** A callback that signals {@code inside} and then holds the invalidation until {@code release}. */
+    static IntervalNotifierOps blocking(CountDownLatch inside, CountDownLatch release) {
+        return (s, range, cur) -> {
+            s.setSeq(cur);
+            inside.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        };
+    }
+
     static void assertErrno(Errno e, Executable call) {
         assertEquals(e, assertThrows(ErrnoException.class, call).errno());
     }
@@ -113,16 +127,7 @@ class NotifierTest {
         long a = as.mmap(0x42000000L, PAGE, RW, ANON | MapFlags.FIXED);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        IntervalNotifier sub = as.insertNotifier(a, PAGE, (s, range, cur) -> {
-            s.setSeq(cur);
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return true;
-        });
+        IntervalNotifier sub = as.insertNotifier(a, PAGE, blocking(inside, release));
         Thread unmapper = new Thread(() -> as.munmap(a, PAGE));
         unmapper.start();
         assertTrue(inside.await(10, TimeUnit.SECONDS));
@@ -144,16 +149,7 @@ class NotifierTest {
         long a = as.mmap(0x43000000L, 2 * PAGE, RW, ANON | MapFlags.FIXED);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        IntervalNotifier blocker = as.insertNotifier(a, PAGE, (s, range, cur) -> {
-            s.setSeq(cur);
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return true;
-        });
+        IntervalNotifier blocker = as.insertNotifier(a, PAGE, blocking(inside, release));
         Recorder late = new Recorder();
         Recorder leaving = new Recorder();
         IntervalNotifier gone = as.insertNotifier(a + PAGE, PAGE, leaving);

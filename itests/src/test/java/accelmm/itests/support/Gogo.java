@@ -1,0 +1,32 @@
+package accelmm.itests.support;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+
+/** Runs a shell command in a fresh Gogo session and returns what the shell would print. */
+public final class Gogo {
+    private Gogo() {
+    }
+
+    /**
+     * Runs {@code command}; its printed output followed by its formatted result.
+     *
+     * @throws Exception what the command threw
+     */
+    public static String run(CommandProcessor processor, String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true);
+        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        try {
+            Object result = session.execute(command);
+            return out + (result == null ? "" : session.format(result, Converter.INSPECT).toString());
+        } finally {
+            session.close();
+        }
+    }
+}
