@@ -71,6 +71,24 @@ final class Mm implements AddressSpace {
         return e != null && addr < e.getValue().end ? e.getValue() : null;
     }
 
+    /** The mapping at {@code addr}, which must exist ({@code ENOMEM} otherwise, as mprotect and madvise say). */
+    private Vma mapped(long addr) {
+        Vma v = find(addr);
+        if (v == null) {
+            throw Errno.ENOMEM.exception(String.format("0x%x is not mapped", addr));
+        }
+        return v;
+    }
+
+    /** The page-aligned end of a non-empty range, which must lie in user space ({@code ENOMEM} otherwise). */
+    private static long rangeEnd(long addr, long length) {
+        long end = addr + pageAlignUp(length);
+        if (end <= addr || end > TASK_SIZE) {
+            throw Errno.ENOMEM.exception("range beyond the address space");
+        }
+        return end;
+    }
+
     private void checkAlive() {
         if (dead) {
             throw Errno.ESRCH.exception("the process has exited");
@@ -305,18 +323,12 @@ final class Mm implements AddressSpace {
         if (length == 0) {
             return;
         }
-        long end = addr + pageAlignUp(length);
-        if (end <= addr || end > TASK_SIZE) {
-            throw Errno.ENOMEM.exception("range beyond the address space");
-        }
+        long end = rangeEnd(addr, length);
         lock.writeLock().lock();
         try {
             checkAlive();
             for (long a = addr; a < end;) {
-                Vma v = find(a);
-                if (v == null) {
-                    throw Errno.ENOMEM.exception(String.format("0x%x is not mapped", a));
-                }
+                Vma v = mapped(a);
                 if (v.shared && v.file != null && (prot & Prot.WRITE) != 0 && !v.file.writable()) {
                     throw Errno.EACCES.exception(v.name() + " is read-only");
                 }
@@ -534,18 +546,12 @@ final class Mm implements AddressSpace {
         if (length == 0) {
             return;
         }
-        long end = addr + pageAlignUp(length);
-        if (end > TASK_SIZE || end < addr) {
-            throw Errno.ENOMEM.exception("range beyond the address space");
-        }
+        long end = rangeEnd(addr, length);
         lock.readLock().lock();
         try {
             checkAlive();
             for (long a = addr; a < end;) {
-                Vma v = find(a);
-                if (v == null) {
-                    throw Errno.ENOMEM.exception(String.format("0x%x is not mapped", a));
-                }
+                Vma v = mapped(a);
                 if (write ? !v.writable() : !v.readable()) {
                     throw Errno.EFAULT.exception(String.format("0x%x does not allow %s", a, write ? "writes" : "reads"));
                 }
