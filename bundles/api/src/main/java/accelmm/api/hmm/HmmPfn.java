@@ -4,8 +4,8 @@ package accelmm.api.hmm;
  * The bits of an {@code hmm_pfns[]} entry: on input, what to request for the page; on output, what
  * the CPU page table maps there.
  *
- * <p>Output: {@link #VALID} with the frame number in the low bits (and {@link #WRITE} if the CPU
- * may write it, and the map order), {@link #ERROR} for an address the device must not access, or 0
+ * <p>Output: {@link #VALID} with the frame number in the low bits and its memory node above them
+ * (and {@link #WRITE} if the CPU may write it, and the map order), {@link #ERROR} for an address the device must not access, or 0
  * for a page that is not present and was not requested. Input: {@link #REQ_FAULT} to fault the page
  * in, {@link #REQ_WRITE} to fault it in writable.
  *
@@ -24,9 +24,11 @@ public final class HmmPfn {
     public static final long REQ_WRITE = WRITE;
     /** Shift of the map order field (0 for 4 KiB, 9 for 2 MiB). */
     public static final int ORDER_SHIFT = 56;
-    /** Mask of the frame number. */
-    public static final long PFN_MASK = (1L << ORDER_SHIFT) - 1;
-    /** The frame number reported for the shared zero page. */
+    /** Shift of the memory node id (0 for host RAM, a device node's id for device-private pages). */
+    public static final int NODE_SHIFT = 40;
+    /** Mask of the frame number within its node. */
+    public static final long PFN_MASK = (1L << NODE_SHIFT) - 1;
+    /** The frame number reported for the shared zero page (on node 0). */
     public static final long ZERO_PAGE_PFN = PFN_MASK;
 
     private HmmPfn() {
@@ -35,6 +37,11 @@ public final class HmmPfn {
     /** Returns the frame number of a valid entry. */
     public static long pfn(long entry) {
         return entry & PFN_MASK;
+    }
+
+    /** Returns the memory node of a valid entry: 0 for host RAM. */
+    public static int node(long entry) {
+        return (int) (entry >>> NODE_SHIFT) & 0xffff;
     }
 
     /** Returns the map order of a valid entry ({@code hmm_pfn_to_map_order}). */

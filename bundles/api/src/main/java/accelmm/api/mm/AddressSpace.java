@@ -140,6 +140,19 @@ public interface AddressSpace {
      */
     void hmmRangeFault(accelmm.api.hmm.HmmRange range);
 
+    /**
+     * Migrates pages of {@code [args.start, args.end)} ({@code migrate_vma_setup},
+     * {@code migrate_vma_pages}, {@code migrate_vma_finalize} as one call): collects the selected
+     * pages (private anonymous memory only; pinned or shared pages are not collected) with a
+     * {@code MIGRATE} invalidation naming {@code args.pgmapOwner}, lets {@code copier} provide the
+     * destinations, then maps the destinations in place of the sources and releases the sources.
+     * Untouched pages are collected without a source; the driver zero-fills their destination.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} if the range is not inside one mapping;
+     *     {@code EFAULT} after exit
+     */
+    void migrateVma(accelmm.api.hmm.MigrateVma args, accelmm.api.hmm.MigrateCopier copier);
+
     /** Lists the interval notifiers in address order. */
     List<accelmm.api.notifier.NotifierInfo> notifiers();
 

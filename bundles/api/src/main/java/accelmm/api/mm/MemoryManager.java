@@ -53,6 +53,40 @@ public interface MemoryManager {
      */
     void removeDeviceMemory(DeviceMemory node);
 
+    /**
+     * Registers a device memory node as device-private pages owned by {@code owner}
+     * ({@code memremap_pages}).
+     *
+     * @throws accelmm.api.ErrnoException {@code EEXIST} if the node already has a pagemap;
+     *     {@code ENODEV} for a node of another manager; {@code ENOSPC} when 15 pagemaps exist;
+     *     {@code EINVAL} for null owner or ops
+     */
+    accelmm.api.hmm.DevicePagemap registerPagemap(DeviceMemory node, Object owner, accelmm.api.hmm.PagemapOps ops);
+
+    /**
+     * Allocates one zeroed page of a device memory node for a migration destination
+     * ({@code alloc_page} on the device's free list).
+     *
+     * @return the {@link accelmm.api.hmm.MigratePfn} entry of the page
+     * @throws accelmm.api.ErrnoException {@code ENOMEM} when the node is full
+     */
+    long allocDevicePage(DeviceMemory node);
+
+    /**
+     * Allocates one zeroed host page for a migration destination.
+     *
+     * @return the {@link accelmm.api.hmm.MigratePfn} entry of the page
+     * @throws accelmm.api.ErrnoException {@code ENOMEM}
+     */
+    long allocHostPage();
+
+    /**
+     * Copies a whole page between any two nodes, given {@link accelmm.api.hmm.MigratePfn} entries.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown node
+     */
+    void copyPage(long fromEntry, long toEntry);
+
     /** Lists the memory nodes (host RAM first). */
     List<NodeInfo> nodes();
 

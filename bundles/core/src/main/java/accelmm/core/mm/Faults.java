@@ -30,11 +30,20 @@ final class Faults {
     private final MemoryNode node;
     private final Counters counters;
     private final Subscriptions notifiers;
+    private final DeviceFault deviceFault;
 
-    Faults(MemoryNode node, Counters counters, Subscriptions notifiers) {
+    /** What a CPU access to a device-private entry does: migrate it back, or fail. */
+    @FunctionalInterface
+    interface DeviceFault {
+        /** Handles an access to the device-private entry at {@code addr}; returns the new entry. */
+        int handle(Vma v, long addr, boolean write);
+    }
+
+    Faults(MemoryNode node, Counters counters, Subscriptions notifiers, DeviceFault deviceFault) {
         this.node = node;
         this.counters = counters;
         this.notifiers = notifiers;
+        this.deviceFault = deviceFault;
     }
 
     /**
@@ -47,6 +56,9 @@ final class Faults {
         int pte = pt.get(vpn);
         if (Pte.present(pte)) {
             return !write || Pte.writable(pte) ? pte : writeProtected(pt, v, addr, pte);
+        }
+        if (Pte.isDevice(pte)) {
+            return deviceFault.handle(v, addr, write);
         }
         return miss(pt, v, addr, write, thp);
     }

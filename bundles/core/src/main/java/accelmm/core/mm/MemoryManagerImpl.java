@@ -18,6 +18,9 @@ import accelmm.api.ErrnoException;
 import accelmm.api.idr.Ida;
 import accelmm.api.idr.Idr;
 import accelmm.api.idr.IdrRegistry;
+import accelmm.api.hmm.DevicePagemap;
+import accelmm.api.hmm.MigratePfn;
+import accelmm.api.hmm.PagemapOps;
 import accelmm.api.mm.DeviceMemory;
 import accelmm.api.mm.FaultSiteInfo;
 import accelmm.api.mm.MemoryManager;
@@ -58,6 +61,7 @@ public final class MemoryManagerImpl implements MemoryManager {
     private final IdrRegistry registry;
     private final Ida nodeIds;
     private final Map<Integer, DeviceMemoryImpl> devices = new java.util.TreeMap<>();
+    private final Pagemaps pagemaps = new Pagemaps(this::nodeById);
     private final boolean thp;
     private final Set<FileObject> files = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -107,7 +111,7 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     @Override
     public MmProcess spawn(String name) {
-        return register(name, new Mm(host, counters, thp));
+        return register(name, new Mm(host, counters, thp, pagemaps));
     }
 
     private ProcessImpl register(String name, Mm mm) {
@@ -129,7 +133,7 @@ public final class MemoryManagerImpl implements MemoryManager {
         if (!parent.alive()) {
             throw Errno.ESRCH.exception(parent + " has exited");
         }
-        Mm child = new Mm(host, counters, thp);
+        Mm child = new Mm(host, counters, thp, pagemaps);
         parent.mmImpl().forkInto(child);
         ProcessImpl p;
         try {
@@ -215,12 +219,59 @@ public final class MemoryManagerImpl implements MemoryManager {
         if (d == null || d != node) {
             throw Errno.ENODEV.exception("not a device memory node of this manager");
         }
-        if (d.info().used() > 0) {
-            throw Errno.EBUSY.exception(d.info().name() + " still has " + d.info().used() + " bytes allocated");
+        if (d.info().used() > 0 || pagemaps.ofNode(d.id()) != null) {
+            throw Errno.EBUSY.exception(d.info().name() + " still has " + d.info().used() + " bytes allocated or a pagemap");
         }
         devices.remove(d.id());
         d.markRemoved();
         nodeIds.free(d.id());
+    }
+
+    /** Returns the memory node with {@code id}, or null. */
+    synchronized MemoryNode nodeById(int id) {
+        if (id == host.id()) {
+            return host;
+        }
+        DeviceMemoryImpl d = devices.get(id);
+        return d == null ? null : d.node();
+    }
+
+    private MemoryNode requireNode(int id) {
+        MemoryNode n = nodeById(id);
+        if (n == null) {
+            throw Errno.ENODEV.exception("no memory node " + id);
+        }
+        return n;
+    }
+
+    @Override
+    public DevicePagemap registerPagemap(DeviceMemory node, Object owner, PagemapOps ops) {
+        DeviceMemoryImpl d;
+        synchronized (this) {
+            d = node == null ? null : devices.get(node.id());
+        }
+        if (d == null || d != node) {
+            throw Errno.ENODEV.exception("not a device memory node of this manager");
+        }
+        return pagemaps.register(d.node(), owner, ops);
+    }
+
+    @Override
+    public long allocDevicePage(DeviceMemory node) {
+        MemoryNode n = requireNode(node.id());
+        return MigratePfn.of(n.id(), n.allocFrame());
+    }
+
+    @Override
+    public long allocHostPage() {
+        return MigratePfn.of(host.id(), host.allocFrame());
+    }
+
+    @Override
+    public void copyPage(long fromEntry, long toEntry) {
+        MemoryNode from = requireNode(MigratePfn.node(fromEntry));
+        MemoryNode to = requireNode(MigratePfn.node(toEntry));
+        to.copyFrom(from, MigratePfn.pfn(fromEntry), MigratePfn.pfn(toEntry));
     }
 
     @Override

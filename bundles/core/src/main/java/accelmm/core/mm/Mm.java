@@ -10,6 +10,8 @@ import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
 import accelmm.api.hmm.HmmPfn;
+import accelmm.api.hmm.MigrateCopier;
+import accelmm.api.hmm.MigrateVma;
 import accelmm.api.hmm.HmmRange;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.GupFlags;
@@ -53,14 +55,17 @@ final class Mm implements AddressSpace {
     private final boolean thp;
     private boolean dead;
 
-    Mm(MemoryNode node, Counters counters, boolean thp) {
+    private final Pagemaps pagemaps;
+
+    Mm(MemoryNode node, Counters counters, boolean thp, Pagemaps pagemaps) {
         this.node = node;
         this.counters = counters;
+        this.pagemaps = pagemaps;
         this.notifiers = new Subscriptions(calls -> {
             counters.inc(Counter.NOTIFIER_INVALIDATIONS);
             counters.add(Counter.NOTIFIER_CALLBACKS, calls);
         });
-        this.faults = new Faults(node, counters, notifiers);
+        this.faults = new Faults(node, counters, notifiers, this::deviceFault);
         this.thp = thp;
     }
 
@@ -305,12 +310,30 @@ final class Mm implements AddressSpace {
             List<Long> vpns = new ArrayList<>();
             pt.forEach(start >>> PageSize.PAGE_SHIFT, end >>> PageSize.PAGE_SHIFT, (vpn, pte) -> vpns.add(vpn));
             for (long vpn : vpns) {
-                int pte = pt.clear(vpn);
-                if (Pte.hasFrame(pte)) {
-                    node.put(Pte.pfn(pte));
-                }
+                release(pt.clear(vpn));
             }
         }
+    }
+
+    /** Drops the reference a removed PTE held: on a host frame or on a device-private page. */
+    private void release(int pte) {
+        if (Pte.hasFrame(pte)) {
+            node.put(Pte.pfn(pte));
+        } else if (Pte.isDevice(pte)) {
+            pagemaps.get(Pte.deviceSlot(pte)).put(Pte.devicePfn(pte));
+        }
+    }
+
+    /** A CPU access to a device-private page: the owner migrates it back, or the access fails. */
+    private int deviceFault(Vma v, long addr, boolean write) {
+        long page = addr & PageSize.PAGE_MASK;
+        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pt.get(page >>> PageSize.PAGE_SHIFT)));
+        counters.inc(Counter.FAULT_DEVICE);
+        boolean ok = pm.ops.migrateToRam(this, page);
+        if (!ok || Pte.isDevice(pt.get(page >>> PageSize.PAGE_SHIFT))) {
+            throw Errno.EFAULT.exception(String.format("SIGBUS: the device page at 0x%x did not migrate back", page));
+        }
+        return faults.fault(pt, v, addr, write, thp);
     }
 
     // ---- mprotect -----------------------------------------------------------------------------
@@ -597,6 +620,18 @@ final class Mm implements AddressSpace {
                 }
                 synchronized (pt) {
                     int pte = pt.get(a >>> PageSize.PAGE_SHIFT);
+                    if (Pte.isDevice(pte)) {
+                        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
+                        if (r.devPrivateOwner != null && pm.owner == r.devPrivateOwner) {
+                            r.pfns[i] = HmmPfn.VALID | (v.writable() ? HmmPfn.WRITE : 0)
+                                    | ((long) pm.node.id() << HmmPfn.NODE_SHIFT) | Pte.devicePfn(pte);
+                            continue;
+                        }
+                        if (!wantFault) {
+                            r.pfns[i] = 0;
+                            continue;
+                        }
+                    }
                     if (wantFault && (!Pte.present(pte) || (wantWrite && !Pte.writable(pte)))) {
                         if (wantWrite && !v.writable()) {
                             throw Errno.EPERM.exception(String.format("write fault on read-only 0x%x", a));
@@ -622,6 +657,54 @@ final class Mm implements AddressSpace {
             return HmmPfn.VALID | HmmPfn.ZERO_PAGE_PFN;
         }
         return HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0) | Pte.pfn(pte);
+    }
+
+    // ---- migration ----------------------------------------------------------------------------
+
+    @Override
+    public void migrateVma(MigrateVma args, MigrateCopier copier) {
+        lock.readLock().lock();
+        try {
+            if (dead) {
+                throw Errno.EFAULT.exception("the address space has exited");
+            }
+            Vma v = find(args.start);
+            if (v == null || args.end > v.end) {
+                throw Errno.EINVAL.exception(String.format("[0x%x, 0x%x) is not inside one mapping", args.start, args.end));
+            }
+            synchronized (pt) {
+                notifiers.invalidateStart(new NotifierRange(args.start, args.end, NotifierEvent.MIGRATE, true, args.pgmapOwner));
+                try {
+                    Migration.run(this, v, args, copier);
+                } finally {
+                    notifiers.invalidateEnd();
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // accessors for Migration (package)
+
+    PageTable pageTable() {
+        return pt;
+    }
+
+    MemoryNode hostNode() {
+        return node;
+    }
+
+    Pagemaps pagemaps() {
+        return pagemaps;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    void releasePte(int pte) {
+        release(pte);
     }
 
     // ---- GUP ----------------------------------------------------------------------------------
@@ -712,6 +795,13 @@ final class Mm implements AddressSpace {
         for (long[] e : ptes) {
             long vpn = e[0];
             int pte = (int) e[1];
+            if (Pte.isDevice(pte)) {
+                Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
+                pm.node.get(Pte.devicePfn(pte));
+                pm.mapped.incrementAndGet();
+                child.pt.set(vpn, pte);
+                continue;
+            }
             if (!Pte.hasFrame(pte)) {
                 child.pt.set(vpn, pte);
                 continue;

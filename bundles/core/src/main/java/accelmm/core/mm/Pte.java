@@ -17,8 +17,14 @@ final class Pte {
     static final int WRITE = 1 << 30;
     /** The entry maps the shared zero page: no frame, reads as zero, never writable. */
     static final int ZERO = 1 << 29;
+    /**
+     * A device-private entry: not present for the CPU; bits 24-27 name the pagemap slot, bits 0-23
+     * the device frame.
+     */
+    static final int DEVICE = 1 << 28;
     /** Mask of the frame number. */
     static final int PFN_MASK = (1 << 28) - 1;
+    private static final int DEVICE_PFN_MASK = (1 << 24) - 1;
 
     private Pte() {
     }
@@ -28,6 +34,25 @@ final class Pte {
             throw new IllegalArgumentException("pfn " + pfn + " does not fit a PTE");
         }
         return PRESENT | (writable ? WRITE : 0) | (int) pfn;
+    }
+
+    static int device(int slot, long pfn) {
+        if (slot < 1 || slot > 15 || pfn < 0 || pfn > DEVICE_PFN_MASK) {
+            throw new IllegalArgumentException("device entry slot " + slot + " pfn " + pfn + " does not fit");
+        }
+        return DEVICE | (slot << 24) | (int) pfn;
+    }
+
+    static boolean isDevice(int pte) {
+        return (pte & (DEVICE | PRESENT)) == DEVICE;
+    }
+
+    static int deviceSlot(int pte) {
+        return (pte >>> 24) & 0xf;
+    }
+
+    static long devicePfn(int pte) {
+        return pte & DEVICE_PFN_MASK;
     }
 
     static int zeroPage() {

@@ -1,0 +1,116 @@
+package accelmm.core.mm;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import accelmm.api.Errno;
+import accelmm.api.hmm.DevicePagemap;
+import accelmm.api.hmm.PagemapOps;
+import accelmm.core.mem.MemoryNode;
+
+/**
+ * The registered device-private pagemaps, by slot (1-15, the slot a device-private PTE names).
+ *
+ * <p>Concurrency: registration is synchronized; lookups read a volatile array element.
+ */
+final class Pagemaps {
+    /** One registered pagemap. */
+    final class Pagemap implements DevicePagemap {
+        final int slot;
+        final MemoryNode node;
+        final Object owner;
+        final PagemapOps ops;
+        final AtomicLong mapped = new AtomicLong();
+
+        Pagemap(int slot, MemoryNode node, Object owner, PagemapOps ops) {
+            this.slot = slot;
+            this.node = node;
+            this.owner = owner;
+            this.ops = ops;
+        }
+
+        @Override
+        public int node() {
+            return node.id();
+        }
+
+        @Override
+        public Object owner() {
+            return owner;
+        }
+
+        @Override
+        public void unregister() {
+            remove(this);
+        }
+
+        /** Drops a PTE's reference on a device page; the last one frees it and tells the driver. */
+        void put(long pfn) {
+            mapped.decrementAndGet();
+            if (node.put(pfn)) {
+                ops.pageFree(pfn);
+            }
+        }
+    }
+
+    private final Pagemap[] bySlot = new Pagemap[16];
+    private final java.util.function.IntFunction<MemoryNode> nodes;
+
+    /** Creates the table; {@code nodes} finds a memory node by id (null if there is none). */
+    Pagemaps(java.util.function.IntFunction<MemoryNode> nodes) {
+        this.nodes = nodes;
+    }
+
+    /** Returns the memory node with {@code id}, or null. */
+    MemoryNode node(int id) {
+        return nodes.apply(id);
+    }
+
+    synchronized Pagemap register(MemoryNode node, Object owner, PagemapOps ops) {
+        if (owner == null || ops == null) {
+            throw Errno.EINVAL.exception("a pagemap needs an owner and ops");
+        }
+        int free = -1;
+        for (int s = 1; s < bySlot.length; s++) {
+            if (bySlot[s] != null && bySlot[s].node == node) {
+                throw Errno.EEXIST.exception(node.name() + " already has a pagemap");
+            }
+            if (bySlot[s] == null && free < 0) {
+                free = s;
+            }
+        }
+        if (free < 0) {
+            throw Errno.ENOSPC.exception("every pagemap slot is taken");
+        }
+        Pagemap p = new Pagemap(free, node, owner, ops);
+        bySlot[free] = p;
+        return p;
+    }
+
+    synchronized void remove(Pagemap p) {
+        if (bySlot[p.slot] != p) {
+            return;
+        }
+        if (p.mapped.get() > 0) {
+            throw Errno.EBUSY.exception(p.mapped.get() + " pages of " + p.node.name() + " are still mapped");
+        }
+        bySlot[p.slot] = null;
+    }
+
+    synchronized Pagemap get(int slot) {
+        Pagemap p = slot > 0 && slot < bySlot.length ? bySlot[slot] : null;
+        if (p == null) {
+            throw new IllegalStateException("no pagemap in slot " + slot);
+        }
+        return p;
+    }
+
+    /** Returns the pagemap of a node, or null. */
+    synchronized Pagemap ofNode(int nodeId) {
+        for (Pagemap p : bySlot) {
+            if (p != null && p.node.id() == nodeId) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

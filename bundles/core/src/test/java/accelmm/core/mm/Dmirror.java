@@ -1,0 +1,118 @@
+package accelmm.core.mm;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import accelmm.api.PageSize;
+import accelmm.api.hmm.DevicePagemap;
+import accelmm.api.hmm.HmmPfn;
+import accelmm.api.hmm.HmmRange;
+import accelmm.api.hmm.HmmRetry;
+import accelmm.api.hmm.MigratePfn;
+import accelmm.api.hmm.MigrateVma;
+import accelmm.api.hmm.PagemapOps;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.DeviceMemory;
+import accelmm.api.notifier.IntervalNotifier;
+import accelmm.api.notifier.NotifierEvent;
+
+/**
+ * A test device modelled on the kernel's dmirror ({@code lib/test_hmm.c}): a mirror table filled
+ * through the retry protocol, device reads and writes through it, migration to its VRAM and back.
+ */
+final class Dmirror implements PagemapOps {
+    static final long PAGE = PageSize.PAGE_SIZE;
+
+    final MemoryManagerImpl mm;
+    final DeviceMemory vram;
+    final DevicePagemap pagemap;
+    final Object lock = new Object();
+    final Map<Long, Long> mirror = new HashMap<>();
+    int freed;
+
+    Dmirror(MemoryManagerImpl mm, long vramBytes) {
+        this.mm = mm;
+        this.vram = mm.createDeviceMemory("dmirror-vram", vramBytes);
+        this.pagemap = mm.registerPagemap(vram, this, this);
+    }
+
+    IntervalNotifier watch(AddressSpace as, long start, long len) {
+        return as.insertNotifier(start, len, (sub, range, cur) -> {
+            if (range.event() == NotifierEvent.MIGRATE && range.owner() == this) {
+                return true;
+            }
+            synchronized (lock) {
+                sub.setSeq(cur);
+                mirror.keySet().removeIf(a -> a >= range.start() && a < range.end());
+            }
+            return true;
+        });
+    }
+
+    /** Faults the range into the mirror through the retry protocol; returns the entries. */
+    long[] fault(AddressSpace as, IntervalNotifier n, long start, long end, boolean write) {
+        while (true) {
+            HmmRange r = new HmmRange(n, start, end);
+            r.defaultFlags = HmmPfn.REQ_FAULT | (write ? HmmPfn.REQ_WRITE : 0);
+            r.devPrivateOwner = this;
+            HmmRetry.fault(as, r);
+            synchronized (lock) {
+                if (n.readRetry(r.notifierSeq)) {
+                    continue;
+                }
+                for (int i = 0; i < r.pages(); i++) {
+                    mirror.put(start + i * PAGE, r.pfns[i]);
+                }
+                return r.pfns.clone();
+            }
+        }
+    }
+
+    /** A device read of whole pages: fault, then read each page from where it lives. */
+    byte[] read(AddressSpace as, IntervalNotifier n, long start, int pages) {
+        long[] entries = fault(as, n, start, start + pages * PAGE, false);
+        byte[] out = new byte[(int) (pages * PAGE)];
+        for (int i = 0; i < pages; i++) {
+            long e = entries[i];
+            if (HmmPfn.pfn(e) == HmmPfn.ZERO_PAGE_PFN) {
+                continue;
+            }
+            mm.nodeById(HmmPfn.node(e)).read(HmmPfn.pfn(e), 0, out, (int) (i * PAGE), (int) PAGE);
+        }
+        return out;
+    }
+
+    /** Migrates [start, end) of system memory to VRAM; returns the pages collected. */
+    long migrateToDevice(AddressSpace as, long start, long end) {
+        MigrateVma args = new MigrateVma(start, end, MigrateVma.SELECT_SYSTEM, this);
+        as.migrateVma(args, a -> {
+            for (int i = 0; i < a.pages(); i++) {
+                if (!MigratePfn.migrate(a.src[i])) {
+                    continue;
+                }
+                a.dst[i] = mm.allocDevicePage(vram);
+                if (MigratePfn.valid(a.src[i])) {
+                    mm.copyPage(a.src[i], a.dst[i]);
+                }
+            }
+        });
+        return args.cpages;
+    }
+
+    @Override
+    public boolean migrateToRam(AddressSpace as, long addr) {
+        MigrateVma args = new MigrateVma(addr, addr + PAGE, MigrateVma.SELECT_DEVICE_PRIVATE, this);
+        as.migrateVma(args, a -> {
+            if (MigratePfn.migrate(a.src[0])) {
+                a.dst[0] = mm.allocHostPage();
+                mm.copyPage(a.src[0], a.dst[0]);
+            }
+        });
+        return args.cpages == 1;
+    }
+
+    @Override
+    public void pageFree(long pfn) {
+        freed++;
+    }
+}

@@ -1,0 +1,168 @@
+package accelmm.core.mm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.hmm.HmmPfn;
+import accelmm.api.hmm.HmmRange;
+import accelmm.api.hmm.HmmRetry;
+import accelmm.api.hmm.MigrateVma;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.GupFlags;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.PinnedPages;
+import accelmm.api.mm.Prot;
+import accelmm.api.notifier.IntervalNotifier;
+import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.idr.IdrRegistryImpl;
+
+/** Device-private memory and migration, driven by the dmirror-style test device. */
+class MigrationTest {
+    static final int PAGE = 4096;
+    static final int RW = Prot.READ | Prot.WRITE;
+    static final int ANON = MapFlags.PRIVATE | MapFlags.ANONYMOUS;
+
+    final CoreDiagnostics diag = CoreDiagnostics.create();
+    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 32L << 20, false);
+    final Dmirror dev = new Dmirror(mm, 8L << 20);
+    final MmProcess proc = mm.spawn("svm");
+    final AddressSpace as = proc.mm();
+
+    @AfterEach
+    void nothingLeaks() {
+        assertEquals(List.of(), mm.check());
+        for (var p : mm.processes()) {
+            mm.process(p.pid()).exit();
+        }
+        assertEquals(0, mm.nodes().get(0).used(), "host frames leaked");
+        assertEquals(0, dev.vram.info().used(), "device pages leaked");
+    }
+
+    static byte[] pattern(int seed, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) (seed + 13 * i);
+        }
+        return b;
+    }
+
+    byte[] cpuRead(AddressSpace s, long a, int len) {
+        byte[] b = new byte[len];
+        s.read(a, b, 0, len);
+        return b;
+    }
+
+    @Test
+    void bytesSurviveMigrationToVramAndBackOnCpuAccess() {
+        long a = as.mmap(0, 4 * PAGE, RW, ANON);
+        byte[] data = pattern(3, 3 * PAGE);
+        as.write(a, data, 0, data.length);
+        IntervalNotifier n = dev.watch(as, a, 4 * PAGE);
+        assertEquals(4, dev.migrateToDevice(as, a, a + 4 * PAGE), "three written pages and one untouched");
+        assertEquals(0, mm.nodes().get(0).used(), "the host pages went away");
+        assertEquals(4L * PAGE, dev.vram.info().used());
+        assertEquals(4L, (long) mm.counters().get("migrate.pages"));
+        long[] entries = dev.fault(as, n, a, a + 4 * PAGE, false);
+        for (long e : entries) {
+            assertEquals(dev.vram.id(), HmmPfn.node(e), "the owner sees its device pages in place");
+        }
+        byte[] viaDevice = dev.read(as, n, a, 4);
+        assertArrayEquals(data, java.util.Arrays.copyOf(viaDevice, data.length));
+        assertArrayEquals(new byte[PAGE], java.util.Arrays.copyOfRange(viaDevice, 3 * PAGE, 4 * PAGE), "zero-filled");
+        assertArrayEquals(data, cpuRead(as, a, data.length), "a CPU read migrates back with every byte");
+        assertEquals(3L, (long) mm.counters().get("fault.device_private"));
+        assertEquals(PAGE, dev.vram.info().used(), "only the untouched page is still on the device");
+        assertEquals(3, dev.freed);
+        n.remove();
+    }
+
+    @Test
+    void onlyPrivateAnonymousUnpinnedPagesAreCollected() {
+        long shared = as.mmap(0, 2 * PAGE, RW, MapFlags.SHARED | MapFlags.ANONYMOUS);
+        as.write(shared, new byte[] {1}, 0, 1);
+        assertEquals(0, dev.migrateToDevice(as, shared, shared + 2 * PAGE));
+        long a = as.mmap(0, 2 * PAGE, RW, ANON);
+        as.write(a, pattern(1, 2 * PAGE), 0, 2 * PAGE);
+        PinnedPages pin = as.pinUserPages(a, 1, GupFlags.WRITE);
+        assertEquals(1, dev.migrateToDevice(as, a, a + 2 * PAGE), "the pinned page stays");
+        assertArrayEquals(pattern(1, 2 * PAGE), cpuRead(as, a, 2 * PAGE));
+        pin.unpin();
+        long other = as.mmap(0, PAGE, RW, ANON);
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class,
+                () -> as.migrateVma(new MigrateVma(other, other + 2 * PAGE, MigrateVma.SELECT_SYSTEM, dev), x -> { })).errno());
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> new MigrateVma(0, PAGE, 0, dev)).errno());
+    }
+
+    @Test
+    void munmapFreesDevicePagesAndTellsTheDriver() {
+        long a = as.mmap(0, 2 * PAGE, RW, ANON);
+        as.write(a, pattern(2, 2 * PAGE), 0, 2 * PAGE);
+        dev.migrateToDevice(as, a, a + 2 * PAGE);
+        assertEquals(Errno.EBUSY, assertThrows(ErrnoException.class, () -> dev.pagemap.unregister()).errno());
+        as.munmap(a, 2 * PAGE);
+        assertEquals(0, dev.vram.info().used());
+        assertEquals(2, dev.freed);
+        assertEquals(Errno.EBUSY, assertThrows(ErrnoException.class, () -> mm.removeDeviceMemory(dev.vram)).errno());
+        dev.pagemap.unregister();
+        mm.removeDeviceMemory(dev.vram);
+    }
+
+    @Test
+    void forkSharesDevicePagesAndEachSideMigratesBackItsOwnCopy() {
+        long a = as.mmap(0, PAGE, RW, ANON);
+        as.write(a, pattern(5, PAGE), 0, PAGE);
+        dev.migrateToDevice(as, a, a + PAGE);
+        MmProcess child = proc.fork("child");
+        assertArrayEquals(pattern(5, PAGE), cpuRead(child.mm(), a, PAGE));
+        assertEquals(PAGE, dev.vram.info().used(), "the parent still maps the device page");
+        child.mm().write(a, new byte[] {9}, 0, 1);
+        assertArrayEquals(pattern(5, PAGE), cpuRead(as, a, PAGE));
+        assertEquals(0, dev.vram.info().used());
+        assertEquals(9, cpuRead(child.mm(), a, 1)[0]);
+    }
+
+    @Test
+    void anotherMirrorFaultingTheRangeMigratesItBackToSystemMemory() {
+        long a = as.mmap(0, 2 * PAGE, RW, ANON);
+        as.write(a, pattern(7, 2 * PAGE), 0, 2 * PAGE);
+        dev.migrateToDevice(as, a, a + 2 * PAGE);
+        IntervalNotifier n = as.insertNotifier(a, 2 * PAGE, (s, r, cur) -> {
+            s.setSeq(cur);
+            return true;
+        });
+        HmmRange peek = new HmmRange(n, a, a + 2 * PAGE);
+        peek.notifierSeq = n.readBegin();
+        as.hmmRangeFault(peek);
+        assertArrayEquals(new long[] {0, 0}, peek.pfns, "another owner's device pages are not present");
+        HmmRange r = new HmmRange(n, a, a + 2 * PAGE);
+        r.defaultFlags = HmmPfn.REQ_FAULT;
+        HmmRetry.fault(as, r);
+        for (long e : r.pfns) {
+            assertEquals(0, HmmPfn.node(e), "faulted back to host RAM");
+        }
+        assertEquals(0, dev.vram.info().used());
+        assertArrayEquals(pattern(7, 2 * PAGE), cpuRead(as, a, 2 * PAGE));
+        n.remove();
+    }
+
+    @Test
+    void exitReleasesDevicePages() {
+        MmProcess p = mm.spawn("short");
+        long a = p.mm().mmap(0, 3 * PAGE, RW, ANON);
+        p.mm().write(a, pattern(1, 3 * PAGE), 0, 3 * PAGE);
+        dev.migrateToDevice(p.mm(), a, a + 3 * PAGE);
+        p.exit();
+        assertEquals(0, dev.vram.info().used());
+        assertTrue(dev.freed >= 3);
+    }
+}
