@@ -18,6 +18,18 @@ public interface DevicePagemap {
     Object owner();
 
     /**
+     * Evicts device pages {@code [firstPfn, firstPfn + count)} to system memory without any address
+     * space's mmap lock ({@code migrate_device_range}): every CPU mapping of each page is replaced,
+     * under a {@code MIGRATE} invalidation naming the owner, by one host copy (shared copy-on-write
+     * when several processes mapped it). Pages not mapped anywhere are left alone.
+     *
+     * @return the number of device pages evicted
+     * @throws accelmm.api.ErrnoException {@code ENOMEM} if host memory runs out (pages evicted so far
+     *     stay evicted); {@code EINVAL} for a negative range
+     */
+    int evict(long firstPfn, long count);
+
+    /**
      * Unregisters the pagemap.
      *
      * @throws accelmm.api.ErrnoException {@code EBUSY} while any of its pages is mapped in an

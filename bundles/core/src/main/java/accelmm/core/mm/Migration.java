@@ -52,12 +52,14 @@ final class Migration {
                     if (pm == null) {
                         continue;
                     }
-                    entry = Pte.device(pm.slot, MigratePfn.pfn(d));
-                    pm.mapped.incrementAndGet();
+                    entry = Pte.device(pm.slot, MigratePfn.pfn(d), v.writable());
                 }
                 long vpn = (args.start >>> PageSize.PAGE_SHIFT) + i;
-                mm.releasePte(pt.get(vpn));
+                mm.releasePte(pt.get(vpn), vpn);
                 pt.set(vpn, entry);
+                if (Pte.isDevice(entry)) {
+                    pagemaps.ofNode(MigratePfn.node(d)).mapped(MigratePfn.pfn(d), mm, vpn);
+                }
                 installed[i] = true;
                 mm.counters().inc(Counter.MIGRATE_PAGES);
                 mm.counters().add(Counter.MIGRATE_BYTES, PageSize.PAGE_SIZE);
@@ -86,7 +88,7 @@ final class Migration {
                 if (Pte.isDevice(pte)) {
                     Pagemaps.Pagemap pm = mm.pagemaps().get(Pte.deviceSlot(pte));
                     src = MigratePfn.of(pm.node.id(), Pte.devicePfn(pte)) | MigratePfn.DEVICE
-                            | (v.writable() ? MigratePfn.WRITE : 0);
+                            | (Pte.writable(pte) ? MigratePfn.WRITE : 0);
                     if (device && pm.owner == args.pgmapOwner) {
                         src |= MigratePfn.MIGRATE;
                     }

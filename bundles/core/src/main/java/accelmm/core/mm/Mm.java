@@ -310,17 +310,47 @@ final class Mm implements AddressSpace {
             List<Long> vpns = new ArrayList<>();
             pt.forEach(start >>> PageSize.PAGE_SHIFT, end >>> PageSize.PAGE_SHIFT, (vpn, pte) -> vpns.add(vpn));
             for (long vpn : vpns) {
-                release(pt.clear(vpn));
+                release(pt.clear(vpn), vpn);
             }
         }
     }
 
-    /** Drops the reference a removed PTE held: on a host frame or on a device-private page. */
-    private void release(int pte) {
+    /** Drops the reference a removed PTE (at {@code vpn}) held: on a host frame or on a device-private page. */
+    private void release(int pte, long vpn) {
         if (Pte.hasFrame(pte)) {
             node.put(Pte.pfn(pte));
         } else if (Pte.isDevice(pte)) {
-            pagemaps.get(Pte.deviceSlot(pte)).put(Pte.devicePfn(pte));
+            pagemaps.get(Pte.deviceSlot(pte)).unmapped(Pte.devicePfn(pte), this, vpn);
+        }
+    }
+
+    /**
+     * Replaces this address space's mapping of device page {@code pfn} at {@code vpn}, if it is still
+     * there, by host frame {@code copy} (eviction, without the mmap lock).
+     *
+     * @param shared true if another mapping already took the copy's first reference
+     * @return true if the mapping was replaced
+     */
+    boolean evictEntry(Pagemaps.Pagemap pm, long pfn, long vpn, long copy, boolean shared) {
+        synchronized (pt) {
+            int pte = pt.get(vpn);
+            if (!Pte.isDevice(pte) || Pte.devicePfn(pte) != pfn || pagemaps.get(Pte.deviceSlot(pte)) != pm) {
+                return false;
+            }
+            long addr = vpn << PageSize.PAGE_SHIFT;
+            notifiers.invalidateStart(new NotifierRange(addr, addr + PAGE, NotifierEvent.MIGRATE, true, pm.owner));
+            try {
+                if (shared) {
+                    node.get(copy);
+                }
+                pt.set(vpn, Pte.of(copy, Pte.writable(pte)));
+                pm.unmapped(pfn, this, vpn);
+                counters.inc(Counter.MIGRATE_PAGES);
+                counters.add(Counter.MIGRATE_BYTES, PAGE);
+            } finally {
+                notifiers.invalidateEnd();
+            }
+            return true;
         }
     }
 
@@ -471,8 +501,12 @@ final class Mm implements AddressSpace {
             pt.forEach(oldAddr >>> PageSize.PAGE_SHIFT, (oldAddr + keep) >>> PageSize.PAGE_SHIFT,
                     (vpn, pte) -> ptes.add(new long[] {vpn, pte}));
             for (long[] e : ptes) {
+                int pte = (int) e[1];
                 pt.clear(e[0]);
-                pt.set(e[0] + delta, (int) e[1]);
+                pt.set(e[0] + delta, pte);
+                if (Pte.isDevice(pte)) {
+                    pagemaps.get(Pte.deviceSlot(pte)).moved(Pte.devicePfn(pte), this, e[0], e[0] + delta);
+                }
             }
         }
         vmas.put(newAddr, moved);
@@ -623,7 +657,7 @@ final class Mm implements AddressSpace {
                     if (Pte.isDevice(pte)) {
                         Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
                         if (r.devPrivateOwner != null && pm.owner == r.devPrivateOwner) {
-                            r.pfns[i] = HmmPfn.VALID | (v.writable() ? HmmPfn.WRITE : 0)
+                            r.pfns[i] = HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0)
                                     | ((long) pm.node.id() << HmmPfn.NODE_SHIFT) | Pte.devicePfn(pte);
                             continue;
                         }
@@ -703,8 +737,8 @@ final class Mm implements AddressSpace {
         return counters;
     }
 
-    void releasePte(int pte) {
-        release(pte);
+    void releasePte(int pte, long vpn) {
+        release(pte, vpn);
     }
 
     // ---- GUP ----------------------------------------------------------------------------------
@@ -798,8 +832,9 @@ final class Mm implements AddressSpace {
             if (Pte.isDevice(pte)) {
                 Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
                 pm.node.get(Pte.devicePfn(pte));
-                pm.mapped.incrementAndGet();
-                child.pt.set(vpn, pte);
+                pm.mapped(Pte.devicePfn(pte), child, vpn);
+                pt.set(vpn, Pte.readOnly(pte));
+                child.pt.set(vpn, Pte.readOnly(pte));
                 continue;
             }
             if (!Pte.hasFrame(pte)) {

@@ -20,6 +20,8 @@ final class Pagemaps {
         final Object owner;
         final PagemapOps ops;
         final AtomicLong mapped = new AtomicLong();
+        /** Where each device page is mapped: pfn to (address space, vpn) pairs. */
+        private final java.util.Map<Long, java.util.List<Mapping>> rmap = new java.util.HashMap<>();
 
         Pagemap(int slot, MemoryNode node, Object owner, PagemapOps ops) {
             this.slot = slot;
@@ -43,13 +45,72 @@ final class Pagemaps {
             remove(this);
         }
 
-        /** Drops a PTE's reference on a device page; the last one frees it and tells the driver. */
-        void put(long pfn) {
+        /** Records that {@code mm} maps device page {@code pfn} at {@code vpn} (the PTE holds a reference). */
+        synchronized void mapped(long pfn, Mm mm, long vpn) {
+            mapped.incrementAndGet();
+            rmap.computeIfAbsent(pfn, k -> new java.util.ArrayList<>()).add(new Mapping(mm, vpn));
+        }
+
+        /** Records that a mapping moved (mremap). */
+        synchronized void moved(long pfn, Mm mm, long fromVpn, long toVpn) {
+            java.util.List<Mapping> list = rmap.get(pfn);
+            if (list != null && list.remove(new Mapping(mm, fromVpn))) {
+                list.add(new Mapping(mm, toVpn));
+            }
+        }
+
+        /** Drops the reference the PTE at (mm, vpn) held; the last one frees the page and tells the driver. */
+        void unmapped(long pfn, Mm mm, long vpn) {
+            synchronized (this) {
+                java.util.List<Mapping> list = rmap.get(pfn);
+                if (list != null) {
+                    list.remove(new Mapping(mm, vpn));
+                    if (list.isEmpty()) {
+                        rmap.remove(pfn);
+                    }
+                }
+            }
             mapped.decrementAndGet();
             if (node.put(pfn)) {
                 ops.pageFree(pfn);
             }
         }
+
+        private synchronized java.util.List<Mapping> mappingsOf(long pfn) {
+            java.util.List<Mapping> list = rmap.get(pfn);
+            return list == null ? java.util.List.of() : new java.util.ArrayList<>(list);
+        }
+
+        @Override
+        public int evict(long firstPfn, long count) {
+            if (firstPfn < 0 || count < 0) {
+                throw Errno.EINVAL.exception("negative eviction range");
+            }
+            MemoryNode host = nodes.apply(0);
+            int evicted = 0;
+            for (long pfn = firstPfn; pfn < firstPfn + count && pfn < node.frames(); pfn++) {
+                java.util.List<Mapping> maps = mappingsOf(pfn);
+                if (maps.isEmpty()) {
+                    continue;
+                }
+                long copy = host.allocFrame();
+                host.copyFrom(node, pfn, copy);
+                boolean taken = false;
+                for (Mapping m : maps) {
+                    taken |= m.mm.evictEntry(this, pfn, m.vpn, copy, taken);
+                }
+                if (taken) {
+                    evicted++;
+                } else {
+                    host.put(copy);
+                }
+            }
+            return evicted;
+        }
+    }
+
+    /** One CPU mapping of a device page. */
+    record Mapping(Mm mm, long vpn) {
     }
 
     private final Pagemap[] bySlot = new Pagemap[16];

@@ -36,11 +36,12 @@ final class Pte {
         return PRESENT | (writable ? WRITE : 0) | (int) pfn;
     }
 
-    static int device(int slot, long pfn) {
+    /** A device-private entry; {@code writable} is kept in the WRITE bit (cleared by fork for copy-on-write). */
+    static int device(int slot, long pfn, boolean writable) {
         if (slot < 1 || slot > 15 || pfn < 0 || pfn > DEVICE_PFN_MASK) {
             throw new IllegalArgumentException("device entry slot " + slot + " pfn " + pfn + " does not fit");
         }
-        return DEVICE | (slot << 24) | (int) pfn;
+        return DEVICE | (writable ? WRITE : 0) | (slot << 24) | (int) pfn;
     }
 
     static boolean isDevice(int pte) {

@@ -156,6 +156,26 @@ class MigrationTest {
     }
 
     @Test
+    void evictionMovesEveryMappingOfADevicePageToOneSharedHostCopy() {
+        long a = as.mmap(0, 3 * PAGE, RW, ANON);
+        as.write(a, pattern(4, 3 * PAGE), 0, 3 * PAGE);
+        dev.migrateToDevice(as, a, a + 3 * PAGE);
+        MmProcess child = proc.fork("child");
+        long moved = as.mremap(a + 2 * PAGE, PAGE, PAGE, 1 | 2, 0x7e0000000000L);
+        assertEquals(3, dev.pagemap.evict(0, 1 << 20), "the device memory is under pressure: everything goes");
+        assertEquals(0, dev.vram.info().used());
+        assertEquals(3L * PAGE, mm.nodes().get(0).used(), "one host copy per page, shared by parent and child");
+        assertArrayEquals(java.util.Arrays.copyOf(pattern(4, 3 * PAGE), 2 * PAGE), cpuRead(as, a, 2 * PAGE));
+        assertArrayEquals(java.util.Arrays.copyOfRange(pattern(4, 3 * PAGE), 2 * PAGE, 3 * PAGE), cpuRead(as, moved, PAGE));
+        assertArrayEquals(pattern(4, 3 * PAGE), cpuRead(child.mm(), a, 3 * PAGE));
+        assertEquals(0L, (long) mm.counters().get("fault.device_private"), "no CPU fault was needed");
+        child.mm().write(a, new byte[] {1}, 0, 1);
+        assertEquals(pattern(4, 1)[0], cpuRead(as, a, 1)[0], "the shared copy is copy-on-write");
+        assertEquals(0, dev.pagemap.evict(0, 1 << 20));
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> dev.pagemap.evict(-1, 1)).errno());
+    }
+
+    @Test
     void exitReleasesDevicePages() {
         MmProcess p = mm.spawn("short");
         long a = p.mm().mmap(0, 3 * PAGE, RW, ANON);
