@@ -153,6 +153,19 @@ public interface AddressSpace {
      */
     void migrateVma(accelmm.api.hmm.MigrateVma args, accelmm.api.hmm.MigrateCopier copier);
 
+    /**
+     * Makes the pages of {@code [start, end)} exclusive to a device for atomic access
+     * ({@code make_device_exclusive_range}): faults them in writable, then replaces their CPU
+     * mappings with exclusive entries under an {@code EXCLUSIVE} invalidation naming {@code owner}.
+     * The next CPU access to such a page restores the normal mapping, with an {@code EXCLUSIVE}
+     * invalidation without owner, which revokes the device's exclusivity.
+     *
+     * @return per page, the host frame number the device may now access exclusively
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an unaligned or empty range;
+     *     {@code EFAULT} if a page is not mapped writable; {@code ENOMEM}
+     */
+    long[] makeDeviceExclusive(long start, long end, Object owner);
+
     /** Lists the interval notifiers in address order. */
     List<accelmm.api.notifier.NotifierInfo> notifiers();
 

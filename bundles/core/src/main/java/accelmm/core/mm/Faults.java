@@ -60,7 +60,27 @@ final class Faults {
         if (Pte.isDevice(pte)) {
             return deviceFault.handle(v, addr, write);
         }
+        if (Pte.isExclusive(pte)) {
+            return fault(pt, v, addr, write, thp, restoreExclusive(pt, addr, pte));
+        }
         return miss(pt, v, addr, write, thp);
+    }
+
+    private int fault(PageTable pt, Vma v, long addr, boolean write, boolean thp, int restored) {
+        return !write || Pte.writable(restored) ? restored : writeProtected(pt, v, addr, restored);
+    }
+
+    /** A CPU access takes an exclusive page back from the device ({@code remove_device_exclusive_entry}). */
+    int restoreExclusive(PageTable pt, long addr, int pte) {
+        long page = addr & PageSize.PAGE_MASK;
+        int restored = Pte.of(Pte.pfn(pte), Pte.writable(pte));
+        notifiers.invalidateStart(new NotifierRange(page, page + PageSize.PAGE_SIZE, NotifierEvent.EXCLUSIVE, true, null));
+        try {
+            pt.set(page >>> PageSize.PAGE_SHIFT, restored);
+        } finally {
+            notifiers.invalidateEnd();
+        }
+        return restored;
     }
 
     private int miss(PageTable pt, Vma v, long addr, boolean write, boolean thp) {

@@ -92,6 +92,8 @@ final class Migration {
                     if (device && pm.owner == args.pgmapOwner) {
                         src |= MigratePfn.MIGRATE;
                     }
+                } else if (Pte.isExclusive(pte)) {
+                    src = MigratePfn.of(host.id(), Pte.pfn(pte));
                 } else if (pte == 0 || Pte.zero(pte)) {
                     src = system ? MigratePfn.MIGRATE : 0;
                 } else {

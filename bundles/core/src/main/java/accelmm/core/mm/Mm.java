@@ -693,6 +693,46 @@ final class Mm implements AddressSpace {
         return HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0) | Pte.pfn(pte);
     }
 
+    // ---- device-exclusive access --------------------------------------------------------------
+
+    @Override
+    public long[] makeDeviceExclusive(long start, long end, Object owner) {
+        if ((start & (PAGE - 1)) != 0 || (end & (PAGE - 1)) != 0 || end <= start || end > TASK_SIZE) {
+            throw Errno.EINVAL.exception("bad exclusive range");
+        }
+        int pages = (int) ((end - start) >>> PageSize.PAGE_SHIFT);
+        long[] pfns = new long[pages];
+        lock.readLock().lock();
+        try {
+            checkAlive();
+            for (long a = start; a < end; a += PAGE) {
+                Vma v = find(a);
+                if (v == null || !v.writable() || !v.privateAnon()) {
+                    throw Errno.EFAULT.exception(String.format("0x%x is not private anonymous memory mapped writable", a));
+                }
+            }
+            synchronized (pt) {
+                for (long a = start; a < end; a += PAGE) {
+                    faults.fault(pt, find(a), a, true, thp);
+                }
+                notifiers.invalidateStart(new NotifierRange(start, end, NotifierEvent.EXCLUSIVE, true, owner));
+                try {
+                    for (int i = 0; i < pages; i++) {
+                        long vpn = (start >>> PageSize.PAGE_SHIFT) + i;
+                        int pte = pt.get(vpn);
+                        pfns[i] = Pte.pfn(pte);
+                        pt.set(vpn, Pte.exclusive(Pte.pfn(pte), Pte.writable(pte)));
+                    }
+                } finally {
+                    notifiers.invalidateEnd();
+                }
+            }
+            return pfns;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     // ---- migration ----------------------------------------------------------------------------
 
     @Override
@@ -836,6 +876,9 @@ final class Mm implements AddressSpace {
                 pt.set(vpn, Pte.readOnly(pte));
                 child.pt.set(vpn, Pte.readOnly(pte));
                 continue;
+            }
+            if (Pte.isExclusive(pte)) {
+                pte = faults.restoreExclusive(pt, vpn << PageSize.PAGE_SHIFT, pte);
             }
             if (!Pte.hasFrame(pte)) {
                 child.pt.set(vpn, pte);

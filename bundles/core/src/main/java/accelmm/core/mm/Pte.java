@@ -56,6 +56,15 @@ final class Pte {
         return pte & DEVICE_PFN_MASK;
     }
 
+    /** A device-exclusive entry: not present; holds the frame's reference until the CPU takes it back. */
+    static int exclusive(long pfn, boolean writable) {
+        return ZERO | (writable ? WRITE : 0) | (int) pfn;
+    }
+
+    static boolean isExclusive(int pte) {
+        return (pte & (PRESENT | ZERO | DEVICE)) == ZERO;
+    }
+
     static int zeroPage() {
         return PRESENT | ZERO;
     }
@@ -69,12 +78,12 @@ final class Pte {
     }
 
     static boolean zero(int pte) {
-        return (pte & ZERO) != 0;
+        return (pte & (ZERO | PRESENT)) == (ZERO | PRESENT);
     }
 
-    /** True if the entry holds a reference on a frame. */
+    /** True if the entry holds a reference on a host frame (mapped, or exclusive to a device). */
     static boolean hasFrame(int pte) {
-        return present(pte) && !zero(pte);
+        return present(pte) && !zero(pte) || isExclusive(pte);
     }
 
     static long pfn(int pte) {

@@ -82,6 +82,37 @@ final class Dmirror implements PagemapOps {
         return out;
     }
 
+    /**
+     * A device write of one byte: through the cached mirror entry when there is a writable one (a
+     * device TLB hit), else fault writable and write under the mirror lock, retrying if the mapping
+     * changed meanwhile.
+     */
+    void write(AddressSpace as, IntervalNotifier n, long addr, byte value) {
+        long page = addr & ~(PAGE - 1);
+        synchronized (lock) {
+            Long cached = mirror.get(page);
+            if (cached != null && HmmPfn.writable(cached)) {
+                mm.nodeById(HmmPfn.node(cached)).write(HmmPfn.pfn(cached), (int) (addr - page), new byte[] {value}, 0, 1);
+                return;
+            }
+        }
+        while (true) {
+            HmmRange r = new HmmRange(n, page, page + PAGE);
+            r.defaultFlags = HmmPfn.REQ_FAULT | HmmPfn.REQ_WRITE;
+            r.devPrivateOwner = this;
+            HmmRetry.fault(as, r);
+            synchronized (lock) {
+                if (n.readRetry(r.notifierSeq)) {
+                    continue;
+                }
+                mirror.put(page, r.pfns[0]);
+                long e = r.pfns[0];
+                mm.nodeById(HmmPfn.node(e)).write(HmmPfn.pfn(e), (int) (addr - page), new byte[] {value}, 0, 1);
+                return;
+            }
+        }
+    }
+
     /** Migrates [start, end) of system memory to VRAM; returns the pages collected. */
     long migrateToDevice(AddressSpace as, long start, long end) {
         MigrateVma args = new MigrateVma(start, end, MigrateVma.SELECT_SYSTEM, this);

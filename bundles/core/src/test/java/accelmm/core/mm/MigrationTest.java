@@ -176,6 +176,55 @@ class MigrationTest {
     }
 
     @Test
+    void exclusiveAccessLetsTheDeviceUpdateAPageUntilTheCpuTakesItBack() {
+        long a = as.mmap(0, 2 * PAGE, RW, ANON);
+        as.write(a, new byte[] {40}, 0, 1);
+        java.util.List<accelmm.api.notifier.NotifierRange> seen = new java.util.ArrayList<>();
+        IntervalNotifier n = as.insertNotifier(a, 2 * PAGE, (s2, r, cur) -> {
+            s2.setSeq(cur);
+            seen.add(r);
+            return true;
+        });
+        long[] pfns = as.makeDeviceExclusive(a, a + 2 * PAGE, dev);
+        assertEquals(accelmm.api.notifier.NotifierEvent.EXCLUSIVE, seen.get(0).event());
+        assertEquals(dev, seen.get(0).owner());
+        byte[] cell = new byte[1];
+        mm.host().read(pfns[0], 0, cell, 0, 1);
+        cell[0]++;
+        mm.host().write(pfns[0], 0, cell, 0, 1);
+        assertEquals(2, as.maps().get(0).residentPages(), "exclusive entries still hold their pages");
+        assertEquals(List.of(), mm.check());
+        assertEquals(41, cpuRead(as, a, 1)[0], "the CPU sees the device's atomic update");
+        assertEquals(accelmm.api.notifier.NotifierEvent.EXCLUSIVE, seen.get(1).event());
+        assertEquals(null, seen.get(1).owner(), "taking the page back revokes the device's exclusivity");
+        int before = seen.size();
+        cpuRead(as, a, 1);
+        assertEquals(before, seen.size(), "the mapping is normal again");
+        MmProcess child = proc.fork("child");
+        assertEquals(0, cpuRead(child.mm(), a + PAGE, 1)[0], "fork takes exclusive pages back before copying");
+        long ro = as.mmap(0, PAGE, Prot.READ, ANON);
+        assertEquals(Errno.EFAULT, assertThrows(ErrnoException.class, () -> as.makeDeviceExclusive(ro, ro + PAGE, dev)).errno());
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> as.makeDeviceExclusive(a + 1, a + PAGE, dev)).errno());
+        n.remove();
+    }
+
+    @Test
+    void aDeviceWriteAfterForkNeverReachesTheChild() {
+        long a = as.mmap(0, PAGE, RW, ANON);
+        as.write(a, new byte[] {0}, 0, 1);
+        IntervalNotifier n = dev.watch(as, a, PAGE);
+        for (int k = 1; k <= 30; k++) {
+            dev.write(as, n, a, (byte) k);
+            MmProcess child = proc.fork("child" + k);
+            dev.write(as, n, a, (byte) (100 + k));
+            assertEquals(k, cpuRead(child.mm(), a, 1)[0], "round " + k + ": the child saw a device write made after fork");
+            assertEquals((byte) (100 + k), cpuRead(as, a, 1)[0]);
+            child.exit();
+        }
+        n.remove();
+    }
+
+    @Test
     void exitReleasesDevicePages() {
         MmProcess p = mm.spawn("short");
         long a = p.mm().mmap(0, 3 * PAGE, RW, ANON);
