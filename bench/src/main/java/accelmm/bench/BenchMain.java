@@ -22,8 +22,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * flags for a benchmark and its peers), measures footprints and, when it was built, the native
  * page-fault program, then prints every goal as {@code ratio <name> <value> <op> <target> PASS|FAIL}.
  *
- * <p>Arguments: an optional regular expression selecting benchmarks. System property
- * {@code bench.native.fault}: the path of the compiled {@code bench/native/fault.c}. Environment:
+ * <p>Arguments: an optional regular expression selecting benchmarks. System properties
+ * {@code bench.native.fault} and {@code bench.native.memcpy}: the compiled programs of
+ * {@code bench/native}. Environment:
  * {@code BENCH_QUICK=1} for short iterations (a smoke run, not a measurement).
  */
 public final class BenchMain {
@@ -52,17 +53,19 @@ public final class BenchMain {
                 scores.put(key(r) + "@" + gc, r.getPrimaryResult().getScore());
             }
         }
-        Double linux = nativeFaultNanos();
+        Map<String, Double> natives = new TreeMap<>();
+        runNative("bench.native.fault", natives);
+        runNative("bench.native.memcpy", natives);
+        Double linux = natives.get("ns_per_fault");
         System.out.println();
         System.out.println("results (ns/op):");
         scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-60s %12.2f%n", k, v));
-        if (linux != null) {
-            System.out.printf(Locale.ROOT, "  %-60s %12.2f%n", "linux anonymous 4 KiB page fault (bench/native/fault.c)", linux);
-        }
+        natives.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-60s %12.2f%n", "native " + k, v));
         System.out.println();
         int failed = 0;
         List<Object[]> lines = new ArrayList<>();
         goals(scores, linux, include, lines);
+        memoryGoals(scores, natives, lines);
         for (Object[] l : lines) {
             Goal g = (Goal) l[0];
             double v = (Double) l[1];
@@ -80,6 +83,7 @@ public final class BenchMain {
         for (String p : r.getParams().getParamsKeys()) {
             params.add(p + "=" + r.getParams().getParam(p));
         }
+        java.util.Collections.sort(params);
         return shortName + (params.isEmpty() ? "" : params.toString().replace(" ", ""));
     }
 
@@ -127,21 +131,56 @@ public final class BenchMain {
         }
     }
 
-    /** Runs the native fault program, if built; returns ns per fault or null. */
-    private static Double nativeFaultNanos() throws Exception {
-        String path = System.getProperty("bench.native.fault");
+    /** The notifier and migration goals. */
+    static void memoryGoals(Map<String, Double> s, Map<String, Double> natives, List<Object[]> out) {
+        for (String gc : List.of(PARALLEL, G1)) {
+            String at = "@" + gc;
+            String sfx = gc.equals(PARALLEL) ? "" : "@g1";
+            String big = "NotifierBench.invalidate[n=1048576,span=";
+            Double q4k = s.get(big + "4096]" + at);
+            if (q4k != null) {
+                out.add(new Object[] {new Goal("notifier.invalidate_4k_vs_kernel" + sfx, "<=", 2.0), q4k / 2050.0});
+            }
+            Double q1g = s.get(big + "1073741824]" + at);
+            if (q1g != null) {
+                out.add(new Object[] {new Goal("notifier.per_hit_1g_vs_kernel" + sfx, "<=", 2.0), q1g / 262144 / 190.0});
+            }
+            for (String span : List.of("4096", "2097152", "67108864", "1073741824")) {
+                ratio(out, s, new Goal("notifier.lodborg_vs_ours_span_" + span + sfx, ">=", 3.0),
+                        "NotifierBench.lodborgQuery[n=1048576,span=" + span + "]" + at, big + span + "]" + at);
+            }
+            ratio(out, s, new Goal("notifier.n1m_vs_n1k_512_hits" + sfx, "<=", 3.0),
+                    big + "2097152]" + at, "NotifierBench.invalidate[n=1024,span=2097152]" + at);
+            Double check = s.get("ReadCheckBench.readBeginRetry" + at);
+            if (check != null) {
+                out.add(new Object[] {new Goal("notifier.read_begin_retry_ns" + sfx, "<=", 10.0), check});
+            }
+            Double m2 = s.get("MigrateBench.roundTrip[shape=range2m]" + at);
+            Double c2 = natives.get("memcpy_2m_roundtrip_ns");
+            if (m2 != null && c2 != null) {
+                out.add(new Object[] {new Goal("migrate.range_2m_vs_memcpy" + sfx, ">=", 0.7), c2 / m2});
+            }
+            Double m4 = s.get("MigrateBench.roundTrip[shape=pages4k]" + at);
+            Double c4 = natives.get("memcpy_4k_batch_roundtrip_ns");
+            if (m4 != null && c4 != null) {
+                out.add(new Object[] {new Goal("migrate.pages_4k_batch_vs_memcpy" + sfx, ">=", 0.8), c4 / m4});
+            }
+        }
+    }
+
+    /** Runs a native peer named by a system property, if built, and collects its {@code name value} lines. */
+    private static void runNative(String property, Map<String, Double> into) throws Exception {
+        String path = System.getProperty(property);
         if (path == null || !new File(path).canExecute()) {
-            System.out.println("bench: no native fault program (bench/run builds it with cc); skipping the Linux comparison");
-            return null;
+            System.out.println("bench: " + property + " is not built (bench/run builds it with cc); its comparisons are skipped");
+            return;
         }
         Process p = new ProcessBuilder(path).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        Matcher m = Pattern.compile("ns_per_fault ([0-9.]+)").matcher(out);
-        if (!m.find()) {
-            System.out.println("bench: the native fault program printed no result: " + out.strip());
-            return null;
+        Matcher m = Pattern.compile("(?m)^(\\w+) ([0-9.]+)$").matcher(out);
+        while (m.find()) {
+            into.put(m.group(1), Double.parseDouble(m.group(2)));
         }
-        return Double.parseDouble(m.group(1));
     }
 }

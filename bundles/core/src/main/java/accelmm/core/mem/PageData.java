@@ -7,10 +7,12 @@ import accelmm.api.PageSize;
 /**
  * The bytes of one memory node, backed lazily in 2 MiB chunks.
  *
- * <p>A page that was never written has no bytes and reads as zero. Invariant: every byte of a
- * backed page whose {@code written} bit is clear is zero, so marking a page written needs no fill;
- * {@link #discard} zeroes a written page and drops a chunk when its last written page goes, so a
- * freed page costs no data memory and never shows its old contents to the next user.
+ * <p>A page whose {@code written} bit is clear reads as zero whatever its chunk holds: a freed page
+ * is only marked unwritten ({@link #discard} costs nothing), a partial first write zeroes the page
+ * before writing, and a whole-page copy simply overwrites it. So no user ever sees another's data,
+ * and a chunk whose last written page goes is recycled through a small pool (at most
+ * {@value #POOL_CHUNKS} chunks per node) without being zeroed or reallocated. Untouched pages cost
+ * no data memory.
  *
  * <p>Concurrency: chunk creation and discard are serialized by the owning node's lock; reads and
  * writes of page contents are not locked, like real memory: concurrent writers to one page race.
@@ -20,7 +22,11 @@ public final class PageData {
     static final int CHUNK_PAGES = 512;
     private static final int PAGE = (int) PageSize.PAGE_SIZE;
 
+    /** Chunks kept for reuse when their last written page goes. */
+    static final int POOL_CHUNKS = 4;
+
     private final byte[][] chunks;
+    private final java.util.ArrayDeque<byte[]> pool = new java.util.ArrayDeque<>(POOL_CHUNKS);
     private final short[] writtenInChunk;
     private final long[] written;
     private long backedChunks;
@@ -53,20 +59,27 @@ public final class PageData {
      * the page first. The caller holds the node lock when the page is not yet written.
      */
     void write(long pfn, int offset, byte[] src, int srcOff, int len) {
-        byte[] c = backedChunk(pfn);
+        byte[] c = backedChunk(pfn, offset != 0 || len != PAGE);
         System.arraycopy(src, srcOff, c, (int) (pfn % CHUNK_PAGES) * PAGE + offset, len);
     }
 
-    /** Returns the chunk of {@code pfn}, creating it and marking the page written as needed. */
-    private byte[] backedChunk(long pfn) {
+    /**
+     * Returns the chunk of {@code pfn}, creating or recycling it and marking the page written as
+     * needed; a page becoming written is zeroed first when {@code partial} (it may hold old bytes).
+     */
+    private byte[] backedChunk(long pfn, boolean partial) {
         int ci = (int) (pfn / CHUNK_PAGES);
         byte[] c = chunks[ci];
         if (c == null) {
-            c = new byte[CHUNK_PAGES * PAGE];
+            c = pool.isEmpty() ? new byte[CHUNK_PAGES * PAGE] : pool.pop();
             chunks[ci] = c;
             backedChunks++;
         }
         if (!isWritten(pfn)) {
+            if (partial) {
+                int at = (int) (pfn % CHUNK_PAGES) * PAGE;
+                Arrays.fill(c, at, at + PAGE, (byte) 0);
+            }
             written[(int) (pfn >>> 6)] |= 1L << pfn;
             writtenInChunk[ci]++;
         }
@@ -80,10 +93,13 @@ public final class PageData {
             return;
         }
         byte[] s = src.chunks[(int) (from / CHUNK_PAGES)];
-        System.arraycopy(s, (int) (from % CHUNK_PAGES) * PAGE, backedChunk(to), (int) (to % CHUNK_PAGES) * PAGE, PAGE);
+        System.arraycopy(s, (int) (from % CHUNK_PAGES) * PAGE, backedChunk(to, false), (int) (to % CHUNK_PAGES) * PAGE, PAGE);
     }
 
-    /** Zeroes a page and gives its memory back when its chunk holds no written page any more. */
+    /**
+     * Forgets a page's contents (it reads as zero from now on) and recycles its chunk when the chunk
+     * holds no written page any more.
+     */
     void discard(long pfn) {
         if (!isWritten(pfn)) {
             return;
@@ -91,11 +107,11 @@ public final class PageData {
         int ci = (int) (pfn / CHUNK_PAGES);
         written[(int) (pfn >>> 6)] &= ~(1L << pfn);
         if (--writtenInChunk[ci] == 0) {
+            if (pool.size() < POOL_CHUNKS) {
+                pool.push(chunks[ci]);
+            }
             chunks[ci] = null;
             backedChunks--;
-        } else {
-            int at = (int) (pfn % CHUNK_PAGES) * PAGE;
-            Arrays.fill(chunks[ci], at, at + PAGE, (byte) 0);
         }
     }
 

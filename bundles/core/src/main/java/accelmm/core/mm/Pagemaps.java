@@ -20,14 +20,22 @@ final class Pagemaps {
         final Object owner;
         final PagemapOps ops;
         final AtomicLong mapped = new AtomicLong();
-        /** Where each device page is mapped: pfn to (address space, vpn) pairs. */
-        private final java.util.Map<Long, java.util.List<Mapping>> rmap = new java.util.HashMap<>();
+        /**
+         * Where each device page is mapped. The usual single mapping sits in per-frame arrays
+         * ({@link #soleMm}, {@link #soleVpn}); pages mapped more than once (after fork) keep their
+         * mappings in {@link #shared}.
+         */
+        private final Mm[] soleMm;
+        private final long[] soleVpn;
+        private final java.util.Map<Long, java.util.List<Mapping>> shared = new java.util.HashMap<>();
 
         Pagemap(int slot, MemoryNode node, Object owner, PagemapOps ops) {
             this.slot = slot;
             this.node = node;
             this.owner = owner;
             this.ops = ops;
+            this.soleMm = new Mm[(int) node.frames()];
+            this.soleVpn = new long[(int) node.frames()];
         }
 
         @Override
@@ -48,12 +56,30 @@ final class Pagemaps {
         /** Records that {@code mm} maps device page {@code pfn} at {@code vpn} (the PTE holds a reference). */
         synchronized void mapped(long pfn, Mm mm, long vpn) {
             mapped.incrementAndGet();
-            rmap.computeIfAbsent(pfn, k -> new java.util.ArrayList<>()).add(new Mapping(mm, vpn));
+            int i = (int) pfn;
+            java.util.List<Mapping> more = shared.get(pfn);
+            if (more != null) {
+                more.add(new Mapping(mm, vpn));
+            } else if (soleMm[i] == null) {
+                soleMm[i] = mm;
+                soleVpn[i] = vpn;
+            } else {
+                more = new java.util.ArrayList<>(4);
+                more.add(new Mapping(soleMm[i], soleVpn[i]));
+                more.add(new Mapping(mm, vpn));
+                shared.put(pfn, more);
+                soleMm[i] = null;
+            }
         }
 
         /** Records that a mapping moved (mremap). */
         synchronized void moved(long pfn, Mm mm, long fromVpn, long toVpn) {
-            java.util.List<Mapping> list = rmap.get(pfn);
+            int i = (int) pfn;
+            if (soleMm[i] == mm && soleVpn[i] == fromVpn) {
+                soleVpn[i] = toVpn;
+                return;
+            }
+            java.util.List<Mapping> list = shared.get(pfn);
             if (list != null && list.remove(new Mapping(mm, fromVpn))) {
                 list.add(new Mapping(mm, toVpn));
             }
@@ -62,11 +88,16 @@ final class Pagemaps {
         /** Drops the reference the PTE at (mm, vpn) held; the last one frees the page and tells the driver. */
         void unmapped(long pfn, Mm mm, long vpn) {
             synchronized (this) {
-                java.util.List<Mapping> list = rmap.get(pfn);
-                if (list != null) {
-                    list.remove(new Mapping(mm, vpn));
-                    if (list.isEmpty()) {
-                        rmap.remove(pfn);
+                int i = (int) pfn;
+                if (soleMm[i] == mm && soleVpn[i] == vpn) {
+                    soleMm[i] = null;
+                } else {
+                    java.util.List<Mapping> list = shared.get(pfn);
+                    if (list != null) {
+                        list.remove(new Mapping(mm, vpn));
+                        if (list.isEmpty()) {
+                            shared.remove(pfn);
+                        }
                     }
                 }
             }
@@ -77,7 +108,10 @@ final class Pagemaps {
         }
 
         private synchronized java.util.List<Mapping> mappingsOf(long pfn) {
-            java.util.List<Mapping> list = rmap.get(pfn);
+            if (soleMm[(int) pfn] != null) {
+                return java.util.List.of(new Mapping(soleMm[(int) pfn], soleVpn[(int) pfn]));
+            }
+            java.util.List<Mapping> list = shared.get(pfn);
             return list == null ? java.util.List.of() : new java.util.ArrayList<>(list);
         }
 

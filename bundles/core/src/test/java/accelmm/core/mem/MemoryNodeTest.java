@@ -75,6 +75,28 @@ class MemoryNodeTest {
     }
 
     @Test
+    void aPartialWriteToARecycledPageNeverExposesItsOldBytes() {
+        long a = node.allocFrame();
+        node.write(a, 0, pattern(9, PAGE), 0, PAGE);
+        node.put(a);
+        long again = node.allocFrame();
+        assertEquals(a, again);
+        node.write(again, 5, new byte[] {1}, 0, 1);
+        byte[] want = new byte[PAGE];
+        want[5] = 1;
+        assertArrayEquals(want, readPage(again));
+        long other = node.allocFrame();
+        node.write(other, 0, pattern(4, PAGE), 0, PAGE);
+        node.put(other);
+        node.put(again);
+        long fresh = node.allocFrame();
+        node.write(fresh, 100, new byte[] {2}, 0, 1);
+        byte[] only = new byte[PAGE];
+        only[100] = 2;
+        assertArrayEquals(only, readPage(fresh), "a chunk recycled from the pool is no exception");
+    }
+
+    @Test
     void referencesAndPinsKeepAFrameAlive() {
         long pfn = node.allocFrame();
         node.get(pfn);

@@ -1,0 +1,57 @@
+/*
+ * The peer of MigrateBench: copy 2 MiB to another buffer and back, and 512 scattered 4 KiB pages
+ * to another buffer and back, as a migration to device memory and back copies them. Prints the
+ * median nanoseconds of one round trip of each.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PAGE 4096UL
+#define RANGE (2UL << 20)
+#define POOL (64UL << 20)
+#define ROUNDS 201
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int main(void)
+{
+	char *host = malloc(POOL), *dev = malloc(POOL);
+	static double t2m[ROUNDS], t4k[ROUNDS];
+	unsigned long idx[512];
+	memset(host, 7, POOL);
+	memset(dev, 0, POOL);
+	srand(1);
+	for (int i = 0; i < 512; i++)
+		idx[i] = (unsigned long)(rand() % (POOL / PAGE)) * PAGE;
+	for (int r = 0; r < ROUNDS; r++) {
+		double t0 = now();
+		memcpy(dev, host, RANGE);
+		memcpy(host, dev, RANGE);
+		double t1 = now();
+		for (int i = 0; i < 512; i++)
+			memcpy(dev + idx[i], host + idx[i], PAGE);
+		for (int i = 0; i < 512; i++)
+			memcpy(host + idx[i], dev + idx[i], PAGE);
+		double t2 = now();
+		t2m[r] = t1 - t0;
+		t4k[r] = t2 - t1;
+	}
+	qsort(t2m, ROUNDS, sizeof(double), cmp);
+	qsort(t4k, ROUNDS, sizeof(double), cmp);
+	printf("memcpy_2m_roundtrip_ns %.1f\nmemcpy_4k_batch_roundtrip_ns %.1f\n", t2m[ROUNDS / 2], t4k[ROUNDS / 2]);
+	return host[5] + dev[5] == 0;
+}
