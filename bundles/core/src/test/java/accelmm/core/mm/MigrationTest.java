@@ -225,6 +225,23 @@ class MigrationTest {
     }
 
     @Test
+    void aDeviceWriteAfterMprotectReadOnlyFailsCleanly() {
+        long a = as.mmap(0, PAGE, RW, ANON);
+        IntervalNotifier n = dev.watch(as, a, PAGE);
+        for (int k = 1; k <= 20; k++) {
+            as.mprotect(a, PAGE, RW);
+            dev.write(as, n, a, (byte) k);
+            as.mprotect(a, PAGE, Prot.READ);
+            int round = k;
+            ErrnoException refused = assertThrows(ErrnoException.class, () -> dev.write(as, n, a, (byte) 99),
+                    "round " + round + ": the device wrote through a stale writable mapping");
+            assertEquals(Errno.EPERM, refused.errno());
+            assertEquals(k, cpuRead(as, a, 1)[0]);
+        }
+        n.remove();
+    }
+
+    @Test
     void exitReleasesDevicePages() {
         MmProcess p = mm.spawn("short");
         long a = p.mm().mmap(0, 3 * PAGE, RW, ANON);
