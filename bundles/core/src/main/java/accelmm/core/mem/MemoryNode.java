@@ -14,8 +14,11 @@ import accelmm.core.fault.FailSite;
  * them, per-frame state in primitive arrays, and the frames' bytes.
  *
  * <p>Per frame: a reference count (mappings + pins + owners) and a pin count, 8 bytes in all. A
- * frame is free exactly when the buddy allocator holds it; {@link #put} frees a frame whose last
- * reference goes, and a pinned frame always holds a reference, so it is never freed.
+ * frame is free exactly when its reference count is 0: it is then held by the buddy allocator or by
+ * a short list of free single frames kept for quick reuse (like the kernel's per-CPU page lists),
+ * which is given back to the buddy allocator before any allocation of more than one frame that
+ * would otherwise fail. {@link #put} frees a frame whose last reference goes; a pinned frame always
+ * holds a reference, so it is never freed.
  *
  * <p>Concurrency: allocation and reference counting synchronize on the node; page contents are
  * read and written without a lock (see {@link PageData}).
@@ -35,6 +38,12 @@ public final class MemoryNode {
     private final FailSite allocSite;
     private long usedFrames;
     private long peakFrames;
+    /** Free single frames kept out of the buddy allocator for reuse (the kernel's per-CPU page lists). */
+    private final long[] pcp = new long[PCP_MAX];
+    private int pcpCount;
+
+    /** The most free frames the per-node list holds before frees go back to the buddy allocator. */
+    static final int PCP_MAX = 1024;
 
     /**
      * Creates a node.
@@ -109,7 +118,16 @@ public final class MemoryNode {
         if (allocSite != null && allocSite.shouldFail()) {
             throw Errno.ENOMEM.exception("injected page allocation failure on " + name);
         }
-        long pfn = buddy.allocChunks(order, false);
+        long pfn;
+        if (order == 0 && pcpCount > 0) {
+            pfn = pcp[--pcpCount];
+        } else {
+            pfn = buddy.allocChunks(order, false);
+            if (pfn < 0 && pcpCount > 0) {
+                drainPcp();
+                pfn = buddy.allocChunks(order, false);
+            }
+        }
         if (pfn < 0) {
             throw Errno.ENOMEM.exception(name + " has no free block of " + (PageSize.PAGE_SIZE << order) + " bytes");
         }
@@ -145,9 +163,20 @@ public final class MemoryNode {
             return false;
         }
         data.discard(pfn);
-        buddy.freeChunks(pfn);
+        if (pcpCount < PCP_MAX) {
+            pcp[pcpCount++] = pfn;
+        } else {
+            buddy.freeChunks(pfn);
+        }
         usedFrames--;
         return true;
+    }
+
+    /** Gives every frame of the per-node free list back to the buddy allocator. */
+    private void drainPcp() {
+        while (pcpCount > 0) {
+            buddy.freeChunks(pcp[--pcpCount]);
+        }
     }
 
     /** Pins a frame: one more reference and one more pin. */
@@ -227,6 +256,7 @@ public final class MemoryNode {
         if (allocSite != null && allocSite.shouldFail()) {
             throw Errno.ENOMEM.exception("injected block allocation failure on " + name);
         }
+        drainPcp();
         List<Block> blocks = buddy.allocBlocks(start, end, size, minBlockSize, flags);
         for (Block b : blocks) {
             long first = b.offset() >>> PageSize.PAGE_SHIFT;
@@ -275,9 +305,14 @@ public final class MemoryNode {
                 referenced++;
             }
         }
-        if (frames - referenced != buddy.available() >>> PageSize.PAGE_SHIFT || referenced != usedFrames) {
+        for (int i = 0; i < pcpCount; i++) {
+            if (refcount[(int) pcp[i]] != 0) {
+                return name + ": frame " + pcp[i] + " is on the free list with references";
+            }
+        }
+        if (frames - referenced != (buddy.available() >>> PageSize.PAGE_SHIFT) + pcpCount || referenced != usedFrames) {
             return name + ": " + referenced + " frames referenced, " + usedFrames + " counted used, "
-                    + (buddy.available() >>> PageSize.PAGE_SHIFT) + " free in the allocator";
+                    + (buddy.available() >>> PageSize.PAGE_SHIFT) + " free in the allocator, " + pcpCount + " listed free";
         }
         return null;
     }
