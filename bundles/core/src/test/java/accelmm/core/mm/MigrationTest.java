@@ -241,6 +241,74 @@ class MigrationTest {
         n.remove();
     }
 
+    /**
+     * A device thread writes through its mirror without pause while the CPU thread write-protects
+     * the page and forks: while the page is read-only its contents never change, and every child
+     * keeps the value it saw at fork time, whatever the device did afterwards.
+     */
+    @Test
+    void deviceWritesRacingMprotectAndForkNeverLandStale() throws Exception {
+        long a = as.mmap(0, PAGE, RW, ANON);
+        as.write(a, new byte[] {0}, 0, 1);
+        IntervalNotifier n = dev.watch(as, a, PAGE);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong landed = new java.util.concurrent.atomic.AtomicLong();
+        Thread device = new Thread(() -> {
+            byte v = 1;
+            while (!stop.get()) {
+                try {
+                    dev.write(as, n, a, v++);
+                    landed.incrementAndGet();
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EPERM) {
+                        failure.set(e);
+                        return;
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                    return;
+                }
+            }
+        });
+        device.start();
+        List<MmProcess> children = new java.util.ArrayList<>();
+        List<Byte> seen = new java.util.ArrayList<>();
+        try {
+            for (int round = 0; round < 200 && failure.get() == null; round++) {
+                as.mprotect(a, PAGE, Prot.READ);
+                byte before = cpuRead(as, a, 1)[0];
+                Thread.onSpinWait();
+                MmProcess child = proc.fork("c" + round);
+                children.add(child);
+                seen.add(before);
+                byte after = cpuRead(as, a, 1)[0];
+                assertEquals(before, after, "round " + round + ": a read-only page changed");
+                as.mprotect(a, PAGE, RW);
+                if (round % 20 == 19) {
+                    for (int i = 0; i < children.size(); i++) {
+                        assertEquals(seen.get(i), cpuRead(children.get(i).mm(), a, 1)[0], "child " + i + " saw a later device write");
+                        children.get(i).exit();
+                    }
+                    children.clear();
+                    seen.clear();
+                }
+            }
+        } finally {
+            stop.set(true);
+            device.join(10_000);
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        for (int i = 0; i < children.size(); i++) {
+            assertEquals(seen.get(i), cpuRead(children.get(i).mm(), a, 1)[0]);
+            children.get(i).exit();
+        }
+        assertTrue(landed.get() > 0, "the device never got a write in");
+        n.remove();
+    }
+
     @Test
     void exitReleasesDevicePages() {
         MmProcess p = mm.spawn("short");
