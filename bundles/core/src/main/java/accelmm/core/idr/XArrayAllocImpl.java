@@ -32,11 +32,6 @@ public final class XArrayAllocImpl<T> extends TreeBacked implements XArrayAlloc<
         this.base = base;
     }
 
-    /** Returns the base, 0 or 1. */
-    public int base() {
-        return base;
-    }
-
     @Override
     public synchronized long alloc(T entry, long min, long max) {
         checkLimit(min, max);

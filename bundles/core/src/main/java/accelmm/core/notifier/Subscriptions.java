@@ -34,8 +34,6 @@ public final class Subscriptions {
     private long seq = 2;
     private int active;
     private boolean released;
-    private long invalidations;
-    private long callbacks;
     private final Listener listener;
 
     /** Hears of every invalidation that reached at least one notifier. */
@@ -153,7 +151,6 @@ public final class Subscriptions {
         lock.lock();
         try {
             active++;
-            invalidations++;
             if (tree.overlapping(range.start(), range.end() - 1, n -> { }) > 0) {
                 seq |= 1;
             }
@@ -200,12 +197,6 @@ public final class Subscriptions {
         } finally {
             IN_CALLBACK.remove();
         }
-        lock.lock();
-        try {
-            callbacks += calls[0];
-        } finally {
-            lock.unlock();
-        }
         listener.invalidated(calls[0]);
         return refused[0];
     }
@@ -242,16 +233,6 @@ public final class Subscriptions {
         lock.lock();
         try {
             released = true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Returns [notifiers, invalidations run, callbacks made]. */
-    public long[] stats() {
-        lock.lock();
-        try {
-            return new long[] {tree.size() + deferred.stream().filter(s -> !s.removed).count(), invalidations, callbacks};
         } finally {
             lock.unlock();
         }
