@@ -1,0 +1,17 @@
+package accelmm.api.mmu;
+
+/**
+ * An allocated range of a {@link DrmMm} ({@code struct drm_mm_node}).
+ *
+ * <p>Concurrency: immutable.
+ *
+ * @param start first unit
+ * @param size units
+ * @param color the caller's tag, passed to the colour-adjust callback of neighbouring holes
+ */
+public record DrmMmNode(long start, long size, long color) {
+    /** Returns one past the last unit. */
+    public long end() {
+        return start + size;
+    }
+}
