@@ -107,6 +107,11 @@ public final class GnaFlatMmu implements GnaMmu {
         return ((long) tables[t][e] << PageSize.PAGE_SHIFT) | (va & (PageSize.PAGE_SIZE - 1));
     }
 
+    /** Returns the raw entry {@code index} of table {@code table} (tests). */
+    synchronized int entry(int table, int index) {
+        return tables[table][index];
+    }
+
     @Override
     public synchronized int[] pageDirectory() {
         return pagedir.clone();

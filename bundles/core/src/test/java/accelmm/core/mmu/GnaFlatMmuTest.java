@@ -77,7 +77,10 @@ class GnaFlatMmuTest {
         assertEquals(-1, mmu.translate(0));
         mmu.add(pfns(0x7, 1));
         assertEquals(0x7L << 12, mmu.translate(0));
-        assertEquals(-1, mmu.translate(1100 * PAGE), "old entries do not come back");
+        assertEquals(-1, mmu.translate(1100 * PAGE), "beyond the new vamaxaddr");
+        assertEquals(0, mmu.entry(0, 1), "clear zeroed the used entries of a full table");
+        assertEquals(0, mmu.entry(1, 1100 - 1024 - 1), "and of the partly used one");
+        assertEquals(0, mmu.entry(1, 1500 - 1024 - 1));
         assertArrayEquals(new GnaFlatMmu(2, 0, null).pageDirectory(), mmu.pageDirectory());
     }
 }
