@@ -1,6 +1,7 @@
 /**
  * DMA: scatter-gather tables ({@link accelmm.api.dma.SgTable}) built from pages with segment limits,
- * and DMA-only tables for device memory.
+ * DMA-only tables for device memory, DMA devices behind IOMMUs with the PCI topology between them
+ * ({@link accelmm.api.dma.Dma}), and dma-buf sharing ({@link accelmm.api.dma.DmaBuf}).
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.0.0")

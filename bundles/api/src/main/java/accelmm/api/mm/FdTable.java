@@ -45,6 +45,16 @@ public interface FdTable {
      */
     int dup(int fd);
 
+    /**
+     * Passes a descriptor's open file to another table at its lowest free descriptor, as
+     * {@code SCM_RIGHTS} does: both descriptors then refer to the same open file.
+     *
+     * @return the descriptor in {@code to}
+     * @throws accelmm.api.ErrnoException {@code EBADF} if {@code fd} is not open; {@code EMFILE} or
+     *     {@code ESRCH} from {@code to}; {@code EINVAL} for a table of another manager
+     */
+    int passTo(int fd, FdTable to);
+
     /** Lists the open descriptors in ascending order. */
     List<Integer> open();
 }

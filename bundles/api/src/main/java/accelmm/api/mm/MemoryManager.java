@@ -87,6 +87,23 @@ public interface MemoryManager {
      */
     void copyPage(long fromEntry, long toEntry);
 
+    /**
+     * Reads memory by physical address ({@link PhysAddr}), as a DMA engine does; the range may
+     * cross pages of one node.
+     *
+     * @throws accelmm.api.ErrnoException {@code EFAULT} if any page of the range is not an allocated
+     *     frame of a node (nothing is read then); {@code EINVAL} for a bad buffer
+     */
+    void physRead(long physAddr, byte[] dst, int off, int len);
+
+    /**
+     * Writes memory by physical address ({@link PhysAddr}), as a DMA engine does.
+     *
+     * @throws accelmm.api.ErrnoException {@code EFAULT} if any page of the range is not an allocated
+     *     frame of a node (nothing is written then); {@code EINVAL} for a bad buffer
+     */
+    void physWrite(long physAddr, byte[] src, int off, int len);
+
     /** Lists the memory nodes (host RAM first). */
     List<NodeInfo> nodes();
 

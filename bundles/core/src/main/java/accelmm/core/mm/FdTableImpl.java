@@ -67,9 +67,17 @@ final class FdTableImpl implements FdTable {
 
     @Override
     public int dup(int fd) {
+        return passTo(fd, this);
+    }
+
+    @Override
+    public int passTo(int fd, FdTable to) {
+        if (!(to instanceof FdTableImpl other)) {
+            throw Errno.EINVAL.exception("not a descriptor table of this manager");
+        }
         OpenFile f = ref(fd).get();
         try {
-            return installRef(f);
+            return other.installRef(f);
         } catch (ErrnoException e) {
             f.put();
             throw e;

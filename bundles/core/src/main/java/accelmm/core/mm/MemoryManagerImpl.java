@@ -15,6 +15,7 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
+import accelmm.api.PageSize;
 import accelmm.api.idr.Ida;
 import accelmm.api.idr.Idr;
 import accelmm.api.idr.IdrRegistry;
@@ -27,6 +28,7 @@ import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.NodeInfo;
 import accelmm.api.mm.NodeKind;
+import accelmm.api.mm.PhysAddr;
 import accelmm.api.mm.ProcessInfo;
 import accelmm.api.mm.SharedFile;
 import accelmm.core.diag.CoreDiagnostics;
@@ -272,6 +274,52 @@ public final class MemoryManagerImpl implements MemoryManager {
         MemoryNode from = requireNode(MigratePfn.node(fromEntry));
         MemoryNode to = requireNode(MigratePfn.node(toEntry));
         to.copyFrom(from, MigratePfn.pfn(fromEntry), MigratePfn.pfn(toEntry));
+    }
+
+    @Override
+    public void physRead(long physAddr, byte[] dst, int off, int len) {
+        MemoryNode n = physRange(physAddr, dst, off, len);
+        forEachPage(physAddr, len, (pfn, pageOff, done, piece) -> n.read(pfn, pageOff, dst, off + done, piece));
+    }
+
+    @Override
+    public void physWrite(long physAddr, byte[] src, int off, int len) {
+        MemoryNode n = physRange(physAddr, src, off, len);
+        forEachPage(physAddr, len, (pfn, pageOff, done, piece) -> n.write(pfn, pageOff, src, off + done, piece));
+    }
+
+    /** One page's piece of a physical access. */
+    private interface PagePiece {
+        void apply(long pfn, int pageOff, int done, int piece);
+    }
+
+    private static void forEachPage(long physAddr, int len, PagePiece piece) {
+        int done = 0;
+        while (done < len) {
+            long pa = physAddr + done;
+            int pageOff = (int) (pa & ~PageSize.PAGE_MASK);
+            int n = (int) Math.min(len - done, PageSize.PAGE_SIZE - pageOff);
+            piece.apply(PhysAddr.pfn(pa), pageOff, done, n);
+            done += n;
+        }
+    }
+
+    /** Checks a physical range: one node, every page an allocated frame. */
+    private MemoryNode physRange(long physAddr, byte[] buf, int off, int len) {
+        if (buf == null || off < 0 || len < 0 || off + len > buf.length || off + len < 0) {
+            throw Errno.EINVAL.exception("bad buffer");
+        }
+        MemoryNode n = physAddr < 0 ? null : nodeById(PhysAddr.node(physAddr));
+        long last = physAddr + Math.max(len, 1) - 1;
+        if (n == null || PhysAddr.node(last) != n.id()) {
+            throw Errno.EFAULT.exception("no memory at physical 0x" + Long.toHexString(physAddr));
+        }
+        for (long pfn = PhysAddr.pfn(physAddr); pfn <= PhysAddr.pfn(last); pfn++) {
+            if (!n.isAllocated(pfn)) {
+                throw Errno.EFAULT.exception("frame " + pfn + " of " + n.name() + " is not allocated");
+            }
+        }
+        return n;
     }
 
     @Override

@@ -97,6 +97,24 @@ class ProcessResourcesTest {
     }
 
     @Test
+    void passingADescriptorSharesTheFileWithAnotherProcess() {
+        MmProcess a = mm.spawn("a");
+        MmProcess b = mm.spawn("b");
+        Counting f = new Counting();
+        int fd = a.fds().install(f);
+        b.fds().install(new Counting());
+        assertEquals(1, a.fds().passTo(fd, b.fds()));
+        assertSame(f, b.fds().get(1));
+        assertErrno(Errno.EBADF, () -> a.fds().passTo(5, b.fds()));
+        assertErrno(Errno.EINVAL, () -> a.fds().passTo(fd, null));
+        a.exit();
+        assertEquals(0, f.closes.get());
+        assertErrno(Errno.ESRCH, () -> b.fds().passTo(1, a.fds()));
+        b.fds().close(1);
+        assertEquals(1, f.closes.get());
+    }
+
+    @Test
     void forkSharesOpenFilesAndExitClosesThem() {
         MmProcess parent = mm.spawn("parent");
         SharedFile file = mm.createFile("shared.txt", 4096, true);

@@ -1,0 +1,85 @@
+package accelmm.api.dma;
+
+import java.util.List;
+
+import accelmm.api.mm.FdTable;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The DMA service: devices that do DMA with their IOMMUs and PCI positions, the PCI topology they
+ * form, and dma-buf export, descriptors and import.
+ *
+ * <p>Concurrency: thread-safe.
+ */
+@ProviderType
+public interface Dma {
+    /** Descriptor flag: read and write access. */
+    int O_RDWR = 2;
+    /** Descriptor flag: close on exec. */
+    int O_CLOEXEC = 0x80000;
+
+    /**
+     * Creates a DMA device.
+     *
+     * @param maxSegSize the largest DMA segment ({@code dma_set_max_seg_size})
+     * @param pciPosition the PCI path ({@code rc0/sw0/name}), or null for a device without p2p
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an empty name, a size below 1 or a bad
+     *     path; {@code EEXIST} for a name in use
+     */
+    DmaDevice createDevice(String name, long maxSegSize, String pciPosition);
+
+    /**
+     * Removes a DMA device; its later calls answer {@code ENODEV}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EBUSY} while tables are mapped on it;
+     *     {@code ENODEV} if it is not a device of this service
+     */
+    void removeDevice(DmaDevice device);
+
+    /**
+     * Returns a device by name.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} if there is none
+     */
+    DmaDevice device(String name);
+
+    /** Returns the topology of the devices with a PCI position. */
+    PciTopology topology();
+
+    /**
+     * Exports a buffer ({@code dma_buf_export}); it holds one reference, which {@link #fd} gives to
+     * a descriptor or {@link DmaBuf#put()} drops.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a null {@code priv} or {@code ops},
+     *     missing {@code map}/{@code unmap}/{@code release}, {@code cacheSgtMapping} with
+     *     pin/unpin, only one of pin and unpin, or a size below 1
+     */
+    DmaBuf export(String exporter, long size, Object priv, DmaBufOps ops);
+
+    /**
+     * Installs the buffer's file at the lowest free descriptor of {@code table}
+     * ({@code dma_buf_fd}); the descriptor owns the export's reference. The buffer is complete
+     * before the descriptor exists, so closing it at once from another thread is safe.
+     *
+     * @return the descriptor
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for flags other than {@link #O_RDWR} and
+     *     {@link #O_CLOEXEC}, a null buffer, or one already given a descriptor; the table's
+     *     {@code EMFILE} or {@code ESRCH}
+     */
+    int fd(DmaBuf buf, FdTable table, int flags);
+
+    /**
+     * Returns the buffer behind a descriptor with a reference the caller drops with
+     * {@link DmaBuf#put()} ({@code dma_buf_get}).
+     *
+     * @throws accelmm.api.ErrnoException {@code EBADF} if the descriptor is not open;
+     *     {@code EINVAL} if it is not a dma-buf
+     */
+    DmaBuf get(FdTable table, int fd);
+
+    /** Lists the live buffers by inode. */
+    List<DmaBufInfo> bufs();
+
+    /** Lists the DMA devices by name. */
+    List<String> devices();
+}

@@ -1,0 +1,76 @@
+package accelmm.api.dma;
+
+/**
+ * An exporter's operations ({@code struct dma_buf_ops}); a null member is an operation the
+ * exporter does not provide. {@code map}, {@code unmap} and {@code release} are mandatory; an
+ * exporter with {@code pin} and {@code unpin} is dynamic (its memory may move while not pinned).
+ *
+ * <p>Concurrency: the operations are called without the core's locks, except {@code pin},
+ * {@code unpin}, {@code map} and {@code unmap}, which run under the buffer's reservation lock.
+ *
+ * @param attach vets a new attachment: may throw to refuse it, or clear its peer2peer flag
+ * @param detach is told an attachment goes away
+ * @param pin pins the memory for an attachment: it must not move until unpinned
+ * @param unpin undoes {@code pin}
+ * @param map maps the memory for an attachment's device, returning a DMA-mapped table
+ * @param unmap unmaps a table from {@code map}
+ * @param release frees the exporter's object on the last close
+ * @param cacheSgtMapping keep the first mapping of each attachment and return it again (older
+ *     kernels' {@code cache_sgt_mapping})
+ */
+public record DmaBufOps(Attach attach, Detach detach, Pin pin, Pin unpin, MapOp map, UnmapOp unmap,
+        Runnable release, boolean cacheSgtMapping) {
+
+    /** Vets an attachment. */
+    @FunctionalInterface
+    public interface Attach {
+        /**
+         * Accepts or refuses an attachment.
+         *
+         * @throws accelmm.api.ErrnoException to refuse it
+         */
+        void attach(DmaBufAttachment attachment);
+    }
+
+    /** Hears of a detach. */
+    @FunctionalInterface
+    public interface Detach {
+        /** An attachment goes away. */
+        void detach(DmaBufAttachment attachment);
+    }
+
+    /** Pins or unpins. */
+    @FunctionalInterface
+    public interface Pin {
+        /**
+         * Pins or unpins for an attachment.
+         *
+         * @throws accelmm.api.ErrnoException when the memory cannot be pinned
+         */
+        void apply(DmaBufAttachment attachment);
+    }
+
+    /** Maps for an attachment. */
+    @FunctionalInterface
+    public interface MapOp {
+        /**
+         * Maps the buffer for the attachment's device.
+         *
+         * @return the DMA-mapped table; null is answered {@code ENOMEM}
+         * @throws accelmm.api.ErrnoException to fail the mapping
+         */
+        SgTable map(DmaBufAttachment attachment, DmaDirection dir);
+    }
+
+    /** Unmaps for an attachment. */
+    @FunctionalInterface
+    public interface UnmapOp {
+        /** Unmaps a table returned by the map operation. */
+        void unmap(DmaBufAttachment attachment, SgTable table, DmaDirection dir);
+    }
+
+    /** Returns true if the exporter is dynamic (provides pin and unpin). */
+    public boolean dynamic() {
+        return pin != null && unpin != null;
+    }
+}

@@ -1,0 +1,51 @@
+package accelmm.api.mm;
+
+import accelmm.api.PageSize;
+
+/**
+ * The physical (bus) address space seen by DMA engines: every memory node owns a 1 TiB window,
+ * host RAM at 0 and device node {@code n} at {@code n << 40}, so a device's memory behind its PCI
+ * BAR has addresses no other node shares. A global frame number is a physical address shifted by
+ * the page shift.
+ *
+ * <p>Concurrency: pure functions.
+ */
+public final class PhysAddr {
+    /** Bits of a node's window. */
+    public static final int NODE_SHIFT = 40;
+    /** Bits of a node's frame numbers within a global frame number. */
+    public static final int PFN_BITS = NODE_SHIFT - PageSize.PAGE_SHIFT;
+
+    private PhysAddr() {
+    }
+
+    /** Returns the physical address of byte {@code offset} of frame {@code pfn} of {@code node}. */
+    public static long of(int node, long pfn, long offset) {
+        return ((long) node << NODE_SHIFT) | (pfn << PageSize.PAGE_SHIFT) | offset;
+    }
+
+    /** Returns the global frame number of frame {@code pfn} of {@code node}. */
+    public static long globalPfn(int node, long pfn) {
+        return ((long) node << PFN_BITS) | pfn;
+    }
+
+    /** Returns the node of a physical address. */
+    public static int node(long physAddr) {
+        return (int) (physAddr >>> NODE_SHIFT);
+    }
+
+    /** Returns the node-local frame number of a physical address. */
+    public static long pfn(long physAddr) {
+        return (physAddr & ((1L << NODE_SHIFT) - 1)) >>> PageSize.PAGE_SHIFT;
+    }
+
+    /** Returns the node of a global frame number. */
+    public static int nodeOfPfn(long globalPfn) {
+        return (int) (globalPfn >>> PFN_BITS);
+    }
+
+    /** Returns the node-local frame number of a global frame number. */
+    public static long localPfn(long globalPfn) {
+        return globalPfn & ((1L << PFN_BITS) - 1);
+    }
+}

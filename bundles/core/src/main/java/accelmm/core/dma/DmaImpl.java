@@ -1,0 +1,191 @@
+package accelmm.core.dma;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+import accelmm.api.Errno;
+import accelmm.api.dma.Dma;
+import accelmm.api.dma.DmaBuf;
+import accelmm.api.dma.DmaBufInfo;
+import accelmm.api.dma.DmaBufOps;
+import accelmm.api.dma.DmaDevice;
+import accelmm.api.dma.PciTopology;
+import accelmm.api.mm.FdTable;
+import accelmm.api.mm.MemoryManager;
+import accelmm.core.diag.CoreDiagnostics;
+
+/**
+ * The {@link Dma} service: DMA devices by name with their PCI positions, and the live dma-bufs.
+ *
+ * <p>Concurrency: the device table is guarded by this object; buffers are in a concurrent map and
+ * lock themselves.
+ */
+@Component(service = Dma.class, configurationPid = "accelmm.core.dma")
+@Designate(ocd = DmaConfig.class)
+public final class DmaImpl implements Dma {
+    /** The file a dma-buf descriptor refers to; its last close drops the export's reference. */
+    private record DmaBufFile(DmaBufImpl buf) implements AutoCloseable {
+        @Override
+        public void close() {
+            buf.put();
+        }
+
+        @Override
+        public String toString() {
+            return "anon_inode:dmabuf:" + buf.inode();
+        }
+    }
+
+    private final MemoryManager memory;
+    private final CoreDiagnostics diag;
+    private final Set<String> p2pHostBridges;
+    private final Map<String, DmaDeviceImpl> devices = new TreeMap<>();
+    private final Map<String, String> positions = new LinkedHashMap<>();
+    private final Map<Long, DmaBufImpl> bufs = new ConcurrentSkipListMap<>();
+    private final AtomicLong inodes = new AtomicLong();
+    private PciTopology topology = new PciTopologyImpl(Map.of(), Set.of());
+
+    /** Creates the service from its configuration. */
+    @Activate
+    public DmaImpl(@Reference MemoryManager memory, DmaConfig config) {
+        this(memory, CoreDiagnostics.shared(), Set.of(config.p2pHostBridges()));
+    }
+
+    /** Creates the service (tests and benchmarks). */
+    public DmaImpl(MemoryManager memory, CoreDiagnostics diag, Set<String> p2pHostBridges) {
+        this.memory = memory;
+        this.diag = diag;
+        this.p2pHostBridges = Set.copyOf(p2pHostBridges);
+    }
+
+    @Override
+    public synchronized DmaDevice createDevice(String name, long maxSegSize, String pciPosition) {
+        if (name == null || name.isEmpty()) {
+            throw Errno.EINVAL.exception("a DMA device needs a name");
+        }
+        if (devices.containsKey(name)) {
+            throw Errno.EEXIST.exception("DMA device " + name + " exists");
+        }
+        DmaDeviceImpl d = new DmaDeviceImpl(name, maxSegSize, memory);
+        if (pciPosition != null) {
+            Map<String, String> next = new LinkedHashMap<>(positions);
+            next.put(name, pciPosition);
+            topology = new PciTopologyImpl(next, p2pHostBridges);
+            positions.put(name, pciPosition);
+        }
+        devices.put(name, d);
+        return d;
+    }
+
+    @Override
+    public synchronized void removeDevice(DmaDevice device) {
+        DmaDeviceImpl d = device == null ? null : devices.get(device.name());
+        if (d == null || d != device) {
+            throw Errno.ENODEV.exception("not a DMA device of this service");
+        }
+        if (d.mappings() > 0) {
+            throw Errno.EBUSY.exception(d.name() + " has " + d.mappings() + " mapped tables");
+        }
+        d.markRemoved();
+        devices.remove(d.name());
+        if (positions.remove(d.name()) != null) {
+            topology = new PciTopologyImpl(positions, p2pHostBridges);
+        }
+    }
+
+    @Override
+    public synchronized DmaDevice device(String name) {
+        DmaDeviceImpl d = devices.get(name);
+        if (d == null) {
+            throw Errno.ENODEV.exception("no DMA device " + name);
+        }
+        return d;
+    }
+
+    @Override
+    public synchronized PciTopology topology() {
+        return topology;
+    }
+
+    @Override
+    public DmaBuf export(String exporter, long size, Object priv, DmaBufOps ops) {
+        if (priv == null || ops == null) {
+            throw Errno.EINVAL.exception("an export needs a private object and operations");
+        }
+        if (ops.map() == null || ops.unmap() == null || ops.release() == null) {
+            throw Errno.EINVAL.exception("map, unmap and release are mandatory");
+        }
+        if ((ops.pin() == null) != (ops.unpin() == null)) {
+            throw Errno.EINVAL.exception("pin and unpin come together");
+        }
+        if (ops.cacheSgtMapping() && ops.dynamic()) {
+            throw Errno.EINVAL.exception("a dynamic exporter cannot cache mappings");
+        }
+        if (size < 1) {
+            throw Errno.EINVAL.exception("dma-buf size " + size);
+        }
+        long inode = inodes.incrementAndGet();
+        DmaBufImpl buf = new DmaBufImpl(inode, exporter == null ? "?" : exporter, size, priv, ops,
+                () -> bufs.remove(inode), diag.warnings());
+        bufs.put(inode, buf);
+        return buf;
+    }
+
+    @Override
+    public int fd(DmaBuf buf, FdTable table, int flags) {
+        if ((flags & ~(O_RDWR | O_CLOEXEC)) != 0) {
+            throw Errno.EINVAL.exception("descriptor flags 0x" + Integer.toHexString(flags));
+        }
+        if (!(buf instanceof DmaBufImpl b) || bufs.get(b.inode()) != b || table == null) {
+            throw Errno.EINVAL.exception("not a dma-buf of this service");
+        }
+        synchronized (b) {
+            if (b.installed) {
+                throw Errno.EINVAL.exception(b + " already has a descriptor");
+            }
+            int fd = table.install(new DmaBufFile(b));
+            b.installed = true;
+            return fd;
+        }
+    }
+
+    @Override
+    public DmaBuf get(FdTable table, int fd) {
+        if (table == null) {
+            throw Errno.EINVAL.exception("no descriptor table");
+        }
+        AutoCloseable file = table.get(fd);
+        if (!(file instanceof DmaBufFile f)) {
+            throw Errno.EINVAL.exception("descriptor " + fd + " is not a dma-buf");
+        }
+        if (!f.buf().tryGet()) {
+            throw Errno.EBADF.exception("descriptor " + fd + " was closed");
+        }
+        return f.buf();
+    }
+
+    @Override
+    public List<DmaBufInfo> bufs() {
+        List<DmaBufInfo> out = new ArrayList<>();
+        for (DmaBufImpl b : bufs.values()) {
+            out.add(b.info());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized List<String> devices() {
+        return List.copyOf(devices.keySet());
+    }
+}

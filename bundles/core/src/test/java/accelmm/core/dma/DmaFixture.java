@@ -1,0 +1,60 @@
+package accelmm.core.dma;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.function.Executable;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.PageSize;
+import accelmm.api.dma.SgTable;
+import accelmm.api.mm.GupFlags;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.PhysAddr;
+import accelmm.api.mm.PinnedPages;
+import accelmm.api.mm.Prot;
+import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.idr.IdrRegistryImpl;
+import accelmm.core.mm.MemoryManagerImpl;
+
+/** A memory manager and DMA service for the DMA tests, with helpers. */
+class DmaFixture {
+    static final int PAGE = (int) PageSize.PAGE_SIZE;
+
+    final CoreDiagnostics diag = CoreDiagnostics.create();
+    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 32L << 20, false);
+    final DmaImpl dma = new DmaImpl(mm, diag, Set.of("rc0"));
+
+    static void assertErrno(Errno expected, Executable call) {
+        ErrnoException e = assertThrows(ErrnoException.class, call);
+        assertEquals(expected, e.errno(), e.getMessage());
+    }
+
+    static byte[] pattern(int len, int seed) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+
+    /** Maps {@code pages} anonymous pages in {@code p}, writes a pattern and pins them. */
+    static PinnedPages pinnedPattern(MmProcess p, int pages, int seed) {
+        long va = p.mm().mmap(0, (long) pages * PAGE, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        p.mm().write(va, pattern(pages * PAGE, seed), 0, pages * PAGE);
+        return p.mm().pinUserPages(va, pages, GupFlags.WRITE);
+    }
+
+    /** The scatter-gather table of pinned pages. */
+    static SgTable table(PinnedPages pinned) {
+        long[] pfns = pinned.pfns().clone();
+        for (int i = 0; i < pfns.length; i++) {
+            pfns[i] = PhysAddr.globalPfn(pinned.node(), pfns[i]);
+        }
+        return Scatterlist.fromPages(pfns, 0, (long) pfns.length * PAGE, Scatterlist.SG_MAX_SEGMENT);
+    }
+}
