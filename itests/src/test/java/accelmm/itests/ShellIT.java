@@ -24,7 +24,14 @@ import org.osgi.framework.BundleContext;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
+import accelmm.api.dma.Dma;
+import accelmm.api.dma.DmaBuf;
+import accelmm.api.dma.DmaBufAttachment;
+import accelmm.api.dma.DmaBufOps;
+import accelmm.api.dma.DmaDevice;
 import accelmm.api.idr.Idr;
+import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.MmProcess;
 import accelmm.api.idr.IdrRegistry;
 import accelmm.itests.shared.RegistryClientActivator;
 import accelmm.itests.shared.SharedUserActivator;
@@ -45,6 +52,12 @@ public class ShellIT {
 
     @Inject
     private IdrRegistry registry;
+
+    @Inject
+    private Dma dma;
+
+    @Inject
+    private MemoryManager memory;
 
     @Configuration
     public Option[] config() {
@@ -92,6 +105,27 @@ public class ShellIT {
         assertTrue(out, out.matches("(?s).*imports +accelmm\\.api\\.idr;version=1\\.0\\.0 +accelmm\\.api \\[\\d+\\].*"));
         assertEquals(Errno.ENOENT, errnoOf("kmod:modinfo no.such.module"));
         assertEquals(Errno.ENOENT, errnoOf("kmod:modinfo 9999"));
+    }
+
+    @Test
+    public void dmaCommandsListDevicesAndBuffersUntilTheLastClose() throws Exception {
+        DmaDevice dev = dma.createDevice("shellit-dev", 1 << 16, null);
+        MmProcess p = memory.spawn("shellit");
+        DmaBuf buf = dma.export("shellit-exporter", 8192, this, new DmaBufOps(null, null, null, null,
+                (a, d) -> null, (a, t, d) -> { }, () -> { }, false));
+        dma.fd(buf, p.fds(), Dma.O_RDWR);
+        DmaBufAttachment at = buf.attach(dev);
+        String bufs = run("mm:dmabuf");
+        assertTrue(bufs, bufs.startsWith("INODE  EXPORTER"));
+        assertTrue(bufs, bufs.matches("(?s).*\\b" + buf.inode() + "  shellit-exporter +8192 +1 +0 +0  shellit-dev.*"));
+        String devices = run("mm:dma");
+        assertTrue(devices, devices.matches("(?s).*shellit-dev +65536 +0 +0.*"));
+        buf.detach(at);
+        p.exit();
+        assertTrue(buf.released());
+        assertTrue(run("mm:dmabuf"), !run("mm:dmabuf").contains("shellit-exporter"));
+        dma.removeDevice(dev);
+        assertTrue(!run("mm:dma").contains("shellit-dev"));
     }
 
     @Test
