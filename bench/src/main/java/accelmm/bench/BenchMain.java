@@ -119,6 +119,8 @@ public final class BenchMain {
         }
         ratio(out, s, new Goal("idr.churn_g1_vs_parallel", "<=", 1.5),
                 "IdrChurnBench.churn[impl=idr,live=1048576]@g1", "IdrChurnBench.churn[impl=idr,live=1048576]@parallel");
+        ratio(out, s, new Goal("pgtable.translate_4k_g1_vs_parallel", "<=", 1.5),
+                "PageTableBench.translate4k@g1", "PageTableBench.translate4k@parallel");
         ratio(out, s, new Goal("fault.metadata_g1_vs_parallel", "<=", 1.5),
                 "FaultBench.faultMetadata@g1", "FaultBench.faultMetadata@parallel");
         boolean all = include.equals("accelmm\\.bench\\..*");
@@ -155,6 +157,14 @@ public final class BenchMain {
             if (check != null) {
                 out.add(new Object[] {new Goal("notifier.read_begin_retry_ns" + sfx, "<=", 10.0), check});
             }
+            Double t4 = s.get("PageTableBench.translate4k" + at);
+            if (t4 != null) {
+                out.add(new Object[] {new Goal("pgtable.translate_4k_random_vs_kernel_xa_load" + sfx, "<=", 1.0), t4 / 72.0});
+            }
+            ratio(out, s, new Goal("pgtable.translate_2m_vs_4k" + sfx, "<=", 1.0),
+                    "PageTableBench.translate2m" + at, "PageTableBench.translate4k" + at);
+            ratio(out, s, new Goal("pgtable.map_unmap_vs_xa_store_erase" + sfx, "<=", 1.0),
+                    "PageTableBench.mapUnmap4k" + at, "PageTableBench.xaStoreErase" + at);
             Double m2 = s.get("MigrateBench.roundTrip[shape=range2m]" + at);
             Double c2 = natives.get("memcpy_2m_roundtrip_ns");
             if (m2 != null && c2 != null) {
