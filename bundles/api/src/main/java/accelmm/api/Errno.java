@@ -37,6 +37,8 @@ public enum Errno {
     EINVAL(22, "Invalid argument"),
     /** Too many open files. */
     EMFILE(24, "Too many open files"),
+    /** Inappropriate ioctl for the file. */
+    ENOTTY(25, "Inappropriate ioctl for device"),
     /** No space left (also: an ID range is full). */
     ENOSPC(28, "No space left on device"),
     /** Result out of range. */

@@ -77,6 +77,25 @@ public interface Dma {
      */
     DmaBuf get(FdTable table, int fd);
 
+    /**
+     * Builds a table from pages ({@code sg_alloc_table_from_pages_segment}): frames (global frame
+     * numbers, see {@link accelmm.api.mm.PhysAddr}) that follow each other merge into one entry
+     * while it stays within {@code maxSegment}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a segment limit below one page, or pages
+     *     that cannot hold {@code offset + size}
+     */
+    SgTable sgFromPages(long[] pfns, int offset, long size, long maxSegment);
+
+    /**
+     * Builds a DMA-only table for device memory ({@code alloc_sgt_from_device_pages}).
+     *
+     * @param pageAddrs the bus addresses of the device pages
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a segment limit below one page or an
+     *     export size the pages cannot hold
+     */
+    SgTable dmaOnlyFromDevicePages(long[] pageAddrs, long pageSize, long exportSize, long dmaMaxSegSize);
+
     /** Lists the live buffers by inode. */
     List<DmaBufInfo> bufs();
 

@@ -21,6 +21,7 @@ import accelmm.api.dma.DmaBufInfo;
 import accelmm.api.dma.DmaBufOps;
 import accelmm.api.dma.DmaDevice;
 import accelmm.api.dma.PciTopology;
+import accelmm.api.dma.SgTable;
 import accelmm.api.mm.FdTable;
 import accelmm.api.mm.MemoryManager;
 import accelmm.core.diag.CoreDiagnostics;
@@ -173,6 +174,16 @@ public final class DmaImpl implements Dma {
             throw Errno.EBADF.exception("descriptor " + fd + " was closed");
         }
         return f.buf();
+    }
+
+    @Override
+    public SgTable sgFromPages(long[] pfns, int offset, long size, long maxSegment) {
+        return Scatterlist.fromPages(pfns, offset, size, maxSegment);
+    }
+
+    @Override
+    public SgTable dmaOnlyFromDevicePages(long[] pageAddrs, long pageSize, long exportSize, long dmaMaxSegSize) {
+        return Scatterlist.dmaOnlyFromDevicePages(pageAddrs, pageSize, exportSize, dmaMaxSegSize);
     }
 
     @Override

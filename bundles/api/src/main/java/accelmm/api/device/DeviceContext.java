@@ -1,0 +1,142 @@
+package accelmm.api.device;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+
+import accelmm.api.dma.Dma;
+import accelmm.api.dma.DmaDevice;
+import accelmm.api.dma.DmaDirection;
+import accelmm.api.dma.SgTable;
+import accelmm.api.idr.Idr;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.Block;
+import accelmm.api.mm.DeviceMemory;
+import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.PinnedPages;
+import accelmm.api.mmu.AsidSlots;
+import accelmm.api.mmu.DrmMm;
+import accelmm.api.mmu.GnaMmu;
+import accelmm.api.mmu.IoPgtable;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What the core hands a driver for one device: its configuration and the state it owns — memory
+ * node, DMA device, registries, key-value state, counters — and tracked operations whose results
+ * the core tears down when a file closes or the device is unplugged.
+ *
+ * <p>Concurrency: thread-safe.
+ */
+@ProviderType
+public interface DeviceContext {
+    /** Returns the device name. */
+    String name();
+
+    /** Returns the configuration. */
+    DeviceSpec spec();
+
+    /** Returns the device's memory node, or null for a device without memory. */
+    DeviceMemory memory();
+
+    /** Returns the device's DMA side: its IOMMU and DMA engine. */
+    DmaDevice dmaDevice();
+
+    /** Returns the memory manager. */
+    MemoryManager memoryManager();
+
+    /** Returns the DMA service (topology, dma-bufs, scatter-gather tables). */
+    Dma dma();
+
+    /**
+     * Returns a device-wide IDR, created on first use and kept across driver swaps until the device
+     * is unplugged. Values must be api types or plain data.
+     *
+     * @throws accelmm.api.ErrnoException {@code EEXIST} if the name holds another kind of registry
+     */
+    <T> Idr<T> idr(String name, int base);
+
+    /** Returns the device's key-value state, kept across driver swaps (api types or plain data). */
+    ConcurrentMap<String, Object> state();
+
+    /** Adds to a device counter (shown by {@code dev:stats}). */
+    void count(String counter, long delta);
+
+    /** Returns the device's counters. */
+    Map<String, Long> counters();
+
+    /**
+     * Creates a device page table whose TLB maintenance the core counts ({@code tlb.flush}).
+     *
+     * @throws accelmm.api.ErrnoException as the io-pgtable constructor: {@code EINVAL}
+     */
+    IoPgtable ioPgtable(long pgsizeBitmap, int ias, int oas);
+
+    /**
+     * Creates a GNA flat MMU with {@code numPagetables} tables whose frames start at
+     * {@code tableBasePfn}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a table count outside 1..64
+     */
+    GnaMmu gnaMmu(int numPagetables, long tableBasePfn);
+
+    /**
+     * Creates a VA-range allocator over {@code [start, start + size)}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a bad range
+     */
+    DrmMm drmMm(long start, long size);
+
+    /**
+     * Returns the device's address-space slots (as many as configured); the core counts steals
+     * ({@code asid.steal}).
+     */
+    AsidSlots<Object> asidSlots();
+
+    /**
+     * Pins user pages for a file; an unpin is the returned object's, and the core unpins whatever
+     * is left when the file closes or the device is unplugged.
+     *
+     * @throws accelmm.api.ErrnoException as {@link AddressSpace#pinUserPages}
+     */
+    PinnedPages pin(DeviceFile file, AddressSpace mm, long addr, int pages, int gupFlags);
+
+    /**
+     * Allocates blocks of the device memory; the core frees what is left at unplug.
+     *
+     * @throws accelmm.api.ErrnoException as {@link DeviceMemory#allocBlocks}; {@code ENODEV} for a
+     *     device without memory
+     */
+    List<Block> allocBlocks(long size, long minBlockSize, int flags);
+
+    /** Frees blocks from {@link #allocBlocks}. */
+    void freeBlocks(List<Block> blocks);
+
+    /**
+     * Maps a table on the device's IOMMU for a file; the core unmaps what is left.
+     *
+     * @throws accelmm.api.ErrnoException as {@link DmaDevice#mapSg}
+     */
+    SgTable dmaMap(DeviceFile file, SgTable table, DmaDirection dir);
+
+    /**
+     * Unmaps a table from {@link #dmaMap}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} if it is not mapped
+     */
+    void dmaUnmap(DeviceFile file, SgTable mapped);
+
+    /**
+     * Inserts an interval notifier on {@code mm} for a file; its invalidations go to the bound
+     * driver. The core removes it when the file closes or the device is unplugged.
+     *
+     * @throws accelmm.api.ErrnoException as {@link AddressSpace#insertNotifier}
+     */
+    DeviceNotifier insertNotifier(DeviceFile file, AddressSpace mm, long start, long length, long cookie);
+
+    /**
+     * Exports a dma-buf whose operations go to the bound driver ({@link DeviceDriver#dmaBufMap} ...).
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a size below 1
+     */
+    DeviceExport exportDmaBuf(DeviceFile file, long size, long cookie);
+}

@@ -1,0 +1,26 @@
+package accelmm.api.device;
+
+import accelmm.api.dma.DmaBuf;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A dma-buf a device exported ({@link DeviceContext#exportDmaBuf}): its operations go to whichever
+ * driver is bound; an unplug revokes it (importers get {@code move_notify}; later maps answer
+ * {@code ENODEV}).
+ *
+ * <p>Concurrency: thread-safe.
+ */
+@ProviderType
+public interface DeviceExport {
+    /** Returns the buffer. */
+    DmaBuf dmaBuf();
+
+    /** Returns the exporting device. */
+    DeviceContext device();
+
+    /** Returns the driver's key for what it exports (a handle, an address, ...). */
+    long cookie();
+
+    /** Returns true once revoked by an unplug. */
+    boolean revoked();
+}

@@ -1,0 +1,30 @@
+package accelmm.api.device;
+
+import java.util.concurrent.ConcurrentMap;
+
+import accelmm.api.mm.MmProcess;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * An open file of a device ({@code struct file} with its driver-private data). Its
+ * {@link #state()} survives driver swaps; it must hold api types or plain data only.
+ *
+ * <p>Concurrency: thread-safe.
+ */
+@ProviderType
+public interface DeviceFile {
+    /** Returns the file's number on its device, unique while it is open. */
+    int id();
+
+    /** Returns the process that opened it. */
+    MmProcess process();
+
+    /** Returns the device. */
+    DeviceContext device();
+
+    /** Returns the file's private state. */
+    ConcurrentMap<String, Object> state();
+
+    /** Returns true once the file is released, or dead after an unplug. */
+    boolean closed();
+}

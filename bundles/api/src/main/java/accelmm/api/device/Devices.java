@@ -1,0 +1,67 @@
+package accelmm.api.device;
+
+import java.util.List;
+import java.util.Map;
+
+import accelmm.api.mm.MmProcess;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The devices and their files: open, ioctl, listings. Closing is the process's
+ * {@link accelmm.api.mm.FdTable#close}; process exit closes every file.
+ *
+ * <p>Concurrency: thread-safe. Calls to a device whose driver is being replaced wait for the new
+ * driver; they answer {@code ENODEV} if none arrives within the grace period.
+ */
+@ProviderType
+public interface Devices {
+    /**
+     * Opens a device in a process.
+     *
+     * @return the descriptor
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device or one without a
+     *     driver; {@code EMFILE}; {@code ESRCH} for an exited process; the driver's refusal
+     */
+    int open(MmProcess process, String device);
+
+    /**
+     * Sends an ioctl request to the driver of an open device file.
+     *
+     * @return the driver's reply
+     * @throws accelmm.api.ErrnoException {@code EBADF} if {@code fd} is not open; {@code ENOTTY} if
+     *     it is not a device file; {@code EINVAL} for a null request; {@code ENODEV} once the device
+     *     is unplugged; the driver's errno
+     */
+    Object ioctl(MmProcess process, int fd, Object request);
+
+    /**
+     * Returns the device file behind a descriptor.
+     *
+     * @throws accelmm.api.ErrnoException {@code EBADF}; {@code ENOTTY} for another kind of file
+     */
+    DeviceFile file(MmProcess process, int fd);
+
+    /** Lists the devices by name. */
+    List<DeviceInfo> list();
+
+    /**
+     * Returns one device's snapshot.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
+     */
+    DeviceInfo info(String device);
+
+    /**
+     * Returns one device's configuration.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
+     */
+    DeviceSpec spec(String device);
+
+    /**
+     * Returns one device's counters.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
+     */
+    Map<String, Long> stats(String device);
+}

@@ -1,0 +1,141 @@
+package accelmm.core.device;
+
+import accelmm.api.Errno;
+import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceState;
+
+/**
+ * Admits calls to a device and swaps its driver: a call enters with the driver bound at that
+ * moment and leaves when done; a swap stops new calls, waits for the calls in flight, and lets the
+ * waiting calls go on with the new driver. Files belong to a generation; an unplug starts a new
+ * one, and calls on files of an old generation answer {@code ENODEV}.
+ *
+ * <p>Concurrency: every field is guarded by this object; drivers are called outside it.
+ */
+final class CallGate {
+    private DeviceDriver driver;
+    private DriverRef ref;
+    private DeviceState state = DeviceState.UNBOUND;
+    private boolean quiescing;
+    private int inflight;
+    private long generation;
+    private long epoch;
+
+    /** The bound driver and where it came from. */
+    record DriverRef(long serviceId, int ranking, String bundle, String version) {
+    }
+
+    synchronized DeviceState state() {
+        return state;
+    }
+
+    synchronized DriverRef ref() {
+        return ref;
+    }
+
+    synchronized long generation() {
+        return generation;
+    }
+
+    /**
+     * Enters a call for a file of {@code gen} (-1: any, for an open): waits while the driver is
+     * being replaced.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} when the device has no driver, was unplugged
+     *     since the file was opened, or was removed
+     */
+    synchronized DeviceDriver enter(long gen) {
+        while (true) {
+            if (state == DeviceState.REMOVED || state == DeviceState.UNBOUND || (gen >= 0 && gen != generation)) {
+                throw Errno.ENODEV.exception("the device is " + (state == DeviceState.REMOVED ? "removed"
+                        : gen >= 0 && gen != generation ? "unplugged" : "without a driver"));
+            }
+            if (state == DeviceState.BOUND && !quiescing) {
+                inflight++;
+                return driver;
+            }
+            waitUninterruptibly();
+        }
+    }
+
+    /**
+     * Enters a callback (an invalidation, a dma-buf operation) which may arrive while a call is in
+     * flight: it runs with the driver still bound even during a quiesce, waits only while no
+     * driver is bound, and returns null when there will be none.
+     */
+    synchronized DeviceDriver enterCallback(long gen, boolean mayWait) {
+        while (true) {
+            if (driver != null && gen == generation) {
+                inflight++;
+                return driver;
+            }
+            if (state != DeviceState.WAITING || gen != generation || !mayWait) {
+                return null;
+            }
+            waitUninterruptibly();
+        }
+    }
+
+    synchronized void exit() {
+        if (--inflight == 0) {
+            notifyAll();
+        }
+    }
+
+    private void waitUninterruptibly() {
+        try {
+            wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errno.ENODEV.exception("interrupted while the driver was replaced");
+        }
+    }
+
+    /** Stops new calls and waits for the calls in flight; returns the driver that was bound. */
+    synchronized DeviceDriver quiesce() {
+        quiescing = true;
+        boolean interrupted = false;
+        while (inflight > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return driver;
+    }
+
+    /** Binds {@code next} after a {@link #quiesce} (or to an unbound device) and lets calls go. */
+    synchronized long resume(DeviceDriver next, DriverRef nextRef) {
+        epoch++;
+        driver = next;
+        ref = nextRef;
+        state = next != null ? DeviceState.BOUND : state == DeviceState.REMOVED ? state : DeviceState.WAITING;
+        quiescing = false;
+        notifyAll();
+        return epoch;
+    }
+
+    /**
+     * Ends the wait for a driver: the device goes unbound (or removed), waiting calls answer
+     * {@code ENODEV}, and a new generation starts.
+     *
+     * @param waitEpoch the epoch the wait began in (from {@link #resume}); -1 for a removal
+     * @return the generation that ended, or -1 if a driver arrived since
+     */
+    synchronized long unplug(long waitEpoch) {
+        boolean removed = waitEpoch < 0;
+        if (!removed && (driver != null || epoch != waitEpoch)) {
+            return -1;
+        }
+        driver = null;
+        ref = null;
+        state = removed ? DeviceState.REMOVED : DeviceState.UNBOUND;
+        quiescing = false;
+        notifyAll();
+        return generation++;
+    }
+}

@@ -1,0 +1,571 @@
+package accelmm.core.device;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceExport;
+import accelmm.api.device.DeviceInfo;
+import accelmm.api.device.DeviceNotifier;
+import accelmm.api.device.DeviceSpec;
+import accelmm.api.device.DeviceState;
+import accelmm.api.dma.Dma;
+import accelmm.api.dma.DmaBuf;
+import accelmm.api.dma.DmaBufOps;
+import accelmm.api.dma.DmaDevice;
+import accelmm.api.dma.DmaDirection;
+import accelmm.api.dma.SgTable;
+import accelmm.api.idr.Idr;
+import accelmm.api.idr.IdrRegistry;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.Block;
+import accelmm.api.mm.DeviceMemory;
+import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.PinnedPages;
+import accelmm.api.mmu.AsidSlots;
+import accelmm.api.mmu.DrmMm;
+import accelmm.api.mmu.GnaMmu;
+import accelmm.api.mmu.IoPgtable;
+import accelmm.api.mmu.IoTlbOps;
+import accelmm.api.notifier.NotifierRange;
+import accelmm.core.diag.Warnings;
+import accelmm.core.mmu.AsidSlotsImpl;
+import accelmm.core.mmu.DrmMmImpl;
+import accelmm.core.mmu.GnaFlatMmu;
+import accelmm.core.mmu.LpaePgtable;
+
+/**
+ * A device: its configuration and all the state a driver works on — memory node, DMA device,
+ * registries, key-value state, counters, open files and what they hold — and the gate through
+ * which its driver is called and replaced.
+ *
+ * <p>Concurrency: the gate admits calls; the collections lock themselves; an unplug runs with no
+ * call in flight.
+ */
+final class DeviceImpl implements DeviceContext {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceImpl.class);
+
+    private final DeviceSpec spec;
+    private final MemoryManager memoryManager;
+    private final Dma dma;
+    private final IdrRegistry registry;
+    private final Warnings warnings;
+    private final DeviceMemory memory;
+    private final DmaDevice dmaDevice;
+    final CallGate gate = new CallGate();
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Object> state = new ConcurrentHashMap<>();
+    private final Idr<DeviceFileImpl> files;
+    private final Set<String> idrNames = ConcurrentHashMap.newKeySet();
+    private final Set<Block> blocks = ConcurrentHashMap.newKeySet();
+    private final Set<DeviceExportImpl> exports = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private volatile AsidSlots<Object> asidSlots;
+    private final LongAdder binds = new LongAdder();
+    private final LongAdder unplugs = new LongAdder();
+
+    DeviceImpl(DeviceSpec spec, MemoryManager memoryManager, Dma dma, IdrRegistry registry, Warnings warnings) {
+        this.spec = spec;
+        this.memoryManager = memoryManager;
+        this.dma = dma;
+        this.registry = registry;
+        this.warnings = warnings;
+        this.memory = spec.memoryBytes() > 0 ? memoryManager.createDeviceMemory(spec.name(), spec.memoryBytes()) : null;
+        try {
+            this.dmaDevice = dma.createDevice(spec.name(), spec.maxSegSize(), spec.pciPosition());
+        } catch (ErrnoException e) {
+            if (memory != null) {
+                memoryManager.removeDeviceMemory(memory);
+            }
+            throw e;
+        }
+        this.files = registry.idr(owner(), "files", 1);
+        this.asidSlots = newAsidSlots();
+    }
+
+    private String owner() {
+        return "dev:" + spec.name();
+    }
+
+    private AsidSlots<Object> newAsidSlots() {
+        return new AsidSlotsImpl<>(Math.max(1, spec.asidSlots()), (victim, slot) -> count("asid.steal", 1));
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public DeviceSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public DeviceMemory memory() {
+        return memory;
+    }
+
+    @Override
+    public DmaDevice dmaDevice() {
+        return dmaDevice;
+    }
+
+    @Override
+    public MemoryManager memoryManager() {
+        return memoryManager;
+    }
+
+    @Override
+    public Dma dma() {
+        return dma;
+    }
+
+    @Override
+    public <T> Idr<T> idr(String name, int base) {
+        if ("files".equals(name)) {
+            throw Errno.EEXIST.exception("the registry 'files' is the core's");
+        }
+        Idr<T> idr = registry.idr(owner(), name, base);
+        idrNames.add(name);
+        return idr;
+    }
+
+    @Override
+    public ConcurrentMap<String, Object> state() {
+        return state;
+    }
+
+    @Override
+    public void count(String counter, long delta) {
+        counters.computeIfAbsent(counter, k -> new LongAdder()).add(delta);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new TreeMap<>();
+        counters.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    @Override
+    public IoPgtable ioPgtable(long pgsizeBitmap, int ias, int oas) {
+        return new LpaePgtable(pgsizeBitmap, ias, oas, new IoTlbOps() {
+            @Override
+            public void flushAll() {
+                count("tlb.flush", 1);
+            }
+
+            @Override
+            public void flushWalk(long iova, long size, long granule) {
+                count("tlb.flush", 1);
+            }
+        }, null);
+    }
+
+    @Override
+    public GnaMmu gnaMmu(int numPagetables, long tableBasePfn) {
+        return new GnaFlatMmu(numPagetables, tableBasePfn, null);
+    }
+
+    @Override
+    public DrmMm drmMm(long start, long size) {
+        return new DrmMmImpl(start, size, null);
+    }
+
+    @Override
+    public AsidSlots<Object> asidSlots() {
+        return asidSlots;
+    }
+
+    private static DeviceFileImpl own(accelmm.api.device.DeviceFile file, DeviceImpl device) {
+        if (!(file instanceof DeviceFileImpl f) || f.deviceImpl() != device) {
+            throw Errno.EINVAL.exception("not a file of " + device.name());
+        }
+        if (f.closed()) {
+            throw Errno.ENODEV.exception(f + " is closed");
+        }
+        return f;
+    }
+
+    @Override
+    public PinnedPages pin(accelmm.api.device.DeviceFile file, AddressSpace mm, long addr, int pages, int gupFlags) {
+        DeviceFileImpl f = own(file, this);
+        TrackedPins p = new TrackedPins(mm.pinUserPages(addr, pages, gupFlags), f);
+        if (!f.track(p)) {
+            p.unpinReleased();
+            throw Errno.ENODEV.exception(f + " was closed meanwhile");
+        }
+        count("pin.pages", pages);
+        return p;
+    }
+
+    @Override
+    public List<Block> allocBlocks(long size, long minBlockSize, int flags) {
+        if (memory == null) {
+            throw Errno.ENODEV.exception(name() + " has no memory");
+        }
+        List<Block> got = memory.allocBlocks(0, memory.info().size(), size, minBlockSize, flags);
+        blocks.addAll(got);
+        return got;
+    }
+
+    @Override
+    public void freeBlocks(List<Block> freed) {
+        if (memory == null) {
+            throw Errno.ENODEV.exception(name() + " has no memory");
+        }
+        if (!blocks.containsAll(freed)) {
+            throw Errno.EINVAL.exception("blocks not allocated through " + name());
+        }
+        blocks.removeAll(freed);
+        memory.freeBlocks(freed);
+    }
+
+    @Override
+    public SgTable dmaMap(accelmm.api.device.DeviceFile file, SgTable table, DmaDirection dir) {
+        DeviceFileImpl f = own(file, this);
+        SgTable mapped = dmaDevice.mapSg(table, dir);
+        if (!f.track(mapped)) {
+            dmaDevice.unmapSg(mapped);
+            throw Errno.ENODEV.exception(f + " was closed meanwhile");
+        }
+        count("dma.map", 1);
+        return mapped;
+    }
+
+    @Override
+    public void dmaUnmap(accelmm.api.device.DeviceFile file, SgTable mapped) {
+        DeviceFileImpl f = own(file, this);
+        if (!f.untrack(mapped)) {
+            throw Errno.EINVAL.exception("the table is not mapped for " + f);
+        }
+        dmaDevice.unmapSg(mapped);
+    }
+
+    @Override
+    public DeviceNotifier insertNotifier(accelmm.api.device.DeviceFile file, AddressSpace mm, long start, long length, long cookie) {
+        DeviceFileImpl f = own(file, this);
+        DeviceNotifierImpl n = new DeviceNotifierImpl(f, cookie);
+        n.sub = mm.insertNotifier(start, length, (sub, range, seq) -> invalidate(n, range, seq));
+        if (!f.track(n)) {
+            n.removeReleased();
+            throw Errno.ENODEV.exception(f + " was closed meanwhile");
+        }
+        return n;
+    }
+
+    private boolean invalidate(DeviceNotifierImpl n, NotifierRange range, long seq) {
+        count("notifier.invalidate", 1);
+        DeviceFileImpl f = (DeviceFileImpl) n.file();
+        DeviceDriver d = gate.enterCallback(f.generation, range.blockable());
+        if (d == null) {
+            if (!range.blockable()) {
+                return false;
+            }
+            n.setSeq(seq);
+            return true;
+        }
+        try {
+            return d.invalidate(n, range, seq);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    @Override
+    public DeviceExport exportDmaBuf(accelmm.api.device.DeviceFile file, long size, long cookie) {
+        own(file, this);
+        DeviceExportImpl x = new DeviceExportImpl(this, cookie, gate.generation());
+        DmaBufOps ops = new DmaBufOps(
+                a -> exportCall(x, d -> {
+                    d.dmaBufAttach(x, a);
+                    return null;
+                }),
+                null, null, null,
+                (a, dir) -> exportCall(x, d -> d.dmaBufMap(x, a, dir)),
+                (a, t, dir) -> {
+                    if (!x.revoked) {
+                        exportCall(x, d -> {
+                            d.dmaBufUnmap(x, a, t, dir);
+                            return null;
+                        });
+                    }
+                },
+                () -> releaseExport(x), false);
+        x.buf = dma.export(spec.kind(), size, x, ops);
+        exports.add(x);
+        count("dmabuf.export", 1);
+        return x;
+    }
+
+    /** A driver operation on an export. */
+    private interface ExportCall<R> {
+        R apply(DeviceDriver d);
+    }
+
+    private <R> R exportCall(DeviceExportImpl x, ExportCall<R> call) {
+        if (x.revoked) {
+            throw Errno.ENODEV.exception(name() + " revoked the buffer");
+        }
+        DeviceDriver d = gate.enterCallback(x.generation, true);
+        if (d == null) {
+            throw Errno.ENODEV.exception(name() + " has no driver");
+        }
+        try {
+            return call.apply(d);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void releaseExport(DeviceExportImpl x) {
+        exports.remove(x);
+        if (x.revoked) {
+            return;
+        }
+        DeviceDriver d = gate.enterCallback(x.generation, true);
+        if (d != null) {
+            try {
+                d.dmaBufRelease(x);
+            } finally {
+                gate.exit();
+            }
+        }
+    }
+
+    // ---- files and calls -----------------------------------------------------------------------
+
+    int open(MmProcess process) {
+        DeviceDriver d = gate.enter(-1);
+        DeviceFileImpl f = null;
+        boolean opened = false;
+        int id = 0;
+        try {
+            id = files.alloc(null, 1, 0);
+            f = new DeviceFileImpl(id, process, this, gate.generation());
+            d.open(f);
+            opened = true;
+            files.replace(f, id);
+            int fd = process.fds().install(f);
+            count("open", 1);
+            return fd;
+        } catch (RuntimeException e) {
+            if (opened) {
+                safely(d, f);
+            }
+            if (id > 0) {
+                files.remove(id);
+            }
+            if (f != null) {
+                undo(f.takeHeld());
+            }
+            throw e;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void safely(DeviceDriver d, DeviceFileImpl f) {
+        try {
+            d.release(f);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: release of {} failed", name(), f, e);
+        }
+    }
+
+    Object ioctl(DeviceFileImpl f, Object request) {
+        if (request == null) {
+            throw Errno.EINVAL.exception("no request");
+        }
+        if (f.closed()) {
+            throw Errno.ENODEV.exception(f + " is dead");
+        }
+        DeviceDriver d = gate.enter(f.generation);
+        try {
+            count("ioctl", 1);
+            return d.ioctl(f, request);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** The last close of a file: the driver releases it, then the core undoes what it still holds. */
+    void release(DeviceFileImpl f) {
+        if (f.closed()) {
+            return;
+        }
+        DeviceDriver d = gate.enterCallback(f.generation, true);
+        if (d != null) {
+            try {
+                safely(d, f);
+            } finally {
+                gate.exit();
+            }
+        }
+        undo(f.takeHeld());
+        files.remove(f.id());
+        count("close", 1);
+    }
+
+    private void undo(DeviceFileImpl.Held held) {
+        for (DeviceNotifierImpl n : held.notifiers()) {
+            n.removeReleased();
+        }
+        for (SgTable t : held.dmaMaps()) {
+            dmaDevice.unmapSg(t);
+        }
+        for (var p : held.pins()) {
+            ((TrackedPins) p).unpinReleased();
+        }
+    }
+
+    // ---- binding --------------------------------------------------------------------------------
+
+    /** Binds {@code next}, replacing the bound driver after the calls in flight drain. */
+    synchronized void bind(DeviceDriver next, CallGate.DriverRef ref) {
+        DeviceDriver old = gate.quiesce();
+        if (old != null) {
+            safely(() -> old.unbind(this), "unbind");
+            checkState(old);
+        }
+        safely(() -> next.bind(this), "bind");
+        gate.resume(next, ref);
+        binds.increment();
+        count("bind", 1);
+    }
+
+    /**
+     * Lets the driver go; calls wait for a replacement.
+     *
+     * @return the wait's epoch, for {@link #unplug}
+     */
+    synchronized long unbind() {
+        DeviceDriver old = gate.quiesce();
+        if (old != null) {
+            safely(() -> old.unbind(this), "unbind");
+            checkState(old);
+        }
+        return gate.resume(null, null);
+    }
+
+    private void safely(Runnable r, String what) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            warnings.warn(name() + ": driver " + what + " failed: " + e);
+        }
+    }
+
+    /** Warns about state that holds the leaving driver's own classes (they would pin its loader). */
+    private void checkState(DeviceDriver old) {
+        ClassLoader loader = old.getClass().getClassLoader();
+        List<Object> values = new ArrayList<>(state.values());
+        files.forEach((id, f) -> {
+            if (f != null) {
+                values.addAll(f.state().values());
+            }
+            return 0;
+        });
+        for (Object v : values) {
+            if (v != null && v.getClass().getClassLoader() == loader) {
+                warnings.warn(name() + ": device state holds " + v.getClass().getName() + " of the driver that left");
+            }
+        }
+    }
+
+    /**
+     * Unplugs the device: waiting calls and every open file answer {@code ENODEV}; notifiers,
+     * DMA mappings and pins of its files are undone, exported buffers revoked, device memory,
+     * registries and state freed.
+     *
+     * @param waitEpoch the wait that ends (from {@link #unbind}), or -1: the configuration went and
+     *     the device is gone for good
+     * @return false if a driver arrived in time
+     */
+    synchronized boolean unplug(long waitEpoch) {
+        boolean removed = waitEpoch < 0;
+        if (removed) {
+            DeviceDriver old = gate.quiesce();
+            if (old != null) {
+                safely(() -> old.unbind(this), "unbind");
+            }
+        }
+        long ended = gate.unplug(waitEpoch);
+        if (ended < 0) {
+            return false;
+        }
+        List<DeviceFileImpl> open = new ArrayList<>();
+        files.forEach((id, f) -> {
+            if (f != null && f.generation == ended) {
+                open.add(f);
+            }
+            return 0;
+        });
+        for (DeviceFileImpl f : open) {
+            undo(f.takeHeld());
+            files.remove(f.id());
+        }
+        for (DeviceExportImpl x : List.copyOf(exports)) {
+            DmaBuf buf = x.buf;
+            buf.resv().lock();
+            try {
+                x.revoked = true;
+                buf.moveNotify();
+            } finally {
+                buf.resv().unlock();
+            }
+        }
+        if (memory != null && !blocks.isEmpty()) {
+            List<Block> all = List.copyOf(blocks);
+            blocks.clear();
+            memory.freeBlocks(all);
+        }
+        for (String n : idrNames) {
+            registry.remove(owner(), n);
+        }
+        idrNames.clear();
+        state.clear();
+        asidSlots = newAsidSlots();
+        unplugs.increment();
+        count("unplug", 1);
+        if (removed) {
+            registry.remove(owner(), "files");
+            if (dmaDevice.mappings() == 0) {
+                dma.removeDevice(dmaDevice);
+            } else {
+                warnings.warn(name() + ": removed with " + dmaDevice.mappings() + " DMA mappings");
+            }
+            if (memory != null) {
+                memoryManager.removeDeviceMemory(memory);
+            }
+        }
+        return true;
+    }
+
+    DeviceInfo info() {
+        CallGate.DriverRef ref = gate.ref();
+        DeviceState st = gate.state();
+        return new DeviceInfo(name(), spec.kind(), ref == null ? "-" : ref.bundle(), ref == null ? "-" : ref.version(), st,
+                (int) files.count(), binds.sum(), unplugs.sum());
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,343 @@
+package accelmm.core.device;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceInfo;
+import accelmm.api.device.DeviceSpec;
+import accelmm.api.device.Devices;
+import accelmm.api.dma.Dma;
+import accelmm.api.idr.IdrRegistry;
+import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.MmProcess;
+import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.diag.Warnings;
+
+/**
+ * The {@link Devices} service: devices from the built-in list and from factory configurations,
+ * drivers bound by kind (the best ranked, then the newest), live replacement, and unplug after the
+ * grace period when a driver leaves without a successor.
+ *
+ * <p>Concurrency: the device and driver tables are guarded by this object; each device serializes
+ * its own binding and unplugging; calls never take this object's lock.
+ */
+@Component(service = Devices.class, configurationPid = "accelmm.core.devices")
+@Designate(ocd = DevicesConfig.class)
+public final class DeviceManagerImpl implements Devices {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceManagerImpl.class);
+
+    /** A registered driver. */
+    private record Driver(DeviceDriver driver, CallGate.DriverRef ref, String kind) {
+    }
+
+    private static final Comparator<Driver> BEST_FIRST = Comparator.<Driver>comparingInt(d -> d.ref().ranking())
+            .thenComparingLong(d -> d.ref().serviceId()).reversed();
+
+    private final MemoryManager memory;
+    private final Dma dma;
+    private final IdrRegistry registry;
+    private final Warnings warnings;
+    private final long graceMs;
+    private final boolean builtins;
+    private final Map<String, DeviceImpl> devices = new TreeMap<>();
+    private final Map<String, DeviceSpec> configured = new LinkedHashMap<>();
+    private final Map<String, TreeSet<Driver>> drivers = new HashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "accelmm-unplug");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Creates the service from its configuration. */
+    @Activate
+    public DeviceManagerImpl(@Reference MemoryManager memory, @Reference Dma dma, @Reference IdrRegistry registry,
+            DevicesConfig config) {
+        this(memory, dma, registry, CoreDiagnostics.shared().warnings(), config.unplugGraceMs(), config.builtinDevices());
+    }
+
+    /** Creates the service (tests). */
+    public DeviceManagerImpl(MemoryManager memory, Dma dma, IdrRegistry registry, Warnings warnings, long graceMs,
+            boolean builtins) {
+        this.memory = memory;
+        this.dma = dma;
+        this.registry = registry;
+        this.warnings = warnings;
+        this.graceMs = Math.max(0, graceMs);
+        this.builtins = builtins;
+        if (builtins) {
+            for (DeviceSpec s : BuiltinDevices.all()) {
+                rebuild(s.name());
+            }
+        }
+    }
+
+    /** Unplugs and removes every device. */
+    @Deactivate
+    public void deactivate() {
+        timer.shutdownNow();
+        List<DeviceImpl> all;
+        synchronized (this) {
+            all = new ArrayList<>(devices.values());
+            devices.clear();
+        }
+        for (DeviceImpl d : all) {
+            try {
+                d.unplug(-1);
+            } catch (RuntimeException e) {
+                LOG.debug("removing {} failed", d, e);
+            }
+        }
+    }
+
+    // ---- drivers --------------------------------------------------------------------------------
+
+    /** Binds a driver service to every device of its kind it is the best for. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void addDriver(DeviceDriver driver, ServiceReference<DeviceDriver> ref) {
+        Object kind = ref.getProperty(DeviceDriver.KIND);
+        if (!(kind instanceof String k) || k.isEmpty()) {
+            warnings.warn("driver service " + ref.getProperty(Constants.SERVICE_ID) + " has no " + DeviceDriver.KIND);
+            return;
+        }
+        Driver d = new Driver(driver, refOf(ref), k);
+        List<DeviceImpl> targets;
+        synchronized (this) {
+            TreeSet<Driver> set = drivers.computeIfAbsent(k, x -> new TreeSet<>(BEST_FIRST));
+            set.add(d);
+            if (set.first() != d) {
+                return;
+            }
+            targets = ofKind(k);
+        }
+        for (DeviceImpl dev : targets) {
+            dev.bind(driver, d.ref());
+        }
+    }
+
+    /** Replaces a leaving driver by the next best, or lets its devices wait for one. */
+    public void removeDriver(DeviceDriver driver, ServiceReference<DeviceDriver> ref) {
+        Driver next;
+        List<DeviceImpl> targets;
+        long id = (Long) ref.getProperty(Constants.SERVICE_ID);
+        synchronized (this) {
+            Driver gone = null;
+            TreeSet<Driver> set = null;
+            for (TreeSet<Driver> s : drivers.values()) {
+                for (Driver d : s) {
+                    if (d.ref().serviceId() == id) {
+                        gone = d;
+                        set = s;
+                    }
+                }
+            }
+            if (gone == null) {
+                return;
+            }
+            boolean wasBound = set.first() == gone;
+            set.remove(gone);
+            if (!wasBound) {
+                return;
+            }
+            next = set.isEmpty() ? null : set.first();
+            targets = ofKind(gone.kind());
+        }
+        for (DeviceImpl dev : targets) {
+            if (next != null) {
+                dev.bind(next.driver(), next.ref());
+            } else {
+                long epoch = dev.unbind();
+                timer.schedule(() -> unplugIfStillWaiting(dev, epoch), graceMs, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void unplugIfStillWaiting(DeviceImpl dev, long epoch) {
+        try {
+            if (dev.unplug(epoch)) {
+                LOG.info("{}: no driver arrived within {} ms; unplugged", dev, graceMs);
+            }
+        } catch (RuntimeException e) {
+            warnings.warn(dev + ": unplug failed: " + e);
+        }
+    }
+
+    private static CallGate.DriverRef refOf(ServiceReference<DeviceDriver> ref) {
+        Object rank = ref.getProperty(Constants.SERVICE_RANKING);
+        return new CallGate.DriverRef((Long) ref.getProperty(Constants.SERVICE_ID), rank instanceof Integer i ? i : 0,
+                ref.getBundle() == null ? "?" : ref.getBundle().getSymbolicName(),
+                ref.getBundle() == null ? "?" : ref.getBundle().getVersion().toString());
+    }
+
+    private List<DeviceImpl> ofKind(String kind) {
+        List<DeviceImpl> out = new ArrayList<>();
+        for (DeviceImpl d : devices.values()) {
+            if (d.spec().kind().equals(kind)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    // ---- configuration --------------------------------------------------------------------------
+
+    /** Adds or changes a configured device. */
+    void configure(String pid, DeviceSpec spec) {
+        String previous;
+        synchronized (this) {
+            DeviceSpec old = configured.put(pid, spec);
+            previous = old == null || old.name().equals(spec.name()) ? null : old.name();
+        }
+        if (previous != null) {
+            rebuild(previous);
+        }
+        rebuild(spec.name());
+    }
+
+    /** Removes a configured device (a built-in device of that name comes back). */
+    void unconfigure(String pid) {
+        DeviceSpec old;
+        synchronized (this) {
+            old = configured.remove(pid);
+        }
+        if (old != null) {
+            rebuild(old.name());
+        }
+    }
+
+    private synchronized DeviceSpec wanted(String name) {
+        DeviceSpec want = null;
+        for (DeviceSpec s : configured.values()) {
+            if (s.name().equals(name)) {
+                want = s;
+            }
+        }
+        if (want == null && builtins) {
+            for (DeviceSpec s : BuiltinDevices.all()) {
+                if (s.name().equals(name)) {
+                    want = s;
+                }
+            }
+        }
+        return want;
+    }
+
+    /** Makes the device named {@code name} match its wanted configuration. */
+    private void rebuild(String name) {
+        DeviceSpec want = wanted(name);
+        DeviceImpl old;
+        synchronized (this) {
+            old = devices.get(name);
+            if (old != null && old.spec().equals(want)) {
+                return;
+            }
+            devices.remove(name);
+        }
+        if (old != null) {
+            old.unplug(-1);
+        }
+        if (want == null) {
+            return;
+        }
+        DeviceImpl dev;
+        try {
+            dev = new DeviceImpl(want, memory, dma, registry, warnings);
+        } catch (ErrnoException e) {
+            LOG.warn("device {} cannot be created: {}", name, e.getMessage());
+            warnings.warn("device " + name + " cannot be created: " + e.getMessage());
+            return;
+        }
+        Driver best;
+        synchronized (this) {
+            devices.put(name, dev);
+            TreeSet<Driver> set = drivers.get(want.kind());
+            best = set == null || set.isEmpty() ? null : set.first();
+        }
+        if (best != null) {
+            dev.bind(best.driver(), best.ref());
+        }
+    }
+
+    // ---- calls ----------------------------------------------------------------------------------
+
+    private synchronized DeviceImpl device(String name) {
+        DeviceImpl d = name == null ? null : devices.get(name);
+        if (d == null) {
+            throw Errno.ENODEV.exception("no device " + name);
+        }
+        return d;
+    }
+
+    @Override
+    public int open(MmProcess process, String device) {
+        if (process == null) {
+            throw Errno.EINVAL.exception("no process");
+        }
+        return device(device).open(process);
+    }
+
+    @Override
+    public DeviceFile file(MmProcess process, int fd) {
+        AutoCloseable f = process.fds().get(fd);
+        if (!(f instanceof DeviceFileImpl file)) {
+            throw Errno.ENOTTY.exception("descriptor " + fd + " is not a device file");
+        }
+        return file;
+    }
+
+    @Override
+    public Object ioctl(MmProcess process, int fd, Object request) {
+        DeviceFileImpl f = (DeviceFileImpl) file(process, fd);
+        return f.deviceImpl().ioctl(f, request);
+    }
+
+    @Override
+    public synchronized List<DeviceInfo> list() {
+        List<DeviceInfo> out = new ArrayList<>();
+        for (DeviceImpl d : devices.values()) {
+            out.add(d.info());
+        }
+        return out;
+    }
+
+    @Override
+    public DeviceInfo info(String device) {
+        return device(device).info();
+    }
+
+    @Override
+    public DeviceSpec spec(String device) {
+        return device(device).spec();
+    }
+
+    @Override
+    public Map<String, Long> stats(String device) {
+        return device(device).counters();
+    }
+}
