@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.Component;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
+import accelmm.shell.format.Field;
 import accelmm.shell.format.Report;
 import accelmm.shell.format.Rows;
 import accelmm.shell.format.Section;

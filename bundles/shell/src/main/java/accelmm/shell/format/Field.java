@@ -1,4 +1,4 @@
-package accelmm.shell.kmod;
+package accelmm.shell.format;
 
 import java.util.List;
 

@@ -1,0 +1,104 @@
+package accelmm.shell.dev;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import accelmm.api.device.DeviceInfo;
+import accelmm.api.device.DeviceSpec;
+import accelmm.api.device.Devices;
+import accelmm.shell.format.Field;
+import accelmm.shell.format.Report;
+import accelmm.shell.format.Rows;
+import accelmm.shell.format.Section;
+import accelmm.shell.mm.CounterRow;
+
+/**
+ * Device commands (scope {@code dev}): the devices, one device's configuration and binding, and
+ * its counters.
+ *
+ * <p>Concurrency: each command runs on the caller's thread; the service locks itself.
+ */
+@Component(service = DevCommands.class, property = {
+    "osgi.command.scope=dev",
+    "osgi.command.function=list",
+    "osgi.command.function=info",
+    "osgi.command.function=stats"
+})
+public final class DevCommands {
+    private final Devices devices;
+
+    /** Creates the commands over the device service. */
+    @Activate
+    public DevCommands(@Reference Devices devices) {
+        this.devices = devices;
+    }
+
+    /** Lists the devices. */
+    @Descriptor("list devices: kind, bound driver and version, state, open files")
+    public List<DeviceRow> list() {
+        Rows<DeviceRow> rows = new Rows<>(DeviceRow.COLUMNS);
+        for (DeviceInfo d : devices.list()) {
+            rows.add(new DeviceRow(d));
+        }
+        return rows;
+    }
+
+    /**
+     * Shows one device.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
+     */
+    @Descriptor("show a device: configuration, bound driver, state, binds and unplugs")
+    public Report info(@Descriptor("device name") String device) {
+        DeviceInfo i = devices.info(device);
+        DeviceSpec s = devices.spec(device);
+        List<Field> f = new ArrayList<>();
+        f.add(new Field("name", i.name()));
+        f.add(new Field("kind", i.kind()));
+        f.add(new Field("driver", i.driver() + " " + i.driverVersion()));
+        f.add(new Field("state", i.state().toString()));
+        f.add(new Field("open files", Integer.toString(i.openFiles())));
+        f.add(new Field("binds", Long.toString(i.binds())));
+        f.add(new Field("unplugs", Long.toString(i.unplugs())));
+        List<Field> c = new ArrayList<>();
+        c.add(new Field("memory", s.memoryBytes() == 0 ? "none" : (s.memoryBytes() >> 20) + " MiB"));
+        c.add(new Field("page sizes", sizes(s.pageSizes())));
+        c.add(new Field("device page", sizes(s.devicePageSize())));
+        c.add(new Field("max DMA segment", Long.toString(s.maxSegSize())));
+        c.add(new Field("PCI position", s.pciPosition() == null ? "-" : s.pciPosition()));
+        c.add(new Field("address-space slots", Integer.toString(s.asidSlots())));
+        return new Report(List.of(new Section("device", null, f), new Section("configuration", null, c)));
+    }
+
+    /**
+     * Shows one device's counters.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
+     */
+    @Descriptor("show a device's counters: opens, ioctls, binds, pins, DMA maps, TLB flushes, invalidations")
+    public List<CounterRow> stats(@Descriptor("device name") String device) {
+        Rows<CounterRow> rows = new Rows<>(CounterRow.COLUMNS);
+        for (Map.Entry<String, Long> e : devices.stats(device).entrySet()) {
+            rows.add(new CounterRow(e.getKey(), e.getValue()));
+        }
+        return rows;
+    }
+
+    /** Names a bitmap of power-of-two sizes: {@code 4K|2M|1G}. */
+    static String sizes(long bitmap) {
+        List<String> out = new ArrayList<>();
+        for (int bit = 0; bit < 64; bit++) {
+            if ((bitmap & (1L << bit)) != 0) {
+                out.add(bit >= 30 ? (1L << (bit - 30)) + "G" : bit >= 20 ? (1L << (bit - 20)) + "M"
+                        : bit >= 10 ? (1L << (bit - 10)) + "K" : Long.toString(1L << bit));
+            }
+        }
+        return out.isEmpty() ? "-" : String.join("|", out);
+    }
+}

@@ -1,0 +1,65 @@
+package accelmm.itests.driver;
+
+import accelmm.api.Errno;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.mm.GupFlags;
+import accelmm.api.mm.PinnedPages;
+
+/**
+ * A plugin driver built inside the tests. Requests are strings: {@code put:VALUE} stores a value in
+ * a device registry and answers its id; {@code get:ID} answers {@code VERSION:VALUE};
+ * {@code pin:ADDR:PAGES} pins pages of the caller and keeps them in the file's state;
+ * {@code version} answers the driver version.
+ */
+public final class ItestDriver implements DeviceDriver {
+    private final String version;
+    private volatile boolean bound;
+
+    public ItestDriver(String version) {
+        this.version = version;
+    }
+
+    @Override
+    public void bind(DeviceContext device) {
+        bound = true;
+    }
+
+    @Override
+    public void unbind(DeviceContext device) {
+        bound = false;
+    }
+
+    @Override
+    public Object ioctl(DeviceFile file, Object request) {
+        if (!bound) {
+            throw new IllegalStateException("called while unbound");
+        }
+        if (!(request instanceof String s)) {
+            throw Errno.ENOTTY.exception("requests are strings");
+        }
+        String[] p = s.split(":");
+        DeviceContext dev = file.device();
+        switch (p[0]) {
+            case "put":
+                return dev.<String>idr("values", 1).alloc(p[1], 1, 0);
+            case "get": {
+                String v = dev.<String>idr("values", 1).find(Integer.parseInt(p[1]));
+                if (v == null) {
+                    throw Errno.ENOENT.exception("no value " + p[1]);
+                }
+                return version + ":" + v;
+            }
+            case "pin": {
+                PinnedPages pins = dev.pin(file, file.process().mm(), Long.parseLong(p[1]), Integer.parseInt(p[2]), GupFlags.WRITE);
+                file.state().put("pins." + pins.pfns()[0], pins);
+                return pins.pfns().length;
+            }
+            case "version":
+                return version;
+            default:
+                throw Errno.ENOTTY.exception("unknown request " + p[0]);
+        }
+    }
+}
