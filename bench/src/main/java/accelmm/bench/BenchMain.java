@@ -51,6 +51,11 @@ public final class BenchMain {
             Collection<RunResult> results = new Runner(opts.build()).run();
             for (RunResult r : results) {
                 scores.put(key(r) + "@" + gc, r.getPrimaryResult().getScore());
+                if (r.getParams().getMode() == org.openjdk.jmh.annotations.Mode.SampleTime) {
+                    var stats = r.getPrimaryResult().getStatistics();
+                    scores.put(key(r) + ":p50@" + gc, stats.getPercentile(50));
+                    scores.put(key(r) + ":p99@" + gc, stats.getPercentile(99));
+                }
             }
         }
         Map<String, Double> natives = new TreeMap<>();
@@ -58,8 +63,8 @@ public final class BenchMain {
         runNative("bench.native.memcpy", natives);
         Double linux = natives.get("ns_per_fault");
         System.out.println();
-        System.out.println("results (ns/op):");
-        scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-60s %12.2f%n", k, v));
+        System.out.println("results (ns/op; SwapBench in ms):");
+        scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-60s %14.4f%n", k, v));
         natives.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-60s %12.2f%n", "native " + k, v));
         System.out.println();
         int failed = 0;
@@ -119,6 +124,12 @@ public final class BenchMain {
         }
         ratio(out, s, new Goal("idr.churn_g1_vs_parallel", "<=", 1.5),
                 "IdrChurnBench.churn[impl=idr,live=1048576]@g1", "IdrChurnBench.churn[impl=idr,live=1048576]@parallel");
+        for (String gc : List.of(PARALLEL, G1)) {
+            Double p99 = s.get("SwapBench.swap:p99@" + gc);
+            if (p99 != null) {
+                out.add(new Object[] {new Goal("swap.unavailable_p99_ms" + (gc.equals(PARALLEL) ? "" : "@g1"), "<=", 50), p99});
+            }
+        }
         ratio(out, s, new Goal("pgtable.translate_4k_g1_vs_parallel", "<=", 1.5),
                 "PageTableBench.translate4k@g1", "PageTableBench.translate4k@parallel");
         ratio(out, s, new Goal("fault.metadata_g1_vs_parallel", "<=", 1.5),

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Constants;
@@ -68,7 +68,8 @@ public final class DeviceManagerImpl implements Devices {
     private final Map<String, DeviceImpl> devices = new TreeMap<>();
     private final Map<String, DeviceSpec> configured = new LinkedHashMap<>();
     private final Map<String, TreeSet<Driver>> drivers = new HashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final Map<DeviceImpl, ScheduledFuture<?>> pendingUnplugs = new HashMap<>();
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "accelmm-unplug");
         t.setDaemon(true);
         return t;
@@ -90,6 +91,7 @@ public final class DeviceManagerImpl implements Devices {
         this.warnings = warnings;
         this.graceMs = Math.max(0, graceMs);
         this.builtins = builtins;
+        timer.setRemoveOnCancelPolicy(true);
         if (builtins) {
             for (DeviceSpec s : BuiltinDevices.all()) {
                 rebuild(s.name());
@@ -138,6 +140,7 @@ public final class DeviceManagerImpl implements Devices {
         }
         for (DeviceImpl dev : targets) {
             dev.bind(driver, d.ref());
+            cancelUnplug(dev);
         }
     }
 
@@ -171,10 +174,27 @@ public final class DeviceManagerImpl implements Devices {
         for (DeviceImpl dev : targets) {
             if (next != null) {
                 dev.bind(next.driver(), next.ref());
+                cancelUnplug(dev);
             } else {
                 long epoch = dev.unbind();
-                timer.schedule(() -> unplugIfStillWaiting(dev, epoch), graceMs, TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> f = timer.schedule(() -> unplugIfStillWaiting(dev, epoch), graceMs, TimeUnit.MILLISECONDS);
+                synchronized (this) {
+                    ScheduledFuture<?> old = pendingUnplugs.put(dev, f);
+                    if (old != null) {
+                        old.cancel(false);
+                    }
+                }
             }
+        }
+    }
+
+    private void cancelUnplug(DeviceImpl dev) {
+        ScheduledFuture<?> f;
+        synchronized (this) {
+            f = pendingUnplugs.remove(dev);
+        }
+        if (f != null) {
+            f.cancel(false);
         }
     }
 
@@ -207,8 +227,8 @@ public final class DeviceManagerImpl implements Devices {
 
     // ---- configuration --------------------------------------------------------------------------
 
-    /** Adds or changes a configured device. */
-    void configure(String pid, DeviceSpec spec) {
+    /** Adds or changes a configured device (configuration components, tests and benchmarks). */
+    public void configure(String pid, DeviceSpec spec) {
         String previous;
         synchronized (this) {
             DeviceSpec old = configured.put(pid, spec);
@@ -221,7 +241,7 @@ public final class DeviceManagerImpl implements Devices {
     }
 
     /** Removes a configured device (a built-in device of that name comes back). */
-    void unconfigure(String pid) {
+    public void unconfigure(String pid) {
         DeviceSpec old;
         synchronized (this) {
             old = configured.remove(pid);
@@ -260,6 +280,7 @@ public final class DeviceManagerImpl implements Devices {
             devices.remove(name);
         }
         if (old != null) {
+            cancelUnplug(old);
             old.unplug(-1);
         }
         if (want == null) {

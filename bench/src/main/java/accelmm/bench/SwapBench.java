@@ -1,0 +1,116 @@
+package accelmm.bench;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+
+import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceSpec;
+import accelmm.api.idr.Idr;
+import accelmm.api.mm.MmProcess;
+import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.device.DeviceManagerImpl;
+import accelmm.core.dma.DmaImpl;
+import accelmm.core.idr.IdrRegistryImpl;
+import accelmm.core.mm.MemoryManagerImpl;
+
+/**
+ * How long a device is unavailable while its driver is replaced under load: four threads call it
+ * without pause; each sample is one replacement, from the old driver's removal (new calls wait,
+ * calls in flight drain) to the new driver's bind (waiting calls go on). Reported as p50 and p99.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class SwapBench {
+    /** A driver whose calls allocate, look up and free a device registry entry. */
+    static final class BenchDriver implements DeviceDriver {
+        @Override
+        public Object ioctl(DeviceFile file, Object request) {
+            Idr<Object> objects = file.device().idr("objects", 1);
+            int id = objects.alloc(request, 1, 0);
+            Object back = objects.find(id);
+            objects.remove(id);
+            return back;
+        }
+    }
+
+    final AtomicLong serviceIds = new AtomicLong();
+    DeviceManagerImpl devices;
+    DeviceDriver current;
+    ServiceReference<DeviceDriver> currentRef;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final List<Thread> load = new ArrayList<>();
+
+    @SuppressWarnings("unchecked")
+    ServiceReference<DeviceDriver> ref() {
+        Map<String, Object> props = Map.of(DeviceDriver.KIND, "bench", Constants.SERVICE_ID, serviceIds.incrementAndGet());
+        return (ServiceReference<DeviceDriver>) Proxy.newProxyInstance(SwapBench.class.getClassLoader(),
+                new Class<?>[] {ServiceReference.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "getProperty" -> props.get((String) args[0]);
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> null;
+                });
+    }
+
+    @Setup(Level.Trial)
+    public void start() {
+        CoreDiagnostics diag = CoreDiagnostics.create();
+        IdrRegistryImpl registry = new IdrRegistryImpl(diag);
+        MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 64L << 20, false);
+        devices = new DeviceManagerImpl(mm, new DmaImpl(mm, diag, Set.of()), registry, diag.warnings(), 3_600_000, false);
+        devices.configure("bench", new DeviceSpec("bench0", "bench", 0, 1L << 12, 1L << 12, 1L << 16, null, 1, Map.of()));
+        current = new BenchDriver();
+        currentRef = ref();
+        devices.addDriver(current, currentRef);
+        for (int t = 0; t < 4; t++) {
+            MmProcess p = mm.spawn("load" + t);
+            int fd = devices.open(p, "bench0");
+            Thread th = new Thread(() -> {
+                long n = 0;
+                while (!stop.get()) {
+                    devices.ioctl(p, fd, n++);
+                }
+            });
+            th.setDaemon(true);
+            load.add(th);
+            th.start();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+        stop.set(true);
+        for (Thread t : load) {
+            t.join();
+        }
+        devices.deactivate();
+    }
+
+    @Benchmark
+    public void swap() {
+        devices.removeDriver(current, currentRef);
+        current = new BenchDriver();
+        currentRef = ref();
+        devices.addDriver(current, currentRef);
+    }
+}
