@@ -1,6 +1,5 @@
 package accelmm.bench;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
 
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
@@ -55,22 +52,9 @@ public class SwapBench {
 
     final AtomicLong serviceIds = new AtomicLong();
     DeviceManagerImpl devices;
-    DeviceDriver current;
-    ServiceReference<DeviceDriver> currentRef;
+    long current;
     final AtomicBoolean stop = new AtomicBoolean();
     final List<Thread> load = new ArrayList<>();
-
-    @SuppressWarnings("unchecked")
-    ServiceReference<DeviceDriver> ref() {
-        Map<String, Object> props = Map.of(DeviceDriver.KIND, "bench", Constants.SERVICE_ID, serviceIds.incrementAndGet());
-        return (ServiceReference<DeviceDriver>) Proxy.newProxyInstance(SwapBench.class.getClassLoader(),
-                new Class<?>[] {ServiceReference.class}, (proxy, m, args) -> switch (m.getName()) {
-                    case "getProperty" -> props.get((String) args[0]);
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
-    }
 
     @Setup(Level.Trial)
     public void start() {
@@ -79,9 +63,8 @@ public class SwapBench {
         MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 64L << 20, false);
         devices = new DeviceManagerImpl(mm, new DmaImpl(mm, diag, Set.of()), registry, diag.warnings(), 3_600_000, false);
         devices.configure("bench", new DeviceSpec("bench0", "bench", 0, 1L << 12, 1L << 12, 1L << 16, null, 1, Map.of()));
-        current = new BenchDriver();
-        currentRef = ref();
-        devices.addDriver(current, currentRef);
+        current = serviceIds.incrementAndGet();
+        devices.addDriver(new BenchDriver(), "bench", current, 0, "bench", "1");
         for (int t = 0; t < 4; t++) {
             MmProcess p = mm.spawn("load" + t);
             int fd = devices.open(p, "bench0");
@@ -108,9 +91,8 @@ public class SwapBench {
 
     @Benchmark
     public void swap() {
-        devices.removeDriver(current, currentRef);
-        current = new BenchDriver();
-        currentRef = ref();
-        devices.addDriver(current, currentRef);
+        devices.removeDriver(current);
+        current = serviceIds.incrementAndGet();
+        devices.addDriver(new BenchDriver(), "bench", current, 0, "bench", "1");
     }
 }

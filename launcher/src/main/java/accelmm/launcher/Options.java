@@ -37,7 +37,10 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
             In the shell, 'help' lists every command and 'help NAME' explains one. Command scopes:
               kmod   module lifecycle: lsmod, insmod, rmmod, modinfo, reload [--dry-run], pending
               mm     the core memory manager: ps, maps, stats, check, fail (fault injection),
-                     spawn, kill, mmap, write, read (poke an address space), idr (ID registries)
+                     spawn, kill, mmap, write, read (poke an address space), idr (ID registries),
+                     notifiers, dma, dmabuf
+              dev    devices and their drivers: list, info, stats
+              gna    the GNA driver: devices, counters (each driver bundle brings its own scope)
 
             Examples:
               accelmm shell --drivers none

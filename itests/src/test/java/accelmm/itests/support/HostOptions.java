@@ -39,6 +39,16 @@ public final class HostOptions {
     /** The system property that tells in-framework tests the host bundles as {@code file:level,...}. */
     public static final String HOST_BUNDLES_PROPERTY = "accelmm.itest.hostBundles";
 
+    /** Returns the jar of a driver bundle the launcher ships ({@code drivers/accelmm-driver-NAME.jar}). */
+    public static File driverJar(String name) {
+        return new File(bundlesDir().getParentFile(), "drivers/" + HostLayout.DRIVER_PREFIX + name + ".jar");
+    }
+
+    /** The option that installs and starts a shipped driver at the drivers' start level. */
+    public static Option driver(String name) {
+        return bundle(driverJar(name).toURI().toString()).startLevel(HostLayout.LEVEL_DRIVERS);
+    }
+
     /** The host plus {@code extra} options. */
     public static Option[] host(Option... extra) {
         List<Option> options = new ArrayList<>();

@@ -124,19 +124,36 @@ public final class DeviceManagerImpl implements Devices {
             policyOption = ReferencePolicyOption.GREEDY)
     public void addDriver(DeviceDriver driver, ServiceReference<DeviceDriver> ref) {
         Object kind = ref.getProperty(DeviceDriver.KIND);
+        Object rank = ref.getProperty(Constants.SERVICE_RANKING);
+        long id = (Long) ref.getProperty(Constants.SERVICE_ID);
         if (!(kind instanceof String k) || k.isEmpty()) {
-            warnings.warn("driver service " + ref.getProperty(Constants.SERVICE_ID) + " has no " + DeviceDriver.KIND);
+            warnings.warn("driver service " + id + " has no " + DeviceDriver.KIND);
             return;
         }
-        Driver d = new Driver(driver, refOf(ref), k);
+        addDriver(driver, k, id, rank instanceof Integer i ? i : 0,
+                ref.getBundle() == null ? "?" : ref.getBundle().getSymbolicName(),
+                ref.getBundle() == null ? "?" : ref.getBundle().getVersion().toString());
+    }
+
+    /** Replaces a leaving driver service by the next best, or lets its devices wait for one. */
+    public void removeDriver(DeviceDriver driver, ServiceReference<DeviceDriver> ref) {
+        removeDriver((Long) ref.getProperty(Constants.SERVICE_ID));
+    }
+
+    /**
+     * Adds a driver for {@code kind}, identified by {@code id} (the service id in a framework);
+     * binds it where it is the best: the highest ranking, then the highest id.
+     */
+    public void addDriver(DeviceDriver driver, String kind, long id, int ranking, String bundle, String version) {
+        Driver d = new Driver(driver, new CallGate.DriverRef(id, ranking, bundle, version), kind);
         List<DeviceImpl> targets;
         synchronized (this) {
-            TreeSet<Driver> set = drivers.computeIfAbsent(k, x -> new TreeSet<>(BEST_FIRST));
+            TreeSet<Driver> set = drivers.computeIfAbsent(kind, x -> new TreeSet<>(BEST_FIRST));
             set.add(d);
             if (set.first() != d) {
                 return;
             }
-            targets = ofKind(k);
+            targets = ofKind(kind);
         }
         for (DeviceImpl dev : targets) {
             dev.bind(driver, d.ref());
@@ -144,11 +161,10 @@ public final class DeviceManagerImpl implements Devices {
         }
     }
 
-    /** Replaces a leaving driver by the next best, or lets its devices wait for one. */
-    public void removeDriver(DeviceDriver driver, ServiceReference<DeviceDriver> ref) {
+    /** Removes the driver with {@code id}; its devices get the next best or wait for one. */
+    public void removeDriver(long id) {
         Driver next;
         List<DeviceImpl> targets;
-        long id = (Long) ref.getProperty(Constants.SERVICE_ID);
         synchronized (this) {
             Driver gone = null;
             TreeSet<Driver> set = null;
@@ -206,13 +222,6 @@ public final class DeviceManagerImpl implements Devices {
         } catch (RuntimeException e) {
             warnings.warn(dev + ": unplug failed: " + e);
         }
-    }
-
-    private static CallGate.DriverRef refOf(ServiceReference<DeviceDriver> ref) {
-        Object rank = ref.getProperty(Constants.SERVICE_RANKING);
-        return new CallGate.DriverRef((Long) ref.getProperty(Constants.SERVICE_ID), rank instanceof Integer i ? i : 0,
-                ref.getBundle() == null ? "?" : ref.getBundle().getSymbolicName(),
-                ref.getBundle() == null ? "?" : ref.getBundle().getVersion().toString());
     }
 
     private List<DeviceImpl> ofKind(String kind) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -64,18 +61,11 @@ class DeviceManagerTest {
         assertEquals(expected, e.errno(), e.getMessage());
     }
 
-    @SuppressWarnings("unchecked")
-    ServiceReference<DeviceDriver> ref(String kind, int ranking) {
-        Map<String, Object> props = Map.of(DeviceDriver.KIND, kind, Constants.SERVICE_ID, serviceIds.incrementAndGet(),
-                Constants.SERVICE_RANKING, ranking);
-        return (ServiceReference<DeviceDriver>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ServiceReference.class}, (proxy, m, args) -> switch (m.getName()) {
-                    case "getProperty" -> props.get((String) args[0]);
-                    case "getBundle" -> null;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
+    /** Adds a driver for {@code kind}; returns its id. */
+    long add(DeviceDriver d, String kind, int ranking) {
+        long id = serviceIds.incrementAndGet();
+        devices.addDriver(d, kind, id, ranking, "test", "1.0." + id);
+        return id;
     }
 
     long deviceUsed() {
@@ -101,7 +91,7 @@ class DeviceManagerTest {
     void filesDispatchIoctlsToTheBoundDriverAndCloseReleases() {
         devices.configure("pid.test0", TEST0);
         EchoDriver d = new EchoDriver("v1");
-        devices.addDriver(d, ref("test", 0));
+        add(d, "test", 0);
         assertEquals(1, d.binds.get());
         MmProcess p = mm.spawn("p");
         int fd = devices.open(p, "test0");
@@ -125,29 +115,25 @@ class DeviceManagerTest {
         devices.configure("pid.test0", TEST0);
         EchoDriver v1 = new EchoDriver("v1");
         EchoDriver v2 = new EchoDriver("v2");
-        ServiceReference<DeviceDriver> r1 = ref("test", 0);
-        ServiceReference<DeviceDriver> r2 = ref("test", 0);
-        devices.addDriver(v1, r1);
+        long r1 = add(v1, "test", 0);
         MmProcess p = mm.spawn("p");
         int fd = devices.open(p, "test0");
         int id = (Integer) devices.ioctl(p, fd, new EchoDriver.Put("kept"));
-        devices.addDriver(v2, r2);
+        long r2 = add(v2, "test", 0);
         assertEquals(1, v1.unbinds.get());
         assertEquals("v2:kept", devices.ioctl(p, fd, new EchoDriver.Get(id)));
-        devices.removeDriver(v2, r2);
+        devices.removeDriver(r2);
         assertEquals("v1:kept", devices.ioctl(p, fd, new EchoDriver.Get(id)));
-        devices.removeDriver(v1, r1);
+        devices.removeDriver(r1);
         assertEquals(DeviceState.WAITING, devices.info("test0").state());
-        devices.addDriver(v2, ref("test", 0));
+        add(v2, "test", 0);
         assertEquals("v2:kept", devices.ioctl(p, fd, new EchoDriver.Get(id)));
     }
 
     @Test
     void callsDuringASwapWaitAndNoneFails() throws Exception {
         devices.configure("pid.test0", TEST0);
-        ServiceReference<DeviceDriver> current = ref("test", 0);
-        DeviceDriver driver = new EchoDriver("v0");
-        devices.addDriver(driver, current);
+        long current = add(new EchoDriver("v0"), "test", 0);
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
@@ -175,11 +161,9 @@ class DeviceManagerTest {
             th.start();
         }
         for (int i = 1; i <= 20; i++) {
-            devices.removeDriver(driver, current);
+            devices.removeDriver(current);
             Thread.sleep(2);
-            driver = new EchoDriver("v" + i);
-            current = ref("test", 0);
-            devices.addDriver(driver, current);
+            current = add(new EchoDriver("v" + i), "test", 0);
             Thread.sleep(5);
         }
         stop.set(true);
@@ -198,8 +182,7 @@ class DeviceManagerTest {
         devices.configure("pid.peer", new DeviceSpec("peer0", "other", 0, 1L << 12, 1L << 12, 1L << 16, "rc0/sw0/peer0", 1,
                 Map.of()));
         EchoDriver d = new EchoDriver("v1");
-        ServiceReference<DeviceDriver> r = ref("test", 0);
-        devices.addDriver(d, r);
+        long r = add(d, "test", 0);
         MmProcess p = mm.spawn("p");
         long va = p.mm().mmap(0, 1L << 16, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
         p.mm().write(va, new byte[] {1}, 0, 1);
@@ -221,10 +204,14 @@ class DeviceManagerTest {
         assertTrue(deviceUsed() > 0);
         p.mm().munmap(va + 4096 * 8, 4096);
         assertEquals(1, d.invalidations.size());
-        devices.removeDriver(d, r);
+        devices.removeDriver(r);
         long before = System.nanoTime();
         assertErrno(Errno.ENODEV, () -> devices.ioctl(p, fd, new EchoDriver.Get(1)));
         assertTrue(System.nanoTime() - before >= 50_000_000L, "the call waited for a replacement");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (devices.info("test0").unplugs() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         assertEquals(DeviceState.UNBOUND, devices.info("test0").state());
         assertEquals(List.of(at), moved);
         buf.resv().lock();
@@ -244,7 +231,7 @@ class DeviceManagerTest {
         p.fds().close(fd);
         assertEquals(0, d.releases.get());
         EchoDriver d2 = new EchoDriver("v2");
-        devices.addDriver(d2, ref("test", 0));
+        add(d2, "test", 0);
         int fd2 = devices.open(p, "test0");
         assertErrno(Errno.ENOENT, () -> devices.ioctl(p, fd2, new EchoDriver.Get(1)));
         assertEquals(1, devices.info("test0").unplugs());

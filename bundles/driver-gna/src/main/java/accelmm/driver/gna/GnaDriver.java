@@ -1,0 +1,164 @@
+package accelmm.driver.gna;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.osgi.service.component.annotations.Component;
+
+import accelmm.api.Errno;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceNotifier;
+import accelmm.api.idr.Idr;
+import accelmm.api.notifier.NotifierRange;
+import accelmm.api.uapi.gna.Gna;
+import accelmm.api.uapi.gna.GnaCompute;
+import accelmm.api.uapi.gna.GnaGetParameter;
+import accelmm.api.uapi.gna.GnaMapMemory;
+import accelmm.api.uapi.gna.GnaMemoryId;
+import accelmm.api.uapi.gna.GnaRequestId;
+import accelmm.api.uapi.gna.GnaUnmapMemory;
+import accelmm.api.uapi.gna.GnaWait;
+import accelmm.api.uapi.gna.GnaWaitReply;
+
+/**
+ * The Intel GNA driver: user memory registered without pinning, pinned only while a request runs,
+ * mapped through the GNA flat MMU, and scored by a simulated affine engine.
+ *
+ * <p>Concurrency: one request runs at a time per device (the hardware has one queue); an
+ * invalidation of a memory object waits for the running request.
+ */
+@Component(service = DeviceDriver.class, property = DeviceDriver.KIND + "=gna")
+public final class GnaDriver implements DeviceDriver {
+    /** The highest user address ({@code TASK_SIZE} of x86-64). */
+    static final long TASK_SIZE = 1L << 47;
+
+    private final ReentrantLock hardware = new ReentrantLock();
+
+    @Override
+    public Object ioctl(DeviceFile file, Object request) {
+        if (request instanceof GnaMapMemory m) {
+            return map(file, m);
+        }
+        if (request instanceof GnaUnmapMemory u) {
+            unmap(file, u.memoryId());
+            return null;
+        }
+        if (request instanceof GnaCompute c) {
+            return compute(file, c);
+        }
+        if (request instanceof GnaWait w) {
+            return waitFor(file, w);
+        }
+        if (request instanceof GnaGetParameter p) {
+            return parameter(p.param());
+        }
+        throw Errno.ENOTTY.exception("not a GNA request: " + request.getClass().getName());
+    }
+
+    private static GnaMemoryId map(DeviceFile file, GnaMapMemory m) {
+        if ((m.address() & 0xFFF) != 0) {
+            throw Errno.EINVAL.exception("address 0x" + Long.toHexString(m.address()) + " is not page aligned");
+        }
+        if (m.size() == 0 || m.size() < 0 || m.size() > 0xFFFF_FFFFL) {
+            throw Errno.EINVAL.exception("size " + m.size());
+        }
+        if (m.address() < 0 || m.address() + m.size() > TASK_SIZE) {
+            throw Errno.EINVAL.exception("[0x" + Long.toHexString(m.address()) + ", +" + m.size() + ") is not user memory");
+        }
+        Idr<long[]> objects = MemoryObjects.of(file);
+        int id;
+        try {
+            id = objects.alloc(null, 1, 0);
+        } catch (accelmm.api.ErrnoException e) {
+            throw Errno.EFAULT.exception("no memory id: " + e.getMessage());
+        }
+        try {
+            DeviceNotifier n = file.device().insertNotifier(file, file.process().mm(), m.address(), m.size(), id);
+            file.state().put("notifier." + id, n);
+        } catch (RuntimeException e) {
+            objects.remove(id);
+            throw e;
+        }
+        objects.replace(new long[] {file.id(), m.address(), m.size()}, id);
+        file.device().count("gna.map", 1);
+        return new GnaMemoryId(id);
+    }
+
+    private static void unmap(DeviceFile file, long memoryId) {
+        MemoryObjects.owned(file, memoryId);
+        Object n = file.state().remove("notifier." + memoryId);
+        if (n instanceof DeviceNotifier notifier) {
+            notifier.remove();
+        }
+        MemoryObjects.of(file).remove(memoryId);
+        file.device().count("gna.unmap", 1);
+    }
+
+    private GnaRequestId compute(DeviceFile file, GnaCompute c) {
+        List<GnaRequest.Window> windows = GnaRequest.validate(file, c);
+        DeviceContext dev = file.device();
+        long id = ((java.util.concurrent.atomic.AtomicLong) dev.state()
+                .computeIfAbsent("request.seq", k -> new java.util.concurrent.atomic.AtomicLong())).incrementAndGet();
+        long[] outcome = new GnaRequest(file, c, windows).run(hardware);
+        file.state().put("request." + id, outcome);
+        dev.count("gna.compute", 1);
+        return new GnaRequestId(id);
+    }
+
+    private static GnaWaitReply waitFor(DeviceFile file, GnaWait w) {
+        Object o = file.state().remove("request." + w.requestId());
+        if (!(o instanceof long[] outcome)) {
+            throw Errno.EINVAL.exception("no request " + w.requestId() + " in this file");
+        }
+        if (outcome[GnaRequest.ERRNO] != 0) {
+            throw Errno.of((int) outcome[GnaRequest.ERRNO]).exception("request " + w.requestId() + " failed");
+        }
+        return new GnaWaitReply((int) outcome[GnaRequest.STATUS], outcome[GnaRequest.CYCLES], 0);
+    }
+
+    private static Long parameter(long param) {
+        if (param == Gna.PARAM_DEVICE_ID) {
+            return Gna.DEVICE_ID;
+        }
+        if (param == Gna.PARAM_MAX_LAYER_COUNT) {
+            return (long) Gna.MAX_LAYER_COUNT;
+        }
+        if (param == Gna.PARAM_MAX_MEMORY) {
+            return Gna.MAX_HW_MEM;
+        }
+        throw Errno.EINVAL.exception("unknown parameter " + param);
+    }
+
+    @Override
+    public void release(DeviceFile file) {
+        List<Long> mine = new ArrayList<>();
+        MemoryObjects.of(file).forEach((id, mo) -> {
+            if (mo != null && mo[MemoryObjects.FILE] == file.id()) {
+                mine.add(id);
+            }
+            return 0;
+        });
+        for (long id : mine) {
+            unmap(file, id);
+        }
+    }
+
+    @Override
+    public boolean invalidate(DeviceNotifier notifier, NotifierRange range, long seq) {
+        if (range.blockable()) {
+            hardware.lock();
+        } else if (!hardware.tryLock()) {
+            return false;
+        }
+        try {
+            notifier.setSeq(seq);
+            notifier.file().device().count("gna.invalidate", 1);
+            return true;
+        } finally {
+            hardware.unlock();
+        }
+    }
+}
