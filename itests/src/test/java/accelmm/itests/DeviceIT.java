@@ -106,7 +106,7 @@ public class DeviceIT {
     private static byte[] driverJar(String version) {
         return TestBundles.jar(activatorBundle(BSN, version, ItestDriverActivator.class,
                 "accelmm.api;version=\"[1.0,2)\",accelmm.api.device;version=\"[1.0,2)\",accelmm.api.idr;version=\"[1.0,2)\","
-                        + "accelmm.api.mm;version=\"[1.0,2)\","
+                        + "accelmm.api.mm;version=\"[1.0,2)\",accelmm.api.mmu;version=\"[1.0,2)\","
                         + "org.osgi.framework"), ItestDriverActivator.class, ItestDriver.class, ItestCommands.class);
     }
 
@@ -269,6 +269,10 @@ public class DeviceIT {
         pinner.mm().write(va, new byte[] {7}, 0, 1);
         int fd = devices().open(pinner, "itest0");
         assertEquals(4, devices().ioctl(pinner, fd, "pin:" + va + ":4"));
+        long table = (Long) devices().ioctl(pinner, fd, "pt:0x100000");
+        assertTrue(Gogo.run(processor, "mm:pt itest0").contains("table " + table));
+        String walk = Gogo.run(processor, "mm:pt itest0 " + table + " 0x100123");
+        assertTrue(walk, walk.matches("(?s).*L0\\[  0\\].*table.*L3\\[256\\] .* page -> 0x40000000 prot 1.*"));
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         List<Load> loads = new ArrayList<>();

@@ -11,6 +11,7 @@ import accelmm.api.mm.PinnedPages;
  * A plugin driver built inside the tests. Requests are strings: {@code put:VALUE} stores a value in
  * a device registry and answers its id; {@code get:ID} answers {@code VERSION:VALUE};
  * {@code pin:ADDR:PAGES} pins pages of the caller and keeps them in the file's state;
+ * {@code pt:VA} creates a device page table mapping one page at VA and answers its id;
  * {@code version} answers the driver version.
  */
 public final class ItestDriver implements DeviceDriver {
@@ -55,6 +56,11 @@ public final class ItestDriver implements DeviceDriver {
                 PinnedPages pins = dev.pin(file, file.process().mm(), Long.parseLong(p[1]), Integer.parseInt(p[2]), GupFlags.WRITE);
                 file.state().put("pins." + pins.pfns()[0], pins);
                 return pins.pfns().length;
+            }
+            case "pt": {
+                accelmm.api.mmu.IoPgtable t = dev.ioPgtable(1L << 12 | 1L << 21, 48, 48);
+                t.mapPages(Long.decode(p[1]), 0x40000000L, 4096, 1, accelmm.api.mmu.IommuProt.READ);
+                return dev.pgtableId(t);
             }
             case "version":
                 return version;

@@ -65,11 +65,18 @@ public interface DeviceContext {
     Map<String, Long> counters();
 
     /**
-     * Creates a device page table whose TLB maintenance the core counts ({@code tlb.flush}).
+     * Creates a device page table whose TLB maintenance the core counts ({@code tlb.flush}); the
+     * device lists it under a table id ({@code mm:pt}) until {@link #freePgtable} or an unplug.
      *
      * @throws accelmm.api.ErrnoException as the io-pgtable constructor: {@code EINVAL}
      */
     IoPgtable ioPgtable(long pgsizeBitmap, int ias, int oas);
+
+    /** Returns the table id of a page table of this device, or -1. */
+    long pgtableId(IoPgtable table);
+
+    /** Forgets a page table of this device; a second call does nothing. */
+    void freePgtable(IoPgtable table);
 
     /**
      * Creates a GNA flat MMU with {@code numPagetables} tables whose frames start at

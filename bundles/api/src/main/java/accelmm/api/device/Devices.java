@@ -59,6 +59,21 @@ public interface Devices {
     DeviceSpec spec(String device);
 
     /**
+     * Lists a device's page tables by id.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
+     */
+    List<Long> pgtables(String device);
+
+    /**
+     * Describes the walk of {@code va} in one page table of a device, one line per level.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device; {@code ENOENT} for an
+     *     unknown table
+     */
+    List<String> walk(String device, long table, long va);
+
+    /**
      * Returns one device's counters.
      *
      * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device

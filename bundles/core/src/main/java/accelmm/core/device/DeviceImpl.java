@@ -71,6 +71,7 @@ final class DeviceImpl implements DeviceContext {
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> state = new ConcurrentHashMap<>();
     private final Idr<DeviceFileImpl> files;
+    private final Idr<IoPgtable> pgtables;
     private final Set<String> idrNames = ConcurrentHashMap.newKeySet();
     private final Set<Block> blocks = ConcurrentHashMap.newKeySet();
     private final Set<DeviceExportImpl> exports = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -94,6 +95,7 @@ final class DeviceImpl implements DeviceContext {
             throw e;
         }
         this.files = registry.idr(owner(), "files", 1);
+        this.pgtables = registry.idr(owner(), "pgtables", 0);
         this.asidSlots = newAsidSlots();
     }
 
@@ -137,8 +139,8 @@ final class DeviceImpl implements DeviceContext {
 
     @Override
     public <T> Idr<T> idr(String name, int base) {
-        if ("files".equals(name)) {
-            throw Errno.EEXIST.exception("the registry 'files' is the core's");
+        if ("files".equals(name) || "pgtables".equals(name)) {
+            throw Errno.EEXIST.exception("the registry '" + name + "' is the core's");
         }
         Idr<T> idr = registry.idr(owner(), name, base);
         idrNames.add(name);
@@ -164,7 +166,7 @@ final class DeviceImpl implements DeviceContext {
 
     @Override
     public IoPgtable ioPgtable(long pgsizeBitmap, int ias, int oas) {
-        return new LpaePgtable(pgsizeBitmap, ias, oas, new IoTlbOps() {
+        IoPgtable t = new LpaePgtable(pgsizeBitmap, ias, oas, new IoTlbOps() {
             @Override
             public void flushAll() {
                 count("tlb.flush", 1);
@@ -175,6 +177,52 @@ final class DeviceImpl implements DeviceContext {
                 count("tlb.flush", 1);
             }
         }, null);
+        pgtables.alloc(t, 0, 0);
+        return t;
+    }
+
+    @Override
+    public long pgtableId(IoPgtable table) {
+        long[] found = {-1};
+        pgtables.forEach((id, t) -> {
+            if (t == table) {
+                found[0] = id;
+                return 1;
+            }
+            return 0;
+        });
+        return found[0];
+    }
+
+    @Override
+    public void freePgtable(IoPgtable table) {
+        long id = pgtableId(table);
+        if (id >= 0) {
+            pgtables.remove(id);
+        }
+    }
+
+    /** Lists the page tables by id. */
+    List<Long> pgtableIds() {
+        List<Long> out = new ArrayList<>();
+        pgtables.forEach((id, t) -> {
+            out.add(id);
+            return 0;
+        });
+        return out;
+    }
+
+    /**
+     * Walks {@code va} in table {@code id}.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown table
+     */
+    List<String> walk(long id, long va) {
+        IoPgtable t = id < 0 || id > Integer.MAX_VALUE ? null : pgtables.find(id);
+        if (t == null) {
+            throw Errno.ENOENT.exception(name() + " has no page table " + id);
+        }
+        return t.walk(va);
     }
 
     @Override
@@ -539,12 +587,14 @@ final class DeviceImpl implements DeviceContext {
             registry.remove(owner(), n);
         }
         idrNames.clear();
+        pgtables.destroy();
         state.clear();
         asidSlots = newAsidSlots();
         unplugs.increment();
         count("unplug", 1);
         if (removed) {
             registry.remove(owner(), "files");
+            registry.remove(owner(), "pgtables");
             if (dmaDevice.mappings() == 0) {
                 dma.removeDevice(dmaDevice);
             } else {

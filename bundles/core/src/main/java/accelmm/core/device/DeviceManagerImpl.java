@@ -367,6 +367,16 @@ public final class DeviceManagerImpl implements Devices {
     }
 
     @Override
+    public List<Long> pgtables(String device) {
+        return device(device).pgtableIds();
+    }
+
+    @Override
+    public List<String> walk(String device, long table, long va) {
+        return device(device).walk(table, va);
+    }
+
+    @Override
     public Map<String, Long> stats(String device) {
         return device(device).counters();
     }
