@@ -108,12 +108,14 @@ public interface DeviceContext {
     PinnedPages pin(DeviceFile file, AddressSpace mm, long addr, int pages, int gupFlags);
 
     /**
-     * Allocates blocks of the device memory; the core frees what is left at unplug.
+     * Allocates blocks of the device memory ({@code drm_buddy_alloc_blocks} over node offsets
+     * {@code [start, end)} with {@link accelmm.api.mm.BuddyFlags#RANGE}); the core frees what is left
+     * at unplug.
      *
      * @throws accelmm.api.ErrnoException as {@link DeviceMemory#allocBlocks}; {@code ENODEV} for a
      *     device without memory
      */
-    List<Block> allocBlocks(long size, long minBlockSize, int flags);
+    List<Block> allocBlocks(long start, long end, long size, long minBlockSize, int flags);
 
     /** Frees blocks from {@link #allocBlocks}. */
     void freeBlocks(List<Block> blocks);

@@ -37,6 +37,10 @@ public @interface DeviceConfig {
     @AttributeDefinition(name = "PCI position", description = "Path from the root complex, e.g. rc0/sw0/habana0; empty for none.", required = false)
     String pciPosition() default "";
 
+    /** Driver-specific settings. */
+    @AttributeDefinition(name = "Driver settings", description = "Driver-specific settings as key=value, e.g. mmu=false for a Habana device without DRAM virtual memory.", required = false)
+    String[] properties() default {};
+
     /** Address-space slots. */
     @AttributeDefinition(name = "Address-space slots", description = "Hardware address-space slots (Panfrost has 8).", min = "1")
     int asidSlots() default 8;

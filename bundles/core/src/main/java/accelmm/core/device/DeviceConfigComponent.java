@@ -59,9 +59,17 @@ public final class DeviceConfigComponent {
         for (String s : c.pageSizes().split(",")) {
             pageSizes |= size(s.trim());
         }
+        Map<String, String> props = new java.util.TreeMap<>();
+        for (String kv : c.properties() == null ? new String[0] : c.properties()) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw Errno.EINVAL.exception("driver setting '" + kv + "' is not key=value");
+            }
+            props.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
         return new DeviceSpec(c.name().trim(), c.kind().trim(), c.memoryMiB() << 20, pageSizes, size(c.devicePageSize().trim()),
                 c.maxSegSize(), c.pciPosition() == null || c.pciPosition().isBlank() ? null : c.pciPosition().trim(),
-                c.asidSlots(), Map.of());
+                c.asidSlots(), props);
     }
 
     /** Parses {@code 4k}, {@code 2m}, {@code 1g} or a number of bytes. */

@@ -263,11 +263,11 @@ final class DeviceImpl implements DeviceContext {
     }
 
     @Override
-    public List<Block> allocBlocks(long size, long minBlockSize, int flags) {
+    public List<Block> allocBlocks(long start, long end, long size, long minBlockSize, int flags) {
         if (memory == null) {
             throw Errno.ENODEV.exception(name() + " has no memory");
         }
-        List<Block> got = memory.allocBlocks(0, memory.info().size(), size, minBlockSize, flags);
+        List<Block> got = memory.allocBlocks(start, end, size, minBlockSize, flags);
         blocks.addAll(got);
         return got;
     }

@@ -108,7 +108,7 @@ class EchoDriver implements DeviceDriver {
 
     @Override
     public SgTable dmaBufMap(DeviceExport export, DmaBufAttachment attachment, DmaDirection dir) {
-        long[] pages = export.device().allocBlocks(1L << 21, 1L << 21, 0).stream()
+        long[] pages = export.device().allocBlocks(0, export.device().memory().info().size(), 1L << 21, 1L << 21, 0).stream()
                 .mapToLong(b -> accelmm.api.mm.PhysAddr.of(export.device().memory().id(), 0, b.offset())).toArray();
         return export.device().dma().dmaOnlyFromDevicePages(pages, 1L << 21, export.dmaBuf().size(),
                 attachment.device().maxSegSize());

@@ -1,0 +1,57 @@
+package accelmm.driver.habana;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import accelmm.api.device.DeviceInfo;
+import accelmm.api.device.Devices;
+
+/**
+ * Habana shell commands (scope {@code habana}).
+ *
+ * <p>Concurrency: each command runs on the caller's thread.
+ */
+@Component(service = HabanaCommands.class, property = {"osgi.command.scope=habana", "osgi.command.function=devices",
+    "osgi.command.function=counters"})
+public final class HabanaCommands {
+    private final Devices devices;
+
+    /** Creates the commands. */
+    @Activate
+    public HabanaCommands(@Reference Devices devices) {
+        this.devices = devices;
+    }
+
+    /** Lists the Habana devices. */
+    @Descriptor("list Habana devices with their state and open files")
+    public List<String> devices() {
+        List<String> out = new ArrayList<>();
+        for (DeviceInfo d : devices.list()) {
+            if (d.kind().equals("habana")) {
+                out.add(d.name() + "  " + d.state() + "  files " + d.openFiles());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Shows the Habana counters of a device.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
+     */
+    @Descriptor("show the Habana counters of a device: allocations, maps, exports, bytes imported")
+    public List<String> counters(@Descriptor("device name") String device) {
+        List<String> out = new ArrayList<>();
+        devices.stats(device).forEach((k, v) -> {
+            if (k.startsWith("habana.") || k.startsWith("dmabuf.") || k.equals("pin.pages")) {
+                out.add(k + " " + v);
+            }
+        });
+        return out;
+    }
+}
