@@ -42,6 +42,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               dev    devices and their drivers: list, info, stats
               gna    the GNA driver: devices, counters (each driver bundle brings its own scope)
               habana the Habana Labs driver: devices, counters
+              panfrost  the Panfrost driver: devices, counters
 
             Examples:
               accelmm shell --drivers none

@@ -36,6 +36,16 @@ public interface SharedFile extends AutoCloseable {
      */
     int pwrite(long offset, byte[] src, int off, int len);
 
+    /**
+     * Pins {@code count} pages from page {@code first}, bringing zeroed pages into the cache where
+     * needed ({@code shmem_read_mapping_page} plus a pin): a device can then use the very frames the
+     * CPU maps. A failure pins nothing.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} outside the file; {@code EBADF} once closed;
+     *     {@code ENOMEM} when a page cannot be allocated
+     */
+    PinnedPages pinPages(long first, int count);
+
     /** Closes the file; its pages go when the last mapping goes. Closing twice is harmless. */
     @Override
     void close();

@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import accelmm.api.Errno;
 import accelmm.api.PageSize;
+import accelmm.api.mm.PinnedPages;
 import accelmm.api.mm.SharedFile;
 import accelmm.core.mem.MemoryNode;
 
@@ -22,6 +23,7 @@ final class FileObject implements SharedFile {
     private final long size;
     private final boolean writable;
     private final MemoryNode node;
+    private final Counters counters;
     private final long[] pages;
     private boolean open;
     private int mappings;
@@ -32,7 +34,7 @@ final class FileObject implements SharedFile {
      *
      * @param open false for shmem, which lives only as long as its mappings
      */
-    FileObject(String name, long size, boolean writable, boolean open, MemoryNode node) {
+    FileObject(String name, long size, boolean writable, boolean open, MemoryNode node, Counters counters) {
         if (size < 0 || size > (long) Integer.MAX_VALUE * PAGE) {
             throw Errno.EINVAL.exception("file size " + size);
         }
@@ -41,6 +43,7 @@ final class FileObject implements SharedFile {
         this.writable = writable;
         this.open = open;
         this.node = node;
+        this.counters = counters;
         this.pages = new long[(int) ((size + PAGE - 1) / PAGE)];
         Arrays.fill(pages, -1);
     }
@@ -81,6 +84,25 @@ final class FileObject implements SharedFile {
             pages[(int) index] = pfn;
         }
         return pfn;
+    }
+
+    @Override
+    public synchronized PinnedPages pinPages(long first, int count) {
+        if (released || !open) {
+            throw Errno.EBADF.exception(name + " is closed");
+        }
+        if (first < 0 || count < 1 || first + count > pages.length) {
+            throw Errno.EINVAL.exception("pages [" + first + ", +" + count + ") are outside " + name);
+        }
+        long[] pfns = new long[count];
+        for (int i = 0; i < count; i++) {
+            pfns[i] = page(first + i);
+        }
+        for (long pfn : pfns) {
+            node.pin(pfn);
+        }
+        counters.add(Counter.GUP_PIN, count);
+        return new Pins(node, pfns, counters);
     }
 
     /** Returns the cached frame of page {@code index}, or -1. */

@@ -189,7 +189,7 @@ public final class MemoryManagerImpl implements MemoryManager {
         if (name == null || name.isBlank()) {
             throw Errno.EINVAL.exception("a file needs a name");
         }
-        FileObject f = new FileObject(name, size, writable, true, host);
+        FileObject f = new FileObject(name, size, writable, true, host, counters);
         synchronized (this) {
             files.add(f);
         }

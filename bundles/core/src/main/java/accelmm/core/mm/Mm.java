@@ -180,7 +180,7 @@ final class Mm implements AddressSpace {
             FileObject backing = file;
             long off = pgoff;
             if (backing == null && shared) {
-                backing = new FileObject("[shmem]", len, true, false, node);
+                backing = new FileObject("[shmem]", len, true, false, node, counters);
                 off = 0;
             }
             if (fixed) {

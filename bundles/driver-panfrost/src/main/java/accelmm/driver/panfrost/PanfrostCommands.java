@@ -1,0 +1,57 @@
+package accelmm.driver.panfrost;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import accelmm.api.device.DeviceInfo;
+import accelmm.api.device.Devices;
+
+/**
+ * Panfrost shell commands (scope {@code panfrost}).
+ *
+ * <p>Concurrency: each command runs on the caller's thread.
+ */
+@Component(service = PanfrostCommands.class, property = {"osgi.command.scope=panfrost", "osgi.command.function=devices",
+    "osgi.command.function=counters"})
+public final class PanfrostCommands {
+    private final Devices devices;
+
+    /** Creates the commands. */
+    @Activate
+    public PanfrostCommands(@Reference Devices devices) {
+        this.devices = devices;
+    }
+
+    /** Lists the Panfrost devices. */
+    @Descriptor("list Panfrost devices with their state and open files")
+    public List<String> devices() {
+        List<String> out = new ArrayList<>();
+        for (DeviceInfo d : devices.list()) {
+            if (d.kind().equals("panfrost")) {
+                out.add(d.name() + "  " + d.state() + "  files " + d.openFiles());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Shows the Panfrost counters of a device.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
+     */
+    @Descriptor("show the Panfrost counters of a device: BOs, jobs, heap faults, purges, slot steals")
+    public List<String> counters(@Descriptor("device name") String device) {
+        List<String> out = new ArrayList<>();
+        devices.stats(device).forEach((k, v) -> {
+            if (k.startsWith("panfrost.") || k.equals("asid.steal") || k.equals("tlb.flush")) {
+                out.add(k + " " + v);
+            }
+        });
+        return out;
+    }
+}
