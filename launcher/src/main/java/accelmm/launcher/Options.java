@@ -43,6 +43,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               gna    the GNA driver: devices, counters (each driver bundle brings its own scope)
               habana the Habana Labs driver: devices, counters
               panfrost  the Panfrost driver: devices, counters
+              xe     the Xe SVM driver: devices, counters
 
             Examples:
               accelmm shell --drivers none

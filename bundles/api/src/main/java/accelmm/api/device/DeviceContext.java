@@ -143,6 +143,15 @@ public interface DeviceContext {
     DeviceNotifier insertNotifier(DeviceFile file, AddressSpace mm, long start, long length, long cookie);
 
     /**
+     * Returns the device's memory registered as device-private pages (registered on first use,
+     * owner: this context). A CPU touch of such a page calls the bound driver's
+     * {@link DeviceDriver#migrateToRam}; an unplug evicts every page to system memory first.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for a device without memory
+     */
+    accelmm.api.hmm.DevicePagemap devicePagemap();
+
+    /**
      * Exports a dma-buf whose operations go to the bound driver ({@link DeviceDriver#dmaBufMap} ...).
      *
      * @throws accelmm.api.ErrnoException {@code EINVAL} for a size below 1

@@ -68,6 +68,16 @@ public interface DeviceDriver {
     }
 
     /**
+     * A CPU touched a device-private page of {@link DeviceContext#devicePagemap}: migrate it (and any
+     * neighbours) back to system memory, as {@code dev_pagemap_ops.migrate_to_ram}.
+     *
+     * @return true on success; false fails the CPU access ({@code SIGBUS})
+     */
+    default boolean migrateToRam(DeviceContext device, accelmm.api.mm.AddressSpace mm, long addr) {
+        return false;
+    }
+
+    /**
      * A device attaches to a buffer exported with {@link DeviceContext#exportDmaBuf}.
      *
      * @throws accelmm.api.ErrnoException to refuse the attachment

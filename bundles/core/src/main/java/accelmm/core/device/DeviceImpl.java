@@ -76,6 +76,7 @@ final class DeviceImpl implements DeviceContext {
     private final Set<Block> blocks = ConcurrentHashMap.newKeySet();
     private final Set<DeviceExportImpl> exports = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private volatile AsidSlots<Object> asidSlots;
+    private accelmm.api.hmm.DevicePagemap pagemap;
     private final LongAdder binds = new LongAdder();
     private final LongAdder unplugs = new LongAdder();
 
@@ -336,6 +337,31 @@ final class DeviceImpl implements DeviceContext {
     }
 
     @Override
+    public synchronized accelmm.api.hmm.DevicePagemap devicePagemap() {
+        if (memory == null) {
+            throw Errno.ENODEV.exception(name() + " has no memory");
+        }
+        if (pagemap == null) {
+            pagemap = memoryManager.registerPagemap(memory, this, new accelmm.api.hmm.PagemapOps() {
+                @Override
+                public boolean migrateToRam(AddressSpace mm, long addr) {
+                    DeviceDriver d = gate.enterCallback(gate.generation(), true);
+                    if (d == null) {
+                        return false;
+                    }
+                    try {
+                        count("migrate.to_ram", 1);
+                        return d.migrateToRam(DeviceImpl.this, mm, addr);
+                    } finally {
+                        gate.exit();
+                    }
+                }
+            });
+        }
+        return pagemap;
+    }
+
+    @Override
     public DeviceExport exportDmaBuf(accelmm.api.device.DeviceFile file, long size, long cookie) {
         own(file, this);
         DeviceExportImpl x = new DeviceExportImpl(this, cookie, gate.generation());
@@ -577,6 +603,11 @@ final class DeviceImpl implements DeviceContext {
             } finally {
                 buf.resv().unlock();
             }
+        }
+        if (pagemap != null) {
+            pagemap.evict(0, memory.info().size() >>> 12);
+            pagemap.unregister();
+            pagemap = null;
         }
         if (memory != null && !blocks.isEmpty()) {
             List<Block> all = List.copyOf(blocks);

@@ -3,6 +3,7 @@ package accelmm.core.device;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceNotifier;
 import accelmm.api.notifier.IntervalNotifier;
+import accelmm.core.notifier.NotifierView;
 
 /**
  * A notifier inserted for a device file: the core's subscription, whose invalidations the device
@@ -10,7 +11,7 @@ import accelmm.api.notifier.IntervalNotifier;
  *
  * <p>Concurrency: as the subscription; {@link #sub} is set once, right after insertion.
  */
-final class DeviceNotifierImpl implements DeviceNotifier {
+final class DeviceNotifierImpl implements DeviceNotifier, NotifierView {
     private final DeviceFileImpl file;
     private final long cookie;
     volatile IntervalNotifier sub;
@@ -28,6 +29,11 @@ final class DeviceNotifierImpl implements DeviceNotifier {
     @Override
     public long cookie() {
         return cookie;
+    }
+
+    @Override
+    public IntervalNotifier subscription() {
+        return sub;
     }
 
     @Override

@@ -252,7 +252,8 @@ public final class Subscriptions {
 
     /** Returns true if {@code n} is a notifier of this address space. */
     public boolean owns(IntervalNotifier n) {
-        return n instanceof Subscription s && s.owner == this;
+        IntervalNotifier sub = n instanceof NotifierView v ? v.subscription() : n;
+        return sub instanceof Subscription s && s.owner == this;
     }
 
     /** Returns the current sequence (tests). */

@@ -1,6 +1,5 @@
 package accelmm.driver.gna;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
@@ -8,7 +7,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import accelmm.api.device.DeviceInfo;
+import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
 
 /**
@@ -30,13 +29,7 @@ public final class GnaCommands {
     /** Lists the GNA devices. */
     @Descriptor("list GNA devices with their state and open files")
     public List<String> devices() {
-        List<String> out = new ArrayList<>();
-        for (DeviceInfo d : devices.list()) {
-            if (d.kind().equals("gna")) {
-                out.add(d.name() + "  " + d.state() + "  files " + d.openFiles());
-            }
-        }
-        return out;
+        return DeviceReports.devicesOfKind(devices, "gna");
     }
 
     /**
@@ -46,12 +39,6 @@ public final class GnaCommands {
      */
     @Descriptor("show the GNA counters of a device: maps, unmaps, requests, retries, invalidations")
     public List<String> counters(@Descriptor("device name") String device) {
-        List<String> out = new ArrayList<>();
-        devices.stats(device).forEach((k, v) -> {
-            if (k.startsWith("gna.") || k.equals("pin.pages") || k.equals("dma.map")) {
-                out.add(k + " " + v);
-            }
-        });
-        return out;
+        return DeviceReports.counters(devices, device, "gna.", "pin.pages", "dma.map");
     }
 }

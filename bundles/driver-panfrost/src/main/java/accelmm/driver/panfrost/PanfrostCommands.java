@@ -1,6 +1,5 @@
 package accelmm.driver.panfrost;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
@@ -8,7 +7,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import accelmm.api.device.DeviceInfo;
+import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
 
 /**
@@ -30,13 +29,7 @@ public final class PanfrostCommands {
     /** Lists the Panfrost devices. */
     @Descriptor("list Panfrost devices with their state and open files")
     public List<String> devices() {
-        List<String> out = new ArrayList<>();
-        for (DeviceInfo d : devices.list()) {
-            if (d.kind().equals("panfrost")) {
-                out.add(d.name() + "  " + d.state() + "  files " + d.openFiles());
-            }
-        }
-        return out;
+        return DeviceReports.devicesOfKind(devices, "panfrost");
     }
 
     /**
@@ -46,12 +39,6 @@ public final class PanfrostCommands {
      */
     @Descriptor("show the Panfrost counters of a device: BOs, jobs, heap faults, purges, slot steals")
     public List<String> counters(@Descriptor("device name") String device) {
-        List<String> out = new ArrayList<>();
-        devices.stats(device).forEach((k, v) -> {
-            if (k.startsWith("panfrost.") || k.equals("asid.steal") || k.equals("tlb.flush")) {
-                out.add(k + " " + v);
-            }
-        });
-        return out;
+        return DeviceReports.counters(devices, device, "panfrost.", "asid.steal", "tlb.flush");
     }
 }

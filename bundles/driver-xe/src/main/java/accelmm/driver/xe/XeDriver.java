@@ -1,0 +1,339 @@
+package accelmm.driver.xe;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.osgi.service.component.annotations.Component;
+
+import accelmm.api.Errno;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceNotifier;
+import accelmm.api.hmm.MigratePfn;
+import accelmm.api.hmm.MigrateVma;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.notifier.NotifierEvent;
+import accelmm.api.notifier.NotifierRange;
+import accelmm.api.uapi.xe.Xe;
+import accelmm.api.uapi.xe.XeBindMirror;
+import accelmm.api.uapi.xe.XeCmd;
+import accelmm.api.uapi.xe.XeExec;
+import accelmm.api.uapi.xe.XeExecResult;
+import accelmm.api.uapi.xe.XeMadvise;
+import accelmm.api.uapi.xe.XePrefetch;
+import accelmm.api.uapi.xe.XeVmCreate;
+import accelmm.api.uapi.xe.XeVmDestroy;
+
+/**
+ * The Intel Xe SVM driver: fault-mode VMs whose CPU-address-mirror binds make GPU addresses the
+ * process's own, GPU faults resolved by {@link XeSvm}, invalidations that zap GPU mappings and queue
+ * unmapped ranges for the garbage collector, CPU faults on VRAM that migrate ranges back, and VRAM
+ * eviction of the least recently used ranges.
+ *
+ * <p>Concurrency: one device lock (kept in the device state across updates) guards ranges and GPU
+ * page tables; GPU accesses run under it, so an invalidation waits for the access in flight.
+ */
+@Component(service = DeviceDriver.class, property = DeviceDriver.KIND + "=xe")
+public final class XeDriver implements DeviceDriver {
+    static ReentrantLock lock(DeviceContext dev) {
+        return (ReentrantLock) dev.state().computeIfAbsent("lock", k -> new ReentrantLock());
+    }
+
+    private static void checkRange(long start, long end) {
+        if ((start & 0xFFF) != 0 || (end & 0xFFF) != 0 || end <= start || start < 0) {
+            throw Errno.EINVAL.exception("[0x" + Long.toHexString(start) + ", 0x" + Long.toHexString(end) + ") is not a page range");
+        }
+    }
+
+    @Override
+    public Object ioctl(DeviceFile file, Object request) {
+        DeviceContext dev = file.device();
+        if (request instanceof XeVmCreate c) {
+            lock(dev).lock();
+            try {
+                return XeVm.create(file, c.faultMode());
+            } finally {
+                lock(dev).unlock();
+            }
+        }
+        if (request instanceof XeExec x) {
+            return exec(file, x);
+        }
+        if (request instanceof XePrefetch p) {
+            checkRange(p.start(), p.end());
+            XeVm vm = XeVm.owned(file, p.vm());
+            XeSvm svm = new XeSvm(file, vm, lock(dev));
+            for (long a = p.start(); a < p.end(); ) {
+                svm.fault(a, false);
+                lock(dev).lock();
+                try {
+                    a = vm.rangeAt(a) == null ? a + XeSvm.PAGE : vm.rangeAt(a)[XeVm.R_END];
+                } finally {
+                    lock(dev).unlock();
+                }
+            }
+            return null;
+        }
+        List<DeviceNotifier> drop = new ArrayList<>();
+        lock(dev).lock();
+        try {
+            if (request instanceof XeBindMirror b) {
+                XeVm vm = XeVm.owned(file, b.vm());
+                checkRange(b.start(), b.end());
+                if (!vm.faultMode()) {
+                    throw Errno.EINVAL.exception("a CPU address mirror needs a fault-mode VM");
+                }
+                vm.mirrors().add(new long[] {b.start(), b.end()});
+                return null;
+            }
+            if (request instanceof XeMadvise m) {
+                XeVm vm = XeVm.owned(file, m.vm());
+                checkRange(m.start(), m.end());
+                if (m.location() != Xe.LOC_SYSTEM && m.location() != Xe.LOC_VRAM) {
+                    throw Errno.EINVAL.exception("location " + m.location());
+                }
+                if (m.location() == Xe.LOC_VRAM && dev.memory() == null) {
+                    throw Errno.EINVAL.exception(dev.name() + " has no VRAM");
+                }
+                vm.advice().put(m.start(), new long[] {m.end(), m.location()});
+                return null;
+            }
+            if (request instanceof XeVmDestroy d) {
+                destroy(file, XeVm.owned(file, d.vm()), drop);
+                return null;
+            }
+        } finally {
+            lock(dev).unlock();
+            drop.forEach(DeviceNotifier::remove);
+        }
+        throw Errno.ENOTTY.exception("not an Xe request: " + request.getClass().getName());
+    }
+
+    private static void destroy(DeviceFile file, XeVm vm, List<DeviceNotifier> drop) {
+        for (long[] r : vm.ranges().values()) {
+            XeSvm.zap(vm, r);
+        }
+        vm.ranges().clear();
+        drop.addAll(vm.notifiers().values());
+        vm.notifiers().clear();
+        file.device().freePgtable(vm.pgtable());
+        XeVm.all(file.device()).remove(vm.id);
+    }
+
+    private static XeExecResult exec(DeviceFile file, XeExec x) {
+        XeVm vm = XeVm.owned(file, x.vm());
+        DeviceContext dev = file.device();
+        ReentrantLock lock = lock(dev);
+        XeSvm svm = new XeSvm(file, vm, lock);
+        List<byte[]> loads = new ArrayList<>();
+        int faults = 0;
+        for (XeCmd c : x.commands()) {
+            boolean write = c.op() != XeCmd.Op.LOAD;
+            byte[] buf = c.op() == XeCmd.Op.STORE ? c.data() : new byte[c.length()];
+            while (true) {
+                lock.lock();
+                try {
+                    if (access(vm, dev, c, buf, write)) {
+                        break;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                faults++;
+                dev.count("xe.gpu_fault", 1);
+                try {
+                    svm.fault(firstMissing(vm, c.va(), buf.length, write), write);
+                } catch (XeSvm.Fatal f) {
+                    return new XeExecResult(false, c.va(), f.errno.name(), faults, loads);
+                }
+            }
+            if (c.op() == XeCmd.Op.LOAD) {
+                loads.add(buf);
+            }
+        }
+        dev.count("xe.exec", 1);
+        return new XeExecResult(true, -1, null, faults, loads);
+    }
+
+    /** The first page of an access that is not mapped (writable if needed). */
+    private static long firstMissing(XeVm vm, long va, int len, boolean write) {
+        for (long a = va & ~(XeSvm.PAGE - 1); a < va + Math.max(len, 1); a += XeSvm.PAGE) {
+            long[] r = vm.rangeAt(a);
+            if (vm.pgtable().iovaToPhys(a) == 0 || r == null || (write && (r[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
+                return Math.max(a, va);
+            }
+        }
+        return va;
+    }
+
+    /** Runs one command if every page it touches is mapped; under the device lock. */
+    private static boolean access(XeVm vm, DeviceContext dev, XeCmd c, byte[] buf, boolean write) {
+        long[] pa = new long[(int) (((c.va() + Math.max(buf.length, 1) - 1) >>> 12) - (c.va() >>> 12) + 1)];
+        for (int i = 0; i < pa.length; i++) {
+            long page = (c.va() & ~(XeSvm.PAGE - 1)) + i * XeSvm.PAGE;
+            long[] r = vm.rangeAt(page);
+            long p = vm.pgtable().iovaToPhys(page);
+            if (p == 0 || r == null || (write && (r[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
+                return false;
+            }
+            r[XeVm.R_USE] = System.nanoTime();
+            pa[i] = p;
+        }
+        if (c.op() == XeCmd.Op.ATOMIC_INC) {
+            byte[] v = new byte[4];
+            move(dev, c.va(), pa, v, false);
+            ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(0, b.getInt(0) + 1);
+            move(dev, c.va(), pa, v, true);
+        } else {
+            move(dev, c.va(), pa, buf, write);
+        }
+        return true;
+    }
+
+    private static void move(DeviceContext dev, long va, long[] pa, byte[] buf, boolean write) {
+        int done = 0;
+        for (int i = 0; done < buf.length; i++) {
+            long in = i == 0 ? va & (XeSvm.PAGE - 1) : 0;
+            int n = (int) Math.min(buf.length - done, XeSvm.PAGE - in);
+            if (write) {
+                dev.memoryManager().physWrite(pa[i] + in, buf, done, n);
+            } else {
+                dev.memoryManager().physRead(pa[i] + in, buf, done, n);
+            }
+            done += n;
+        }
+    }
+
+    @Override
+    public boolean invalidate(DeviceNotifier notifier, NotifierRange range, long seq) {
+        DeviceContext dev = notifier.file().device();
+        ReentrantLock lock = lock(dev);
+        if (!range.blockable()) {
+            if (!lock.tryLock()) {
+                return false;
+            }
+        } else {
+            lock.lock();
+        }
+        try {
+            notifier.setSeq(seq);
+            Map<String, Object> s = XeVm.all(dev).find(notifier.cookie() >>> 32);
+            if (s == null) {
+                return true;
+            }
+            XeVm vm = new XeVm((int) (notifier.cookie() >>> 32), s);
+            for (long[] r : vm.ranges().subMap(range.start() - Xe.CHUNK_SIZES[0], range.end()).values()) {
+                if (r[XeVm.R_END] <= range.start() || r[XeVm.R_START] >= range.end()) {
+                    continue;
+                }
+                XeSvm.zap(vm, r);
+                if (range.event() == NotifierEvent.UNMAP) {
+                    r[XeVm.R_FLAGS] |= XeVm.UNMAPPED;
+                    if (range.start() > r[XeVm.R_START] || range.end() < r[XeVm.R_END]) {
+                        r[XeVm.R_FLAGS] |= XeVm.PARTIAL;
+                    }
+                    vm.gc().add(r[XeVm.R_START]);
+                }
+            }
+            dev.count("xe.invalidate", 1);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean migrateToRam(DeviceContext dev, AddressSpace mm, long addr) {
+        long start = addr & ~(XeSvm.PAGE - 1);
+        long end = start + XeSvm.PAGE;
+        lock(dev).lock();
+        try {
+            long[] r = rangeOf(dev, addr);
+            if (r != null) {
+                start = r[XeVm.R_START];
+                end = r[XeVm.R_END];
+            }
+        } finally {
+            lock(dev).unlock();
+        }
+        MigrateVma args = new MigrateVma(start, end, MigrateVma.SELECT_DEVICE_PRIVATE, dev);
+        mm.migrateVma(args, a -> {
+            for (int i = 0; i < a.pages(); i++) {
+                if (MigratePfn.migrate(a.src[i])) {
+                    a.dst[i] = dev.memoryManager().allocHostPage();
+                    dev.memoryManager().copyPage(a.src[i], a.dst[i]);
+                }
+            }
+        });
+        dev.count("xe.migrate_to_ram", 1);
+        return args.cpages > 0;
+    }
+
+    /** The range holding {@code addr} in any VM of the device. */
+    private static long[] rangeOf(DeviceContext dev, long addr) {
+        long[][] found = new long[1][];
+        XeVm.all(dev).forEach((id, s) -> {
+            long[] r = s == null ? null : new XeVm((int) id, s).rangeAt(addr);
+            if (r != null && (r[XeVm.R_FLAGS] & XeVm.DEVMEM) != 0) {
+                found[0] = r;
+                return 1;
+            }
+            return 0;
+        });
+        return found[0];
+    }
+
+    /** Evicts the least recently used range in VRAM other than the one at {@code keep}; false if none. */
+    static boolean evictLeastRecentlyUsed(DeviceContext dev, XeVm self, long keep) {
+        long[][] victim = new long[1][];
+        lock(dev).lock();
+        try {
+            XeVm.all(dev).forEach((id, s) -> {
+                if (s != null) {
+                    XeVm vm = new XeVm((int) id, s);
+                    for (long[] r : vm.ranges().values()) {
+                        boolean candidate = (r[XeVm.R_FLAGS] & XeVm.DEVMEM) != 0 && !(vm.id == self.id && r[XeVm.R_START] == keep);
+                        if (candidate && (victim[0] == null || r[XeVm.R_USE] < victim[0][XeVm.R_USE])) {
+                            victim[0] = r;
+                        }
+                    }
+                }
+                return 0;
+            });
+        } finally {
+            lock(dev).unlock();
+        }
+        if (victim[0] == null) {
+            return false;
+        }
+        XeSvm.evictPages(dev, victim[0]);
+        return true;
+    }
+
+    @Override
+    public void release(DeviceFile file) {
+        List<DeviceNotifier> drop = new ArrayList<>();
+        lock(file.device()).lock();
+        try {
+            List<Integer> mine = new ArrayList<>();
+            XeVm.all(file.device()).forEach((id, s) -> {
+                if (s != null && (Long) s.get("file") == file.id()) {
+                    mine.add((int) id);
+                }
+                return 0;
+            });
+            for (int id : mine) {
+                destroy(file, XeVm.owned(file, id), drop);
+            }
+        } finally {
+            lock(file.device()).unlock();
+        }
+        drop.forEach(DeviceNotifier::remove);
+    }
+}

@@ -1,0 +1,282 @@
+package accelmm.driver.xe;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.PageSize;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceNotifier;
+import accelmm.api.hmm.HmmPfn;
+import accelmm.api.hmm.HmmRange;
+import accelmm.api.hmm.HmmRetry;
+import accelmm.api.hmm.MigratePfn;
+import accelmm.api.hmm.MigrateVma;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.PhysAddr;
+import accelmm.api.mm.Prot;
+import accelmm.api.mm.VmaInfo;
+import accelmm.api.mmu.IommuProt;
+import accelmm.api.mmu.IotlbGather;
+import accelmm.api.uapi.xe.Xe;
+
+/**
+ * The GPU fault handler with {@code drm_gpusvm} semantics: garbage-collect, find or insert the range
+ * (chunk sizes 2M/64K/4K fitted to the VMA, the notifier window, the mirror bind and the existing
+ * ranges), migrate to VRAM when advised (anonymous memory only, the whole range or nothing), get
+ * the pages through the retry protocol (mixed device and system pages: evict, then retry), and bind
+ * under the lock only if no invalidation ran meanwhile.
+ *
+ * <p>Concurrency: the device lock is held only to read and change ranges and page tables, never
+ * across a CPU fault or a migration (those take the address space's locks, which invalidations
+ * hold when they take the device lock).
+ */
+final class XeSvm {
+    static final long PAGE = PageSize.PAGE_SIZE;
+    private static final int MAX_TRIES = 64;
+
+    /** A GPU fault that cannot be resolved. */
+    static final class Fatal extends RuntimeException {
+        final Errno errno;
+
+        Fatal(Errno errno, String message) {
+            super(message, null, false, false);
+            this.errno = errno;
+        }
+    }
+
+    private final DeviceFile file;
+    private final DeviceContext dev;
+    private final XeVm vm;
+    private final ReentrantLock lock;
+    private final AddressSpace mm;
+
+    XeSvm(DeviceFile file, XeVm vm, ReentrantLock lock) {
+        this.file = file;
+        this.dev = file.device();
+        this.vm = vm;
+        this.lock = lock;
+        this.mm = file.process().mm();
+    }
+
+    /** Resolves a GPU fault at {@code addr}; returns normally when the range is bound. */
+    void fault(long addr, boolean write) {
+        for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
+            List<DeviceNotifier> drop = new ArrayList<>();
+            long[] r;
+            lock.lock();
+            try {
+                collectGarbage(drop);
+                r = findOrInsert(addr, write);
+            } finally {
+                lock.unlock();
+            }
+            drop.forEach(DeviceNotifier::remove);
+            long start = r[XeVm.R_START];
+            if (vm.location(start) == Xe.LOC_VRAM && (r[XeVm.R_FLAGS] & XeVm.DEVMEM) == 0 && anonymous(start)) {
+                migrateToVram(start, r[XeVm.R_END]);
+            }
+            DeviceNotifier n = vm.notifiers().get(window(start));
+            HmmRange range = new HmmRange(n, start, r[XeVm.R_END]);
+            boolean writable = (r[XeVm.R_FLAGS] & XeVm.WRITABLE) != 0;
+            range.defaultFlags = HmmPfn.REQ_FAULT | (writable ? HmmPfn.REQ_WRITE : 0);
+            range.devPrivateOwner = dev;
+            try {
+                HmmRetry.fault(mm, range);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.EBUSY || e.errno() == Errno.EFAULT || e.errno() == Errno.EPERM) {
+                    throw new Fatal(e.errno(), e.getMessage());
+                }
+                throw e;
+            }
+            int vram = dev.memory() == null ? -1 : dev.memory().id();
+            int onDevice = 0;
+            for (long e : range.pfns) {
+                onDevice += HmmPfn.node(e) == vram ? 1 : 0;
+            }
+            if (onDevice != 0 && onDevice != range.pfns.length) {
+                dev.count("xe.mixed_evict", 1);
+                evictRange(start, r[XeVm.R_END]);
+                continue;
+            }
+            lock.lock();
+            try {
+                long[] now = vm.ranges().get(start);
+                if (now == null || (now[XeVm.R_FLAGS] & XeVm.UNMAPPED) != 0 || n.readRetry(range.notifierSeq)) {
+                    dev.count("xe.retry", 1);
+                    continue;
+                }
+                bind(now, range.pfns, writable, onDevice > 0);
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+        throw new Fatal(Errno.EBUSY, "the range at 0x" + Long.toHexString(addr) + " kept changing");
+    }
+
+    static long window(long addr) {
+        return addr & ~(Xe.NOTIFIER_SIZE - 1);
+    }
+
+    private VmaInfo vmaAt(long addr) {
+        for (VmaInfo v : mm.maps()) {
+            if (addr >= v.start() && addr < v.end()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private boolean anonymous(long addr) {
+        VmaInfo v = vmaAt(addr);
+        return v != null && !v.shared() && "[anon]".equals(v.name());
+    }
+
+    /** {@code drm_gpusvm_range_find_or_insert}. */
+    private long[] findOrInsert(long addr, boolean write) {
+        long[] mirror = vm.mirrorAt(addr);
+        if (mirror == null) {
+            throw new Fatal(Errno.EINVAL, "0x" + Long.toHexString(addr) + " is outside every mirror bind");
+        }
+        VmaInfo vma = vmaAt(addr);
+        if (vma == null) {
+            throw new Fatal(Errno.ENOENT, "no VMA at 0x" + Long.toHexString(addr));
+        }
+        boolean writable = (vma.prot() & Prot.WRITE) != 0;
+        if (write && !writable) {
+            throw new Fatal(Errno.EPERM, "a GPU write to read-only memory at 0x" + Long.toHexString(addr));
+        }
+        long[] existing = vm.rangeAt(addr);
+        if (existing != null) {
+            existing[XeVm.R_USE] = System.nanoTime();
+            return existing;
+        }
+        long win = window(addr);
+        for (long chunk : Xe.CHUNK_SIZES) {
+            long s = addr & ~(chunk - 1);
+            long e = s + chunk;
+            if (s >= vma.start() && e <= vma.end() && s >= win && e <= win + Xe.NOTIFIER_SIZE && s >= mirror[0]
+                    && e <= mirror[1] && !vm.overlaps(s, e)) {
+                if (!vm.notifiers().containsKey(win)) {
+                    long cookie = ((long) vm.id << 32) | (win >>> 29);
+                    vm.notifiers().put(win, dev.insertNotifier(file, mm, win, Xe.NOTIFIER_SIZE, cookie));
+                }
+                long[] r = {s, e, writable ? XeVm.WRITABLE : 0, System.nanoTime()};
+                vm.ranges().put(s, r);
+                dev.count("xe.range", 1);
+                return r;
+            }
+        }
+        throw new Fatal(Errno.EINVAL, "no chunk fits at 0x" + Long.toHexString(addr));
+    }
+
+    /** Binds a range's pages in the GPU page table; records them for eviction. */
+    private void bind(long[] r, long[] entries, boolean writable, boolean devmem) {
+        long start = r[XeVm.R_START];
+        zap(vm, r);
+        int prot = IommuProt.READ | (writable ? IommuProt.WRITE : 0);
+        for (int i = 0; i < entries.length; i++) {
+            long e = entries[i];
+            if (HmmPfn.pfn(e) == HmmPfn.ZERO_PAGE_PFN) {
+                continue;
+            }
+            vm.pgtable().mapPages(start + i * PAGE, PhysAddr.of(HmmPfn.node(e), HmmPfn.pfn(e), 0), PAGE, 1, prot);
+        }
+        long[] next = Arrays.copyOf(r, XeVm.R_PFNS + entries.length);
+        System.arraycopy(entries, 0, next, XeVm.R_PFNS, entries.length);
+        next[XeVm.R_FLAGS] = (r[XeVm.R_FLAGS] & ~XeVm.DEVMEM) | XeVm.MAPPED | (devmem ? XeVm.DEVMEM : 0);
+        vm.ranges().put(start, next);
+        dev.count("xe.bind", 1);
+    }
+
+    /** Removes a range's GPU mappings. */
+    static void zap(XeVm vm, long[] r) {
+        if ((r[XeVm.R_FLAGS] & XeVm.MAPPED) != 0) {
+            for (long a = r[XeVm.R_START]; a < r[XeVm.R_END]; a += PAGE) {
+                vm.pgtable().unmapPages(a, PAGE, 1, new IotlbGather());
+            }
+            r[XeVm.R_FLAGS] &= ~XeVm.MAPPED;
+        }
+    }
+
+    /** Removes unmapped ranges; hands back the notifiers of windows left empty. */
+    void collectGarbage(List<DeviceNotifier> drop) {
+        for (long start : vm.gc()) {
+            long[] r = vm.ranges().remove(start);
+            if (r == null) {
+                continue;
+            }
+            zap(vm, r);
+            if ((r[XeVm.R_FLAGS] & XeVm.DEVMEM) != 0) {
+                evictPages(dev, r);
+            }
+            long win = window(start);
+            Map.Entry<Long, long[]> next = vm.ranges().ceilingEntry(win);
+            if (next == null || next.getKey() >= win + Xe.NOTIFIER_SIZE) {
+                DeviceNotifier n = vm.notifiers().remove(win);
+                if (n != null) {
+                    drop.add(n);
+                }
+            }
+            dev.count("xe.gc", 1);
+        }
+        vm.gc().clear();
+    }
+
+    /** Evicts a range's device pages to system memory without the mmap lock. */
+    static void evictPages(DeviceContext dev, long[] r) {
+        int vram = dev.memory().id();
+        for (int i = XeVm.R_PFNS; i < r.length; i++) {
+            if (HmmPfn.node(r[i]) == vram) {
+                dev.devicePagemap().evict(HmmPfn.pfn(r[i]), 1);
+            }
+        }
+        r[XeVm.R_FLAGS] &= ~XeVm.DEVMEM;
+        dev.count("xe.evict", 1);
+    }
+
+    /** Forces a range back to system memory: a CPU-side fault with no device owner. */
+    private void evictRange(long start, long end) {
+        HmmRange ram = new HmmRange(vm.notifiers().get(window(start)), start, end);
+        ram.defaultFlags = HmmPfn.REQ_FAULT;
+        ram.devPrivateOwner = null;
+        HmmRetry.fault(mm, ram);
+    }
+
+    /** Migrates a whole range to VRAM, evicting the least recently used ranges when VRAM is full. */
+    private void migrateToVram(long start, long end) {
+        int pages = (int) ((end - start) / PAGE);
+        long free = dev.memory().info().size() - dev.memory().info().used();
+        while (free < pages * PAGE) {
+            if (!XeDriver.evictLeastRecentlyUsed(dev, vm, start)) {
+                return;
+            }
+            free = dev.memory().info().size() - dev.memory().info().used();
+        }
+        dev.devicePagemap();
+        MigrateVma args = new MigrateVma(start, end, MigrateVma.SELECT_SYSTEM, dev);
+        mm.migrateVma(args, a -> {
+            for (int i = 0; i < a.pages(); i++) {
+                if (!MigratePfn.migrate(a.src[i])) {
+                    return;
+                }
+            }
+            for (int i = 0; i < a.pages(); i++) {
+                a.dst[i] = dev.memoryManager().allocDevicePage(dev.memory());
+                if (MigratePfn.valid(a.src[i])) {
+                    dev.memoryManager().copyPage(a.src[i], a.dst[i]);
+                }
+            }
+        });
+        if (args.cpages == pages) {
+            dev.count("xe.migrate_to_vram", 1);
+            dev.count("xe.migrate_bytes", end - start);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package accelmm.driver.xe;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import accelmm.api.Errno;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceNotifier;
+import accelmm.api.idr.Idr;
+import accelmm.api.mmu.IoPgtable;
+
+/**
+ * A VM's state, kept by the core across driver updates as plain collections and core objects:
+ * mirror binds, memory advice, SVM ranges by start, the notifier of each 512 MiB window, the ranges
+ * the garbage collector will remove, and the GPU page table.
+ *
+ * <p>A range is {@code long[]}: {@link #R_START}, {@link #R_END}, {@link #R_FLAGS} ({@link #MAPPED},
+ * {@link #UNMAPPED}, {@link #PARTIAL}, {@link #DEVMEM}, {@link #WRITABLE}), {@link #R_USE} (the last
+ * use, for eviction), then the hmm entries of its pages from the last get-pages.
+ *
+ * <p>Concurrency: guarded by the device lock ({@link XeDriver#lock}).
+ */
+final class XeVm {
+    static final int R_START = 0;
+    static final int R_END = 1;
+    static final int R_FLAGS = 2;
+    static final int R_USE = 3;
+    static final int R_PFNS = 4;
+    static final long MAPPED = 1;
+    static final long UNMAPPED = 2;
+    static final long PARTIAL = 4;
+    static final long DEVMEM = 8;
+    static final long WRITABLE = 16;
+
+    final int id;
+    final Map<String, Object> state;
+
+    XeVm(int id, Map<String, Object> state) {
+        this.id = id;
+        this.state = state;
+    }
+
+    static Idr<Map<String, Object>> all(DeviceContext dev) {
+        return dev.idr("vms", 1);
+    }
+
+    /** Creates a VM of {@code file}; returns its id. */
+    static int create(DeviceFile file, boolean faultMode) {
+        Map<String, Object> s = new HashMap<>();
+        s.put("file", (long) file.id());
+        s.put("fault", faultMode);
+        s.put("mirrors", new ArrayList<long[]>());
+        s.put("advice", new TreeMap<Long, long[]>());
+        s.put("ranges", new TreeMap<Long, long[]>());
+        s.put("notifiers", new HashMap<Long, DeviceNotifier>());
+        s.put("gc", new ArrayList<Long>());
+        s.put("pgtable", file.device().ioPgtable((1L << 12) | (1L << 21), 48, 48));
+        return all(file.device()).alloc(s, 1, 0);
+    }
+
+    /**
+     * Finds a VM of {@code file}.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown VM or another file's
+     */
+    static XeVm owned(DeviceFile file, int vm) {
+        Map<String, Object> s = vm < 1 ? null : all(file.device()).find(vm);
+        if (s == null || (Long) s.get("file") != file.id()) {
+            throw Errno.ENOENT.exception("no VM " + vm + " in this file");
+        }
+        return new XeVm(vm, s);
+    }
+
+    boolean faultMode() {
+        return (Boolean) state.get("fault");
+    }
+
+    @SuppressWarnings("unchecked")
+    List<long[]> mirrors() {
+        return (List<long[]>) state.get("mirrors");
+    }
+
+    @SuppressWarnings("unchecked")
+    TreeMap<Long, long[]> advice() {
+        return (TreeMap<Long, long[]>) state.get("advice");
+    }
+
+    @SuppressWarnings("unchecked")
+    TreeMap<Long, long[]> ranges() {
+        return (TreeMap<Long, long[]>) state.get("ranges");
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<Long, DeviceNotifier> notifiers() {
+        return (Map<Long, DeviceNotifier>) state.get("notifiers");
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Long> gc() {
+        return (List<Long>) state.get("gc");
+    }
+
+    IoPgtable pgtable() {
+        return (IoPgtable) state.get("pgtable");
+    }
+
+    /** The range holding {@code addr}, or null. */
+    long[] rangeAt(long addr) {
+        Map.Entry<Long, long[]> e = ranges().floorEntry(addr);
+        return e != null && addr < e.getValue()[R_END] ? e.getValue() : null;
+    }
+
+    /** True if {@code [start, end)} overlaps a range. */
+    boolean overlaps(long start, long end) {
+        Map.Entry<Long, long[]> below = ranges().lowerEntry(end);
+        return below != null && below.getValue()[R_END] > start;
+    }
+
+    /** The mirror bind holding {@code addr}, or null. */
+    long[] mirrorAt(long addr) {
+        for (long[] m : mirrors()) {
+            if (addr >= m[0] && addr < m[1]) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The preferred location at {@code addr}. */
+    int location(long addr) {
+        Map.Entry<Long, long[]> e = advice().floorEntry(addr);
+        return e != null && addr < e.getValue()[0] ? (int) e.getValue()[1] : accelmm.api.uapi.xe.Xe.LOC_SYSTEM;
+    }
+}

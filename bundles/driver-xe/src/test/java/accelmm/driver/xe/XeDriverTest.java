@@ -1,0 +1,249 @@
+package accelmm.driver.xe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.device.DeviceSpec;
+import accelmm.api.device.DeviceState;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.Prot;
+import accelmm.api.uapi.xe.Xe;
+import accelmm.api.uapi.xe.XeBindMirror;
+import accelmm.api.uapi.xe.XeCmd;
+import accelmm.api.uapi.xe.XeExec;
+import accelmm.api.uapi.xe.XeExecResult;
+import accelmm.api.uapi.xe.XeMadvise;
+import accelmm.api.uapi.xe.XePrefetch;
+import accelmm.api.uapi.xe.XeVmCreate;
+import accelmm.api.uapi.xe.XeVmDestroy;
+import accelmm.core.device.DeviceManagerImpl;
+import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.dma.DmaImpl;
+import accelmm.core.idr.IdrRegistryImpl;
+import accelmm.core.mm.MemoryManagerImpl;
+
+/** The Xe SVM driver on the real core: malloc'd memory used by the GPU, VRAM migration and eviction. */
+class XeDriverTest {
+    static final long MIB = 1L << 20;
+    static final long SZ_2M = 2 * MIB;
+
+    final CoreDiagnostics diag = CoreDiagnostics.create();
+    final IdrRegistryImpl registry = new IdrRegistryImpl(diag);
+    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 96 * MIB, false);
+    final DmaImpl dma = new DmaImpl(mm, diag, Set.of());
+    final DeviceManagerImpl devices = new DeviceManagerImpl(mm, dma, registry, diag.warnings(), 50, false);
+
+    XeDriverTest() {
+        devices.configure("xe0", new DeviceSpec("xe0", "xe", 4 * MIB, (1L << 12) | SZ_2M, 1L << 12, 1L << 32, null, 1, Map.of()));
+        devices.addDriver(new XeDriver(), "xe", 1, 0, "accelmm.driver.xe", "test");
+    }
+
+    @AfterEach
+    void nothingLeaks() {
+        for (var p : mm.processes()) {
+            mm.process(p.pid()).exit();
+        }
+        devices.deactivate();
+        assertEquals(0, mm.nodes().get(0).used());
+        assertEquals(List.of(), mm.check());
+        assertEquals(0, diag.warnings().count());
+    }
+
+    static void assertErrno(Errno expected, Executable call) {
+        ErrnoException e = assertThrows(ErrnoException.class, call);
+        assertEquals(expected, e.errno(), e.getMessage());
+    }
+
+    final class Gpu {
+        final MmProcess p = mm.spawn("xe-user");
+        final int fd = devices.open(p, "xe0");
+        final int vm;
+
+        Gpu() {
+            vm = (Integer) ioctl(new XeVmCreate(true));
+            ioctl(new XeBindMirror(vm, 0, 1L << 47));
+        }
+
+        Object ioctl(Object r) {
+            return devices.ioctl(p, fd, r);
+        }
+
+        long malloc(long size) {
+            return p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        }
+
+        XeExecResult exec(XeCmd... cmds) {
+            return (XeExecResult) ioctl(new XeExec(vm, List.of(cmds)));
+        }
+    }
+
+    static byte[] pattern(int len, int seed) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) (i * 3 + seed);
+        }
+        return b;
+    }
+
+    long stat(String name) {
+        return devices.stats("xe0").getOrDefault(name, 0L);
+    }
+
+    @Test
+    void theGpuReadsWhatTheCpuWroteAndTheCpuReadsWhatTheGpuWrote() {
+        Gpu g = new Gpu();
+        long a = g.malloc(SZ_2M);
+        byte[] data = pattern(10000, 1);
+        g.p.mm().write(a + 5000, data, 0, data.length);
+        XeExecResult r = g.exec(XeCmd.load(a + 5000, data.length), XeCmd.store(a + 100, new byte[] {7, 7}), XeCmd.inc(a + 200));
+        assertTrue(r.done());
+        assertArrayEquals(data, r.loads().get(0));
+        assertTrue(r.gpuFaults() >= 1);
+        byte[] back = new byte[6];
+        g.p.mm().read(a + 100, back, 0, 2);
+        g.p.mm().read(a + 200, back, 2, 4);
+        assertArrayEquals(new byte[] {7, 7, 1, 0, 0, 0}, back);
+        assertEquals(0, g.exec(XeCmd.load(a, 16)).gpuFaults(), "a bound range does not fault again");
+    }
+
+    @Test
+    void badAccessesReportAFaultAndHarmNothing() {
+        Gpu g = new Gpu();
+        long ro = g.p.mm().mmap(0, 64 * 1024, Prot.READ, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        XeExecResult w = g.exec(XeCmd.store(ro, new byte[] {1}));
+        assertEquals("EPERM", w.faultErrno());
+        XeExecResult none = g.exec(XeCmd.load(0x7000_0000_0000L, 1));
+        assertFalse(none.done());
+        assertEquals("ENOENT", none.faultErrno());
+        int plain = (Integer) g.ioctl(new XeVmCreate(false));
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindMirror(plain, 0, 1L << 20)));
+        assertEquals("EINVAL", ((XeExecResult) g.ioctl(new XeExec(plain, List.of(XeCmd.load(ro, 1))))).faultErrno());
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindMirror(g.vm, 1, 4096)));
+        assertErrno(Errno.ENOENT, () -> g.ioctl(new XeExec(99, List.of())));
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeMadvise(g.vm, 0, 4096, 7)));
+        Gpu other = new Gpu();
+        assertErrno(Errno.ENOENT, () -> other.ioctl(new XeVmDestroy(g.vm)));
+        assertErrno(Errno.ENOTTY, () -> g.ioctl("exec"));
+    }
+
+    @Test
+    void advisedMemoryMigratesToVramAndComesBackIntactOnACpuTouch() {
+        Gpu g = new Gpu();
+        long a = g.malloc(SZ_2M);
+        byte[] data = pattern((int) SZ_2M, 5);
+        g.p.mm().write(a, data, 0, data.length);
+        g.ioctl(new XeMadvise(g.vm, a, a + SZ_2M, Xe.LOC_VRAM));
+        XeExecResult r = g.exec(XeCmd.load(a, (int) SZ_2M), XeCmd.store(a + 10, new byte[] {-1}));
+        assertTrue(r.done());
+        assertArrayEquals(data, r.loads().get(0));
+        assertEquals(1, stat("xe.migrate_to_vram"));
+        assertEquals(SZ_2M, mm.nodes().stream().filter(n -> n.name().equals("xe0")).findFirst().orElseThrow().used());
+        byte[] back = new byte[(int) SZ_2M];
+        g.p.mm().read(a, back, 0, back.length);
+        data[10] = -1;
+        assertArrayEquals(data, back);
+        assertTrue(stat("migrate.to_ram") >= 1);
+        assertTrue(g.exec(XeCmd.load(a + 10, 1)).done());
+    }
+
+    @Test
+    void aWorkingSetLargerThanVramIsEvictedAndEveryByteSurvives() {
+        Gpu g = new Gpu();
+        List<Long> regions = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            long a = g.malloc(SZ_2M);
+            g.p.mm().write(a, pattern((int) SZ_2M, i), 0, (int) SZ_2M);
+            g.ioctl(new XeMadvise(g.vm, a, a + SZ_2M, Xe.LOC_VRAM));
+            regions.add(a);
+        }
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 4; i++) {
+                XeExecResult r = g.exec(XeCmd.load(regions.get(i), (int) SZ_2M));
+                assertArrayEquals(pattern((int) SZ_2M, i), r.loads().get(0), "region " + i + " round " + round);
+            }
+        }
+        assertTrue(stat("xe.evict") >= 2, "VRAM holds two regions of four");
+        for (int i = 0; i < 4; i++) {
+            byte[] back = new byte[(int) SZ_2M];
+            g.p.mm().read(regions.get(i), back, 0, back.length);
+            assertArrayEquals(pattern((int) SZ_2M, i), back);
+        }
+    }
+
+    @Test
+    void aPartialMunmapDestroysTheRangeAndTheRestIsRebuiltOnTheNextFault() {
+        Gpu g = new Gpu();
+        long a = g.malloc(SZ_2M);
+        g.p.mm().write(a + SZ_2M - 8, new byte[] {5}, 0, 1);
+        assertTrue(g.exec(XeCmd.load(a, 1)).done());
+        long ranges = stat("xe.range");
+        g.p.mm().munmap(a, 64 * 1024);
+        XeExecResult gone = g.exec(XeCmd.load(a, 1));
+        assertEquals("ENOENT", gone.faultErrno());
+        XeExecResult rest = g.exec(XeCmd.load(a + SZ_2M - 8, 1));
+        assertTrue(rest.done());
+        assertArrayEquals(new byte[] {5}, rest.loads().get(0));
+        assertEquals(1, stat("xe.gc"));
+        assertTrue(stat("xe.range") > ranges, "the range was rebuilt, smaller");
+    }
+
+    @Test
+    void gpuAtomicsAndCpuWritesOnOnePageBothLand() throws Exception {
+        Gpu g = new Gpu();
+        long a = g.malloc(64 * 1024);
+        Thread cpu = new Thread(() -> {
+            for (int i = 1; i <= 200; i++) {
+                g.p.mm().write(a + 1024, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(i).array(), 0, 4);
+            }
+        });
+        cpu.start();
+        for (int i = 0; i < 200; i++) {
+            assertTrue(g.exec(XeCmd.inc(a)).done());
+        }
+        cpu.join();
+        byte[] v = new byte[8];
+        g.p.mm().read(a, v, 0, 4);
+        g.p.mm().read(a + 1024, v, 4, 4);
+        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(200, b.getInt(0));
+        assertEquals(200, b.getInt(4));
+    }
+
+    @Test
+    void prefetchMigratesAheadAndAnUnplugEvictsVramToRam() throws Exception {
+        Gpu g = new Gpu();
+        long a = g.malloc(SZ_2M);
+        g.p.mm().write(a, pattern((int) SZ_2M, 9), 0, (int) SZ_2M);
+        g.ioctl(new XeMadvise(g.vm, a, a + SZ_2M, Xe.LOC_VRAM));
+        g.ioctl(new XePrefetch(g.vm, a, a + SZ_2M));
+        assertEquals(1, stat("xe.migrate_to_vram"));
+        assertEquals(0, g.exec(XeCmd.load(a, 4)).gpuFaults());
+        devices.removeDriver(1);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (devices.info("xe0").state() != DeviceState.UNBOUND || devices.info("xe0").unplugs() == 0) {
+            assertTrue(System.nanoTime() < deadline);
+            Thread.sleep(5);
+        }
+        byte[] back = new byte[(int) SZ_2M];
+        g.p.mm().read(a, back, 0, back.length);
+        assertArrayEquals(pattern((int) SZ_2M, 9), back);
+        assertEquals(0, mm.nodes().stream().filter(n -> n.name().equals("xe0")).findFirst().orElseThrow().used());
+    }
+}
