@@ -23,10 +23,8 @@ import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.idr.Idr;
 import accelmm.api.mm.MmProcess;
-import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.StandaloneCore;
 import accelmm.core.device.DeviceManagerImpl;
-import accelmm.core.dma.DmaImpl;
-import accelmm.core.idr.IdrRegistryImpl;
 import accelmm.core.mm.MemoryManagerImpl;
 
 /**
@@ -58,10 +56,9 @@ public class SwapBench {
 
     @Setup(Level.Trial)
     public void start() {
-        CoreDiagnostics diag = CoreDiagnostics.create();
-        IdrRegistryImpl registry = new IdrRegistryImpl(diag);
-        MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 64L << 20, false);
-        devices = new DeviceManagerImpl(mm, new DmaImpl(mm, diag, Set.of()), registry, diag.warnings(), 3_600_000, false);
+        StandaloneCore core = new StandaloneCore(64L << 20, 3_600_000, false, Set.of());
+        MemoryManagerImpl mm = core.memory;
+        devices = core.devices;
         devices.configure("bench", new DeviceSpec("bench0", "bench", 0, 1L << 12, 1L << 12, 1L << 16, null, 1, Map.of()));
         current = serviceIds.incrementAndGet();
         devices.addDriver(new BenchDriver(), "bench", current, 0, "bench", "1");

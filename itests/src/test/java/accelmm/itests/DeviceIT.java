@@ -190,9 +190,19 @@ public class DeviceIT {
 
     @Test
     public void twentyUpdatesUnderLoadLoseNoCallAndNoObjectAndFreeTheOldLoaders() throws Exception {
-        Bundle b = context.installBundle("itest-driver", TestBundles.stream(driverJar("1.0.0")));
+        withDriver("itest-driver", "1.0.0", this::updateUnderLoad);
+    }
+
+    /** A test step with a bundle. */
+    private interface BundleStep {
+        void run(Bundle b) throws Exception;
+    }
+
+    /** Installs the plugin driver, runs {@code step}, and uninstalls the driver if it is still there. */
+    private void withDriver(String location, String version, BundleStep step) throws Exception {
+        Bundle b = context.installBundle(location, TestBundles.stream(driverJar(version)));
         try {
-            updateUnderLoad(b);
+            step.run(b);
         } finally {
             if (b.getState() != Bundle.UNINSTALLED) {
                 b.uninstall();
@@ -248,14 +258,7 @@ public class DeviceIT {
 
     @Test
     public void uninstallUnderLoadAnswersEnodevAndLeaksNothing() throws Exception {
-        Bundle b = context.installBundle("itest-driver-2", TestBundles.stream(driverJar("2.0.0")));
-        try {
-            uninstallUnderLoad(b);
-        } finally {
-            if (b.getState() != Bundle.UNINSTALLED) {
-                b.uninstall();
-            }
-        }
+        withDriver("itest-driver-2", "2.0.0", this::uninstallUnderLoad);
     }
 
     private void uninstallUnderLoad(Bundle b) throws Exception {

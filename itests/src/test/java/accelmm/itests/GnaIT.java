@@ -4,8 +4,6 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -24,10 +22,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.DeviceState;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MemoryManager;
@@ -41,8 +37,8 @@ import accelmm.api.uapi.gna.GnaMemoryId;
 import accelmm.api.uapi.gna.GnaRequestId;
 import accelmm.api.uapi.gna.GnaWait;
 import accelmm.api.uapi.gna.GnaWaitReply;
-import accelmm.itests.support.Await;
 import accelmm.itests.support.Gogo;
+import accelmm.itests.support.DriverBundles;
 import accelmm.itests.support.HostOptions;
 
 /** The shipped GNA driver bundle: inference from processes, and a live update under a request stream. */
@@ -66,15 +62,6 @@ public class GnaIT {
     @Configuration
     public Option[] config() {
         return HostOptions.host(HostOptions.driver("gna"));
-    }
-
-    private Bundle gna() {
-        for (Bundle b : context.getBundles()) {
-            if ("accelmm.driver.gna".equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("the GNA driver is not installed");
     }
 
     /** A process with one affine layer (64 inputs, 16 outputs) in GNA memory; knows the answer. */
@@ -157,10 +144,7 @@ public class GnaIT {
         }
         streams.forEach(Thread::start);
         Thread.sleep(100);
-        try (InputStream in = new FileInputStream(HostOptions.driverJar("gna"))) {
-            gna().update(in);
-        }
-        Await.until("gna0 bound again", 20_000, () -> devices.info("gna0").state() == DeviceState.BOUND);
+        DriverBundles.updateAndAwait(context, devices, "gna", "gna0");
         Thread.sleep(100);
         stop.set(true);
         for (Thread t : streams) {

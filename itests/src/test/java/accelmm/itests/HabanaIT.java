@@ -4,8 +4,6 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,10 +17,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.DeviceState;
 import accelmm.api.device.Devices;
 import accelmm.api.dma.Dma;
 import accelmm.api.mm.MemoryManager;
@@ -38,8 +34,8 @@ import accelmm.api.uapi.habana.HlFreeMemory;
 import accelmm.api.uapi.habana.HlHandle;
 import accelmm.api.uapi.habana.HlMapMemory;
 import accelmm.api.uapi.habana.HlUnmapMemory;
-import accelmm.itests.support.Await;
 import accelmm.itests.support.Gogo;
+import accelmm.itests.support.DriverBundles;
 import accelmm.itests.support.HostOptions;
 
 /** The shipped Habana driver: DRAM of habana0 shared with habana1 over p2p, across a driver update. */
@@ -68,15 +64,6 @@ public class HabanaIT {
         return HostOptions.host(HostOptions.driver("habana"));
     }
 
-    private Bundle habana() {
-        for (Bundle b : context.getBundles()) {
-            if ("accelmm.driver.habana".equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("the Habana driver is not installed");
-    }
-
     @Test
     public void aBufferExportedAndImportedSurvivesADriverUpdate() throws Exception {
         MmProcess exporter = memory.spawn("exporter");
@@ -97,11 +84,7 @@ public class HabanaIT {
         String bufs = Gogo.run(processor, "mm:dmabuf");
         assertTrue(bufs, bufs.contains("habana"));
 
-        try (InputStream in = new FileInputStream(HostOptions.driverJar("habana"))) {
-            habana().update(in);
-        }
-        Await.until("habana0 and habana1 bound again", 20_000, () -> devices.info("habana0").state() == DeviceState.BOUND
-                && devices.info("habana1").state() == DeviceState.BOUND);
+        DriverBundles.updateAndAwait(context, devices, "habana", "habana0", "habana1");
 
         byte[] patch = Arrays.copyOfRange(data, 0, 4096);
         Arrays.fill(patch, (byte) 0x77);

@@ -4,8 +4,6 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,10 +19,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.DeviceState;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
@@ -35,6 +31,7 @@ import accelmm.api.uapi.panfrost.PanfrostCreateBo;
 import accelmm.api.uapi.panfrost.PanfrostJob;
 import accelmm.api.uapi.panfrost.PanfrostSubmit;
 import accelmm.itests.support.Await;
+import accelmm.itests.support.DriverBundles;
 import accelmm.itests.support.HostOptions;
 
 /** The shipped Panfrost driver: a heap grown by a job stream that goes on across a driver update. */
@@ -53,15 +50,6 @@ public class PanfrostIT {
     @Configuration
     public Option[] config() {
         return HostOptions.host(HostOptions.driver("panfrost"));
-    }
-
-    private Bundle panfrost() {
-        for (Bundle b : context.getBundles()) {
-            if ("accelmm.driver.panfrost".equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("the Panfrost driver is not installed");
     }
 
     @Test
@@ -90,10 +78,7 @@ public class PanfrostIT {
         });
         stream.start();
         Await.until("a few jobs", 20_000, () -> jobs.get() >= 10);
-        try (InputStream in = new FileInputStream(HostOptions.driverJar("panfrost"))) {
-            panfrost().update(in);
-        }
-        Await.until("panfrost0 bound again", 20_000, () -> devices.info("panfrost0").state() == DeviceState.BOUND);
+        DriverBundles.updateAndAwait(context, devices, "panfrost", "panfrost0");
         stream.join(60_000);
         assertEquals(List.of(), List.copyOf(errors));
         assertEquals(128, jobs.get());

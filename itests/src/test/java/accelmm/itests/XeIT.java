@@ -4,8 +4,6 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.util.List;
 
 import javax.inject.Inject;
@@ -17,10 +15,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.DeviceState;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MemoryManager;
@@ -33,7 +29,7 @@ import accelmm.api.uapi.xe.XeExec;
 import accelmm.api.uapi.xe.XeExecResult;
 import accelmm.api.uapi.xe.XeMadvise;
 import accelmm.api.uapi.xe.XeVmCreate;
-import accelmm.itests.support.Await;
+import accelmm.itests.support.DriverBundles;
 import accelmm.itests.support.HostOptions;
 
 /** The shipped Xe driver: malloc'd memory in VRAM, read back by the CPU, across a driver update. */
@@ -56,15 +52,6 @@ public class XeIT {
         return HostOptions.host(HostOptions.driver("xe"));
     }
 
-    private Bundle xe() {
-        for (Bundle b : context.getBundles()) {
-            if ("accelmm.driver.xe".equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("the Xe driver is not installed");
-    }
-
     @Test
     public void gpuWritesToMallocdMemoryInVramSurviveADriverUpdateAndReachTheCpu() throws Exception {
         MmProcess p = memory.spawn("svm");
@@ -81,10 +68,7 @@ public class XeIT {
         assertTrue(first.done());
         assertEquals(1L, devices.stats("xe0").get("xe.migrate_to_vram").longValue());
 
-        try (InputStream in = new FileInputStream(HostOptions.driverJar("xe"))) {
-            xe().update(in);
-        }
-        Await.until("xe0 bound again", 20_000, () -> devices.info("xe0").state() == DeviceState.BOUND);
+        DriverBundles.updateAndAwait(context, devices, "xe", "xe0");
 
         XeExecResult second = (XeExecResult) devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.load(a, SIZE), XeCmd.inc(a))));
         assertTrue(second.done());

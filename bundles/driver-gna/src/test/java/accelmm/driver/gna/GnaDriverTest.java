@@ -38,7 +38,7 @@ import accelmm.api.uapi.gna.GnaWaitReply;
 import accelmm.core.device.DeviceManagerImpl;
 import accelmm.core.diag.CoreDiagnostics;
 import accelmm.core.dma.DmaImpl;
-import accelmm.core.idr.IdrRegistryImpl;
+import accelmm.core.StandaloneCore;
 import accelmm.core.mm.MemoryManagerImpl;
 
 /** The GNA driver on the real core: every validation rule, real inference, pins per request. */
@@ -50,11 +50,11 @@ class GnaDriverTest {
     static final int BIAS = 24576;
     static final int OUT = 32768;
 
-    final CoreDiagnostics diag = CoreDiagnostics.create();
-    final IdrRegistryImpl registry = new IdrRegistryImpl(diag);
-    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 64L << 20, false);
-    final DmaImpl dma = new DmaImpl(mm, diag, Set.of());
-    final DeviceManagerImpl devices = new DeviceManagerImpl(mm, dma, registry, diag.warnings(), 100, false);
+    final StandaloneCore core = new StandaloneCore(64L << 20, 100, false, Set.of());
+    final CoreDiagnostics diag = core.diag;
+    final MemoryManagerImpl mm = core.memory;
+    final DmaImpl dma = core.dma;
+    final DeviceManagerImpl devices = core.devices;
 
     GnaDriverTest() {
         devices.configure("gna0", new DeviceSpec("gna0", "gna", 0, 1L << 12, 1L << 12, 1L << 16, null, 1, Map.of()));
@@ -63,12 +63,9 @@ class GnaDriverTest {
 
     @AfterEach
     void nothingStaysPinnedOrLeaks() {
-        for (var p : mm.processes()) {
-            mm.process(p.pid()).exit();
-        }
+        core.close();
         assertEquals(0, mm.nodes().get(0).used(), "every frame is free once the processes exit");
         assertEquals(List.of(), mm.check());
-        devices.deactivate();
         assertEquals(0, diag.warnings().count());
     }
 

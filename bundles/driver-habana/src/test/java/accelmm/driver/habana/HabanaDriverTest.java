@@ -38,7 +38,7 @@ import accelmm.api.uapi.habana.HlUnmapMemory;
 import accelmm.core.device.DeviceManagerImpl;
 import accelmm.core.diag.CoreDiagnostics;
 import accelmm.core.dma.DmaImpl;
-import accelmm.core.idr.IdrRegistryImpl;
+import accelmm.core.StandaloneCore;
 import accelmm.core.mm.MemoryManagerImpl;
 
 /** The Habana driver on the real core: B3's rules in order, export, p2p and import with real bytes. */
@@ -46,11 +46,11 @@ class HabanaDriverTest {
     static final long MIB = 1L << 20;
     static final long SZ_2M = 2 * MIB;
 
-    final CoreDiagnostics diag = CoreDiagnostics.create();
-    final IdrRegistryImpl registry = new IdrRegistryImpl(diag);
-    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 64L << 20, false);
-    final DmaImpl dma = new DmaImpl(mm, diag, Set.of());
-    final DeviceManagerImpl devices = new DeviceManagerImpl(mm, dma, registry, diag.warnings(), 100, false);
+    final StandaloneCore core = new StandaloneCore(64L << 20, 100, false, Set.of());
+    final CoreDiagnostics diag = core.diag;
+    final MemoryManagerImpl mm = core.memory;
+    final DmaImpl dma = core.dma;
+    final DeviceManagerImpl devices = core.devices;
 
     HabanaDriverTest() {
         device("habana0", "rc0/sw0/habana0", Map.of());
@@ -67,12 +67,9 @@ class HabanaDriverTest {
 
     @AfterEach
     void nothingLeaks() {
-        for (var p : mm.processes()) {
-            mm.process(p.pid()).exit();
-        }
+        core.close();
         assertEquals(List.of(), dma.bufs());
         assertEquals(List.of(), mm.check());
-        devices.deactivate();
         assertEquals(0, diag.warnings().count());
     }
 

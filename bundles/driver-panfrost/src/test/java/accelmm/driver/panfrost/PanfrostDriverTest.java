@@ -37,7 +37,7 @@ import accelmm.api.uapi.panfrost.PanfrostWaitBo;
 import accelmm.core.device.DeviceManagerImpl;
 import accelmm.core.diag.CoreDiagnostics;
 import accelmm.core.dma.DmaImpl;
-import accelmm.core.idr.IdrRegistryImpl;
+import accelmm.core.StandaloneCore;
 import accelmm.core.mm.MemoryManagerImpl;
 
 /** The Panfrost driver on the real core: B2's rules, heap growth by GPU faults, the shrinker. */
@@ -46,11 +46,11 @@ class PanfrostDriverTest {
     static final int NOEXEC = Panfrost.BO_NOEXEC;
     static final int HEAP = Panfrost.BO_HEAP | Panfrost.BO_NOEXEC;
 
-    final CoreDiagnostics diag = CoreDiagnostics.create();
-    final IdrRegistryImpl registry = new IdrRegistryImpl(diag);
-    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 160 * MIB, false);
-    final DmaImpl dma = new DmaImpl(mm, diag, Set.of());
-    final DeviceManagerImpl devices = new DeviceManagerImpl(mm, dma, registry, diag.warnings(), 100, false);
+    final StandaloneCore core = new StandaloneCore(160 * MIB, 100, false, Set.of());
+    final CoreDiagnostics diag = core.diag;
+    final MemoryManagerImpl mm = core.memory;
+    final DmaImpl dma = core.dma;
+    final DeviceManagerImpl devices = core.devices;
 
     PanfrostDriverTest() {
         devices.configure("panfrost0", new DeviceSpec("panfrost0", "panfrost", 0, (1L << 12) | (1L << 21), 1L << 12,
@@ -60,12 +60,9 @@ class PanfrostDriverTest {
 
     @AfterEach
     void nothingLeaks() {
-        for (var p : mm.processes()) {
-            mm.process(p.pid()).exit();
-        }
+        core.close();
         assertEquals(0, mm.nodes().get(0).used(), "every frame is free once the files close");
         assertEquals(List.of(), mm.check());
-        devices.deactivate();
         assertEquals(0, diag.warnings().count());
     }
 

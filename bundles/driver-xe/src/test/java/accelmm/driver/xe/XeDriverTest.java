@@ -36,7 +36,7 @@ import accelmm.api.uapi.xe.XeVmDestroy;
 import accelmm.core.device.DeviceManagerImpl;
 import accelmm.core.diag.CoreDiagnostics;
 import accelmm.core.dma.DmaImpl;
-import accelmm.core.idr.IdrRegistryImpl;
+import accelmm.core.StandaloneCore;
 import accelmm.core.mm.MemoryManagerImpl;
 
 /** The Xe SVM driver on the real core: malloc'd memory used by the GPU, VRAM migration and eviction. */
@@ -44,11 +44,11 @@ class XeDriverTest {
     static final long MIB = 1L << 20;
     static final long SZ_2M = 2 * MIB;
 
-    final CoreDiagnostics diag = CoreDiagnostics.create();
-    final IdrRegistryImpl registry = new IdrRegistryImpl(diag);
-    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 96 * MIB, false);
-    final DmaImpl dma = new DmaImpl(mm, diag, Set.of());
-    final DeviceManagerImpl devices = new DeviceManagerImpl(mm, dma, registry, diag.warnings(), 50, false);
+    final StandaloneCore core = new StandaloneCore(96 * MIB, 50, false, Set.of());
+    final CoreDiagnostics diag = core.diag;
+    final MemoryManagerImpl mm = core.memory;
+    final DmaImpl dma = core.dma;
+    final DeviceManagerImpl devices = core.devices;
 
     XeDriverTest() {
         devices.configure("xe0", new DeviceSpec("xe0", "xe", 4 * MIB, (1L << 12) | SZ_2M, 1L << 12, 1L << 32, null, 1, Map.of()));
@@ -57,10 +57,7 @@ class XeDriverTest {
 
     @AfterEach
     void nothingLeaks() {
-        for (var p : mm.processes()) {
-            mm.process(p.pid()).exit();
-        }
-        devices.deactivate();
+        core.close();
         assertEquals(0, mm.nodes().get(0).used());
         assertEquals(List.of(), mm.check());
         assertEquals(0, diag.warnings().count());
