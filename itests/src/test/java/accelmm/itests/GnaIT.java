@@ -115,6 +115,9 @@ public class GnaIT {
         assertArrayEquals(inf.expected, inf.score());
         String stats = Gogo.run(processor, "gna:counters gna0");
         assertTrue(stats, stats.contains("gna.compute " + (before + 1)));
+        String req = Gogo.run(processor, "gna:score " + inf.p.pid() + " " + inf.fd + " " + inf.memoryId + " 1 " + SIZE).trim();
+        assertEquals("status 0x9  cycles 1024", Gogo.run(processor, "gna:wait " + inf.p.pid() + " " + inf.fd + " " + req + " 5000").trim());
+        assertTrue(Gogo.run(processor, "gna:info gna0").contains("max layers 1024"));
         inf.p.exit();
         assertEquals(List.of(), memory.check());
     }

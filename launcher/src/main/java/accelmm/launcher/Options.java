@@ -40,7 +40,8 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                      spawn, kill, mmap, write, read (poke an address space), idr (ID registries),
                      notifiers, dma, dmabuf
               dev    devices and their drivers: list, info, stats
-              gna    the GNA driver: devices, counters (each driver bundle brings its own scope)
+              gna    the GNA driver: map, unmap, score, wait, info, devices, counters
+                     (each driver bundle brings its own scope)
               habana the Habana Labs driver: devices, counters
               panfrost  the Panfrost driver: devices, counters
               xe     the Xe SVM driver: devices, counters

@@ -545,9 +545,15 @@ final class DeviceImpl implements DeviceContext {
         }
     }
 
-    /** Warns about state that holds the leaving driver's own classes (they would pin its loader). */
+    /**
+     * Warns about state that holds the leaving driver's own classes (they would pin its loader). A
+     * driver loaded with the core's own loader (no framework) cannot be told apart and is not checked.
+     */
     private void checkState(DeviceDriver old) {
         ClassLoader loader = old.getClass().getClassLoader();
+        if (loader == DeviceImpl.class.getClassLoader()) {
+            return;
+        }
         List<Object> values = new ArrayList<>(state.values());
         files.forEach((id, f) -> {
             if (f != null) {

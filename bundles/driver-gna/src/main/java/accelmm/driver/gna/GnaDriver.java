@@ -27,15 +27,36 @@ import accelmm.api.uapi.gna.GnaWaitReply;
  * The Intel GNA driver: user memory registered without pinning, pinned only while a request runs,
  * mapped through the GNA flat MMU, and scored by a simulated affine engine.
  *
- * <p>Concurrency: one request runs at a time per device (the hardware has one queue); an
- * invalidation of a memory object waits for the running request.
+ * <p>Concurrency: requests queue per device and a worker thread runs them one at a time while
+ * this driver is bound (the queue is device state, so an update keeps it); an invalidation of a
+ * memory object, and a free, wait for the running request.
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.KIND + "=gna")
 public final class GnaDriver implements DeviceDriver {
     /** The highest user address ({@code TASK_SIZE} of x86-64). */
     static final long TASK_SIZE = 1L << 47;
 
-    private final ReentrantLock hardware = new ReentrantLock();
+    private final java.util.Map<String, GnaWorker> workers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The device's hardware lock, kept in the device state: one request runs at a time. */
+    static ReentrantLock hardware(DeviceContext dev) {
+        return (ReentrantLock) dev.state().computeIfAbsent("hardware", k -> new ReentrantLock());
+    }
+
+    @Override
+    public void bind(DeviceContext device) {
+        GnaWorker w = new GnaWorker(device, hardware(device));
+        workers.put(device.name(), w);
+        w.start();
+    }
+
+    @Override
+    public void unbind(DeviceContext device) {
+        GnaWorker w = workers.remove(device.name());
+        if (w != null) {
+            w.stop();
+        }
+    }
 
     @Override
     public Object ioctl(DeviceFile file, Object request) {
@@ -55,7 +76,7 @@ public final class GnaDriver implements DeviceDriver {
         if (request instanceof GnaGetParameter p) {
             return parameter(p.param());
         }
-        throw Errno.ENOTTY.exception("not a GNA request: " + request.getClass().getName());
+        throw Errno.EINVAL.exception("not a GNA request: " + request.getClass().getName());
     }
 
     private static GnaMemoryId map(DeviceFile file, GnaMapMemory m) {
@@ -89,6 +110,10 @@ public final class GnaDriver implements DeviceDriver {
 
     private static void unmap(DeviceFile file, long memoryId) {
         MemoryObjects.owned(file, memoryId);
+        GnaQueue.cancel(file, memoryId);
+        ReentrantLock hw = hardware(file.device());
+        hw.lock();
+        hw.unlock();
         Object n = file.state().remove("notifier." + memoryId);
         if (n instanceof DeviceNotifier notifier) {
             notifier.remove();
@@ -97,22 +122,14 @@ public final class GnaDriver implements DeviceDriver {
         file.device().count("gna.unmap", 1);
     }
 
-    private GnaRequestId compute(DeviceFile file, GnaCompute c) {
-        List<GnaRequest.Window> windows = GnaRequest.validate(file, c);
-        DeviceContext dev = file.device();
-        long id = ((java.util.concurrent.atomic.AtomicLong) dev.state()
-                .computeIfAbsent("request.seq", k -> new java.util.concurrent.atomic.AtomicLong())).incrementAndGet();
-        long[] outcome = new GnaRequest(file, c, windows).run(hardware);
-        file.state().put("request." + id, outcome);
-        dev.count("gna.compute", 1);
-        return new GnaRequestId(id);
+    private static GnaRequestId compute(DeviceFile file, GnaCompute c) {
+        GnaRequest.validate(file, c);
+        file.device().count("gna.compute", 1);
+        return new GnaRequestId(GnaQueue.submit(file, c));
     }
 
     private static GnaWaitReply waitFor(DeviceFile file, GnaWait w) {
-        Object o = file.state().remove("request." + w.requestId());
-        if (!(o instanceof long[] outcome)) {
-            throw Errno.EINVAL.exception("no request " + w.requestId() + " in this file");
-        }
+        long[] outcome = GnaQueue.await(file, w.requestId(), w.timeoutMs());
         if (outcome[GnaRequest.ERRNO] != 0) {
             throw Errno.of((int) outcome[GnaRequest.ERRNO]).exception("request " + w.requestId() + " failed");
         }
@@ -134,6 +151,7 @@ public final class GnaDriver implements DeviceDriver {
 
     @Override
     public void release(DeviceFile file) {
+        GnaQueue.cancel(file, -1);
         List<Long> mine = new ArrayList<>();
         MemoryObjects.of(file).forEach((id, mo) -> {
             if (mo != null && mo[MemoryObjects.FILE] == file.id()) {
@@ -148,6 +166,7 @@ public final class GnaDriver implements DeviceDriver {
 
     @Override
     public boolean invalidate(DeviceNotifier notifier, NotifierRange range, long seq) {
+        ReentrantLock hardware = hardware(notifier.file().device());
         if (range.blockable()) {
             hardware.lock();
         } else if (!hardware.tryLock()) {

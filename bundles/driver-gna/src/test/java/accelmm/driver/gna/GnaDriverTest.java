@@ -193,7 +193,7 @@ class GnaDriverTest {
         assertErrno(Errno.EINVAL, () -> u.ioctl(one(id, 0, PAGE, List.of(new GnaPatch(PAGE - 2, 4, 1)))));
         assertErrno(Errno.EINVAL, () -> u.ioctl(new GnaCompute(2 * SIZE, 1, List.of(ok, new GnaBuffer(id2, 0, SIZE, List.of())),
                 Gna.MODE_GMM)));
-        assertErrno(Errno.ENOTTY, () -> u.ioctl("score"));
+        assertErrno(Errno.EINVAL, () -> u.ioctl("score"));
         assertEquals(Gna.DEVICE_ID, u.ioctl(new GnaGetParameter(Gna.PARAM_DEVICE_ID)));
         assertEquals((long) Gna.MAX_LAYER_COUNT, u.ioctl(new GnaGetParameter(Gna.PARAM_MAX_LAYER_COUNT)));
         assertEquals(Gna.MAX_HW_MEM, u.ioctl(new GnaGetParameter(Gna.PARAM_MAX_MEMORY)));
@@ -271,6 +271,47 @@ class GnaDriverTest {
         assertEquals(Gna.STS_SCORE_COMPLETED | Gna.STS_STATISTICS_VALID | Gna.STS_SATURATE, r.hwStatus());
         assertArrayEquals(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE},
                 readOutputs(u, va, 4));
+    }
+
+    /** Writes {@code layers} copies of a wide layer so that one request keeps the device busy a while. */
+    static void writeSlowNetwork(User u, long va, int layers) {
+        ByteBuffer d = ByteBuffer.allocate(layers * Gna.DESCRIPTOR_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        for (int l = 0; l < layers; l++) {
+            d.position(l * Gna.DESCRIPTOR_SIZE);
+            d.putInt(Gna.OP_AFFINE).putInt(2048).putInt(64).putInt(512 * 1024).putInt(768 * 1024).putInt(0).putInt(1024 * 1024);
+        }
+        u.p.mm().write(va, d.array(), 0, d.capacity());
+    }
+
+    @Test
+    void requestsQueueWaitTimesOutWithEbusyAFreeDeletesQueuedRequestsAndAnUpdateKeepsTheQueue() {
+        User u = new User();
+        long big = u.mmap(2L << 20);
+        writeSlowNetwork(u, big, 200);
+        long bigId = u.map(big, 2L << 20);
+        long small = u.mmap(SIZE);
+        int[] expected = writeNetwork(u, small, 16, 8, 7);
+        long smallId = u.map(small, SIZE);
+        long slow = ((GnaRequestId) u.ioctl(new GnaCompute(0, 200, List.of(new GnaBuffer(bigId, 0, 2L << 20, List.of())),
+                Gna.MODE_XNN))).requestId();
+        long queued = ((GnaRequestId) u.ioctl(one(smallId, 0, SIZE, List.of()))).requestId();
+        long doomed = ((GnaRequestId) u.ioctl(one(smallId, 0, SIZE, List.of()))).requestId();
+        assertErrno(Errno.EBUSY, () -> u.ioctl(new GnaWait(queued, 0)));
+        devices.addDriver(new GnaDriver(), "gna", 2, 0, "accelmm.driver.gna", "next");
+        assertEquals(Gna.STS_SCORE_COMPLETED | Gna.STS_STATISTICS_VALID,
+                ((GnaWaitReply) u.ioctl(new GnaWait(slow, 30_000))).hwStatus());
+        assertEquals(Gna.STS_SCORE_COMPLETED | Gna.STS_STATISTICS_VALID,
+                ((GnaWaitReply) u.ioctl(new GnaWait(queued, 30_000))).hwStatus());
+        assertArrayEquals(expected, readOutputs(u, small, 8));
+        assertErrno(Errno.EINVAL, () -> u.ioctl(new GnaWait(queued, 10)));
+        u.ioctl(new GnaWait(doomed, 30_000));
+        long later = ((GnaRequestId) u.ioctl(new GnaCompute(0, 200, List.of(new GnaBuffer(bigId, 0, 2L << 20, List.of())),
+                Gna.MODE_XNN))).requestId();
+        long cancelled = ((GnaRequestId) u.ioctl(one(smallId, 0, SIZE, List.of()))).requestId();
+        u.ioctl(new GnaUnmapMemory(smallId));
+        assertErrno(Errno.EINVAL, () -> u.ioctl(new GnaWait(cancelled, 1000)));
+        u.ioctl(new GnaWait(later, 30_000));
+        assertEquals(1L, devices.stats("gna0").get("gna.cancel"));
     }
 
     @Test

@@ -1,0 +1,81 @@
+package accelmm.driver.gna;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import accelmm.api.ErrnoException;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.uapi.gna.GnaCompute;
+
+/**
+ * The thread that runs a device's queued requests one at a time while this driver is bound to
+ * it; stopping it leaves the queue to the next driver.
+ *
+ * <p>Concurrency: one thread per device; {@link #stop} waits for the request in progress.
+ */
+final class GnaWorker implements Runnable {
+    private final DeviceContext dev;
+    private final ReentrantLock hardware;
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    GnaWorker(DeviceContext dev, ReentrantLock hardware) {
+        this.dev = dev;
+        this.hardware = hardware;
+        this.thread = new Thread(this, "gna-" + dev.name());
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Stops taking requests and waits for the one running. */
+    void stop() {
+        stopping = true;
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void run() {
+        LinkedBlockingDeque<Object[]> queue = GnaQueue.of(dev);
+        while (!stopping) {
+            Object[] e;
+            try {
+                e = queue.poll(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ex) {
+                return;
+            }
+            if (e == null) {
+                continue;
+            }
+            DeviceFile file = (DeviceFile) e[GnaQueue.FILE];
+            CompletableFuture<long[]> done = (CompletableFuture<long[]>) e[GnaQueue.DONE];
+            long[] outcome;
+            try {
+                GnaCompute cfg = (GnaCompute) e[GnaQueue.CONFIG];
+                outcome = new GnaRequest(file, cfg, GnaRequest.validate(file, cfg)).run(hardware);
+            } catch (ErrnoException ex) {
+                outcome = new long[] {ex.errno().number(), 0, 0};
+            } catch (RuntimeException ex) {
+                outcome = new long[] {accelmm.api.Errno.EIO.number(), 0, 0};
+            }
+            done.complete(outcome);
+            dev.count("gna.request", 1);
+        }
+    }
+}
