@@ -108,6 +108,22 @@ public interface DeviceContext {
     PinnedPages pin(DeviceFile file, AddressSpace mm, long addr, int pages, int gupFlags);
 
     /**
+     * Creates a shmem object (zeroed pages of the core) for a file's buffer; the core closes it when
+     * the file is released or the device unplugged, if the driver has not.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a bad size
+     */
+    accelmm.api.mm.SharedFile shmem(DeviceFile file, String name, long size);
+
+    /**
+     * Pins pages of a shmem object for a file, as {@link accelmm.api.mm.SharedFile#pinPages}; the core
+     * unpins what is left when the file is released or the device unplugged.
+     *
+     * @throws accelmm.api.ErrnoException as {@link accelmm.api.mm.SharedFile#pinPages}
+     */
+    PinnedPages pinShmem(DeviceFile file, accelmm.api.mm.SharedFile shmem, long first, int count);
+
+    /**
      * Allocates blocks of the device memory ({@code drm_buddy_alloc_blocks} over node offsets
      * {@code [start, end)} with {@link accelmm.api.mm.BuddyFlags#RANGE}); the core frees what is left
      * at unplug.

@@ -15,7 +15,8 @@ import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.PinnedPages;
 
 /**
- * An open device file and what the core tracks for it: pins, DMA mappings and notifiers, undone
+ * An open device file and what the core tracks for it: pins, DMA mappings, notifiers and shmem
+ * objects, undone
  * when it is released or its device is unplugged. It is the file object in the process's
  * descriptor table; the last close releases it.
  *
@@ -30,6 +31,7 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
     private final List<PinnedPages> pins = new ArrayList<>();
     private final Set<SgTable> dmaMaps = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<DeviceNotifierImpl> notifiers = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<accelmm.api.mm.SharedFile> files = new ArrayList<>();
     private volatile boolean closed;
 
     DeviceFileImpl(int id, MmProcess process, DeviceImpl device, long generation) {
@@ -89,6 +91,10 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
         return dmaMaps.remove(mapped);
     }
 
+    synchronized boolean track(accelmm.api.mm.SharedFile f) {
+        return !closed && files.add(f);
+    }
+
     synchronized boolean track(DeviceNotifierImpl n) {
         return !closed && notifiers.add(n);
     }
@@ -100,15 +106,17 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
     /** Marks the file closed and hands over what it still holds for the caller to undo. */
     synchronized Held takeHeld() {
         closed = true;
-        Held h = new Held(List.copyOf(pins), List.copyOf(dmaMaps), List.copyOf(notifiers));
+        Held h = new Held(List.copyOf(pins), List.copyOf(dmaMaps), List.copyOf(notifiers), List.copyOf(files));
         pins.clear();
+        files.clear();
         dmaMaps.clear();
         notifiers.clear();
         return h;
     }
 
     /** What a file held at release. */
-    record Held(List<PinnedPages> pins, List<SgTable> dmaMaps, List<DeviceNotifierImpl> notifiers) {
+    record Held(List<PinnedPages> pins, List<SgTable> dmaMaps, List<DeviceNotifierImpl> notifiers,
+            List<accelmm.api.mm.SharedFile> files) {
     }
 
     /** Returns the pins, mappings and notifiers tracked now. */

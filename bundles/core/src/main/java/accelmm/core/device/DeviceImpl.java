@@ -264,6 +264,29 @@ final class DeviceImpl implements DeviceContext {
     }
 
     @Override
+    public accelmm.api.mm.SharedFile shmem(accelmm.api.device.DeviceFile file, String name, long size) {
+        DeviceFileImpl f = own(file, this);
+        accelmm.api.mm.SharedFile shm = memoryManager.createFile(name, size, true);
+        if (!f.track(shm)) {
+            shm.close();
+            throw Errno.ENODEV.exception(f + " was closed meanwhile");
+        }
+        return shm;
+    }
+
+    @Override
+    public PinnedPages pinShmem(accelmm.api.device.DeviceFile file, accelmm.api.mm.SharedFile shmem, long first, int count) {
+        DeviceFileImpl f = own(file, this);
+        TrackedPins p = new TrackedPins(shmem.pinPages(first, count), f);
+        if (!f.track(p)) {
+            p.unpinReleased();
+            throw Errno.ENODEV.exception(f + " was closed meanwhile");
+        }
+        count("pin.pages", count);
+        return p;
+    }
+
+    @Override
     public List<Block> allocBlocks(long start, long end, long size, long minBlockSize, int flags) {
         if (memory == null) {
             throw Errno.ENODEV.exception(name() + " has no memory");
@@ -505,6 +528,9 @@ final class DeviceImpl implements DeviceContext {
         }
         for (var p : held.pins()) {
             ((TrackedPins) p).unpinReleased();
+        }
+        for (var shm : held.files()) {
+            shm.close();
         }
     }
 

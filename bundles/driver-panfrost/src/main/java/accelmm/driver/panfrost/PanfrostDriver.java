@@ -105,7 +105,7 @@ public final class PanfrostDriver implements DeviceDriver {
         SharedFile shmem = null;
         Map<String, Object> bo = new HashMap<>();
         try {
-            shmem = file.device().memoryManager().createFile("panfrost-bo", size, true);
+            shmem = file.device().shmem(file, "panfrost-bo", size);
             bo.put("file", (long) file.id());
             bo.put("size", size);
             bo.put("flags", c.flags());
@@ -143,12 +143,12 @@ public final class PanfrostDriver implements DeviceDriver {
     /** Pins pages of a BO; when memory runs out the shrinker reclaims DONTNEED BOs and it tries once more. */
     static PinnedPages pinWithShrink(DeviceFile file, Bos bos, SharedFile shmem, long first, int count) {
         try {
-            return shmem.pinPages(first, count);
+            return file.device().pinShmem(file, shmem, first, count);
         } catch (ErrnoException e) {
             if (e.errno() != Errno.ENOMEM || shrink(bos) == 0) {
                 throw e;
             }
-            return shmem.pinPages(first, count);
+            return file.device().pinShmem(file, shmem, first, count);
         }
     }
 
@@ -240,7 +240,7 @@ public final class PanfrostDriver implements DeviceDriver {
             drop(bos, bo, Bos.pgtable(owner));
             SharedFile shmem = (SharedFile) bo.get("shmem");
             shmem.close();
-            bo.put("shmem", bos.dev.memoryManager().createFile("panfrost-purged", (Long) bo.get("size"), true));
+            bo.put("shmem", bos.dev.shmem(owner, "panfrost-purged", (Long) bo.get("size")));
             bo.put("purged", true);
             purged++;
         }

@@ -20,7 +20,11 @@ import accelmm.api.mm.AddressSpace;
 import accelmm.api.notifier.NotifierEvent;
 import accelmm.api.notifier.NotifierRange;
 import accelmm.api.uapi.xe.Xe;
+import accelmm.api.uapi.xe.XeBindBo;
 import accelmm.api.uapi.xe.XeBindMirror;
+import accelmm.api.uapi.xe.XeBindUserptr;
+import accelmm.api.uapi.xe.XeBoClose;
+import accelmm.api.uapi.xe.XeBoCreate;
 import accelmm.api.uapi.xe.XeCmd;
 import accelmm.api.uapi.xe.XeExec;
 import accelmm.api.uapi.xe.XeExecResult;
@@ -88,7 +92,30 @@ public final class XeDriver implements DeviceDriver {
                 if (!vm.faultMode()) {
                     throw Errno.EINVAL.exception("a CPU address mirror needs a fault-mode VM");
                 }
-                vm.mirrors().add(new long[] {b.start(), b.end()});
+                if (vm.bound(b.start(), b.end())) {
+                    throw Errno.EINVAL.exception("the range overlaps another bind");
+                }
+                vm.mirrors().add(new long[] {b.start(), b.end(), 0});
+                return null;
+            }
+            if (request instanceof XeBindUserptr b) {
+                XeVm vm = XeVm.owned(file, b.vm());
+                checkRange(b.start(), b.end());
+                if (vm.bound(b.start(), b.end())) {
+                    throw Errno.EINVAL.exception("the range overlaps another bind");
+                }
+                vm.mirrors().add(new long[] {b.start(), b.end(), 1});
+                return null;
+            }
+            if (request instanceof XeBoCreate c) {
+                return XeBos.create(file, c);
+            }
+            if (request instanceof XeBindBo b) {
+                XeBos.bind(file, XeVm.owned(file, b.vm()), b.handle(), b.va());
+                return null;
+            }
+            if (request instanceof XeBoClose c) {
+                XeBos.close(file, c.handle());
                 return null;
             }
             if (request instanceof XeMadvise m) {
@@ -118,6 +145,7 @@ public final class XeDriver implements DeviceDriver {
         for (long[] r : vm.ranges().values()) {
             XeSvm.zap(vm, r);
         }
+        XeBos.unbindAll(file, vm);
         vm.ranges().clear();
         drop.addAll(vm.notifiers().values());
         vm.notifiers().clear();
@@ -176,8 +204,12 @@ public final class XeDriver implements DeviceDriver {
         long[] pa = new long[(int) (((c.va() + Math.max(buf.length, 1) - 1) >>> 12) - (c.va() >>> 12) + 1)];
         for (int i = 0; i < pa.length; i++) {
             long page = (c.va() & ~(XeSvm.PAGE - 1)) + i * XeSvm.PAGE;
-            long[] r = vm.rangeAt(page);
             long p = vm.pgtable().iovaToPhys(page);
+            if (p != 0 && vm.boAt(page)) {
+                pa[i] = p;
+                continue;
+            }
+            long[] r = vm.rangeAt(page);
             if (p == 0 || r == null || (write && (r[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
                 return false;
             }
@@ -331,6 +363,7 @@ public final class XeDriver implements DeviceDriver {
             for (int id : mine) {
                 destroy(file, XeVm.owned(file, id), drop);
             }
+            XeBos.closeAll(file);
         } finally {
             lock(file.device()).unlock();
         }

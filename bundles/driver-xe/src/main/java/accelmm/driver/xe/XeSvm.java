@@ -78,14 +78,15 @@ final class XeSvm {
             }
             drop.forEach(DeviceNotifier::remove);
             long start = r[XeVm.R_START];
-            if (vm.location(start) == Xe.LOC_VRAM && (r[XeVm.R_FLAGS] & XeVm.DEVMEM) == 0 && anonymous(start)) {
+            boolean userptr = (r[XeVm.R_FLAGS] & XeVm.USERPTR) != 0;
+            if (!userptr && vm.location(start) == Xe.LOC_VRAM && (r[XeVm.R_FLAGS] & XeVm.DEVMEM) == 0 && anonymous(start)) {
                 migrateToVram(start, r[XeVm.R_END]);
             }
             DeviceNotifier n = vm.notifiers().get(window(start));
             HmmRange range = new HmmRange(n, start, r[XeVm.R_END]);
             boolean writable = (r[XeVm.R_FLAGS] & XeVm.WRITABLE) != 0;
             range.defaultFlags = HmmPfn.REQ_FAULT | (writable ? HmmPfn.REQ_WRITE : 0);
-            range.devPrivateOwner = dev;
+            range.devPrivateOwner = userptr ? null : dev;
             try {
                 HmmRetry.fault(mm, range);
             } catch (ErrnoException e) {
@@ -142,7 +143,7 @@ final class XeSvm {
     private long[] findOrInsert(long addr, boolean write) {
         long[] mirror = vm.mirrorAt(addr);
         if (mirror == null) {
-            throw new Fatal(Errno.EINVAL, "0x" + Long.toHexString(addr) + " is outside every mirror bind");
+            throw new Fatal(Errno.EINVAL, "0x" + Long.toHexString(addr) + " is outside every mirror and userptr bind");
         }
         VmaInfo vma = vmaAt(addr);
         if (vma == null) {
@@ -167,7 +168,7 @@ final class XeSvm {
                     long cookie = ((long) vm.id << 32) | (win >>> 29);
                     vm.notifiers().put(win, dev.insertNotifier(file, mm, win, Xe.NOTIFIER_SIZE, cookie));
                 }
-                long[] r = {s, e, writable ? XeVm.WRITABLE : 0, System.nanoTime()};
+                long[] r = {s, e, (writable ? XeVm.WRITABLE : 0) | (mirror[2] != 0 ? XeVm.USERPTR : 0), System.nanoTime()};
                 vm.ranges().put(s, r);
                 dev.count("xe.range", 1);
                 return r;

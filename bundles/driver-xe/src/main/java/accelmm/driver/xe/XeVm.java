@@ -15,11 +15,11 @@ import accelmm.api.mmu.IoPgtable;
 
 /**
  * A VM's state, kept by the core across driver updates as plain collections and core objects:
- * mirror binds, memory advice, SVM ranges by start, the notifier of each 512 MiB window, the ranges
+ * mirror and userptr binds ({@code {start, end, userptr}}), BO binds ({@code {va, end, handle}}), memory advice, SVM ranges by start, the notifier of each 512 MiB window, the ranges
  * the garbage collector will remove, and the GPU page table.
  *
  * <p>A range is {@code long[]}: {@link #R_START}, {@link #R_END}, {@link #R_FLAGS} ({@link #MAPPED},
- * {@link #UNMAPPED}, {@link #PARTIAL}, {@link #DEVMEM}, {@link #WRITABLE}), {@link #R_USE} (the last
+ * {@link #UNMAPPED}, {@link #PARTIAL}, {@link #DEVMEM}, {@link #WRITABLE}, {@link #USERPTR}), {@link #R_USE} (the last
  * use, for eviction), then the hmm entries of its pages from the last get-pages.
  *
  * <p>Concurrency: guarded by the device lock ({@link XeDriver#lock}).
@@ -35,6 +35,7 @@ final class XeVm {
     static final long PARTIAL = 4;
     static final long DEVMEM = 8;
     static final long WRITABLE = 16;
+    static final long USERPTR = 32;
 
     final int id;
     final Map<String, Object> state;
@@ -54,6 +55,7 @@ final class XeVm {
         s.put("file", (long) file.id());
         s.put("fault", faultMode);
         s.put("mirrors", new ArrayList<long[]>());
+        s.put("boBinds", new ArrayList<long[]>());
         s.put("advice", new TreeMap<Long, long[]>());
         s.put("ranges", new TreeMap<Long, long[]>());
         s.put("notifiers", new HashMap<Long, DeviceNotifier>());
@@ -82,6 +84,36 @@ final class XeVm {
     @SuppressWarnings("unchecked")
     List<long[]> mirrors() {
         return (List<long[]>) state.get("mirrors");
+    }
+
+    @SuppressWarnings("unchecked")
+    List<long[]> boBinds() {
+        return (List<long[]>) state.get("boBinds");
+    }
+
+    /** True if {@code [start, end)} overlaps a mirror, userptr or BO bind. */
+    boolean bound(long start, long end) {
+        for (long[] m : mirrors()) {
+            if (m[0] < end && start < m[1]) {
+                return true;
+            }
+        }
+        for (long[] b : boBinds()) {
+            if (b[0] < end && start < b[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if a BO is bound at {@code addr}. */
+    boolean boAt(long addr) {
+        for (long[] b : boBinds()) {
+            if (addr >= b[0] && addr < b[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @SuppressWarnings("unchecked")

@@ -25,7 +25,11 @@ import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.api.uapi.xe.Xe;
+import accelmm.api.uapi.xe.XeBindBo;
 import accelmm.api.uapi.xe.XeBindMirror;
+import accelmm.api.uapi.xe.XeBindUserptr;
+import accelmm.api.uapi.xe.XeBoClose;
+import accelmm.api.uapi.xe.XeBoCreate;
 import accelmm.api.uapi.xe.XeCmd;
 import accelmm.api.uapi.xe.XeExec;
 import accelmm.api.uapi.xe.XeExecResult;
@@ -74,8 +78,14 @@ class XeDriverTest {
         final int vm;
 
         Gpu() {
+            this(true);
+        }
+
+        Gpu(boolean mirrorAll) {
             vm = (Integer) ioctl(new XeVmCreate(true));
-            ioctl(new XeBindMirror(vm, 0, 1L << 47));
+            if (mirrorAll) {
+                ioctl(new XeBindMirror(vm, 0, 1L << 47));
+            }
         }
 
         Object ioctl(Object r) {
@@ -118,6 +128,80 @@ class XeDriverTest {
         g.p.mm().read(a + 200, back, 2, 4);
         assertArrayEquals(new byte[] {7, 7, 1, 0, 0, 0}, back);
         assertEquals(0, g.exec(XeCmd.load(a, 16)).gpuFaults(), "a bound range does not fault again");
+    }
+
+    @Test
+    void buffersInVramAndSystemMemoryBindAtGpuAddressesNextToMirroredMemory() {
+        Gpu g = new Gpu(false);
+        g.ioctl(new XeBindMirror(g.vm, 0, 1L << 46));
+        int vramBo = (Integer) g.ioctl(new XeBoCreate(3 * 4096, Xe.LOC_VRAM));
+        int sysBo = (Integer) g.ioctl(new XeBoCreate(4096, Xe.LOC_SYSTEM));
+        long vramVa = 1L << 46;
+        long sysVa = vramVa + (1L << 20);
+        g.ioctl(new XeBindBo(g.vm, vramBo, vramVa));
+        g.ioctl(new XeBindBo(g.vm, sysBo, sysVa));
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindBo(g.vm, sysBo, vramVa + 4096)));
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindBo(g.vm, sysBo, 4096)));
+        assertErrno(Errno.ENOENT, () -> g.ioctl(new XeBindBo(g.vm, 99, sysVa + (1L << 20))));
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBoCreate(0, Xe.LOC_SYSTEM)));
+        long a = g.malloc(64 * 1024);
+        g.p.mm().write(a, pattern(9000, 4), 0, 9000);
+        XeExecResult r = g.exec(XeCmd.load(vramVa, 12288), XeCmd.load(a, 9000));
+        assertArrayEquals(new byte[12288], r.loads().get(0), "new BOs are zero");
+        XeExecResult copy = g.exec(XeCmd.store(vramVa + 100, pattern(9000, 4)), XeCmd.store(sysVa, new byte[] {1, 2}),
+                XeCmd.load(vramVa + 100, 9000), XeCmd.load(sysVa, 2));
+        assertArrayEquals(pattern(9000, 4), copy.loads().get(0));
+        assertArrayEquals(new byte[] {1, 2}, copy.loads().get(1));
+        assertErrno(Errno.EBUSY, () -> g.ioctl(new XeBoClose(vramBo)));
+        g.ioctl(new XeVmDestroy(g.vm));
+        g.ioctl(new XeBoClose(vramBo));
+        assertErrno(Errno.ENOENT, () -> g.ioctl(new XeBoClose(vramBo)));
+    }
+
+    @Test
+    void userptrMemoryStaysInSystemMemoryWhateverTheAdvice() {
+        Gpu g = new Gpu(false);
+        long a = g.malloc(SZ_2M);
+        g.ioctl(new XeBindUserptr(g.vm, a, a + SZ_2M));
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindUserptr(g.vm, a, a + 4096)));
+        g.ioctl(new XeMadvise(g.vm, a, a + SZ_2M, Xe.LOC_VRAM));
+        g.p.mm().write(a + 7, new byte[] {3}, 0, 1);
+        XeExecResult r = g.exec(XeCmd.load(a + 7, 1), XeCmd.inc(a + 64));
+        assertTrue(r.done());
+        assertArrayEquals(new byte[] {3}, r.loads().get(0));
+        assertEquals(0, stat("xe.migrate_to_vram"));
+        byte[] v = new byte[1];
+        g.p.mm().read(a + 64, v, 0, 1);
+        assertEquals(1, v[0]);
+    }
+
+    @Test
+    void freedAndNewAllocationsMremapAndAForkedChildSeeTheRightBytes() {
+        Gpu g = new Gpu();
+        long a = g.malloc(64 * 1024);
+        assertTrue(g.exec(XeCmd.store(a, new byte[] {11})).done());
+        g.p.mm().munmap(a, 64 * 1024);
+        long b = g.malloc(64 * 1024);
+        g.p.mm().write(b, new byte[] {22}, 0, 1);
+        assertArrayEquals(new byte[] {22}, g.exec(XeCmd.load(b, 1)).loads().get(0), "never the freed page's byte");
+        assertTrue(g.exec(XeCmd.store(b + 4096, new byte[] {33})).done());
+        long moved = g.p.mm().mremap(b, 64 * 1024, 128 * 1024, accelmm.api.mm.MremapFlags.MAYMOVE, 0);
+        XeExecResult after = g.exec(XeCmd.load(moved + 4096, 1), XeCmd.load(moved, 1));
+        assertArrayEquals(new byte[] {33}, after.loads().get(0));
+        assertArrayEquals(new byte[] {22}, after.loads().get(1));
+        if (moved != b) {
+            assertEquals("ENOENT", g.exec(XeCmd.load(b, 1)).faultErrno());
+        }
+        assertTrue(g.exec(XeCmd.store(moved + 8192, new byte[] {44})).done());
+        MmProcess child = g.p.fork("child");
+        byte[] v = new byte[1];
+        child.mm().read(moved + 8192, v, 0, 1);
+        assertEquals(44, v[0]);
+        assertTrue(g.exec(XeCmd.store(moved + 8192, new byte[] {55})).done());
+        child.mm().read(moved + 8192, v, 0, 1);
+        assertEquals(44, v[0], "the child keeps its copy");
+        g.p.mm().read(moved + 8192, v, 0, 1);
+        assertEquals(55, v[0]);
     }
 
     @Test

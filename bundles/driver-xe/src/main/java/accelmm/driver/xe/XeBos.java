@@ -1,0 +1,173 @@
+package accelmm.driver.xe;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.PageSize;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.idr.Idr;
+import accelmm.api.mm.Block;
+import accelmm.api.mm.PhysAddr;
+import accelmm.api.mm.PinnedPages;
+import accelmm.api.mm.SharedFile;
+import accelmm.api.mmu.IommuProt;
+import accelmm.api.mmu.IotlbGather;
+import accelmm.api.uapi.xe.Xe;
+import accelmm.api.uapi.xe.XeBoCreate;
+
+/**
+ * Buffer objects: VRAM blocks of the device, or pinned shmem pages in system memory, bound into a
+ * VM at a GPU address. A BO is a map of plain values and core objects: {@code file}, {@code size},
+ * {@code placement}, {@code blocks} (VRAM) or {@code shmem} and {@code pins} (system), and
+ * {@code binds} (how many VMs bind it).
+ *
+ * <p>Concurrency: under the device lock.
+ */
+final class XeBos {
+    private static final long PAGE = PageSize.PAGE_SIZE;
+
+    private XeBos() {
+    }
+
+    static Idr<Map<String, Object>> all(DeviceContext dev) {
+        return dev.idr("bos", 1);
+    }
+
+    static Map<String, Object> owned(DeviceFile file, int handle) {
+        Map<String, Object> bo = handle < 1 ? null : all(file.device()).find(handle);
+        if (bo == null || (Long) bo.get("file") != file.id()) {
+            throw Errno.ENOENT.exception("no BO " + handle + " in this file");
+        }
+        return bo;
+    }
+
+    /** Creates a zeroed BO; returns its handle. */
+    static Integer create(DeviceFile file, XeBoCreate c) {
+        DeviceContext dev = file.device();
+        if (c.size() <= 0 || (c.placement() != Xe.LOC_SYSTEM && c.placement() != Xe.LOC_VRAM)) {
+            throw Errno.EINVAL.exception("size " + c.size() + ", placement " + c.placement());
+        }
+        if (c.placement() == Xe.LOC_VRAM && (dev.memory() == null || c.size() > dev.memory().info().size())) {
+            throw Errno.EINVAL.exception(dev.name() + " has no room for a VRAM BO of " + c.size() + " bytes");
+        }
+        long size = (c.size() + PAGE - 1) & ~(PAGE - 1);
+        Map<String, Object> bo = new HashMap<>();
+        bo.put("file", (long) file.id());
+        bo.put("size", size);
+        bo.put("placement", c.placement());
+        bo.put("binds", 0);
+        if (c.placement() == Xe.LOC_VRAM) {
+            try {
+                bo.put("blocks", dev.allocBlocks(0, dev.memory().info().size(), size, PAGE, 0));
+            } catch (ErrnoException e) {
+                throw Errno.ENOMEM.exception("VRAM is full: " + e.getMessage());
+            }
+        } else {
+            SharedFile shmem = dev.shmem(file, "xe-bo", size);
+            try {
+                bo.put("pins", dev.pinShmem(file, shmem, 0, (int) (size / PAGE)));
+            } catch (ErrnoException e) {
+                shmem.close();
+                throw e;
+            }
+            bo.put("shmem", shmem);
+        }
+        dev.count("xe.bo", 1);
+        return all(dev).alloc(bo, 1, 0);
+    }
+
+    /** The physical address of each page of a BO. */
+    @SuppressWarnings("unchecked")
+    private static long[] pages(DeviceContext dev, Map<String, Object> bo) {
+        List<Long> out = new ArrayList<>();
+        if (bo.get("blocks") != null) {
+            for (Block b : (List<Block>) bo.get("blocks")) {
+                for (long o = b.offset(); o < b.end(); o += PAGE) {
+                    out.add(PhysAddr.of(dev.memory().id(), 0, o));
+                }
+            }
+        } else {
+            PinnedPages p = (PinnedPages) bo.get("pins");
+            for (long pfn : p.pfns()) {
+                out.add(PhysAddr.of(p.node(), pfn, 0));
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Binds a BO at {@code va}.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown BO; {@code EINVAL} for an
+     *     unaligned address or one that overlaps another bind
+     */
+    static void bind(DeviceFile file, XeVm vm, int handle, long va) {
+        Map<String, Object> bo = owned(file, handle);
+        long size = (Long) bo.get("size");
+        if ((va & (PAGE - 1)) != 0 || va < 0 || va + size < va || vm.bound(va, va + size)) {
+            throw Errno.EINVAL.exception("cannot bind BO " + handle + " at 0x" + Long.toHexString(va));
+        }
+        long[] pages = pages(file.device(), bo);
+        for (int i = 0; i < pages.length; i++) {
+            vm.pgtable().mapPages(va + i * PAGE, pages[i], PAGE, 1, IommuProt.READ | IommuProt.WRITE);
+        }
+        vm.boBinds().add(new long[] {va, va + size, handle});
+        bo.put("binds", (Integer) bo.get("binds") + 1);
+    }
+
+    /** Unbinds every BO of a VM. */
+    static void unbindAll(DeviceFile file, XeVm vm) {
+        for (long[] b : vm.boBinds()) {
+            vm.pgtable().unmapPages(b[0], PAGE, (b[1] - b[0]) / PAGE, new IotlbGather());
+            Map<String, Object> bo = all(file.device()).find(b[2]);
+            if (bo != null) {
+                bo.put("binds", (Integer) bo.get("binds") - 1);
+            }
+        }
+        vm.boBinds().clear();
+    }
+
+    /**
+     * Frees a BO.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown BO; {@code EBUSY} while bound
+     */
+    static void close(DeviceFile file, int handle) {
+        Map<String, Object> bo = owned(file, handle);
+        if ((Integer) bo.get("binds") > 0) {
+            throw Errno.EBUSY.exception("BO " + handle + " is bound");
+        }
+        free(file.device(), bo);
+        all(file.device()).remove(handle);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void free(DeviceContext dev, Map<String, Object> bo) {
+        if (bo.get("blocks") != null) {
+            dev.freeBlocks((List<Block>) bo.get("blocks"));
+        } else {
+            ((PinnedPages) bo.get("pins")).unpin();
+            ((SharedFile) bo.get("shmem")).close();
+        }
+    }
+
+    /** Frees every BO of a closing file (its VMs are gone already). */
+    static void closeAll(DeviceFile file) {
+        List<Integer> mine = new ArrayList<>();
+        all(file.device()).forEach((id, bo) -> {
+            if (bo != null && (Long) bo.get("file") == file.id()) {
+                mine.add((int) id);
+            }
+            return 0;
+        });
+        for (int h : mine) {
+            free(file.device(), all(file.device()).find(h));
+            all(file.device()).remove(h);
+        }
+    }
+}
