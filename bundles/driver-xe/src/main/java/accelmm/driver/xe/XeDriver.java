@@ -161,27 +161,34 @@ public final class XeDriver implements DeviceDriver {
         List<byte[]> loads = new ArrayList<>();
         int faults = 0;
         for (XeCmd c : x.commands()) {
-            boolean write = c.op() != XeCmd.Op.LOAD;
-            byte[] buf = c.op() == XeCmd.Op.STORE ? c.data() : new byte[c.length()];
-            while (true) {
-                lock.lock();
-                try {
-                    if (access(vm, dev, c, buf, write)) {
-                        break;
+            List<XeCmd> steps = c.op() == XeCmd.Op.COPY
+                    ? List.of(XeCmd.load(c.va(), c.length()), new XeCmd(XeCmd.Op.STORE, c.dst(), c.length(), null, 0))
+                    : List.of(c);
+            byte[] carried = null;
+            for (XeCmd step : steps) {
+                boolean write = step.op() != XeCmd.Op.LOAD;
+                byte[] buf = step.op() == XeCmd.Op.STORE ? (step.data() != null ? step.data() : carried) : new byte[step.length()];
+                while (true) {
+                    lock.lock();
+                    try {
+                        if (access(vm, dev, step, buf, write)) {
+                            break;
+                        }
+                    } finally {
+                        lock.unlock();
                     }
-                } finally {
-                    lock.unlock();
+                    faults++;
+                    dev.count("xe.gpu_fault", 1);
+                    try {
+                        svm.fault(firstMissing(vm, step.va(), buf.length, write), write);
+                    } catch (XeSvm.Fatal f) {
+                        return new XeExecResult(false, step.va(), f.errno.name(), faults, loads);
+                    }
                 }
-                faults++;
-                dev.count("xe.gpu_fault", 1);
-                try {
-                    svm.fault(firstMissing(vm, c.va(), buf.length, write), write);
-                } catch (XeSvm.Fatal f) {
-                    return new XeExecResult(false, c.va(), f.errno.name(), faults, loads);
-                }
+                carried = buf;
             }
             if (c.op() == XeCmd.Op.LOAD) {
-                loads.add(buf);
+                loads.add(carried);
             }
         }
         dev.count("xe.exec", 1);

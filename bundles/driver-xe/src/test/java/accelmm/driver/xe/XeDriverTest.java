@@ -119,7 +119,8 @@ class XeDriverTest {
         long a = g.malloc(SZ_2M);
         byte[] data = pattern(10000, 1);
         g.p.mm().write(a + 5000, data, 0, data.length);
-        XeExecResult r = g.exec(XeCmd.load(a + 5000, data.length), XeCmd.store(a + 100, new byte[] {7, 7}), XeCmd.inc(a + 200));
+        XeExecResult r = g.exec(XeCmd.load(a + 5000, data.length), XeCmd.store(a + 100, new byte[] {7, 7}), XeCmd.inc(a + 200),
+                XeCmd.copy(a + 5000, a + SZ_2M - 10000, data.length));
         assertTrue(r.done());
         assertArrayEquals(data, r.loads().get(0));
         assertTrue(r.gpuFaults() >= 1);
@@ -128,6 +129,9 @@ class XeDriverTest {
         g.p.mm().read(a + 200, back, 2, 4);
         assertArrayEquals(new byte[] {7, 7, 1, 0, 0, 0}, back);
         assertEquals(0, g.exec(XeCmd.load(a, 16)).gpuFaults(), "a bound range does not fault again");
+        byte[] copied = new byte[data.length];
+        g.p.mm().read(a + SZ_2M - 10000, copied, 0, copied.length);
+        assertArrayEquals(data, copied);
     }
 
     @Test
