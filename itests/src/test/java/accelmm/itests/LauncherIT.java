@@ -75,16 +75,34 @@ class LauncherIT {
         Result none = launch("");
         assertEquals(2, none.status());
         assertTrue(none.err().contains("no command given"), none.err());
-        Result run = launch("", "run");
-        assertEquals(2, run.status());
-        assertTrue(run.err().contains("no workloads are available"), run.err());
+        Result seed = launch("", "run", "--seed", "many");
+        assertEquals(2, seed.status());
+        assertTrue(seed.err().contains("--seed takes a number"), seed.err());
+        Result misplaced = launch("", "exec", "--json", "x.json", "dev:list");
+        assertEquals(2, misplaced.status());
+        assertTrue(misplaced.err().contains("--json belongs to 'accelmm run'"), misplaced.err());
+    }
+
+    @Test
+    void runExecutesAWorkloadPrintsTheReportAndWritesJson() throws Exception {
+        java.nio.file.Path json = java.nio.file.Files.createTempFile("accelmm-report", ".json");
+        Result run = launch("", "run", "--workload", "gna", "--json", json.toString(), "--seed", "5");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("workload gna (seed 5): all 40 data checks passed"), run.out());
+        assertTrue(run.out().matches("(?s).*pinned pages +\\d+ +\\d+.*"), run.out());
+        String text = java.nio.file.Files.readString(json);
+        assertTrue(text.startsWith("{\"workload\":\"gna\",\"seed\":5,") && text.contains("\"checks\":{\"passed\":40,\"failed\":0}"), text);
+        Result unknown = launch("", "run", "--workload", "nope");
+        assertEquals(1, unknown.status());
+        assertTrue(unknown.err().contains("EINVAL: no workload 'nope'"), unknown.err());
     }
 
     @Test
     void helpDocumentsEveryCommandAndOption() throws Exception {
         Result r = launch("", "--help");
         assertEquals(0, r.status());
-        for (String word : List.of("shell", "exec", "run", "--drivers", "--deploy", "--log", "kmod", "mm")) {
+        for (String word : List.of("shell", "exec", "run", "--drivers", "--deploy", "--log", "--workload", "--json", "--seed",
+                "kmod", "mm", "dev", "workload")) {
             assertTrue(r.out().contains(word), word);
         }
     }

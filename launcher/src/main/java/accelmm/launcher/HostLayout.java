@@ -48,6 +48,7 @@ public final class HostLayout {
             new HostBundle("accelmm-api.jar", LEVEL_CORE, false),
             new HostBundle("accelmm-core.jar", LEVEL_CORE, false),
             new HostBundle("accelmm-shell.jar", LEVEL_CORE, false),
+            new HostBundle("accelmm-workload.jar", LEVEL_CORE, false),
             new HostBundle("org.apache.felix.fileinstall.jar", LEVEL_DEPLOY, false),
             new HostBundle("jline.jar", LEVEL_SHELL, true),
             new HostBundle("org.apache.felix.gogo.jline.jar", LEVEL_SHELL, true));

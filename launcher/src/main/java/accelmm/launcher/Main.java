@@ -42,11 +42,6 @@ public final class Main {
                 out.print(Options.USAGE);
                 return 0;
             }
-            if (options.mode().equals("run")) {
-                err.println("accelmm run: no workloads are available in this version yet; "
-                        + "use 'accelmm shell' or 'accelmm exec' (see 'accelmm --help').");
-                return 2;
-            }
             drivers = new DriverCatalog(base.resolve("drivers")).select(options.drivers());
         } catch (Options.UsageException e) {
             err.println("accelmm: " + e.getMessage());

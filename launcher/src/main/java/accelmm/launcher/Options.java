@@ -25,7 +25,10 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               accelmm exec  [OPTIONS] 'CMD; CMD'   run shell commands without a terminal, print their
                                                    results and exit (non-zero if any command failed);
                                                    '-' reads the commands from standard input
-              accelmm run   [OPTIONS]              run a workload and print a report
+              accelmm run   [OPTIONS] [--workload NAME] [--json FILE] [--seed N]
+                                                   run a workload (default: demo, every driver at
+                                                   once with a hot-swap) and print what the memory
+                                                   system did; non-zero if a data check failed
               accelmm help | --help                show this text
 
             Options:
@@ -45,8 +48,11 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               habana the Habana Labs driver: devices, counters
               panfrost  the Panfrost driver: devices, counters
               xe     the Xe SVM driver: devices, counters
+              workload  the built-in workloads: list, run
 
             Examples:
+              accelmm run
+              accelmm run --workload xe --json report.json --seed 7
               accelmm shell --drivers none
               accelmm exec 'kmod:lsmod; mm:idr'
               accelmm exec 'mm:spawn demo; mm:mmap 1 8k; mm:maps 1; mm:stats'
@@ -76,6 +82,9 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         List<String> drivers = List.of("all");
         Path deploy = defaultDeploy;
         String log = "warn";
+        String workload = "demo";
+        String json = null;
+        String seed = "1";
         List<String> rest = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -84,6 +93,16 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                     return new Options("help", drivers, deploy, log, null);
                 }
                 case "--drivers" -> drivers = splitDrivers(value(args, ++i, a));
+                case "--workload" -> workload = runOnly(mode, a, value(args, ++i, a));
+                case "--json" -> json = Path.of(runOnly(mode, a, value(args, ++i, a))).toAbsolutePath().toString();
+                case "--seed" -> {
+                    seed = runOnly(mode, a, value(args, ++i, a));
+                    try {
+                        Long.parseLong(seed);
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--seed takes a number, not '" + seed + "'");
+                    }
+                }
                 case "--deploy" -> deploy = Path.of(value(args, ++i, a)).toAbsolutePath();
                 case "--log" -> {
                     log = value(args, ++i, a).toLowerCase(java.util.Locale.ROOT);
@@ -111,7 +130,20 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         } else if (!rest.isEmpty()) {
             throw new UsageException("unexpected argument '" + rest.get(0) + "'");
         }
+        if (mode.equals("run")) {
+            if (!workload.matches("[a-z0-9]+")) {
+                throw new UsageException("--workload takes a built-in workload name (demo, gna, panfrost, habana, xe)");
+            }
+            commands = "workload:run --seed " + seed + (json == null ? "" : " --json \"" + json.replace("\\", "/") + "\"") + " " + workload;
+        }
         return new Options(mode, drivers, deploy, log, commands);
+    }
+
+    private static String runOnly(String mode, String option, String value) {
+        if (!mode.equals("run")) {
+            throw new UsageException(option + " belongs to 'accelmm run'");
+        }
+        return value;
     }
 
     private static String value(String[] args, int i, String option) {

@@ -13,8 +13,11 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface DeviceFile {
-    /** Returns the file's number on its device, unique while it is open. */
+    /** Returns the file's number on its device, unique while it is open (numbers are reused). */
     int id();
+
+    /** Returns a number unique to this file for the device's lifetime, never reused. */
+    long serial();
 
     /** Returns the process that opened it. */
     MmProcess process();

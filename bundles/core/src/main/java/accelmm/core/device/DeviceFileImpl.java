@@ -23,7 +23,9 @@ import accelmm.api.mm.PinnedPages;
  * <p>Concurrency: the tracked sets are guarded by this object.
  */
 final class DeviceFileImpl implements DeviceFile, AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
     private final int id;
+    private final long serial = SERIALS.incrementAndGet();
     private final MmProcess process;
     private final DeviceImpl device;
     final long generation;
@@ -44,6 +46,11 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
     @Override
     public int id() {
         return id;
+    }
+
+    @Override
+    public long serial() {
+        return serial;
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class HabanaDriver implements DeviceDriver {
             throw Errno.ENOMEM.exception("no " + total + " bytes of DRAM: " + e.getMessage());
         }
         long[] pack = new long[HlState.P_PAGES + 2 * blocks.size()];
-        pack[HlState.P_FILE] = file.id();
+        pack[HlState.P_FILE] = file.serial();
         pack[HlState.P_SIZE] = total;
         pack[HlState.P_PAGE] = page;
         for (int i = 0; i < blocks.size(); i++) {
@@ -182,7 +182,7 @@ public final class HabanaDriver implements DeviceDriver {
             h = byPhys;
         }
         long[] pack = st.packs().find(HlState.handle32(h));
-        if (pack == null || pack[HlState.P_FILE] != file.id()) {
+        if (pack == null || pack[HlState.P_FILE] != file.serial()) {
             throw Errno.EINVAL.exception("no memory handle " + handle);
         }
         return pack;
@@ -230,7 +230,7 @@ public final class HabanaDriver implements DeviceDriver {
             throw e;
         }
         pack[HlState.P_MAPPED]++;
-        st.mappings().put(va, new long[] {file.id(), handle, size, 0, va, pgsize});
+        st.mappings().put(va, new long[] {file.serial(), handle, size, 0, va, pgsize});
         st.dev.count("habana.map", 1);
         return new HlAddress(va);
     }
@@ -272,7 +272,7 @@ public final class HabanaDriver implements DeviceDriver {
             throw e;
         }
         long va = node.start() + (addr - first);
-        st.mappings().put(va, new long[] {file.id(), Hl.MEM_HANDLE_INVALID, (long) pages * PAGE, 0, node.start(), PAGE});
+        st.mappings().put(va, new long[] {file.serial(), Hl.MEM_HANDLE_INVALID, (long) pages * PAGE, 0, node.start(), PAGE});
         st.hostPins().put(va, new Object[] {pins, mapped});
         dev.count("habana.map_host", 1);
         return new HlAddress(va);
@@ -280,7 +280,7 @@ public final class HabanaDriver implements DeviceDriver {
 
     private static void unmap(DeviceFile file, HlState st, long va) {
         long[] m = st.mappings().get(va);
-        if (m == null || m[HlState.M_FILE] != file.id()) {
+        if (m == null || m[HlState.M_FILE] != file.serial()) {
             throw Errno.EINVAL.exception("nothing is mapped at 0x" + Long.toHexString(va));
         }
         if (m[HlState.M_EXPORTS] > 0) {
@@ -324,9 +324,9 @@ public final class HabanaDriver implements DeviceDriver {
         ReentrantLock lock = st.lock();
         lock.lock();
         try {
-            closedFiles(st).add((long) file.id());
+            closedFiles(st).add(file.serial());
             for (Map.Entry<Long, long[]> e : List.copyOf(st.mappings().entrySet())) {
-                if (e.getValue()[HlState.M_FILE] == file.id() && e.getValue()[HlState.M_EXPORTS] == 0) {
+                if (e.getValue()[HlState.M_FILE] == file.serial() && e.getValue()[HlState.M_EXPORTS] == 0) {
                     unmapLocked(st, file, e.getKey(), e.getValue());
                 }
             }
@@ -349,6 +349,15 @@ public final class HabanaDriver implements DeviceDriver {
             physHandles(st).values().remove(h);
             freePack(st, st.packs().find(h), h);
         }
+        java.util.Set<Long> owners = new java.util.HashSet<>();
+        st.packs().forEach((id, pack) -> {
+            if (pack != null) {
+                owners.add(pack[HlState.P_FILE]);
+            }
+            return 0;
+        });
+        st.mappings().values().forEach(m -> owners.add(m[HlState.M_FILE]));
+        closedFiles(st).retainAll(owners);
     }
 
     @Override

@@ -78,7 +78,7 @@ final class HlExport {
 
     private static long[] checkMmu(DeviceFile file, HlState st, HlExportDmabuf x) {
         long[] m = st.mappings().get(x.addr());
-        if (m == null || m[HlState.M_FILE] != file.id()) {
+        if (m == null || m[HlState.M_FILE] != file.serial()) {
             throw Errno.EINVAL.exception("0x" + Long.toHexString(x.addr()) + " is not the start of a mapping");
         }
         long handle = m[HlState.M_HANDLE];

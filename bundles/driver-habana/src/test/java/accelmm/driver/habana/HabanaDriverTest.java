@@ -275,8 +275,12 @@ class HabanaDriverTest {
         User b = new User("habana1");
         int fdB = a.p.fds().passTo(fd, b.p.fds());
         a.p.exit();
+        User next = new User("habana0");
+        long nextVa = next.map(next.alloc(SZ_2M, false));
         assertArrayEquals(data, (byte[]) b.ioctl(new HlDmabufRead(fdB, 0, 4096)));
         b.p.fds().close(fdB);
+        next.ioctl(new HlUnmapMemory(nextVa));
+        next.p.exit();
         assertEquals(0, mm.nodes().stream().filter(n -> n.name().equals("habana0")).findFirst().orElseThrow().used());
     }
 }

@@ -1,0 +1,77 @@
+package accelmm.workload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import accelmm.api.mm.MmProcess;
+import accelmm.api.uapi.panfrost.Panfrost;
+import accelmm.api.uapi.panfrost.PanfrostBo;
+import accelmm.api.uapi.panfrost.PanfrostCmd;
+import accelmm.api.uapi.panfrost.PanfrostCreateBo;
+import accelmm.api.uapi.panfrost.PanfrostJob;
+import accelmm.api.uapi.panfrost.PanfrostSubmit;
+
+/**
+ * Panfrost heap growth by GPU faults: a job stream writes ever further into a heap BO, each new 2 MiB
+ * block grown by a fault, then reads everything back.
+ *
+ * <p>Concurrency: one thread.
+ */
+final class PanfrostHeap implements Workload {
+    private static final long HEAP = 64L << 20;
+    private final int jobs;
+
+    PanfrostHeap(int jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public String name() {
+        return "panfrost";
+    }
+
+    @Override
+    public String device() {
+        return "panfrost0";
+    }
+
+    @Override
+    public String description() {
+        return "Panfrost heap growth: GPU faults map 2 MiB blocks of a 64 MiB heap as jobs reach them";
+    }
+
+    @Override
+    public int steps() {
+        return jobs + 1;
+    }
+
+    @Override
+    public void run(Run run) {
+        SplittableRandom r = run.random(name());
+        MmProcess p = run.spawn("panfrost-heap");
+        try {
+            int fd = run.devices.open(p, device());
+            PanfrostBo heap = (PanfrostBo) run.devices.ioctl(p, fd, new PanfrostCreateBo(HEAP, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
+            List<byte[]> written = new ArrayList<>();
+            List<PanfrostCmd> loads = new ArrayList<>();
+            for (int j = 0; j < jobs; j++) {
+                long at = heap.offset() + j * (HEAP / jobs) + r.nextInt(4096);
+                byte[] data = Run.bytes(r, 64);
+                PanfrostJob job = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
+                        List.of(PanfrostCmd.store(at, data), PanfrostCmd.load(at, data.length))));
+                run.check(name(), "job " + j, data, job.done() ? job.loads().get(0) : new byte[0]);
+                written.add(data);
+                loads.add(PanfrostCmd.load(at, data.length));
+                run.step(name());
+            }
+            PanfrostJob all = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
+            for (int j = 0; j < written.size(); j++) {
+                run.check(name(), "read back " + j, written.get(j), all.done() ? all.loads().get(j) : new byte[0]);
+            }
+            run.step(name());
+        } finally {
+            p.exit();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package accelmm.workload;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import accelmm.api.device.Devices;
+import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.MmProcess;
+
+/**
+ * What a workload works with: the services, a seeded random source, data checks and progress.
+ *
+ * <p>Concurrency: thread-safe; each workload uses its own random source.
+ */
+final class Run {
+    final Devices devices;
+    final MemoryManager memory;
+    final long seed;
+    final AtomicLong passed = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final ConcurrentHashMap<String, AtomicInteger> progress = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, String> failures = new ConcurrentHashMap<>();
+
+    Run(Devices devices, MemoryManager memory, long seed) {
+        this.devices = devices;
+        this.memory = memory;
+        this.seed = seed;
+    }
+
+    /** A random source for one workload, derived from the run's seed. */
+    SplittableRandom random(String workload) {
+        return new SplittableRandom(seed ^ workload.hashCode());
+    }
+
+    /** Spawns a process for a workload. */
+    MmProcess spawn(String name) {
+        return memory.spawn(name);
+    }
+
+    /** Records a data check: the bytes the device or CPU saw against the bytes expected. */
+    boolean check(String workload, String what, byte[] expected, byte[] actual) {
+        if (Arrays.equals(expected, actual)) {
+            passed.incrementAndGet();
+            return true;
+        }
+        failed.incrementAndGet();
+        failures.putIfAbsent(workload, what);
+        return false;
+    }
+
+    /** Records that a workload finished one more step. */
+    void step(String workload) {
+        progress.computeIfAbsent(workload, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** Fills a buffer with seeded bytes. */
+    static byte[] bytes(SplittableRandom r, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i += 8) {
+            long v = r.nextLong();
+            for (int k = 0; k < 8 && i + k < len; k++) {
+                b[i + k] = (byte) (v >>> (8 * k));
+            }
+        }
+        return b;
+    }
+}

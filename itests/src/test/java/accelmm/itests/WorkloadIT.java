@@ -1,0 +1,71 @@
+package accelmm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.List;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.mm.MemoryManager;
+import accelmm.itests.support.Gogo;
+import accelmm.itests.support.HostOptions;
+
+/** The built-in workloads with every shipped driver: each passes its data checks, and demo hot-swaps. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class WorkloadIT {
+    @Inject
+    private CommandProcessor processor;
+
+    @Inject
+    private MemoryManager memory;
+
+    @Configuration
+    public Option[] config() {
+        return HostOptions.host(HostOptions.driver("gna"), HostOptions.driver("habana"), HostOptions.driver("panfrost"),
+                HostOptions.driver("xe"));
+    }
+
+    @Test
+    public void everyBuiltInWorkloadPassesItsChecks() throws Exception {
+        for (String w : List.of("gna", "panfrost", "habana", "xe")) {
+            String report = Gogo.run(processor, "workload:run " + w);
+            assertTrue(report, report.contains("workload " + w + " (seed 1): all "));
+            assertTrue(report, report.contains("data checks passed"));
+        }
+        assertEquals(List.of(), memory.check());
+    }
+
+    @Test
+    public void demoRunsEverythingAtOnceAndHotSwapsADriverWithoutLosingAByte() throws Exception {
+        String report = Gogo.run(processor, "workload:run --seed 9 demo");
+        assertTrue(report, report.contains("all 177 data checks passed"));
+        assertTrue(report, report.contains("hot-swapped accelmm.driver.panfrost"));
+        assertTrue(report, report.matches("(?s).*\\nfaults +(\\d+ +){5}\\d+\\n.*"));
+        assertEquals(List.of(), memory.check());
+    }
+
+    @Test
+    public void anUnknownWorkloadIsEinval() throws Exception {
+        try {
+            Gogo.run(processor, "workload:run nope");
+            fail("an unknown workload ran");
+        } catch (ErrnoException e) {
+            assertEquals(Errno.EINVAL, e.errno());
+        }
+        assertTrue(Gogo.run(processor, "workload:list").contains("demo"));
+    }
+}
