@@ -4,7 +4,6 @@ import static accelmm.itests.support.TestBundles.activatorBundle;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.io.File;
 import java.lang.ref.WeakReference;
@@ -79,14 +78,7 @@ public class DeviceIT {
 
     @Configuration
     public Option[] config() {
-        DEPLOY.mkdirs();
-        for (File f : DEPLOY.listFiles()) {
-            f.delete();
-        }
-        return HostOptions.host(
-                frameworkProperty("felix.fileinstall.dir").value(DEPLOY.getAbsolutePath()),
-                frameworkProperty("felix.fileinstall.poll").value("100"),
-                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        return HostOptions.hostWithDeploy(DEPLOY);
     }
 
     private Devices devices() {

@@ -2,7 +2,6 @@ package accelmm.itests;
 
 import static accelmm.itests.support.TestBundles.activatorBundle;
 import static org.junit.Assert.assertEquals;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -48,14 +47,7 @@ public class FileInstallIT {
 
     @Configuration
     public Option[] config() {
-        DEPLOY.mkdirs();
-        for (File f : DEPLOY.listFiles()) {
-            f.delete();
-        }
-        return HostOptions.host(
-                frameworkProperty("felix.fileinstall.dir").value(DEPLOY.getAbsolutePath()),
-                frameworkProperty("felix.fileinstall.poll").value("100"),
-                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        return HostOptions.hostWithDeploy(DEPLOY);
     }
 
     private Bundle deployed() {

@@ -49,6 +49,19 @@ public final class HostOptions {
         return bundle(driverJar(name).toURI().toString()).startLevel(HostLayout.LEVEL_DRIVERS);
     }
 
+    /** The host watching an emptied {@code deploy} folder every 100 ms, plus {@code extra} options. */
+    public static Option[] hostWithDeploy(File deploy, Option... extra) {
+        deploy.mkdirs();
+        for (File f : deploy.listFiles()) {
+            f.delete();
+        }
+        List<Option> options = new ArrayList<>(List.of(extra));
+        options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.getAbsolutePath()));
+        options.add(frameworkProperty("felix.fileinstall.poll").value("100"));
+        options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        return host(options.toArray(new Option[0]));
+    }
+
     /** The host plus {@code extra} options. */
     public static Option[] host(Option... extra) {
         List<Option> options = new ArrayList<>();
