@@ -50,7 +50,7 @@ public class HostIT {
     @Test
     public void everyHostBundleIsActiveAtItsStartLevel() {
         String[] expected = System.getProperty(HostOptions.HOST_BUNDLES_PROPERTY).split(",");
-        assertEquals(20, expected.length);
+        assertEquals(21, expected.length);
         for (String entry : expected) {
             String file = entry.substring(0, entry.indexOf(':'));
             int level = Integer.parseInt(entry.substring(entry.indexOf(':') + 1));

@@ -59,6 +59,26 @@ public class WorkloadIT {
     }
 
     @Test
+    public void theExampleWorkloadFilesRunAndABadFileNamesItsLine() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("../workloads").toAbsolutePath().normalize();
+        String yaml = Gogo.run(processor, "workload:run \"" + dir.resolve("svm-and-heap.yaml") + "\"");
+        assertTrue(yaml, yaml.contains("workload svm-and-heap (seed 7): all 8 data checks passed"));
+        assertTrue(yaml, yaml.contains("hot-swapped accelmm.driver.panfrost"));
+        String json = Gogo.run(processor, "workload:run --seed 3 \"" + dir.resolve("cpu-and-gpu.json") + "\"");
+        assertTrue(json, json.contains("workload cpu-and-gpu (seed 3): all 3 data checks passed"));
+        java.nio.file.Path bad = java.nio.file.Files.createTempFile("bad", ".yaml");
+        java.nio.file.Files.writeString(bad, "name: bad\nprocesses:\n  - name: p\n    steps:\n      - mmap: {as: a}\n");
+        try {
+            Gogo.run(processor, "workload:run \"" + bad + "\"");
+            fail("a bad file ran");
+        } catch (ErrnoException e) {
+            assertEquals(Errno.EINVAL, e.errno());
+            assertTrue(e.getMessage(), e.getMessage().endsWith(".yaml:5: expected 'size' in the arguments of 'mmap': as, size"));
+        }
+        assertEquals(List.of(), memory.check());
+    }
+
+    @Test
     public void anUnknownWorkloadIsEinval() throws Exception {
         try {
             Gogo.run(processor, "workload:run nope");

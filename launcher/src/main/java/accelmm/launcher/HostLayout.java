@@ -43,6 +43,7 @@ public final class HostLayout {
             new HostBundle("org.osgi.service.component.jar", LEVEL_SERVICES, false),
             new HostBundle("org.apache.felix.scr.jar", LEVEL_SERVICES, false),
             new HostBundle("org.apache.felix.configadmin.jar", LEVEL_SERVICES, false),
+            new HostBundle("snakeyaml.jar", LEVEL_SERVICES, false),
             new HostBundle("org.apache.felix.gogo.runtime.jar", LEVEL_SERVICES, false),
             new HostBundle("org.apache.felix.gogo.command.jar", LEVEL_SERVICES, false),
             new HostBundle("accelmm-api.jar", LEVEL_CORE, false),

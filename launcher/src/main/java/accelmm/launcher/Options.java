@@ -25,9 +25,10 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               accelmm exec  [OPTIONS] 'CMD; CMD'   run shell commands without a terminal, print their
                                                    results and exit (non-zero if any command failed);
                                                    '-' reads the commands from standard input
-              accelmm run   [OPTIONS] [--workload NAME] [--json FILE] [--seed N]
+              accelmm run   [OPTIONS] [--workload NAME|FILE] [--json FILE] [--seed N]
                                                    run a workload (default: demo, every driver at
-                                                   once with a hot-swap) and print what the memory
+                                                   once with a hot-swap; or a workload file, see
+                                                   workloads/README.md) and print what the memory
                                                    system did; non-zero if a data check failed
               accelmm help | --help                show this text
 
@@ -53,6 +54,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
             Examples:
               accelmm run
               accelmm run --workload xe --json report.json --seed 7
+              accelmm run --workload workloads/svm-and-heap.yaml
               accelmm shell --drivers none
               accelmm exec 'kmod:lsmod; mm:idr'
               accelmm exec 'mm:spawn demo; mm:mmap 1 8k; mm:maps 1; mm:stats'
@@ -84,7 +86,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         String log = "warn";
         String workload = "demo";
         String json = null;
-        String seed = "1";
+        String seed = null;
         List<String> rest = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -132,9 +134,15 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         }
         if (mode.equals("run")) {
             if (!workload.matches("[a-z0-9]+")) {
-                throw new UsageException("--workload takes a built-in workload name (demo, gna, panfrost, habana, xe)");
+                Path file = Path.of(workload).toAbsolutePath();
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    throw new UsageException("--workload takes a built-in workload (demo, gna, panfrost, habana, xe) or a workload file; "
+                            + file + " is neither");
+                }
+                workload = "\"" + file.toString().replace("\\", "/") + "\"";
             }
-            commands = "workload:run --seed " + seed + (json == null ? "" : " --json \"" + json.replace("\\", "/") + "\"") + " " + workload;
+            commands = "workload:run" + (seed == null ? "" : " --seed " + seed)
+                    + (json == null ? "" : " --json \"" + json.replace("\\", "/") + "\"") + " " + workload;
         }
         return new Options(mode, drivers, deploy, log, commands);
     }

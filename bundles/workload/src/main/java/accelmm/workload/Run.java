@@ -51,9 +51,23 @@ final class Run {
         return false;
     }
 
+    private final AtomicLong steps = new AtomicLong();
+    private volatile long swapAt = Long.MAX_VALUE;
+    private volatile Runnable swap;
+    private final java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Runs {@code action} once, on the thread of the step that completes {@code percent} of {@code total} steps. */
+    void armSwap(long total, int percent, Runnable action) {
+        swap = action;
+        swapAt = Math.max(1, (total * percent + 99) / 100);
+    }
+
     /** Records that a workload finished one more step. */
     void step(String workload) {
         progress.computeIfAbsent(workload, k -> new AtomicInteger()).incrementAndGet();
+        if (steps.incrementAndGet() >= swapAt && swapped.compareAndSet(false, true)) {
+            swap.run();
+        }
     }
 
     /** Fills a buffer with seeded bytes. */

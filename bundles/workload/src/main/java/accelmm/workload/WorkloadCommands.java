@@ -69,33 +69,58 @@ public final class WorkloadCommands {
      */
     @Descriptor("run a built-in workload (demo: all at once with a driver hot-swap) and print what the memory system did")
     public String run(@Descriptor("write the report as JSON to this file") @Parameter(names = "--json", absentValue = "") String json,
-            @Descriptor("random seed") @Parameter(names = "--seed", absentValue = "1") long seed,
-            @Descriptor("workload name (see workload:list)") String name) throws IOException, InterruptedException {
+            @Descriptor("random seed (default: the file's, else 1)") @Parameter(names = "--seed", absentValue = "-1") long seedOption,
+            @Descriptor("built-in workload name (see workload:list) or a workload file (.yaml, .yml, .json)") String name)
+            throws IOException, InterruptedException {
         List<Workload> chosen = new ArrayList<>();
-        for (Workload w : builtIns()) {
-            if (name.equals("demo") || w.name().equals(name)) {
-                chosen.add(w);
+        String swapDriver = name.equals("demo") ? "panfrost" : null;
+        int swapPercent = 50;
+        long seed = seedOption < 0 ? 1 : seedOption;
+        boolean optional = name.equals("demo");
+        if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json") || name.contains("/")) {
+            Path path = Path.of(name);
+            if (!Files.isRegularFile(path)) {
+                throw Errno.ENOENT.exception("no workload file " + path);
+            }
+            WorkloadFile wf = WorkloadFile.parse(path.getFileName().toString(), Files.readString(path), this::kindOf);
+            for (WorkloadFile.Proc proc : wf.processes) {
+                chosen.add(new FileWorkload(wf, proc));
+            }
+            swapDriver = wf.swapDriver;
+            swapPercent = wf.swapAfterPercent;
+            seed = seedOption < 0 ? wf.seed : seedOption;
+            name = wf.name;
+        } else {
+            for (Workload w : builtIns()) {
+                if (name.equals("demo") || w.name().equals(name)) {
+                    chosen.add(w);
+                }
             }
         }
         if (chosen.isEmpty()) {
-            throw Errno.EINVAL.exception("no workload '" + name + "'; built in: demo, gna, panfrost, habana, xe");
+            throw Errno.EINVAL.exception("no workload '" + name + "'; built in: demo, gna, panfrost, habana, xe; or a workload file");
         }
-        List<String> notes = new ArrayList<>();
+        List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Workload> runnable = new ArrayList<>();
         for (Workload w : chosen) {
-            if (bound(w.device())) {
+            if (w.device() == null || bound(w.device())) {
                 runnable.add(w);
-            } else if (name.equals("demo")) {
+            } else if (optional) {
                 notes.add("skipped " + w.name() + ": " + w.device() + " has no driver");
             } else {
                 throw Errno.ENODEV.exception(w.device() + " has no driver; start accelmm with --drivers " + w.name());
             }
         }
         Run run = new Run(devices, memory, seed);
+        long start = System.nanoTime();
+        if (swapDriver != null) {
+            String bsn = "accelmm.driver." + swapDriver;
+            run.armSwap(runnable.stream().mapToLong(Workload::steps).sum(), swapPercent,
+                    () -> notes.add(hotSwap(bsn, (System.nanoTime() - start) / 1_000_000)));
+        }
         Map<String, Map<String, Long>> before = counters();
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
-        long start = System.nanoTime();
         for (Workload w : runnable) {
             Thread t = new Thread(() -> {
                 try {
@@ -109,13 +134,8 @@ public final class WorkloadCommands {
             threads.add(t);
             t.start();
         }
-        boolean swapped = !name.equals("demo");
         while (threads.stream().anyMatch(Thread::isAlive)) {
             progress(run, runnable);
-            if (!swapped && halfway(run, runnable)) {
-                swapped = true;
-                notes.add(hotSwap("accelmm.driver.panfrost", (System.nanoTime() - start) / 1_000_000));
-            }
             Thread.sleep(100);
         }
         for (Thread t : threads) {
@@ -149,15 +169,12 @@ public final class WorkloadCommands {
         return out;
     }
 
-    private static boolean halfway(Run run, List<Workload> workloads) {
-        int done = 0;
-        int total = 0;
-        for (Workload w : workloads) {
-            total += w.steps();
-            var p = run.progress.get(w.name());
-            done += p == null ? 0 : p.get();
+    private String kindOf(String device) {
+        try {
+            return devices.info(device).kind();
+        } catch (accelmm.api.ErrnoException e) {
+            return null;
         }
-        return total > 0 && done * 2 >= total;
     }
 
     private static void progress(Run run, List<Workload> workloads) {

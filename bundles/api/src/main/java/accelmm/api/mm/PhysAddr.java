@@ -4,9 +4,9 @@ import accelmm.api.PageSize;
 
 /**
  * The physical (bus) address space seen by DMA engines: every memory node owns a 1 TiB window,
- * host RAM at 0 and device node {@code n} at {@code n << 40}, so a device's memory behind its PCI
- * BAR has addresses no other node shares. A global frame number is a physical address shifted by
- * the page shift.
+ * node {@code n} at {@code (n + 1) << 40} (host RAM, node 0, at 1 TiB), so a device's memory behind
+ * its PCI BAR has addresses no other node shares, and address 0 is never memory (page tables use 0
+ * for "not mapped"). A global frame number is a physical address shifted by the page shift.
  *
  * <p>Concurrency: pure functions.
  */
@@ -21,17 +21,17 @@ public final class PhysAddr {
 
     /** Returns the physical address of byte {@code offset} of frame {@code pfn} of {@code node}. */
     public static long of(int node, long pfn, long offset) {
-        return ((long) node << NODE_SHIFT) | (pfn << PageSize.PAGE_SHIFT) | offset;
+        return ((node + 1L) << NODE_SHIFT) | (pfn << PageSize.PAGE_SHIFT) | offset;
     }
 
     /** Returns the global frame number of frame {@code pfn} of {@code node}. */
     public static long globalPfn(int node, long pfn) {
-        return ((long) node << PFN_BITS) | pfn;
+        return ((node + 1L) << PFN_BITS) | pfn;
     }
 
     /** Returns the node of a physical address. */
     public static int node(long physAddr) {
-        return (int) (physAddr >>> NODE_SHIFT);
+        return (int) (physAddr >>> NODE_SHIFT) - 1;
     }
 
     /** Returns the node-local frame number of a physical address. */
@@ -41,7 +41,7 @@ public final class PhysAddr {
 
     /** Returns the node of a global frame number. */
     public static int nodeOfPfn(long globalPfn) {
-        return (int) (globalPfn >>> PFN_BITS);
+        return (int) (globalPfn >>> PFN_BITS) - 1;
     }
 
     /** Returns the node-local frame number of a global frame number. */

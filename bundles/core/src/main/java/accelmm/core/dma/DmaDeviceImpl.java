@@ -26,8 +26,9 @@ import accelmm.core.mmu.LpaePgtable;
 /**
  * A DMA device behind its own IOMMU: an IOVA allocator (top down, size-aligned like the kernel's
  * IOVA caches) over {@code [IOVA_START, IOVA_END)}, an io-pgtable of 4 KiB pages, and a DMA engine
- * that reads and writes physical memory through it. Addresses at or above {@link PhysAddr}'s first
- * device window are peer device memory (PCI BARs) and pass the IOMMU untranslated.
+ * that reads and writes physical memory through it. Addresses in a device node's {@link PhysAddr}
+ * window are peer device memory (PCI BARs) and pass the IOMMU untranslated; host RAM is reached only
+ * through IOVAs.
  *
  * <p>Concurrency: mapping and unmapping synchronize on the device; the DMA engine looks the
  * mapping up under the same lock and moves bytes outside it.
@@ -176,7 +177,7 @@ public final class DmaDeviceImpl implements DmaDevice {
 
     /** Resolves a device address range to physical addresses, one per page piece. */
     private synchronized long[] translate(long dmaAddr, int len, boolean write) {
-        if (dmaAddr >= (1L << PhysAddr.NODE_SHIFT)) {
+        if (dmaAddr >= IOVA_END && PhysAddr.node(dmaAddr) >= 1) {
             return new long[] {dmaAddr};
         }
         Map.Entry<Long, Mapping> e = byIova.floorEntry(dmaAddr);

@@ -44,6 +44,9 @@ import accelmm.api.uapi.xe.XeVmDestroy;
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.KIND + "=xe")
 public final class XeDriver implements DeviceDriver {
+    /** Faults one access may take before the exec ends: the range kept changing under it. */
+    static final int MAX_FAULTS_PER_ACCESS = 64;
+
     static ReentrantLock lock(DeviceContext dev) {
         return (ReentrantLock) dev.state().computeIfAbsent("lock", k -> new ReentrantLock());
     }
@@ -168,7 +171,10 @@ public final class XeDriver implements DeviceDriver {
             for (XeCmd step : steps) {
                 boolean write = step.op() != XeCmd.Op.LOAD;
                 byte[] buf = step.op() == XeCmd.Op.STORE ? (step.data() != null ? step.data() : carried) : new byte[step.length()];
-                while (true) {
+                for (int tries = 0; ; tries++) {
+                    if (tries > MAX_FAULTS_PER_ACCESS) {
+                        return new XeExecResult(false, step.va(), Errno.EFAULT.name(), faults, loads);
+                    }
                     lock.lock();
                     try {
                         if (access(vm, dev, step, buf, write)) {

@@ -1,0 +1,289 @@
+package accelmm.workload;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import accelmm.api.Errno;
+
+/**
+ * A workload file (YAML, or JSON, which is YAML too), read into processes and steps and checked
+ * completely before anything runs; every mistake is reported as {@code FILE:LINE: what was expected}.
+ * The schema is documented in {@code workloads/README.md}.
+ *
+ * <p>Concurrency: immutable once read.
+ */
+final class WorkloadFile {
+    /** One step: its kind, its arguments and its line. */
+    record Step(String kind, Map<String, Object> args, int line) {
+        String name(String key) {
+            return (String) args.get(key);
+        }
+
+        long size(String key, long absent) {
+            Object v = args.get(key);
+            return v == null ? absent : (Long) v;
+        }
+    }
+
+    /** One process: a name, the device it opens (or null) and its steps. */
+    record Proc(String name, String device, List<Step> steps) {
+    }
+
+    /** What the steps take: argument name to type ({@code name}, {@code size}, {@code location}). */
+    static final Map<String, Map<String, String>> STEPS = new LinkedHashMap<>();
+    /** Which arguments a step must have. */
+    static final Map<String, List<String>> REQUIRED = new LinkedHashMap<>();
+
+    static {
+        step("mmap", "as:name size:size", "as size");
+        step("write", "to:name offset:size length:size", "to");
+        step("read", "from:name offset:size length:size", "from");
+        step("munmap", "buffer:name", "buffer");
+        step("heap", "as:name size:size", "as size");
+        step("advise", "buffer:name location:location", "buffer location");
+        step("gpu-write", "to:name offset:size length:size", "to");
+        step("gpu-read", "from:name offset:size length:size", "from");
+        step("fork-check", "buffer:name", "buffer");
+    }
+
+    private static void step(String kind, String args, String required) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String a : args.split(" ")) {
+            m.put(a.substring(0, a.indexOf(':')), a.substring(a.indexOf(':') + 1));
+        }
+        STEPS.put(kind, m);
+        REQUIRED.put(kind, List.of(required.split(" ")));
+    }
+
+    /** The largest buffer a workload file may create. */
+    static final long MAX_BUFFER = 256L << 20;
+
+    final String file;
+    final String name;
+    final long seed;
+    final String swapDriver;
+    final int swapAfterPercent;
+    final List<Proc> processes;
+
+    private WorkloadFile(String file, String name, long seed, String swapDriver, int swapAfterPercent, List<Proc> processes) {
+        this.file = file;
+        this.name = name;
+        this.seed = seed;
+        this.swapDriver = swapDriver;
+        this.swapAfterPercent = swapAfterPercent;
+        this.processes = processes;
+    }
+
+    /**
+     * Reads and checks a workload file.
+     *
+     * @param deviceKind device name to kind, or null for an unknown device
+     * @throws accelmm.api.ErrnoException {@code EINVAL} naming the file, the line and what was expected
+     */
+    static WorkloadFile parse(String file, String text, java.util.function.Function<String, String> deviceKind) {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            throw Errno.EINVAL.exception(file + ":" + line + ": not valid YAML or JSON: " + e.getProblem());
+        }
+        if (root == null) {
+            throw error(file, 1, "the file is empty; expected a mapping with 'name' and 'processes'");
+        }
+        Map<String, Node> top = mapping(file, root, "the workload (a mapping with 'name' and 'processes')",
+                List.of("name", "seed", "swap", "processes"), List.of("name", "processes"));
+        String name = string(file, top.get("name"), "'name': a string");
+        long seed = top.containsKey("seed") ? number(file, top.get("seed"), "'seed': a number") : 1;
+        String swapDriver = null;
+        int after = 50;
+        if (top.containsKey("swap")) {
+            Map<String, Node> swap = mapping(file, top.get("swap"), "'swap': a mapping with 'driver' and 'after'",
+                    List.of("driver", "after"), List.of("driver"));
+            swapDriver = string(file, swap.get("driver"), "'driver': gna, panfrost, habana or xe");
+            if (!List.of("gna", "panfrost", "habana", "xe").contains(swapDriver)) {
+                throw error(file, line(swap.get("driver")), "'driver': gna, panfrost, habana or xe, not '" + swapDriver + "'");
+            }
+            if (swap.containsKey("after")) {
+                long pct = number(file, swap.get("after"), "'after': a percentage from 0 to 100");
+                if (pct < 0 || pct > 100) {
+                    throw error(file, line(swap.get("after")), "'after': a percentage from 0 to 100, not " + pct);
+                }
+                after = (int) pct;
+            }
+        }
+        if (!(top.get("processes") instanceof SequenceNode procs) || procs.getValue().isEmpty()) {
+            throw error(file, line(top.get("processes")), "'processes': a list of at least one process");
+        }
+        List<Proc> processes = new ArrayList<>();
+        Set<String> procNames = new HashSet<>();
+        for (Node pn : procs.getValue()) {
+            Map<String, Node> p = mapping(file, pn, "a process (a mapping with 'name' and 'steps')",
+                    List.of("name", "device", "steps"), List.of("name", "steps"));
+            String pname = string(file, p.get("name"), "'name': a string");
+            if (!procNames.add(pname)) {
+                throw error(file, line(p.get("name")), "process names must differ; '" + pname + "' is used twice");
+            }
+            String device = p.containsKey("device") ? string(file, p.get("device"), "'device': a device name") : null;
+            String kind = device == null ? null : deviceKind.apply(device);
+            if (device != null && kind == null) {
+                throw error(file, line(p.get("device")), "'device': a configured device (see dev:list), not '" + device + "'");
+            }
+            processes.add(new Proc(pname, device, steps(file, p.get("steps"), kind)));
+        }
+        return new WorkloadFile(file, name, seed, swapDriver, after, processes);
+    }
+
+    private static List<Step> steps(String file, Node node, String kind) {
+        if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+            throw error(file, line(node), "'steps': a list of at least one step");
+        }
+        List<Step> out = new ArrayList<>();
+        Map<String, String> buffers = new LinkedHashMap<>();
+        for (Node sn : seq.getValue()) {
+            if (!(sn instanceof MappingNode m) || m.getValue().size() != 1) {
+                throw error(file, line(sn), "a step: a mapping with one key, one of " + String.join(", ", STEPS.keySet()));
+            }
+            NodeTuple t = m.getValue().get(0);
+            String stepKind = string(file, t.getKeyNode(), "a step name");
+            Map<String, String> spec = STEPS.get(stepKind);
+            if (spec == null) {
+                throw error(file, line(t.getKeyNode()), "a step name, one of " + String.join(", ", STEPS.keySet()) + "; not '" + stepKind + "'");
+            }
+            Map<String, Node> argNodes = mapping(file, t.getValueNode(), "the arguments of '" + stepKind + "': " + String.join(", ", spec.keySet()),
+                    spec.keySet(), REQUIRED.get(stepKind));
+            Map<String, Object> args = new LinkedHashMap<>();
+            for (Map.Entry<String, Node> a : argNodes.entrySet()) {
+                String type = spec.get(a.getKey());
+                Object v = switch (type) {
+                    case "size" -> size(file, a.getValue(), "'" + a.getKey() + "': a size (4096, 64k, 2m, 1g)");
+                    case "location" -> {
+                        String loc = string(file, a.getValue(), "'location': vram or system");
+                        if (!loc.equals("vram") && !loc.equals("system")) {
+                            throw error(file, line(a.getValue()), "'location': vram or system, not '" + loc + "'");
+                        }
+                        yield loc;
+                    }
+                    default -> string(file, a.getValue(), "'" + a.getKey() + "': a buffer name");
+                };
+                args.put(a.getKey(), v);
+            }
+            Step step = new Step(stepKind, args, line(sn));
+            checkStep(file, step, kind, buffers);
+            out.add(step);
+        }
+        return out;
+    }
+
+    /** Checks a step against the process's device and the buffers defined so far. */
+    private static void checkStep(String file, Step s, String kind, Map<String, String> buffers) {
+        switch (s.kind()) {
+            case "mmap", "heap" -> {
+                if (s.size("size", 0) < 4096 || s.size("size", 0) > MAX_BUFFER) {
+                    throw error(file, s.line(), "'size': from 4k to 256m");
+                }
+                if (buffers.containsKey(s.name("as"))) {
+                    throw error(file, s.line(), "'as': a new buffer name; '" + s.name("as") + "' exists");
+                }
+                if (s.kind().equals("heap") && !"panfrost".equals(kind)) {
+                    throw error(file, s.line(), "'heap' needs a process whose device is a panfrost device");
+                }
+                buffers.put(s.name("as"), s.kind());
+            }
+            default -> {
+                String buf = s.name(s.args().containsKey("to") ? "to" : s.args().containsKey("from") ? "from" : "buffer");
+                String bufKind = buffers.get(buf);
+                if (bufKind == null) {
+                    throw error(file, s.line(), "a buffer defined by an earlier mmap or heap step; '" + buf + "' is not");
+                }
+                if (s.kind().startsWith("gpu-") && !("xe".equals(kind) && bufKind.equals("mmap") || "panfrost".equals(kind) && bufKind.equals("heap"))) {
+                    throw error(file, s.line(), "'" + s.kind() + "' needs an xe device with an mmap buffer or a panfrost device with a heap buffer");
+                }
+                if (s.kind().equals("advise") && !("xe".equals(kind) && bufKind.equals("mmap"))) {
+                    throw error(file, s.line(), "'advise' needs an xe device and an mmap buffer");
+                }
+                if (!s.kind().startsWith("gpu-") && !s.kind().equals("advise") && bufKind.equals("heap")) {
+                    throw error(file, s.line(), "'" + s.kind() + "' needs an mmap buffer; '" + buf + "' is a GPU heap");
+                }
+                if (s.kind().equals("munmap")) {
+                    buffers.remove(buf);
+                }
+            }
+        }
+    }
+
+    // ---- node helpers -------------------------------------------------------------------------
+
+    static int line(Node n) {
+        return n == null ? 1 : n.getStartMark().getLine() + 1;
+    }
+
+    static accelmm.api.ErrnoException error(String file, int line, String expected) {
+        return Errno.EINVAL.exception(file + ":" + line + ": expected " + expected);
+    }
+
+    private static Map<String, Node> mapping(String file, Node n, String what, java.util.Collection<String> allowed,
+            java.util.Collection<String> required) {
+        if (!(n instanceof MappingNode m)) {
+            throw error(file, line(n), what);
+        }
+        Map<String, Node> out = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            String key = string(file, t.getKeyNode(), "a key");
+            if (!allowed.contains(key)) {
+                throw error(file, line(t.getKeyNode()), "one of " + String.join(", ", allowed) + "; not '" + key + "'");
+            }
+            out.put(key, t.getValueNode());
+        }
+        for (String r : required) {
+            if (!out.containsKey(r)) {
+                throw error(file, line(n), "'" + r + "' in " + what);
+            }
+        }
+        return out;
+    }
+
+    private static String string(String file, Node n, String what) {
+        if (!(n instanceof ScalarNode s) || s.getValue().isEmpty()) {
+            throw error(file, line(n), what);
+        }
+        return s.getValue();
+    }
+
+    private static long number(String file, Node n, String what) {
+        try {
+            return Long.parseLong(string(file, n, what));
+        } catch (NumberFormatException e) {
+            throw error(file, line(n), what);
+        }
+    }
+
+    private static long size(String file, Node n, String what) {
+        String s = string(file, n, what).toLowerCase(Locale.ROOT);
+        int shift = s.endsWith("k") ? 10 : s.endsWith("m") ? 20 : s.endsWith("g") ? 30 : 0;
+        try {
+            long v = Long.parseLong(shift == 0 ? s : s.substring(0, s.length() - 1));
+            if (v < 0 || v > (1L << 40) >> shift) {
+                throw error(file, line(n), what + ", not " + s);
+            }
+            return v << shift;
+        } catch (NumberFormatException e) {
+            throw error(file, line(n), what + ", not '" + s + "'");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package accelmm.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+
+class WorkloadFileTest {
+    static final Map<String, String> DEVICES = Map.of("xe0", "xe", "panfrost0", "panfrost", "gna0", "gna");
+
+    static WorkloadFile parse(String text) {
+        return WorkloadFile.parse("w.yaml", text, DEVICES::get);
+    }
+
+    static String error(String text) {
+        ErrnoException e = assertThrows(ErrnoException.class, () -> parse(text));
+        assertEquals(Errno.EINVAL, e.errno());
+        return e.getMessage().substring("EINVAL: ".length());
+    }
+
+    static final String HEAD = "name: t\nprocesses:\n  - name: p\n    device: xe0\n    steps:\n";
+
+    @Test
+    void theExampleFilesParse() throws Exception {
+        WorkloadFile yaml = WorkloadFile.parse("svm-and-heap.yaml",
+                Files.readString(Path.of("../../workloads/svm-and-heap.yaml")), DEVICES::get);
+        assertEquals(2, yaml.processes.size());
+        assertEquals(7, yaml.seed);
+        assertEquals("panfrost", yaml.swapDriver);
+        WorkloadFile json = WorkloadFile.parse("cpu-and-gpu.json",
+                Files.readString(Path.of("../../workloads/cpu-and-gpu.json")), DEVICES::get);
+        assertEquals(6, json.processes.get(0).steps().size());
+        assertEquals(65536L, json.processes.get(0).steps().get(0).size("size", 0));
+    }
+
+    @Test
+    void everyMistakeNamesItsLineAndWhatWasExpected() {
+        assertEquals("w.yaml:1: expected the workload (a mapping with 'name' and 'processes')", error("- a\n- b\n"));
+        assertEquals("w.yaml:1: expected 'processes' in the workload (a mapping with 'name' and 'processes')", error("name: t\n"));
+        assertEquals("w.yaml:2: expected one of name, seed, swap, processes; not 'color'", error("name: t\ncolor: red\nprocesses: []\n"));
+        assertEquals("w.yaml:6: expected a step name, one of mmap, write, read, munmap, heap, advise, gpu-write, gpu-read, "
+                + "fork-check; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
+        assertEquals("w.yaml:6: expected 'size' in the arguments of 'mmap': as, size", error(HEAD + "      - mmap: {as: a}\n"));
+        assertEquals("w.yaml:7: expected a buffer defined by an earlier mmap or heap step; 'b' is not",
+                error(HEAD + "      - mmap: {as: a, size: 4k}\n      - read: {from: b}\n"));
+        assertEquals("w.yaml:6: expected 'size': a size (4096, 64k, 2m, 1g), not 'lots'", error(HEAD + "      - mmap: {as: a, size: lots}\n"));
+        assertEquals("w.yaml:6: expected 'size': from 4k to 256m", error(HEAD + "      - mmap: {as: a, size: 1g}\n"));
+        assertEquals("w.yaml:6: expected 'heap' needs a process whose device is a panfrost device", error(HEAD + "      - heap: {as: h, size: 4m}\n"));
+        assertEquals("w.yaml:4: expected 'device': a configured device (see dev:list), not 'npu9'",
+                error(HEAD.replace("xe0", "npu9") + "      - mmap: {as: a, size: 4k}\n"));
+        assertEquals("w.yaml:7: expected 'gpu-read' needs an xe device with an mmap buffer or a panfrost device with a heap buffer",
+                error(HEAD.replace("xe0", "gna0") + "      - mmap: {as: a, size: 4k}\n      - gpu-read: {from: a}\n"));
+        assertEquals("w.yaml:8: expected a buffer defined by an earlier mmap or heap step; 'a' is not",
+                error(HEAD + "      - mmap: {as: a, size: 4k}\n      - munmap: {buffer: a}\n      - read: {from: a}\n"));
+        assertEquals("w.yaml:4: expected 'driver': gna, panfrost, habana or xe, not 'nvidia'",
+                error("name: t\nseed: 2\nswap:\n  driver: nvidia\nprocesses: []\n"));
+        assertEquals("w.yaml:6: expected 'location': vram or system, not 'disk'",
+                error(HEAD + "      - advise: {buffer: a, location: disk}\n"));
+        String syntax = error("name: t\nprocesses: [\n");
+        assertEquals("w.yaml:3: not valid YAML or JSON", syntax.substring(0, syntax.indexOf(':', 12)));
+    }
+}
