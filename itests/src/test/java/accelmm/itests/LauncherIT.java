@@ -92,6 +92,15 @@ class LauncherIT {
         assertTrue(run.out().matches("(?s).*pinned pages +\\d+ +\\d+.*"), run.out());
         String text = java.nio.file.Files.readString(json);
         assertTrue(text.startsWith("{\"workload\":\"gna\",\"seed\":5,") && text.contains("\"checks\":{\"passed\":40,\"failed\":0}"), text);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> parsed = new org.yaml.snakeyaml.Yaml().load(text);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> total = (java.util.Map<String, Object>) parsed.get("total");
+        for (String row : List.of("pinned pages", "ioctls", "faults")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + row + " .* (\\d+)$").matcher(run.out());
+            assertTrue(m.find(), row + " in " + run.out());
+            assertEquals(Long.parseLong(m.group(1)), ((Number) total.get(row)).longValue(), row);
+        }
         Result unknown = launch("", "run", "--workload", "nope");
         assertEquals(1, unknown.status());
         assertTrue(unknown.err().contains("EINVAL: no workload 'nope'"), unknown.err());

@@ -295,6 +295,10 @@ class MigrationTest {
                 }
             }
         } finally {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (landed.get() == 0 && failure.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
             stop.set(true);
             device.join(10_000);
         }
@@ -305,7 +309,7 @@ class MigrationTest {
             assertEquals(seen.get(i), cpuRead(children.get(i).mm(), a, 1)[0]);
             children.get(i).exit();
         }
-        assertTrue(landed.get() > 0, "the device never got a write in");
+        assertTrue(landed.get() > 0, "the device never got a write in, even with the page writable for 10 s");
         n.remove();
     }
 
