@@ -142,7 +142,9 @@ public final class WorkloadCommands {
             t.join();
         }
         progress(run, runnable);
-        System.err.println();
+        if (System.console() != null) {
+            System.err.println();
+        }
         Report report = new Report(name, seed, System.nanoTime() - start, run, before, counters(), memory.nodes(), notes);
         if (!json.isEmpty()) {
             Files.writeString(Path.of(json), report.json() + System.lineSeparator(), StandardCharsets.UTF_8);
@@ -177,7 +179,11 @@ public final class WorkloadCommands {
         }
     }
 
+    /** Rewrites the progress line on a terminal; prints nothing into a pipe or a log. */
     private static void progress(Run run, List<Workload> workloads) {
+        if (System.console() == null) {
+            return;
+        }
         StringBuilder b = new StringBuilder("\rrunning:");
         for (Workload w : workloads) {
             var p = run.progress.get(w.name());
