@@ -64,6 +64,8 @@ public class WorkloadIT {
         String yaml = Gogo.run(processor, "workload:run \"" + dir.resolve("svm-and-heap.yaml") + "\"");
         assertTrue(yaml, yaml.contains("workload svm-and-heap (seed 7): all 8 data checks passed"));
         assertTrue(yaml, yaml.contains("hot-swapped accelmm.driver.panfrost"));
+        String gna = Gogo.run(processor, "workload:run \"" + dir.resolve("gna-inference.yaml") + "\"");
+        assertTrue(gna, gna.contains("workload gna-inference (seed 1): all 5 data checks passed"));
         String json = Gogo.run(processor, "workload:run --seed 3 \"" + dir.resolve("cpu-and-gpu.json") + "\"");
         assertTrue(json, json.contains("workload cpu-and-gpu (seed 3): all 3 data checks passed"));
         java.nio.file.Path bad = java.nio.file.Files.createTempFile("bad", ".yaml");

@@ -125,6 +125,7 @@ final class FileWorkload implements Workload {
                     child.exit();
                 }
             }
+            case "gna-infer" -> gnaInfer(run, r, p, fd, buffers.get(s.name("buffer")), s, what);
             default -> access(run, r, p, fd, vm, buffers, s, what);
         }
     }
@@ -170,6 +171,55 @@ final class FileWorkload implements Workload {
             seen = j.done() ? j.loads().get(0) : new byte[0];
         }
         run.check(name(), what, java.util.Arrays.copyOfRange(b.expected, (int) off, (int) (off + len)), seen);
+    }
+
+    /**
+     * One GNA inference in a buffer of at least 64 KiB: the CPU writes a layer (descriptor at 0,
+     * int16 inputs at 4 KiB, weights at 8 KiB, int32 biases at 24 KiB), the device writes the int32
+     * outputs at 32 KiB; the outputs are checked against the CPU's own arithmetic.
+     */
+    private void gnaInfer(Run run, SplittableRandom r, MmProcess p, int fd, Buffer b, WorkloadFile.Step s, String what) {
+        if (b.expected.length < 64 * 1024) {
+            throw accelmm.api.Errno.EINVAL.exception("gna-infer needs a buffer of at least 64k");
+        }
+        int nIn = (int) s.size("inputs", 0);
+        int nOut = (int) s.size("outputs", 0);
+        java.nio.ByteBuffer img = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(b.expected, 32768))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        img.putInt(0, accelmm.api.uapi.gna.Gna.OP_AFFINE).putInt(4, nIn).putInt(8, nOut).putInt(12, 4096).putInt(16, 32768)
+                .putInt(20, 8192).putInt(24, 24576);
+        short[] x = new short[nIn];
+        for (int i = 0; i < nIn; i++) {
+            x[i] = (short) r.nextInt(-300, 300);
+            img.putShort(4096 + 2 * i, x[i]);
+        }
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(nOut * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int o = 0; o < nOut; o++) {
+            long acc = r.nextInt(-10000, 10000);
+            img.putInt(24576 + 4 * o, (int) acc);
+            for (int i = 0; i < nIn; i++) {
+                short w = (short) r.nextInt(-300, 300);
+                img.putShort(8192 + 2 * (o * nIn + i), w);
+                acc += (long) w * x[i];
+            }
+            out.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, acc)));
+        }
+        p.mm().write(b.address, img.array(), 0, 32768);
+        System.arraycopy(img.array(), 0, b.expected, 0, 32768);
+        long id = ((accelmm.api.uapi.gna.GnaMemoryId) run.devices.ioctl(p, fd,
+                new accelmm.api.uapi.gna.GnaMapMemory(b.address, b.expected.length))).memoryId();
+        try {
+            long req = ((accelmm.api.uapi.gna.GnaRequestId) run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaCompute(0, 1,
+                    List.of(new accelmm.api.uapi.gna.GnaBuffer(id, 0, b.expected.length, List.of())),
+                    accelmm.api.uapi.gna.Gna.MODE_XNN))).requestId();
+            run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaWait(req, 30_000));
+        } finally {
+            run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaUnmapMemory(id));
+        }
+        byte[] seen = new byte[nOut * 4];
+        p.mm().read(b.address + 32768, seen, 0, seen.length);
+        run.check(name(), what, out.array(), seen);
+        System.arraycopy(seen, 0, b.expected, 32768, seen.length);
     }
 
     private void expectDone(Run run, String what, XeExecResult x) {

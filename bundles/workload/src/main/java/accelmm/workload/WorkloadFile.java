@@ -59,6 +59,7 @@ final class WorkloadFile {
         step("gpu-write", "to:name offset:size length:size", "to");
         step("gpu-read", "from:name offset:size length:size", "from");
         step("fork-check", "buffer:name", "buffer");
+        step("gna-infer", "buffer:name inputs:count outputs:count", "buffer inputs outputs");
     }
 
     private static void step(String kind, String args, String required) {
@@ -69,6 +70,9 @@ final class WorkloadFile {
         STEPS.put(kind, m);
         REQUIRED.put(kind, List.of(required.split(" ")));
     }
+
+    /** The most weights of a {@code gna-infer} layer (they fill 16 KiB of the buffer). */
+    static final long GNA_MAX_WEIGHTS = 8192;
 
     /** The largest buffer a workload file may create. */
     static final long MAX_BUFFER = 256L << 20;
@@ -172,6 +176,13 @@ final class WorkloadFile {
                 String type = spec.get(a.getKey());
                 Object v = switch (type) {
                     case "size" -> size(file, a.getValue(), "'" + a.getKey() + "': a size (4096, 64k, 2m, 1g)");
+                    case "count" -> {
+                        long c = number(file, a.getValue(), "'" + a.getKey() + "': a number from 1 to 1024");
+                        if (c < 1 || c > 1024) {
+                            throw error(file, line(a.getValue()), "'" + a.getKey() + "': a number from 1 to 1024, not " + c);
+                        }
+                        yield c;
+                    }
                     case "location" -> {
                         String loc = string(file, a.getValue(), "'location': vram or system");
                         if (!loc.equals("vram") && !loc.equals("system")) {
@@ -213,6 +224,14 @@ final class WorkloadFile {
                 }
                 if (s.kind().startsWith("gpu-") && !("xe".equals(kind) && bufKind.equals("mmap") || "panfrost".equals(kind) && bufKind.equals("heap"))) {
                     throw error(file, s.line(), "'" + s.kind() + "' needs an xe device with an mmap buffer or a panfrost device with a heap buffer");
+                }
+                if (s.kind().equals("gna-infer")) {
+                    if (!"gna".equals(kind) || !bufKind.equals("mmap")) {
+                        throw error(file, s.line(), "'gna-infer' needs a gna device and an mmap buffer");
+                    }
+                    if ((Long) s.args().get("inputs") * (Long) s.args().get("outputs") > GNA_MAX_WEIGHTS) {
+                        throw error(file, s.line(), "inputs x outputs of at most " + GNA_MAX_WEIGHTS);
+                    }
                 }
                 if (s.kind().equals("advise") && !("xe".equals(kind) && bufKind.equals("mmap"))) {
                     throw error(file, s.line(), "'advise' needs an xe device and an mmap buffer");
