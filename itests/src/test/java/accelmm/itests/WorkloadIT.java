@@ -66,6 +66,9 @@ public class WorkloadIT {
         assertTrue(yaml, yaml.contains("hot-swapped accelmm.driver.panfrost"));
         String gna = Gogo.run(processor, "workload:run \"" + dir.resolve("gna-inference.yaml") + "\"");
         assertTrue(gna, gna.contains("workload gna-inference (seed 1): all 5 data checks passed"));
+        String habana = Gogo.run(processor, "workload:run \"" + dir.resolve("habana-p2p.yaml") + "\"");
+        assertTrue(habana, habana.contains("workload habana-p2p (seed 1): all 4 data checks passed"));
+        assertTrue(habana, habana.contains("hot-swapped accelmm.driver.habana"));
         String json = Gogo.run(processor, "workload:run --seed 3 \"" + dir.resolve("cpu-and-gpu.json") + "\"");
         assertTrue(json, json.contains("workload cpu-and-gpu (seed 3): all 3 data checks passed"));
         java.nio.file.Path bad = java.nio.file.Files.createTempFile("bad", ".yaml");

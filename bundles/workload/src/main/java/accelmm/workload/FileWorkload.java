@@ -126,6 +126,7 @@ final class FileWorkload implements Workload {
                 }
             }
             case "gna-infer" -> gnaInfer(run, r, p, fd, buffers.get(s.name("buffer")), s, what);
+            case "habana-share" -> habanaShare(run, r, p, fd, s, what);
             default -> access(run, r, p, fd, vm, buffers, s, what);
         }
     }
@@ -220,6 +221,39 @@ final class FileWorkload implements Workload {
         p.mm().read(b.address + 32768, seen, 0, seen.length);
         run.check(name(), what, out.array(), seen);
         System.arraycopy(seen, 0, b.expected, 32768, seen.length);
+    }
+
+    /**
+     * Device memory of this process's Habana device filled by its engines, exported as a dma-buf,
+     * read and written by the peer device's DMA engine, and read back by the exporter; freed after.
+     */
+    private void habanaShare(Run run, SplittableRandom r, MmProcess p, int fd, WorkloadFile.Step s, String what) {
+        int size = (int) s.size("size", 0);
+        int peerFd = run.devices.open(p, s.name("peer"));
+        long handle = ((accelmm.api.uapi.habana.HlHandle) run.devices.ioctl(p, fd,
+                new accelmm.api.uapi.habana.HlAllocMemory(size, false))).value();
+        long va = ((accelmm.api.uapi.habana.HlAddress) run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlMapMemory(handle))).deviceVa();
+        try {
+            byte[] dram = Run.bytes(r, size);
+            run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlDeviceWrite(va, dram));
+            int buf = (Integer) run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlExportDmabuf(va, size, 0,
+                    accelmm.api.dma.Dma.O_RDWR));
+            try {
+                run.check(name(), what + " (peer read)", dram,
+                        (byte[]) run.devices.ioctl(p, peerFd, new accelmm.api.uapi.habana.HlDmabufRead(buf, 0, size)));
+                byte[] patch = Run.bytes(r, Math.min(size, 4096));
+                run.devices.ioctl(p, peerFd, new accelmm.api.uapi.habana.HlDmabufWrite(buf, 0, patch));
+                System.arraycopy(patch, 0, dram, 0, patch.length);
+                run.check(name(), what + " (exporter sees the peer's write)", dram,
+                        (byte[]) run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlDeviceRead(va, size)));
+            } finally {
+                p.fds().close(buf);
+            }
+        } finally {
+            run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlUnmapMemory(va));
+            run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlFreeMemory(handle));
+            p.fds().close(peerFd);
+        }
     }
 
     private void expectDone(Run run, String what, XeExecResult x) {

@@ -60,6 +60,7 @@ final class WorkloadFile {
         step("gpu-read", "from:name offset:size length:size", "from");
         step("fork-check", "buffer:name", "buffer");
         step("gna-infer", "buffer:name inputs:count outputs:count", "buffer inputs outputs");
+        step("habana-share", "size:size peer:name", "size peer");
     }
 
     private static void step(String kind, String args, String required) {
@@ -203,6 +204,15 @@ final class WorkloadFile {
 
     /** Checks a step against the process's device and the buffers defined so far. */
     private static void checkStep(String file, Step s, String kind, Map<String, String> buffers) {
+        if (s.kind().equals("habana-share")) {
+            if (!"habana".equals(kind)) {
+                throw error(file, s.line(), "'habana-share' needs a process whose device is a habana device");
+            }
+            if (s.size("size", 0) < 4096 || s.size("size", 0) > MAX_BUFFER) {
+                throw error(file, s.line(), "'size': from 4k to 256m");
+            }
+            return;
+        }
         switch (s.kind()) {
             case "mmap", "heap" -> {
                 if (s.size("size", 0) < 4096 || s.size("size", 0) > MAX_BUFFER) {

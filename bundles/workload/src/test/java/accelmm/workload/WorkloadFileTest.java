@@ -46,9 +46,11 @@ class WorkloadFileTest {
         assertEquals("w.yaml:1: expected 'processes' in the workload (a mapping with 'name' and 'processes')", error("name: t\n"));
         assertEquals("w.yaml:2: expected one of name, seed, swap, processes; not 'color'", error("name: t\ncolor: red\nprocesses: []\n"));
         assertEquals("w.yaml:6: expected a step name, one of mmap, write, read, munmap, heap, advise, gpu-write, gpu-read, "
-                + "fork-check, gna-infer; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
+                + "fork-check, gna-infer, habana-share; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
         assertEquals("w.yaml:7: expected 'gna-infer' needs a gna device and an mmap buffer",
                 error(HEAD + "      - mmap: {as: a, size: 64k}\n      - gna-infer: {buffer: a, inputs: 2, outputs: 2}\n"));
+        assertEquals("w.yaml:6: expected 'habana-share' needs a process whose device is a habana device",
+                error(HEAD + "      - habana-share: {size: 4k, peer: habana1}\n"));
         assertEquals("w.yaml:7: expected inputs x outputs of at most 8192", error(HEAD.replace("xe0", "gna0")
                 + "      - mmap: {as: a, size: 64k}\n      - gna-infer: {buffer: a, inputs: 1024, outputs: 9}\n"));
         assertEquals("w.yaml:7: expected 'outputs': a number from 1 to 1024, not 0", error(HEAD.replace("xe0", "gna0")
