@@ -515,8 +515,15 @@ final class DeviceImpl implements DeviceContext {
             }
         }
         undo(f.takeHeld());
-        files.remove(f.id());
+        forget(f);
         count("close", 1);
+    }
+
+    /** Frees a file's number unless another file holds it by now. */
+    private void forget(DeviceFileImpl f) {
+        if (files.find(f.id()) == f) {
+            files.remove(f.id());
+        }
     }
 
     private void undo(DeviceFileImpl.Held held) {
@@ -624,7 +631,7 @@ final class DeviceImpl implements DeviceContext {
         });
         for (DeviceFileImpl f : open) {
             undo(f.takeHeld());
-            files.remove(f.id());
+            forget(f);
         }
         for (DeviceExportImpl x : List.copyOf(exports)) {
             DmaBuf buf = x.buf;
