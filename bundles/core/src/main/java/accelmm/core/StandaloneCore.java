@@ -2,9 +2,11 @@ package accelmm.core;
 
 import java.util.Set;
 
+import accelmm.api.idr.XArrayAlloc;
 import accelmm.core.device.DeviceManagerImpl;
 import accelmm.core.diag.CoreDiagnostics;
 import accelmm.core.dma.DmaImpl;
+import accelmm.core.gmem.GmemImpl;
 import accelmm.core.idr.IdrRegistryImpl;
 import accelmm.core.mm.MemoryManagerImpl;
 
@@ -23,6 +25,8 @@ public final class StandaloneCore implements AutoCloseable {
     public final MemoryManagerImpl memory;
     /** The DMA service. */
     public final DmaImpl dma;
+    /** The GMEM framework. */
+    public final GmemImpl gmem;
     /** The device manager. */
     public final DeviceManagerImpl devices;
 
@@ -37,7 +41,8 @@ public final class StandaloneCore implements AutoCloseable {
     public StandaloneCore(long hostBytes, long graceMs, boolean builtins, Set<String> p2pHostBridges) {
         this.memory = new MemoryManagerImpl(diag, registry, hostBytes, false);
         this.dma = new DmaImpl(memory, diag, p2pHostBridges);
-        this.devices = new DeviceManagerImpl(memory, dma, registry, diag.warnings(), graceMs, builtins);
+        this.gmem = new GmemImpl(memory, registry, XArrayAlloc.LIMIT_32B);
+        this.devices = new DeviceManagerImpl(memory, dma, registry, gmem, diag.warnings(), graceMs, builtins);
     }
 
     /** Ends every process, then unplugs and removes every device. */

@@ -168,6 +168,13 @@ public interface DeviceContext {
     accelmm.api.hmm.DevicePagemap devicePagemap();
 
     /**
+     * Returns the GMEM framework. A driver that creates a GMEM device for this device
+     * ({@link accelmm.api.gmem.Gmem#devCreate}) implements {@link accelmm.api.gmem.GmMmu}; a CPU touch
+     * of its device pages then goes to the framework's host fault, not to {@link DeviceDriver#migrateToRam}.
+     */
+    accelmm.api.gmem.Gmem gmem();
+
+    /**
      * Exports a dma-buf whose operations go to the bound driver ({@link DeviceDriver#dmaBufMap} ...).
      *
      * @throws accelmm.api.ErrnoException {@code EINVAL} for a size below 1

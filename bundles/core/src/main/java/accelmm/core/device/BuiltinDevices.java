@@ -26,6 +26,7 @@ final class BuiltinDevices {
                 new DeviceSpec("habana0", "habana", 256L << 20, SZ_4K | SZ_2M, SZ_2M, 1L << 20, "rc0/sw0/habana0", 1, Map.of()),
                 new DeviceSpec("habana1", "habana", 256L << 20, SZ_4K | SZ_2M, SZ_2M, 1L << 20, "rc0/sw0/habana1", 1, Map.of()),
                 new DeviceSpec("xe0", "xe", 32L << 20, SZ_4K | SZ_2M | SZ_1G, SZ_4K, 1L << 32, "rc0/sw1/xe0", 1, Map.of()),
-                new DeviceSpec("gmem0", "gmem", 64L << 20, SZ_4K | SZ_2M, SZ_2M, 1L << 20, null, 1, Map.of()));
+                new DeviceSpec("gmem0", "gmem", 16L << 20, SZ_4K | SZ_2M, SZ_2M, 1L << 20, "rc0/sw1/gmem0", 1, Map.of()),
+                new DeviceSpec("gmem1", "gmem", 16L << 20, SZ_4K | SZ_2M, SZ_2M, 1L << 20, "rc0/sw1/gmem1", 1, Map.of()));
     }
 }

@@ -44,6 +44,8 @@ import accelmm.api.mmu.IoPgtable;
 import accelmm.api.mmu.IoTlbOps;
 import accelmm.api.notifier.NotifierRange;
 import accelmm.core.diag.Warnings;
+import accelmm.core.gmem.GmMmuHost;
+import accelmm.core.gmem.GmemImpl;
 import accelmm.core.mmu.AsidSlotsImpl;
 import accelmm.core.mmu.DrmMmImpl;
 import accelmm.core.mmu.GnaFlatMmu;
@@ -57,7 +59,8 @@ import accelmm.core.mmu.LpaePgtable;
  * <p>Concurrency: the gate admits calls; the collections lock themselves; an unplug runs with no
  * call in flight.
  */
-final class DeviceImpl implements DeviceContext {
+final class DeviceImpl implements DeviceContext, GmMmuHost {
+    private final GmemImpl gmem;
     private static final Logger LOG = LoggerFactory.getLogger(DeviceImpl.class);
 
     private final DeviceSpec spec;
@@ -76,12 +79,16 @@ final class DeviceImpl implements DeviceContext {
     private final Set<Block> blocks = ConcurrentHashMap.newKeySet();
     private final Set<DeviceExportImpl> exports = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private volatile AsidSlots<Object> asidSlots;
+    /** Guards {@link #pagemap}; not this object's monitor, which an unbind holds while calls drain. */
+    private final Object pagemapLock = new Object();
     private accelmm.api.hmm.DevicePagemap pagemap;
     private final LongAdder binds = new LongAdder();
     private final LongAdder unplugs = new LongAdder();
 
-    DeviceImpl(DeviceSpec spec, MemoryManager memoryManager, Dma dma, IdrRegistry registry, Warnings warnings) {
+    DeviceImpl(DeviceSpec spec, MemoryManager memoryManager, Dma dma, IdrRegistry registry, GmemImpl gmem,
+            Warnings warnings) {
         this.spec = spec;
+        this.gmem = gmem;
         this.memoryManager = memoryManager;
         this.dma = dma;
         this.registry = registry;
@@ -360,14 +367,38 @@ final class DeviceImpl implements DeviceContext {
     }
 
     @Override
-    public synchronized accelmm.api.hmm.DevicePagemap devicePagemap() {
+    public accelmm.api.gmem.Gmem gmem() {
+        return gmem;
+    }
+
+    @Override
+    public accelmm.api.gmem.GmMmu gmMmu() {
+        return new GmMmuProxy(this, gate);
+    }
+
+    @Override
+    public accelmm.api.hmm.DevicePagemap devicePagemap() {
         if (memory == null) {
             throw Errno.ENODEV.exception(name() + " has no memory");
         }
+        synchronized (pagemapLock) {
+            return pagemapLocked();
+        }
+    }
+
+    private accelmm.api.hmm.DevicePagemap pagemapLocked() {
         if (pagemap == null) {
             pagemap = memoryManager.registerPagemap(memory, this, new accelmm.api.hmm.PagemapOps() {
                 @Override
+                public void pageFree(long pfn) {
+                    gmem.pageFreed(DeviceImpl.this, pfn);
+                }
+
+                @Override
                 public boolean migrateToRam(AddressSpace mm, long addr) {
+                    if (gmem.dev(DeviceImpl.this) != null) {
+                        return gmem.hostFault(DeviceImpl.this, mm, addr);
+                    }
                     DeviceDriver d = gate.enterCallback(gate.generation(), true);
                     if (d == null) {
                         return false;
@@ -643,11 +674,14 @@ final class DeviceImpl implements DeviceContext {
                 buf.resv().unlock();
             }
         }
-        if (pagemap != null) {
-            pagemap.evict(0, memory.info().size() >>> 12);
-            pagemap.unregister();
-            pagemap = null;
+        synchronized (pagemapLock) {
+            if (pagemap != null) {
+                pagemap.evict(0, memory.info().size() >>> 12);
+                pagemap.unregister();
+                pagemap = null;
+            }
         }
+        gmem.deviceGone(this);
         if (memory != null && !blocks.isEmpty()) {
             List<Block> all = List.copyOf(blocks);
             blocks.clear();

@@ -33,11 +33,14 @@ import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.device.Devices;
 import accelmm.api.dma.Dma;
+import accelmm.api.gmem.Gmem;
 import accelmm.api.idr.IdrRegistry;
+import accelmm.api.idr.XArrayAlloc;
 import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.core.diag.CoreDiagnostics;
 import accelmm.core.diag.Warnings;
+import accelmm.core.gmem.GmemImpl;
 
 /**
  * The {@link Devices} service: devices from the built-in list and from factory configurations,
@@ -50,6 +53,7 @@ import accelmm.core.diag.Warnings;
 @Component(service = Devices.class, configurationPid = "accelmm.core.devices")
 @Designate(ocd = DevicesConfig.class)
 public final class DeviceManagerImpl implements Devices {
+    private final GmemImpl gmem;
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManagerImpl.class);
 
     /** A registered driver. */
@@ -78,14 +82,22 @@ public final class DeviceManagerImpl implements Devices {
     /** Creates the service from its configuration. */
     @Activate
     public DeviceManagerImpl(@Reference MemoryManager memory, @Reference Dma dma, @Reference IdrRegistry registry,
-            DevicesConfig config) {
-        this(memory, dma, registry, CoreDiagnostics.shared().warnings(), config.unplugGraceMs(), config.builtinDevices());
+            @Reference Gmem gmem, DevicesConfig config) {
+        this(memory, dma, registry, (GmemImpl) gmem, CoreDiagnostics.shared().warnings(), config.unplugGraceMs(),
+                config.builtinDevices());
     }
 
     /** Creates the service (tests). */
     public DeviceManagerImpl(MemoryManager memory, Dma dma, IdrRegistry registry, Warnings warnings, long graceMs,
             boolean builtins) {
+        this(memory, dma, registry, new GmemImpl(memory, registry, XArrayAlloc.LIMIT_32B), warnings, graceMs, builtins);
+    }
+
+    /** Creates the service with a GMEM framework. */
+    public DeviceManagerImpl(MemoryManager memory, Dma dma, IdrRegistry registry, GmemImpl gmem, Warnings warnings,
+            long graceMs, boolean builtins) {
         this.memory = memory;
+        this.gmem = gmem;
         this.dma = dma;
         this.registry = registry;
         this.warnings = warnings;
@@ -297,7 +309,7 @@ public final class DeviceManagerImpl implements Devices {
         }
         DeviceImpl dev;
         try {
-            dev = new DeviceImpl(want, memory, dma, registry, warnings);
+            dev = new DeviceImpl(want, memory, dma, registry, gmem, warnings);
         } catch (ErrnoException e) {
             LOG.warn("device {} cannot be created: {}", name, e.getMessage());
             warnings.warn("device " + name + " cannot be created: " + e.getMessage());

@@ -112,15 +112,16 @@ final class Migration {
         args.cpages = cpages;
     }
 
-    /** Releases a destination page the migration did not map. */
+    /** Releases a destination page the migration did not map; a freed device page is reported to its owner. */
     private static void giveBack(MemoryNode host, Pagemaps pagemaps, long d) {
         if (MigratePfn.node(d) == host.id()) {
             host.put(MigratePfn.pfn(d));
             return;
         }
         MemoryNode n = pagemaps.node(MigratePfn.node(d));
-        if (n != null) {
-            n.put(MigratePfn.pfn(d));
+        Pagemaps.Pagemap pm = pagemaps.ofNode(MigratePfn.node(d));
+        if (n != null && n.put(MigratePfn.pfn(d)) && pm != null) {
+            pm.ops.pageFree(MigratePfn.pfn(d));
         }
     }
 }

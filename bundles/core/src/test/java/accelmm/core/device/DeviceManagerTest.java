@@ -77,7 +77,7 @@ class DeviceManagerTest {
         DeviceManagerImpl withBuiltins = new DeviceManagerImpl(mm, dma, registry, diag.warnings(), 100, true);
         try {
             List<String> names = withBuiltins.list().stream().map(d -> d.name()).toList();
-            assertEquals(List.of("gmem0", "gna0", "habana0", "habana1", "panfrost0", "xe0"), names);
+            assertEquals(List.of("gmem0", "gmem1", "gna0", "habana0", "habana1", "panfrost0", "xe0"), names);
             assertEquals(DeviceState.UNBOUND, withBuiltins.info("gna0").state());
             assertErrno(Errno.ENODEV, () -> withBuiltins.open(mm.spawn("p"), "gna0"));
             assertErrno(Errno.ENODEV, () -> withBuiltins.info("nope"));

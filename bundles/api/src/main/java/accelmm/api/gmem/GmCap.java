@@ -1,0 +1,38 @@
+package accelmm.api.gmem;
+
+/**
+ * Device capabilities ({@code GM_DEV_CAP_*}).
+ *
+ * <p>Concurrency: constants only.
+ */
+public final class GmCap {
+    /** The device can replay a faulting access once the fault is resolved. */
+    public static final int REPLAYABLE = 0x1;
+    /** The device can reach peer memory. */
+    public static final int PEER = 0x10;
+    /**
+     * The device has a cache-coherent link to host memory, which {@link GmMmuMode#SHARE} and
+     * {@link GmMmuMode#REPLICATE} need (an accelmm addition: the RFC documents the need, not a bit).
+     */
+    public static final int COHERENT = 0x100;
+    /** Every known bit. */
+    public static final int ALL = REPLAYABLE | PEER | COHERENT;
+
+    private GmCap() {
+    }
+
+    /** Returns the names of the bits set in {@code caps}, for example {@code "REPLAYABLE|PEER"}. */
+    public static String describe(int caps) {
+        StringBuilder s = new StringBuilder();
+        if ((caps & REPLAYABLE) != 0) {
+            s.append("REPLAYABLE|");
+        }
+        if ((caps & PEER) != 0) {
+            s.append("PEER|");
+        }
+        if ((caps & COHERENT) != 0) {
+            s.append("COHERENT|");
+        }
+        return s.isEmpty() ? "-" : s.substring(0, s.length() - 1);
+    }
+}

@@ -1,0 +1,34 @@
+package accelmm.core.gmem;
+
+import accelmm.api.gmem.GmPage;
+
+/**
+ * One 2 MiB region of a logical page table ({@code struct gm_mapping}).
+ *
+ * <p>Concurrency: read and written under the owning {@link GmAsImpl}'s monitor.
+ */
+final class GmMapping {
+    /** NOMAP, CPU or DEVICE. */
+    int state = GmPage.NOMAP;
+    /** The device holding the region when DEVICE. */
+    GmDevImpl dev;
+    /** A fault found device memory full; cleared when the region reaches the device. */
+    boolean willneed;
+    /** A MARK_HOT hint: the region stays on its device. */
+    boolean hot;
+
+    int flags() {
+        return state | (willneed || hot ? GmPage.WILLNEED : 0);
+    }
+
+    void onDevice(GmDevImpl d) {
+        state = GmPage.DEVICE;
+        dev = d;
+        willneed = false;
+    }
+
+    void onHost() {
+        state = GmPage.CPU;
+        dev = null;
+    }
+}

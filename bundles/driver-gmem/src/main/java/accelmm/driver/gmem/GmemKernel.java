@@ -1,0 +1,192 @@
+package accelmm.driver.gmem;
+
+import accelmm.api.Errno;
+import accelmm.api.PageSize;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.gmem.GmAs;
+import accelmm.api.gmem.GmCap;
+import accelmm.api.gmem.GmCtx;
+import accelmm.api.gmem.GmDev;
+import accelmm.api.gmem.GmFaultHint;
+import accelmm.api.gmem.GmMmuMode;
+import accelmm.api.gmem.GmPage;
+import accelmm.api.gmem.GmRet;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.uapi.gmem.GmemMarkHot;
+import accelmm.api.uapi.gmem.GmemOp;
+import accelmm.api.uapi.gmem.GmemRun;
+import accelmm.api.uapi.gmem.GmemRunResult;
+
+/**
+ * A kernel on the device: page by page it translates through the context's page table and, on a
+ * miss, faults through GMEM (making room when device memory is full) and replays the access. In
+ * SHARE mode it walks the CPU page table instead, as a CPU would.
+ *
+ * <p>Concurrency: each access holds the device lock from translation to the last byte, so an
+ * invalidation (which takes the lock to cut the entry) never races a half-done access.
+ */
+final class GmemKernel {
+    private static final long PAGE = PageSize.PAGE_SIZE;
+    private static final int MAX_FAULTS = 64;
+
+    private long faults;
+    private long migrating;
+    private long evictions;
+
+    private GmemKernel() {
+    }
+
+    /**
+     * Validates a user range.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a length outside 1..64 MiB or a range
+     *     that wraps or starts below 0
+     */
+    static void checkRange(long addr, long length) {
+        if (length < 1 || length > GmemRun.MAX_LENGTH || addr < 0 || addr + length < addr) {
+            throw Errno.EINVAL.exception(String.format("bad range 0x%x + %d", addr, length));
+        }
+    }
+
+    /** Returns the address space this file attached, or EINVAL. */
+    static GmAs attachedSpace(DeviceFile file, GmDev g) {
+        GmAs as = file.device().gmem().as(file.process().mm());
+        if (!file.state().containsKey("attached") || as == null) {
+            throw Errno.EINVAL.exception("the file has not attached its process (GMEM_ATTACH)");
+        }
+        return as;
+    }
+
+    private static GmCtx context(GmAs as, GmDev g) {
+        for (GmCtx c : as.contexts()) {
+            if (c.dev() == g) {
+                return c;
+            }
+        }
+        throw Errno.EINVAL.exception(g + " is no longer attached");
+    }
+
+    static GmemRunResult run(DeviceFile file, GmDev g, GmemRun r) {
+        if (r.op() == null) {
+            throw Errno.EINVAL.exception("no operation");
+        }
+        checkRange(r.addr(), r.length());
+        GmAs as = attachedSpace(file, g);
+        GmCtx ctx = context(as, g);
+        DeviceContext dev = file.device();
+        byte[] data = new byte[r.op() == GmemOp.LOAD ? (int) r.length() : 0];
+        boolean write = r.op() != GmemOp.LOAD;
+        GmemKernel k = new GmemKernel();
+        dev.count("gmem.run", 1);
+        dev.count("gmem.run_bytes", r.length());
+        if (ctx.mode() == GmMmuMode.SHARE) {
+            k.runShared(as.mm(), r, data);
+            return new GmemRunResult(data, 0, 0, 0);
+        }
+        boolean replayable = (g.caps() & GmCap.REPLAYABLE) != 0;
+        if (!replayable) {
+            for (long region = r.addr() & -GmPage.REGION; region < r.addr() + r.length(); region += GmPage.REGION) {
+                k.faultIn(dev, as, g, Math.max(region, r.addr()), GmFaultHint.NONE, write);
+            }
+        }
+        long end = r.addr() + r.length();
+        for (long va = r.addr(); va < end;) {
+            long next = Math.min((va & PageSize.PAGE_MASK) + PAGE, end);
+            int tries = 0;
+            while (!access(dev, ctx, va, (int) (next - va), r, data)) {
+                if (!replayable) {
+                    throw Errno.EFAULT.exception(String.format("%s cannot replay its fault at 0x%x", dev.name(), va));
+                }
+                if (++tries > MAX_FAULTS) {
+                    throw Errno.EFAULT.exception(String.format("the access at 0x%x still faults after %d faults", va, MAX_FAULTS));
+                }
+                k.faultIn(dev, as, g, va, GmFaultHint.NONE, write);
+            }
+            if (va == r.addr() || (va & (GmPage.REGION - 1)) == 0) {
+                g.touch(as, va);
+            }
+            va = next;
+        }
+        return new GmemRunResult(data, k.faults, k.migrating, k.evictions);
+    }
+
+    /** Faults a region in, evicting the least recently used regions while memory is full. */
+    private void faultIn(DeviceContext dev, GmAs as, GmDev g, long va, GmFaultHint hint, boolean write) {
+        while (true) {
+            faults++;
+            if (dev.gmem().devFault(as.mm(), va, g, hint, write) != GmRet.MIGRATING) {
+                return;
+            }
+            migrating++;
+            if (!g.evictLru()) {
+                throw Errno.ENOMEM.exception(dev.name() + " is full of regions that may not be evicted");
+            }
+            evictions++;
+        }
+    }
+
+    /** One access within a page; false if the device page table misses. */
+    private static boolean access(DeviceContext dev, GmCtx ctx, long va, int n, GmemRun r, byte[] data) {
+        GmemDriver.lock(dev).lock();
+        try {
+            long pa = GmemPmap.of(ctx.pmap()).translate(va, r.op() != GmemOp.LOAD);
+            if (pa < 0) {
+                return false;
+            }
+            int off = (int) (va - r.addr());
+            switch (r.op()) {
+                case LOAD -> dev.memoryManager().physRead(pa, data, off, n);
+                case STORE -> dev.memoryManager().physWrite(pa, fill(n, r.value()), 0, n);
+                case INC -> {
+                    byte[] b = new byte[n];
+                    dev.memoryManager().physRead(pa, b, 0, n);
+                    add(b, r.value());
+                    dev.memoryManager().physWrite(pa, b, 0, n);
+                }
+            }
+            return true;
+        } finally {
+            GmemDriver.lock(dev).unlock();
+        }
+    }
+
+    private void runShared(AddressSpace mm, GmemRun r, byte[] data) {
+        switch (r.op()) {
+            case LOAD -> mm.read(r.addr(), data, 0, data.length);
+            case STORE -> mm.write(r.addr(), fill((int) r.length(), r.value()), 0, (int) r.length());
+            case INC -> {
+                byte[] b = new byte[(int) r.length()];
+                mm.read(r.addr(), b, 0, b.length);
+                add(b, r.value());
+                mm.write(r.addr(), b, 0, b.length);
+            }
+        }
+    }
+
+    private static byte[] fill(int n, int value) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    private static void add(byte[] b, int value) {
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (b[i] + value);
+        }
+    }
+
+    static Integer markHot(DeviceFile file, GmDev g, GmemMarkHot h) {
+        checkRange(h.addr(), h.length());
+        GmAs as = attachedSpace(file, g);
+        context(as, g);
+        GmemKernel k = new GmemKernel();
+        int regions = 0;
+        for (long region = h.addr() & -GmPage.REGION; region < h.addr() + h.length(); region += GmPage.REGION) {
+            k.faultIn(file.device(), as, g, Math.max(region, h.addr()), GmFaultHint.MARK_HOT, false);
+            regions++;
+        }
+        file.device().count("gmem.mark_hot", regions);
+        return regions;
+    }
+}
