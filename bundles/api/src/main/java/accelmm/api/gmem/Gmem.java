@@ -54,7 +54,7 @@ public interface Gmem {
      *     device, or {@link GmRet#MIGRATING} if device memory is full (nothing moved; the region is
      *     WILLNEED)
      * @throws accelmm.api.ErrnoException {@code EFAULT} if the process has no GMEM address space, the
-     *     address is outside it or not mapped; {@code EINVAL} if the device is not attached;
+     *     address is outside it or not mapped, or is shared memory in COHERENT_EXCLUSIVE mode; {@code EINVAL} if the device is not attached;
      *     {@code EPERM} for a write fault on read-only memory; what peerMap throws (the region stays
      *     where it was, with its data)
      */

@@ -41,6 +41,14 @@ final class GmMmuProxy implements GmMmu {
         }
     }
 
+    /** Runs a callback that returns nothing; with no driver bound it does nothing. */
+    private void run(java.util.function.Consumer<GmMmu> op) {
+        call(m -> {
+            op.accept(m);
+            return null;
+        }, null);
+    }
+
     @Override
     public Object pmapCreate(GmDev dev) {
         Object pmap = call(m -> m.pmapCreate(dev), null);
@@ -52,42 +60,27 @@ final class GmMmuProxy implements GmMmu {
 
     @Override
     public void pmapDestroy(GmDev dev, Object pmap) {
-        call(m -> {
-            m.pmapDestroy(dev, pmap);
-            return null;
-        }, null);
+        run(m -> m.pmapDestroy(dev, pmap));
     }
 
     @Override
     public void pmapEnter(GmDev dev, Object pmap, long va, long size, long pa, int prot) {
-        call(m -> {
-            m.pmapEnter(dev, pmap, va, size, pa, prot);
-            return null;
-        }, null);
+        run(m -> m.pmapEnter(dev, pmap, va, size, pa, prot));
     }
 
     @Override
     public void pmapRelease(GmDev dev, Object pmap, long va, long size) {
-        call(m -> {
-            m.pmapRelease(dev, pmap, va, size);
-            return null;
-        }, null);
+        run(m -> m.pmapRelease(dev, pmap, va, size));
     }
 
     @Override
     public void pmapProtect(GmDev dev, Object pmap, long va, long size, int prot) {
-        call(m -> {
-            m.pmapProtect(dev, pmap, va, size, prot);
-            return null;
-        }, null);
+        run(m -> m.pmapProtect(dev, pmap, va, size, prot));
     }
 
     @Override
     public void tlbInvl(GmDev dev, Object pmap, long va, long size) {
-        call(m -> {
-            m.tlbInvl(dev, pmap, va, size);
-            return null;
-        }, null);
+        run(m -> m.tlbInvl(dev, pmap, va, size));
     }
 
     @Override

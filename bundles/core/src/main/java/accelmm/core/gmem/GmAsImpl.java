@@ -287,6 +287,7 @@ final class GmAsImpl implements GmAs {
             }
             try {
                 sub.setSeq(seq);
+                c.dev.device.count("gmem.notifier.invalidate", 1);
                 c.release(s, e);
             } finally {
                 c.lock.unlock();

@@ -2,6 +2,7 @@ package accelmm.core.gmem;
 
 import accelmm.api.PageSize;
 import accelmm.api.gmem.GmFaultHint;
+import accelmm.api.gmem.GmMmuMode;
 import accelmm.api.gmem.GmPage;
 import accelmm.api.gmem.GmRet;
 import accelmm.api.hmm.HmmPfn;
@@ -46,26 +47,39 @@ final class GmFaults {
                     if (holder != null) {
                         gmem.moves.toHost(as.mm(), as, region, holder);
                     }
-                    ret = gmem.moves.toDevice(as, region, ctx.dev, hint);
-                    if (ret == GmRet.MIGRATING) {
-                        return ret;
+                    if (gmem.moves.toDevice(as, region, ctx.dev, hint) == GmRet.MIGRATING) {
+                        return GmRet.MIGRATING;
                     }
+                    ret = GmRet.SUCCESS;
                 }
                 if (hint == GmFaultHint.MARK_HOT) {
                     as.markHot(region);
                 }
                 ctx.dev.touch(as, region);
-                commit(ctx, region);
+                if (!commit(ctx, region)) {
+                    gmem.moves.toHost(as.mm(), as, region, ctx.dev);
+                    if (gmem.moves.toDevice(as, region, ctx.dev, hint) == GmRet.MIGRATING) {
+                        return GmRet.MIGRATING;
+                    }
+                    ret = GmRet.SUCCESS;
+                    commit(ctx, region);
+                }
                 return ret;
             }
         }
     }
 
     /**
-     * Maps what the CPU page table holds for a region (device pages of this device in place, host
-     * pages otherwise) into the context's device page table.
+     * Maps what the CPU page table holds for a region into the context's device page table: in
+     * COHERENT_EXCLUSIVE mode only the device's own pages (its entries are exclusive: it never
+     * touches host memory the CPU may be using), in REPLICATE mode the host pages.
+     *
+     * @return false if, in COHERENT_EXCLUSIVE mode, some page is not on the device (one that came
+     *     back while the region was being committed) or is read-only in writable memory (a device page
+     *     a fork shares with a child)
      */
-    private void commit(GmCtxImpl ctx, long region) {
+    private boolean commit(GmCtxImpl ctx, long region) {
+        boolean complete = true;
         GmAsImpl as = ctx.as;
         AddressSpace mm = as.mm();
         for (long[] p : GmMoves.pieces(mm, Math.max(region, as.begin()), Math.min(region + GmPage.REGION, as.end()))) {
@@ -83,22 +97,34 @@ final class GmFaults {
                         continue;
                     }
                     ctx.release(range.start, range.end);
-                    enter(ctx, range);
+                    complete &= enter(ctx, range);
                     break;
                 } finally {
                     ctx.lock.unlock();
                 }
             }
         }
+        return complete;
     }
 
-    /** Enters runs of physically contiguous pages with the same access. */
-    private static void enter(GmCtxImpl ctx, HmmRange range) {
+    /**
+     * Enters runs of physically contiguous pages with the same access.
+     *
+     * @return false if a page was left out because an exclusive context may not map it
+     */
+    private static boolean enter(GmCtxImpl ctx, HmmRange range) {
+        boolean exclusive = ctx.mode == GmMmuMode.COHERENT_EXCLUSIVE;
+        int own = ctx.dev.device.memory().id();
+        boolean wantWrite = (range.defaultFlags & HmmPfn.REQ_WRITE) != 0;
+        boolean complete = true;
         int n = range.pages();
         int i = 0;
         while (i < n) {
             long e = range.pfns[i];
-            if (!HmmPfn.valid(e) || HmmPfn.pfn(e) == HmmPfn.ZERO_PAGE_PFN) {
+            if (exclusive && HmmPfn.valid(e) && (HmmPfn.node(e) != own || wantWrite && !HmmPfn.writable(e))) {
+                complete = false;
+            }
+            if (!HmmPfn.valid(e) || HmmPfn.pfn(e) == HmmPfn.ZERO_PAGE_PFN || exclusive && HmmPfn.node(e) != own) {
                 i++;
                 continue;
             }
@@ -113,5 +139,6 @@ final class GmFaults {
                     (long) (j - i) << PageSize.PAGE_SHIFT, PhysAddr.of(HmmPfn.node(e), HmmPfn.pfn(e), 0), prot);
             i = j;
         }
+        return complete;
     }
 }

@@ -20,6 +20,7 @@ import accelmm.api.gmem.GmAs;
 import accelmm.api.gmem.GmCap;
 import accelmm.api.gmem.GmDev;
 import accelmm.api.gmem.GmFaultHint;
+import accelmm.api.gmem.GmMmuMode;
 import accelmm.api.gmem.GmPage;
 import accelmm.api.gmem.GmRet;
 import accelmm.api.gmem.Gmem;
@@ -184,6 +185,10 @@ public final class GmemImpl implements Gmem {
         }
         if (write && (v.prot() & Prot.WRITE) == 0) {
             throw Errno.EPERM.exception(String.format("write fault on read-only memory at 0x%x", addr));
+        }
+        if (v.shared() && ctx.mode == GmMmuMode.COHERENT_EXCLUSIVE) {
+            throw Errno.EFAULT.exception(String.format("0x%x is shared memory, which COHERENT_EXCLUSIVE cannot move; "
+                    + "attach in REPLICATE or SHARE mode", addr));
         }
         d.device.count("gmem.fault", 1);
         return faults.fault(ctx, addr & -GmPage.REGION, addr, hint == null ? GmFaultHint.NONE : hint, write);

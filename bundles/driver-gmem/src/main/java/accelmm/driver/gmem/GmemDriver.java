@@ -35,8 +35,9 @@ import accelmm.api.uapi.gmem.GmemRun;
  * <p>Device properties: {@code replayable}, {@code peer}, {@code coherent} ({@code true} by
  * default) set the capabilities.
  *
- * <p>Concurrency: page-table changes and device accesses hold the device lock (kept in the device
- * state, so it survives driver updates); migrations run outside it.
+ * <p>Concurrency: page-table changes and device accesses hold the device lock, taking pages of the
+ * registered memory holds the allocation lock (both kept in the device state, so they survive driver
+ * updates); migrations run outside them.
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.KIND + "=gmem")
 public final class GmemDriver implements DeviceDriver, GmMmu {
@@ -218,15 +219,23 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
         for (long s : args.src) {
             moving += MigratePfn.migrate(s) ? 1 : 0;
         }
-        if (args.dev.freePages() < moving) {
-            return GmRet.MIGRATING;
+        ReentrantLock alloc = (ReentrantLock) d.state().computeIfAbsent("alloc-lock", k -> new ReentrantLock());
+        alloc.lock();
+        try {
+            if (args.dev.freePages() < moving) {
+                return GmRet.MIGRATING;
+            }
+            for (int i = 0; i < args.src.length; i++) {
+                if (MigratePfn.migrate(args.src[i])) {
+                    args.dst[i] = args.dev.allocPage();
+                }
+            }
+        } finally {
+            alloc.unlock();
         }
         for (int i = 0; i < args.src.length; i++) {
-            if (MigratePfn.migrate(args.src[i])) {
-                args.dst[i] = args.dev.allocPage();
-                if (args.copy && MigratePfn.valid(args.src[i])) {
-                    d.memoryManager().copyPage(args.src[i], args.dst[i]);
-                }
+            if (args.copy && MigratePfn.migrate(args.src[i]) && MigratePfn.valid(args.src[i])) {
+                d.memoryManager().copyPage(args.src[i], args.dst[i]);
             }
         }
         d.count("gmem.peer_map", 1);

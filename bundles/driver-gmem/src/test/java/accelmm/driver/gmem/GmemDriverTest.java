@@ -133,6 +133,12 @@ class GmemDriverTest {
         return devices.stats(device).getOrDefault(name, 0L);
     }
 
+    static byte[] filled(long len, int value) {
+        byte[] b = new byte[(int) len];
+        java.util.Arrays.fill(b, (byte) value);
+        return b;
+    }
+
     static byte[] plus(byte[] b, int v) {
         byte[] out = b.clone();
         for (int i = 0; i < out.length; i++) {
@@ -206,13 +212,11 @@ class GmemDriverTest {
         assertEquals(List.of(GmPage.CPU, GmPage.CPU, GmPage.CPU, GmPage.CPU, GmPage.DEVICE, GmPage.DEVICE, GmPage.DEVICE,
                 GmPage.DEVICE), rows.stream().map(GmRegion::flags).toList(), "the oldest regions went home");
         for (int i = 0; i < regions; i++) {
-            byte[] want = new byte[(int) REGION];
-            java.util.Arrays.fill(want, (byte) (i + 1));
+            byte[] want = filled(REGION, i + 1);
             assertArrayEquals(want, n.load(a + i * REGION, (int) REGION), "region " + i);
         }
         for (int i = 0; i < regions; i++) {
-            byte[] want = new byte[(int) REGION];
-            java.util.Arrays.fill(want, (byte) (i + 1));
+            byte[] want = filled(REGION, i + 1);
             assertArrayEquals(want, n.cpuRead(a + i * REGION, (int) REGION), "region " + i + " on the CPU");
         }
     }
@@ -233,8 +237,7 @@ class GmemDriverTest {
         assertEquals(0, n.run(GmemOp.LOAD, a, REGION, 0).faults());
         n.ioctl(new GmemMarkHot(a + REGION, 3 * REGION));
         assertErrno(Errno.ENOMEM, () -> n.run(GmemOp.LOAD, a + 4 * REGION, 4096, 0));
-        byte[] want = new byte[4096];
-        java.util.Arrays.fill(want, (byte) 2);
+        byte[] want = filled(4096, 2);
         assertArrayEquals(want, n.cpuRead(a + 7 * REGION, 4096));
     }
 
@@ -252,8 +255,7 @@ class GmemDriverTest {
         assertEquals("gmem1", n0.residency(a, REGION).get(0).device());
         assertEquals(8 * MIB / 4096, n0.gm().freePages());
         byte[] load = n0.load(a, (int) REGION);
-        byte[] want = new byte[(int) REGION];
-        java.util.Arrays.fill(want, (byte) 42);
+        byte[] want = filled(REGION, 42);
         assertArrayEquals(want, load);
         assertArrayEquals(want, n1.cpuRead(a, (int) REGION));
     }
@@ -328,6 +330,8 @@ class GmemDriverTest {
         assertErrno(Errno.EPERM, () -> n.run(GmemOp.STORE, ro, 16, 1));
         assertEquals(0, n.load(ro, 16)[5]);
         assertErrno(Errno.ENOTTY, () -> n.ioctl("nonsense"));
+        long shared = n.p.mm().mmap(0, REGION, Prot.READ | Prot.WRITE, MapFlags.SHARED | MapFlags.ANONYMOUS);
+        assertErrno(Errno.EFAULT, () -> n.run(GmemOp.LOAD, shared, 16, 0));
         assertEquals(List.of(), n.residency(a, REGION), "no device touched the region");
     }
 
@@ -375,8 +379,7 @@ class GmemDriverTest {
         devices.removeDriver(1);
         assertEquals(before, n.gm());
         n.run(GmemOp.INC, a, 2 * REGION, 1);
-        byte[] want = new byte[(int) (2 * REGION)];
-        java.util.Arrays.fill(want, (byte) 6);
+        byte[] want = filled(2 * REGION, 6);
         assertArrayEquals(want, n.cpuRead(a, want.length));
     }
 
@@ -390,9 +393,56 @@ class GmemDriverTest {
         while (devices.info("gmem0").unplugs() == 0) {
             Thread.onSpinWait();
         }
-        byte[] want = new byte[(int) (2 * REGION)];
-        java.util.Arrays.fill(want, (byte) 12);
+        byte[] want = filled(2 * REGION, 12);
         assertArrayEquals(want, n.cpuRead(a, want.length));
         assertTrue(core.gmem.devices().stream().noneMatch(d -> d.device().equals("gmem0")));
+    }
+
+    @Test
+    void theCpuNeverSeesAHalfDoneOrLostDeviceUpdate() throws Exception {
+        Npu n = new Npu("gmem0");
+        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        long a = n.malloc(REGION);
+        int runs = 60;
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread device = new Thread(() -> {
+            try {
+                for (int i = 0; i < runs; i++) {
+                    n.run(GmemOp.INC, a, REGION, 1);
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        device.start();
+        int reads = 0;
+        while (device.isAlive()) {
+            long page = a + (reads++ % 512) * 4096L;
+            byte[] b = n.cpuRead(page, 4096);
+            for (byte x : b) {
+                assertEquals(b[0], x, "a page the CPU sees is never half incremented");
+            }
+        }
+        device.join();
+        assertNull(failed.get());
+        assertArrayEquals(filled(REGION, runs), n.cpuRead(a, (int) REGION), "no increment was lost to a migration");
+        assertTrue(stat("gmem0", "gmem.host_fault") > 0, "the CPU reads pulled the region back " + reads + " times");
+    }
+
+    @Test
+    void aForkedChildReadsRegionsThatSitOnTheDevice() {
+        Npu n = new Npu("gmem0");
+        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        long a = n.malloc(REGION);
+        n.run(GmemOp.STORE, a, REGION, 21);
+        MmProcess child = n.p.fork("child");
+        byte[] seen = new byte[(int) REGION];
+        child.mm().read(a, seen, 0, seen.length);
+        assertArrayEquals(filled(REGION, 21), seen);
+        n.run(GmemOp.INC, a, REGION, 1);
+        child.mm().read(a, seen, 0, seen.length);
+        assertArrayEquals(filled(REGION, 21), seen, "the child keeps its copy");
+        assertArrayEquals(filled(REGION, 22), n.cpuRead(a, (int) REGION));
+        child.exit();
     }
 }
