@@ -36,12 +36,12 @@ public class WorkloadIT {
     @Configuration
     public Option[] config() {
         return HostOptions.host(HostOptions.driver("gna"), HostOptions.driver("habana"), HostOptions.driver("panfrost"),
-                HostOptions.driver("xe"));
+                HostOptions.driver("xe"), HostOptions.driver("gmem"));
     }
 
     @Test
     public void everyBuiltInWorkloadPassesItsChecks() throws Exception {
-        for (String w : List.of("gna", "panfrost", "habana", "xe")) {
+        for (String w : List.of("gna", "panfrost", "habana", "xe", "gmem")) {
             String report = Gogo.run(processor, "workload:run " + w);
             assertTrue(report, report.contains("workload " + w + " (seed 1): all "));
             assertTrue(report, report.contains("data checks passed"));
@@ -52,9 +52,9 @@ public class WorkloadIT {
     @Test
     public void demoRunsEverythingAtOnceAndHotSwapsADriverWithoutLosingAByte() throws Exception {
         String report = Gogo.run(processor, "workload:run --seed 9 demo");
-        assertTrue(report, report.contains("all 177 data checks passed"));
+        assertTrue(report, report.contains("all 202 data checks passed"));
         assertTrue(report, report.contains("hot-swapped accelmm.driver.panfrost"));
-        assertTrue(report, report.matches("(?s).*\\nfaults +(\\d+ +){5}\\d+\\n.*"));
+        assertTrue(report, report.matches("(?s).*\\nfaults +(\\d+ +){6}\\d+\\n.*"));
         assertEquals(List.of(), memory.check());
     }
 
@@ -69,6 +69,9 @@ public class WorkloadIT {
         String habana = Gogo.run(processor, "workload:run \"" + dir.resolve("habana-p2p.yaml") + "\"");
         assertTrue(habana, habana.contains("workload habana-p2p (seed 1): all 4 data checks passed"));
         assertTrue(habana, habana.contains("hot-swapped accelmm.driver.habana"));
+        String npu = Gogo.run(processor, "workload:run \"" + dir.resolve("npu-oversubscribed.yaml") + "\"");
+        assertTrue(npu, npu.contains("workload npu-oversubscribed (seed 3): all 6 data checks passed"));
+        assertTrue(npu, npu.contains("hot-swapped accelmm.driver.gmem"));
         String json = Gogo.run(processor, "workload:run --seed 3 \"" + dir.resolve("cpu-and-gpu.json") + "\"");
         assertTrue(json, json.contains("workload cpu-and-gpu (seed 3): all 3 data checks passed"));
         java.nio.file.Path bad = java.nio.file.Files.createTempFile("bad", ".yaml");

@@ -49,6 +49,8 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               habana the Habana Labs driver: devices, counters
               panfrost  the Panfrost driver: devices, counters
               xe     the Xe SVM driver: devices, counters
+              gmem   the GMEM framework and NPU driver: devices, spaces, table, attach, run, hot,
+                     counters
               workload  the built-in workloads: list, run
 
             Examples:
@@ -136,7 +138,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
             if (!workload.matches("[a-z0-9]+")) {
                 Path file = Path.of(workload).toAbsolutePath();
                 if (!java.nio.file.Files.isRegularFile(file)) {
-                    throw new UsageException("--workload takes a built-in workload (demo, gna, panfrost, habana, xe) or a workload file; "
+                    throw new UsageException("--workload takes a built-in workload (demo, gna, panfrost, habana, xe, gmem) or a workload file; "
                             + file + " is neither");
                 }
                 workload = "\"" + file.toString().replace("\\", "/") + "\"";

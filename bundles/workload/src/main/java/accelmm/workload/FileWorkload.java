@@ -6,9 +6,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import accelmm.api.ErrnoException;
+import accelmm.api.gmem.GmMmuMode;
 import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
+import accelmm.api.uapi.gmem.GmemAttach;
+import accelmm.api.uapi.gmem.GmemOp;
+import accelmm.api.uapi.gmem.GmemRun;
+import accelmm.api.uapi.gmem.GmemRunResult;
 import accelmm.api.uapi.panfrost.Panfrost;
 import accelmm.api.uapi.panfrost.PanfrostBo;
 import accelmm.api.uapi.panfrost.PanfrostCmd;
@@ -147,6 +152,9 @@ final class FileWorkload implements Workload {
             byte[] data = Run.bytes(r, (int) len);
             if (!gpu) {
                 p.mm().write(b.address + off, data, 0, data.length);
+            } else if (gmem(run)) {
+                java.util.Arrays.fill(data, data[0]);
+                run.devices.ioctl(p, fd, new GmemRun(GmemOp.STORE, npu(run, p, fd, vm, b.address + off), len, data[0]));
             } else if (b.handle == 0) {
                 expectDone(run, what, (XeExecResult) run.devices.ioctl(p, fd,
                         new XeExec(xeVm(run, p, fd, vm), List.of(XeCmd.store(b.address + off, data)))));
@@ -162,6 +170,9 @@ final class FileWorkload implements Workload {
         if (!gpu) {
             seen = new byte[(int) len];
             p.mm().read(b.address + off, seen, 0, seen.length);
+        } else if (gmem(run)) {
+            seen = ((GmemRunResult) run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, npu(run, p, fd, vm, b.address + off), len,
+                    0))).data();
         } else if (b.handle == 0) {
             XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
                     new XeExec(xeVm(run, p, fd, vm), List.of(XeCmd.load(b.address + off, (int) len))));
@@ -262,6 +273,19 @@ final class FileWorkload implements Workload {
     }
 
     /** The process's Xe VM with the whole address space mirrored, created on first use. */
+    private boolean gmem(Run run) {
+        return "gmem".equals(run.devices.info(proc.device()).kind());
+    }
+
+    /** Attaches the process to its GMEM device on its first device step; returns {@code addr}. */
+    private static long npu(Run run, MmProcess p, int fd, int[] vm, long addr) {
+        if (vm[0] == 0) {
+            run.devices.ioctl(p, fd, new GmemAttach(GmMmuMode.COHERENT_EXCLUSIVE));
+            vm[0] = 1;
+        }
+        return addr;
+    }
+
     private static int xeVm(Run run, MmProcess p, int fd, int[] vm) {
         if (vm[0] == 0) {
             vm[0] = (Integer) run.devices.ioctl(p, fd, new XeVmCreate(true));

@@ -22,7 +22,7 @@ final class Report {
 
     static {
         GROUPS.put("faults", new String[] {"fault"});
-        GROUPS.put("migrations", new String[] {"migrate_to_vram", "migrate.to_ram", "migrate_to_ram", "evict"});
+        GROUPS.put("migrations", new String[] {"migrate_to_vram", "migrate_to_device", "migrate.to_ram", "migrate_to_ram", "migrate_to_host", "evict"});
         GROUPS.put("migrated bytes", new String[] {"migrate_bytes"});
         GROUPS.put("pinned pages", new String[] {"pin.pages"});
         GROUPS.put("TLB invalidations", new String[] {"tlb.flush"});

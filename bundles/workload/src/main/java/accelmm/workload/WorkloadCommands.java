@@ -47,7 +47,8 @@ public final class WorkloadCommands {
     }
 
     static List<Workload> builtIns() {
-        return List.of(new GnaInference(40), new PanfrostHeap(32), new HabanaP2p(24), new XeSvmWorkload(24));
+        return List.of(new GnaInference(40), new PanfrostHeap(32), new HabanaP2p(24), new XeSvmWorkload(24),
+                new GmemOversubscription(12));
     }
 
     /** Lists the built-in workloads. */
@@ -98,7 +99,7 @@ public final class WorkloadCommands {
             }
         }
         if (chosen.isEmpty()) {
-            throw Errno.EINVAL.exception("no workload '" + name + "'; built in: demo, gna, panfrost, habana, xe; or a workload file");
+            throw Errno.EINVAL.exception("no workload '" + name + "'; built in: demo, gna, panfrost, habana, xe, gmem; or a workload file");
         }
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Workload> runnable = new ArrayList<>();

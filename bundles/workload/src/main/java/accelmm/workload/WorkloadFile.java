@@ -120,9 +120,9 @@ final class WorkloadFile {
         if (top.containsKey("swap")) {
             Map<String, Node> swap = mapping(file, top.get("swap"), "'swap': a mapping with 'driver' and 'after'",
                     List.of("driver", "after"), List.of("driver"));
-            swapDriver = string(file, swap.get("driver"), "'driver': gna, panfrost, habana or xe");
-            if (!List.of("gna", "panfrost", "habana", "xe").contains(swapDriver)) {
-                throw error(file, line(swap.get("driver")), "'driver': gna, panfrost, habana or xe, not '" + swapDriver + "'");
+            swapDriver = string(file, swap.get("driver"), "'driver': gna, panfrost, habana, xe or gmem");
+            if (!List.of("gna", "panfrost", "habana", "xe", "gmem").contains(swapDriver)) {
+                throw error(file, line(swap.get("driver")), "'driver': gna, panfrost, habana, xe or gmem, not '" + swapDriver + "'");
             }
             if (swap.containsKey("after")) {
                 long pct = number(file, swap.get("after"), "'after': a percentage from 0 to 100");
@@ -232,8 +232,9 @@ final class WorkloadFile {
                 if (bufKind == null) {
                     throw error(file, s.line(), "a buffer defined by an earlier mmap or heap step; '" + buf + "' is not");
                 }
-                if (s.kind().startsWith("gpu-") && !("xe".equals(kind) && bufKind.equals("mmap") || "panfrost".equals(kind) && bufKind.equals("heap"))) {
-                    throw error(file, s.line(), "'" + s.kind() + "' needs an xe device with an mmap buffer or a panfrost device with a heap buffer");
+                if (s.kind().startsWith("gpu-") && !(("xe".equals(kind) || "gmem".equals(kind)) && bufKind.equals("mmap")
+                        || "panfrost".equals(kind) && bufKind.equals("heap"))) {
+                    throw error(file, s.line(), "'" + s.kind() + "' needs an xe or gmem device with an mmap buffer or a panfrost device with a heap buffer");
                 }
                 if (s.kind().equals("gna-infer")) {
                     if (!"gna".equals(kind) || !bufKind.equals("mmap")) {

@@ -63,11 +63,11 @@ class WorkloadFileTest {
         assertEquals("w.yaml:6: expected 'heap' needs a process whose device is a panfrost device", error(HEAD + "      - heap: {as: h, size: 4m}\n"));
         assertEquals("w.yaml:4: expected 'device': a configured device (see dev:list), not 'npu9'",
                 error(HEAD.replace("xe0", "npu9") + "      - mmap: {as: a, size: 4k}\n"));
-        assertEquals("w.yaml:7: expected 'gpu-read' needs an xe device with an mmap buffer or a panfrost device with a heap buffer",
+        assertEquals("w.yaml:7: expected 'gpu-read' needs an xe or gmem device with an mmap buffer or a panfrost device with a heap buffer",
                 error(HEAD.replace("xe0", "gna0") + "      - mmap: {as: a, size: 4k}\n      - gpu-read: {from: a}\n"));
         assertEquals("w.yaml:8: expected a buffer defined by an earlier mmap or heap step; 'a' is not",
                 error(HEAD + "      - mmap: {as: a, size: 4k}\n      - munmap: {buffer: a}\n      - read: {from: a}\n"));
-        assertEquals("w.yaml:4: expected 'driver': gna, panfrost, habana or xe, not 'nvidia'",
+        assertEquals("w.yaml:4: expected 'driver': gna, panfrost, habana, xe or gmem, not 'nvidia'",
                 error("name: t\nseed: 2\nswap:\n  driver: nvidia\nprocesses: []\n"));
         assertEquals("w.yaml:6: expected 'location': vram or system, not 'disk'",
                 error(HEAD + "      - advise: {buffer: a, location: disk}\n"));
