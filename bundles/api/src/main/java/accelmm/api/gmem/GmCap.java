@@ -8,7 +8,10 @@ package accelmm.api.gmem;
 public final class GmCap {
     /** The device can replay a faulting access once the fault is resolved. */
     public static final int REPLAYABLE = 0x1;
-    /** The device can reach peer memory. */
+    /**
+     * The device can reach peer memory: a region moves between two such devices in one copy, device
+     * to device, instead of through host memory.
+     */
     public static final int PEER = 0x10;
     /**
      * The device has a cache-coherent link to host memory, which {@link GmMmuMode#SHARE} and

@@ -20,12 +20,14 @@ import accelmm.api.hmm.HmmRange;
 import accelmm.api.hmm.HmmRetry;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.notifier.IntervalNotifier;
+import accelmm.api.notifier.NotifierEvent;
 import accelmm.api.notifier.NotifierRange;
 
 /**
  * A GMEM address space: its contexts and its logical page table, kept in step with the CPU's
  * changes by an interval notifier over the whole range (unmapped regions are forgotten, device page
- * tables are cut on every invalidation, evictions done by others are recorded).
+ * tables are cut on every invalidation — only write-protected when a fork makes pages copy-on-write
+ * — and evictions done by others are recorded).
  *
  * <p>Concurrency: the table under this monitor, never held while calling into the address space;
  * attach and detach serialised by {@link #attachLock}.
@@ -288,7 +290,11 @@ final class GmAsImpl implements GmAs {
             try {
                 sub.setSeq(seq);
                 c.dev.device.count("gmem.notifier.invalidate", 1);
-                c.release(s, e);
+                if (range.event() == NotifierEvent.PROTECTION_PAGE) {
+                    c.writeProtect(s, e);
+                } else {
+                    c.release(s, e);
+                }
             } finally {
                 c.lock.unlock();
             }

@@ -46,6 +46,14 @@ final class GmCtxImpl implements GmCtx {
         return pmap;
     }
 
+    /** Makes the device's entries for {@code [start, end)} read-only and flushes its TLB. */
+    void writeProtect(long start, long end) {
+        if (pmap != null) {
+            dev.mmu.pmapProtect(dev, pmap, start, end - start, accelmm.api.mm.Prot.READ);
+            dev.mmu.tlbInvl(dev, pmap, start, end - start);
+        }
+    }
+
     /** Drops the device's entries for {@code [start, end)} and flushes its TLB. */
     void release(long start, long end) {
         if (pmap != null) {

@@ -1,6 +1,7 @@
 package accelmm.core.gmem;
 
 import accelmm.api.PageSize;
+import accelmm.api.gmem.GmCap;
 import accelmm.api.gmem.GmFaultHint;
 import accelmm.api.gmem.GmMmuMode;
 import accelmm.api.gmem.GmPage;
@@ -13,7 +14,8 @@ import accelmm.api.mm.PhysAddr;
 import accelmm.api.mm.Prot;
 
 /**
- * The device fault state machine ({@code gm_dev_fault}) per MMU mode, and the commit of what the CPU
+ * The device fault state machine ({@code gm_dev_fault}) per MMU mode (a region on another device
+ * moves straight across when both can reach peer memory, else through host memory), and the commit of what the CPU
  * page table then holds into the device page table through the notifier's retry protocol, so that
  * no device entry is ever made from a stale snapshot.
  *
@@ -44,7 +46,11 @@ final class GmFaults {
                 GmRet ret = GmRet.PAGE_EXIST;
                 GmDevImpl holder = as.holder(region);
                 if (holder != ctx.dev) {
-                    if (holder != null) {
+                    if (holder != null && (holder.caps & ctx.dev.caps & GmCap.PEER) != 0) {
+                        if (gmem.moves.toPeer(as, region, holder, ctx.dev, hint) == GmRet.MIGRATING) {
+                            return GmRet.MIGRATING;
+                        }
+                    } else if (holder != null) {
                         gmem.moves.toHost(as.mm(), as, region, holder);
                     }
                     if (gmem.moves.toDevice(as, region, ctx.dev, hint) == GmRet.MIGRATING) {

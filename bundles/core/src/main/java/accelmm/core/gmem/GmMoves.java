@@ -105,6 +105,47 @@ final class GmMoves {
     }
 
     /**
+     * Moves a region from one device straight to another that can both reach peer memory
+     * ({@link accelmm.api.gmem.GmCap#PEER}): one copy, device to device, by the receiver's peerMap.
+     *
+     * @return SUCCESS, or MIGRATING if the receiver's memory is over-committed (nothing moved)
+     * @throws accelmm.api.ErrnoException what peerMap throws; nothing moved in that piece
+     */
+    GmRet toPeer(GmAsImpl as, long region, GmDevImpl from, GmDevImpl to, GmFaultHint hint) {
+        AddressSpace mm = as.mm();
+        to.device.devicePagemap();
+        long moved = 0;
+        for (long[] p : pieces(mm, Math.max(region, as.begin()), Math.min(region + GmPage.REGION, as.end()))) {
+            if (p[3] != 0) {
+                continue;
+            }
+            MigrateVma args = new MigrateVma(p[0], p[1], MigrateVma.SELECT_DEVICE_PRIVATE, from.device);
+            depth.get()[0]++;
+            try {
+                mm.migrateVma(args, a -> {
+                    if (to.mmu.peerMap(new GmFaultArgs(mm, to, a.start, a.end - a.start, (int) p[2], true, a.src, a.dst,
+                            hint)) == GmRet.MIGRATING) {
+                        throw new Overcommitted();
+                    }
+                    as.markDevice(region, to);
+                });
+            } catch (Overcommitted e) {
+                as.markWillneed(region);
+                to.device.count("gmem.migrating", 1);
+                return GmRet.MIGRATING;
+            } finally {
+                depth.get()[0]--;
+            }
+            moved += args.cpages;
+        }
+        if (moved > 0) {
+            to.device.count("gmem.peer_transfer", 1);
+            to.device.count("gmem.migrate_bytes", moved << PageSize.PAGE_SHIFT);
+        }
+        return GmRet.SUCCESS;
+    }
+
+    /**
      * Brings a region of {@code mm} that {@code d} holds back to host memory, through peerUnmap with
      * copy.
      *

@@ -254,10 +254,28 @@ class GmemDriverTest {
         n1.run(GmemOp.INC, a, REGION, 2);
         assertEquals("gmem1", n0.residency(a, REGION).get(0).device());
         assertEquals(8 * MIB / 4096, n0.gm().freePages());
+        assertEquals(1, stat("gmem1", "gmem.peer_transfer"), "both can reach peer memory: one copy, device to device");
+        assertEquals(0, stat("gmem0", "gmem.migrate_to_host"));
         byte[] load = n0.load(a, (int) REGION);
         byte[] want = filled(REGION, 42);
         assertArrayEquals(want, load);
         assertArrayEquals(want, n1.cpuRead(a, (int) REGION));
+    }
+
+    @Test
+    void withoutPeerAccessARegionChangesDevicesThroughHostMemory() {
+        device("gmem2", 4 * MIB, Map.of("peer", "false"));
+        Npu n0 = new Npu("gmem0");
+        Npu n2 = new Npu(n0.p, "gmem2");
+        n0.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        n2.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        long a = n0.malloc(REGION);
+        n0.run(GmemOp.STORE, a, REGION, 50);
+        n2.run(GmemOp.INC, a, REGION, 1);
+        assertEquals("gmem2", n0.residency(a, REGION).get(0).device());
+        assertEquals(1, stat("gmem0", "gmem.migrate_to_host"));
+        assertEquals(0, stat("gmem2", "gmem.peer_transfer"));
+        assertArrayEquals(filled(REGION, 51), n0.cpuRead(a, (int) REGION));
     }
 
     @Test
@@ -436,6 +454,7 @@ class GmemDriverTest {
         long a = n.malloc(REGION);
         n.run(GmemOp.STORE, a, REGION, 21);
         MmProcess child = n.p.fork("child");
+        assertEquals(0, n.run(GmemOp.LOAD, a, REGION, 0).faults(), "the fork only write-protected the device's entries");
         byte[] seen = new byte[(int) REGION];
         child.mm().read(a, seen, 0, seen.length);
         assertArrayEquals(filled(REGION, 21), seen);
