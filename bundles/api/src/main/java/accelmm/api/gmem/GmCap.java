@@ -26,16 +26,6 @@ public final class GmCap {
 
     /** Returns the names of the bits set in {@code caps}, for example {@code "REPLAYABLE|PEER"}. */
     public static String describe(int caps) {
-        StringBuilder s = new StringBuilder();
-        if ((caps & REPLAYABLE) != 0) {
-            s.append("REPLAYABLE|");
-        }
-        if ((caps & PEER) != 0) {
-            s.append("PEER|");
-        }
-        if ((caps & COHERENT) != 0) {
-            s.append("COHERENT|");
-        }
-        return s.isEmpty() ? "-" : s.substring(0, s.length() - 1);
+        return Bits.describe(caps, new int[] {REPLAYABLE, PEER, COHERENT}, new String[] {"REPLAYABLE", "PEER", "COHERENT"});
     }
 }

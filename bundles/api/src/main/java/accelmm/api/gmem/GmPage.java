@@ -24,19 +24,6 @@ public final class GmPage {
 
     /** Returns the names of the bits set in {@code flags}, for example {@code "DEVICE|WILLNEED"}. */
     public static String describe(int flags) {
-        StringBuilder s = new StringBuilder();
-        if ((flags & NOMAP) != 0) {
-            s.append("NOMAP|");
-        }
-        if ((flags & CPU) != 0) {
-            s.append("CPU|");
-        }
-        if ((flags & DEVICE) != 0) {
-            s.append("DEVICE|");
-        }
-        if ((flags & WILLNEED) != 0) {
-            s.append("WILLNEED|");
-        }
-        return s.isEmpty() ? "-" : s.substring(0, s.length() - 1);
+        return Bits.describe(flags, new int[] {NOMAP, CPU, DEVICE, WILLNEED}, new String[] {"NOMAP", "CPU", "DEVICE", "WILLNEED"});
     }
 }

@@ -60,48 +60,13 @@ final class GmMoves {
     }
 
     /**
-     * Brings a region onto {@code d}.
+     * Brings a region's host pages onto {@code d}.
      *
      * @return SUCCESS, or MIGRATING if the device's memory is over-committed (nothing moved)
      * @throws accelmm.api.ErrnoException what peerMap throws; nothing moved in that piece
      */
     GmRet toDevice(GmAsImpl as, long region, GmDevImpl d, GmFaultHint hint) {
-        AddressSpace mm = as.mm();
-        d.device.devicePagemap();
-        long moved = 0;
-        for (long[] p : pieces(mm, Math.max(region, as.begin()), Math.min(region + GmPage.REGION, as.end()))) {
-            if (p[3] != 0) {
-                continue;
-            }
-            MigrateVma args = new MigrateVma(p[0], p[1], MigrateVma.SELECT_SYSTEM, d.device);
-            depth.get()[0]++;
-            try {
-                mm.migrateVma(args, a -> {
-                    boolean copy = false;
-                    for (long src : a.src) {
-                        copy |= MigratePfn.valid(src) && MigratePfn.migrate(src);
-                    }
-                    GmRet r = d.mmu.peerMap(new GmFaultArgs(mm, d, a.start, a.end - a.start, (int) p[2], copy, a.src, a.dst,
-                            hint));
-                    if (r == GmRet.MIGRATING) {
-                        throw new Overcommitted();
-                    }
-                    as.markDevice(region, d);
-                });
-            } catch (Overcommitted e) {
-                as.markWillneed(region);
-                d.device.count("gmem.migrating", 1);
-                return GmRet.MIGRATING;
-            } finally {
-                depth.get()[0]--;
-            }
-            moved += args.cpages;
-        }
-        if (moved > 0) {
-            d.device.count("gmem.migrate_to_device", 1);
-            d.device.count("gmem.migrate_bytes", moved << PageSize.PAGE_SHIFT);
-        }
-        return GmRet.SUCCESS;
+        return moveIn(as, region, d, hint, MigrateVma.SELECT_SYSTEM, d, "gmem.migrate_to_device");
     }
 
     /**
@@ -112,6 +77,12 @@ final class GmMoves {
      * @throws accelmm.api.ErrnoException what peerMap throws; nothing moved in that piece
      */
     GmRet toPeer(GmAsImpl as, long region, GmDevImpl from, GmDevImpl to, GmFaultHint hint) {
+        return moveIn(as, region, to, hint, MigrateVma.SELECT_DEVICE_PRIVATE, from, "gmem.peer_transfer");
+    }
+
+    /** Migrates the pages of a region that {@code select} and {@code from} collect onto {@code to}. */
+    private GmRet moveIn(GmAsImpl as, long region, GmDevImpl to, GmFaultHint hint, int select, GmDevImpl from,
+            String counter) {
         AddressSpace mm = as.mm();
         to.device.devicePagemap();
         long moved = 0;
@@ -119,12 +90,17 @@ final class GmMoves {
             if (p[3] != 0) {
                 continue;
             }
-            MigrateVma args = new MigrateVma(p[0], p[1], MigrateVma.SELECT_DEVICE_PRIVATE, from.device);
+            MigrateVma args = new MigrateVma(p[0], p[1], select, from.device);
             depth.get()[0]++;
             try {
                 mm.migrateVma(args, a -> {
-                    if (to.mmu.peerMap(new GmFaultArgs(mm, to, a.start, a.end - a.start, (int) p[2], true, a.src, a.dst,
-                            hint)) == GmRet.MIGRATING) {
+                    boolean copy = false;
+                    for (long src : a.src) {
+                        copy |= MigratePfn.valid(src) && MigratePfn.migrate(src);
+                    }
+                    GmRet r = to.mmu.peerMap(new GmFaultArgs(mm, to, a.start, a.end - a.start, (int) p[2], copy, a.src, a.dst,
+                            hint));
+                    if (r == GmRet.MIGRATING) {
                         throw new Overcommitted();
                     }
                     as.markDevice(region, to);
@@ -139,7 +115,7 @@ final class GmMoves {
             moved += args.cpages;
         }
         if (moved > 0) {
-            to.device.count("gmem.peer_transfer", 1);
+            to.device.count(counter, 1);
             to.device.count("gmem.migrate_bytes", moved << PageSize.PAGE_SHIFT);
         }
         return GmRet.SUCCESS;

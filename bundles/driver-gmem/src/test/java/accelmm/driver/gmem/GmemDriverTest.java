@@ -129,6 +129,13 @@ class GmemDriverTest {
         }
     }
 
+    /** A process attached to {@code device} in COHERENT_EXCLUSIVE mode. */
+    Npu exclusive(String device) {
+        Npu n = new Npu(device);
+        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        return n;
+    }
+
     long stat(String device, String name) {
         return devices.stats(device).getOrDefault(name, 0L);
     }
@@ -149,8 +156,7 @@ class GmemDriverTest {
 
     @Test
     void theCpuAndTheDeviceUseMallocedMemoryInTurnWithCoherentData() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(2 * REGION);
         byte[] data = pattern((int) (2 * REGION), 3);
         n.p.mm().write(a, data, 0, data.length);
@@ -184,8 +190,7 @@ class GmemDriverTest {
 
     @Test
     void theHostFaultBringsBackTheAlignedRegionWhateverTheOffset() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(REGION);
         n.run(GmemOp.STORE, a, REGION, 9);
         byte[] one = new byte[1];
@@ -199,8 +204,7 @@ class GmemDriverTest {
 
     @Test
     void aWorkingSetLargerThanDeviceMemoryEvictsTheLeastRecentlyUsedRegions() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         int regions = 8;
         long a = n.malloc(regions * REGION);
         for (int i = 0; i < regions; i++) {
@@ -223,8 +227,7 @@ class GmemDriverTest {
 
     @Test
     void hotRegionsAreNeverEvicted() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(8 * REGION);
         assertEquals(1, n.ioctl(new GmemMarkHot(a, REGION)));
         assertEquals(GmPage.DEVICE | GmPage.WILLNEED, n.residency(a, REGION).get(0).flags());
@@ -280,8 +283,7 @@ class GmemDriverTest {
 
     @Test
     void aFailedPeerMapLeavesTheDataWhereItWas() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(REGION);
         byte[] data = pattern((int) REGION, 11);
         n.p.mm().write(a, data, 0, data.length);
@@ -355,8 +357,7 @@ class GmemDriverTest {
 
     @Test
     void munmapAndExitGiveDeviceMemoryBack() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(3 * REGION);
         n.run(GmemOp.STORE, a, 3 * REGION, 1);
         n.p.mm().munmap(a, REGION);
@@ -371,8 +372,7 @@ class GmemDriverTest {
 
     @Test
     void detachingBringsTheDataHome() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(REGION);
         n.run(GmemOp.STORE, a, REGION, 8);
         n.ioctl(new GmemDetach());
@@ -388,8 +388,7 @@ class GmemDriverTest {
 
     @Test
     void aDriverSwapKeepsTheDeviceAndItsData() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(2 * REGION);
         n.run(GmemOp.STORE, a, 2 * REGION, 5);
         GmDev before = n.gm();
@@ -403,8 +402,7 @@ class GmemDriverTest {
 
     @Test
     void unplugBringsEveryRegionHome() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(2 * REGION);
         n.run(GmemOp.STORE, a, 2 * REGION, 12);
         devices.removeDriver(1);
@@ -418,8 +416,7 @@ class GmemDriverTest {
 
     @Test
     void theCpuNeverSeesAHalfDoneOrLostDeviceUpdate() throws Exception {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(REGION);
         int runs = 60;
         java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
@@ -449,8 +446,7 @@ class GmemDriverTest {
 
     @Test
     void aForkedChildReadsRegionsThatSitOnTheDevice() {
-        Npu n = new Npu("gmem0");
-        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        Npu n = exclusive("gmem0");
         long a = n.malloc(REGION);
         n.run(GmemOp.STORE, a, REGION, 21);
         MmProcess child = n.p.fork("child");
