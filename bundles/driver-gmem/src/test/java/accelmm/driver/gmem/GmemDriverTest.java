@@ -460,4 +460,18 @@ class GmemDriverTest {
         assertArrayEquals(filled(REGION, 22), n.cpuRead(a, (int) REGION));
         child.exit();
     }
+
+    @Test
+    void memoryMovedByMremapKeepsItsBytesOnTheDeviceAndTheCpu() {
+        Npu n = exclusive("gmem0");
+        long a = n.malloc(2 * REGION);
+        n.run(GmemOp.STORE, a, 2 * REGION, 33);
+        long b = n.p.mm().mremap(a, 2 * REGION, 2 * REGION, accelmm.api.mm.MremapFlags.MAYMOVE | accelmm.api.mm.MremapFlags.FIXED,
+                a + 64 * REGION);
+        assertArrayEquals(filled(REGION, 33), n.load(b, (int) REGION));
+        n.run(GmemOp.INC, b + REGION, REGION, 1);
+        assertArrayEquals(filled(REGION, 33), n.cpuRead(b, (int) REGION));
+        assertArrayEquals(filled(REGION, 34), n.cpuRead(b + REGION, (int) REGION));
+        assertErrno(Errno.EFAULT, () -> n.run(GmemOp.LOAD, a, 16, 0));
+    }
 }
