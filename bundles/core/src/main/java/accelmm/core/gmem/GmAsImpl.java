@@ -223,12 +223,6 @@ final class GmAsImpl implements GmAs {
 
     // ---- the logical page table -----------------------------------------------------------------
 
-    /** Returns {@code {state, device id}} of a region (device id -1 when none). */
-    synchronized int[] stateOf(long region) {
-        GmMapping m = table.get(region);
-        return m == null ? new int[] {GmPage.NOMAP, -1} : new int[] {m.state, m.dev == null ? -1 : m.dev.id};
-    }
-
     synchronized GmDevImpl holder(long region) {
         GmMapping m = table.get(region);
         return m == null || m.state != GmPage.DEVICE ? null : m.dev;

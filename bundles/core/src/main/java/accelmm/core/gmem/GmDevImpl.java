@@ -226,13 +226,6 @@ final class GmDevImpl implements GmDev {
         return false;
     }
 
-    /** Returns the regions this device holds, least recently used first. */
-    List<Region> regions() {
-        synchronized (lru) {
-            return new ArrayList<>(lru.keySet());
-        }
-    }
-
     @Override
     public void destroy() {
         synchronized (this) {
