@@ -159,4 +159,28 @@ public class GmemIT {
         assertEquals(List.of(), diffs);
         p.exit();
     }
+
+    @Test
+    public void theShellOpensAttachesAndRunsKernels() throws Exception {
+        MmProcess p = memory.spawn("shell-npu");
+        long a = p.mm().mmap(0, REGION, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        String fd = Gogo.run(processor, "dev:open " + p.pid() + " gmem1").trim();
+        String attached = Gogo.run(processor, "gmem:attach " + p.pid() + " " + fd + " replicate");
+        assertTrue(attached, attached.contains("REPLICATE"));
+        Gogo.run(processor, "gmem:run " + p.pid() + " " + fd + " store 0x" + Long.toHexString(a) + " 8192 9");
+        String load = Gogo.run(processor, "gmem:run " + p.pid() + " " + fd + " load 0x" + Long.toHexString(a + 8190) + " 2 0");
+        assertTrue(load, load.endsWith("data 09 09") || load.contains("data 09 09\n"));
+        byte[] back = new byte[8192];
+        p.mm().read(a, back, 0, back.length);
+        byte[] want = new byte[8192];
+        Arrays.fill(want, (byte) 9);
+        assertArrayEquals(want, back);
+        String table = Gogo.run(processor, "gmem:table " + p.pid());
+        List<String> rows = table.lines().skip(1).filter(l -> !l.isBlank()).toList();
+        assertEquals(table, 1, rows.size());
+        assertTrue(table, rows.get(0).contains(" CPU ") && rows.get(0).endsWith(" 512"));
+        Gogo.run(processor, "dev:close " + p.pid() + " " + fd);
+        assertEquals(List.of(), gmem.as(p.mm()).contexts());
+        p.exit();
+    }
 }

@@ -43,7 +43,8 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               mm     the core memory manager: ps, maps, stats, check, fail (fault injection),
                      spawn, kill, mmap, write, read (poke an address space), idr (ID registries),
                      notifiers, dma, dmabuf
-              dev    devices and their drivers: list, info, stats
+              dev    devices and their drivers: list, info, stats, open, close (a device file
+                     for a process, whose descriptor the driver scopes take)
               gna    the GNA driver: map, unmap, score, wait, info, devices, counters
                      (each driver bundle brings its own scope)
               habana the Habana Labs driver: devices, counters

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Reference;
 import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.device.Devices;
+import accelmm.api.mm.MemoryManager;
 import accelmm.shell.format.Field;
 import accelmm.shell.format.Report;
 import accelmm.shell.format.Rows;
@@ -19,8 +20,8 @@ import accelmm.shell.format.Section;
 import accelmm.shell.mm.CounterRow;
 
 /**
- * Device commands (scope {@code dev}): the devices, one device's configuration and binding, and
- * its counters.
+ * Device commands (scope {@code dev}): the devices, one device's configuration and binding, its
+ * counters, and opening and closing a device for a process.
  *
  * <p>Concurrency: each command runs on the caller's thread; the service locks itself.
  */
@@ -28,15 +29,42 @@ import accelmm.shell.mm.CounterRow;
     "osgi.command.scope=dev",
     "osgi.command.function=list",
     "osgi.command.function=info",
-    "osgi.command.function=stats"
+    "osgi.command.function=stats",
+    "osgi.command.function=open",
+    "osgi.command.function=close"
 })
 public final class DevCommands {
     private final Devices devices;
+    private final MemoryManager memory;
 
     /** Creates the commands over the device service. */
     @Activate
-    public DevCommands(@Reference Devices devices) {
+    public DevCommands(@Reference Devices devices, @Reference MemoryManager memory) {
         this.devices = devices;
+        this.memory = memory;
+    }
+
+    /**
+     * Opens a device for a process, as the process's {@code open(2)} would; the descriptor is what
+     * the driver scopes' commands take.
+     *
+     * @throws accelmm.api.ErrnoException {@code ESRCH} for an unknown process; {@code ENODEV} for an
+     *     unknown or unbound device; {@code EMFILE} when the process's table is full
+     */
+    @Descriptor("open a device for a process; prints the file descriptor the driver commands take")
+    public int open(@Descriptor("process id") int pid, @Descriptor("device name") String device) {
+        return devices.open(memory.process(pid), device);
+    }
+
+    /**
+     * Closes a descriptor of a process; the last close releases the device file.
+     *
+     * @throws accelmm.api.ErrnoException {@code ESRCH} for an unknown process; {@code EBADF} for a
+     *     descriptor that is not open
+     */
+    @Descriptor("close a file descriptor of a process; the last close releases what the file held")
+    public void close(@Descriptor("process id") int pid, @Descriptor("file descriptor") int fd) {
+        memory.process(pid).fds().close(fd);
     }
 
     /** Lists the devices. */
