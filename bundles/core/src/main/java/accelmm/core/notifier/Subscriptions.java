@@ -25,7 +25,8 @@ import accelmm.api.notifier.NotifierRange;
  * callbacks run without it. Several invalidations may run at once.
  */
 public final class Subscriptions {
-    private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
+    /** The calling thread's invalidation walk, reused so that an invalidation allocates nothing. */
+    private static final ThreadLocal<Walk> WALK = ThreadLocal.withInitial(Walk::new);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -80,9 +81,9 @@ public final class Subscriptions {
                     seq |= 1;
                     tree.insert(sub);
                 }
-                sub.seq = seq;
+                sub.setSeq(seq);
             } else {
-                sub.seq = seq - 1;
+                sub.setSeq(seq - 1);
                 tree.insert(sub);
             }
         } finally {
@@ -94,7 +95,7 @@ public final class Subscriptions {
     long readBegin(Subscription sub) {
         lock.lock();
         try {
-            long s = sub.seq;
+            long s = sub.seq();
             while (s == seq && (seq & 1) != 0) {
                 changed.awaitUninterruptibly();
             }
@@ -105,7 +106,7 @@ public final class Subscriptions {
     }
 
     void remove(Subscription sub) {
-        if (IN_CALLBACK.get() != null) {
+        if (WALK.get().busy) {
             throw new IllegalStateException("an interval notifier cannot be removed from an invalidate callback");
         }
         lock.lock();
@@ -151,7 +152,7 @@ public final class Subscriptions {
         lock.lock();
         try {
             active++;
-            if (tree.overlapping(range.start(), range.end() - 1, n -> { }) > 0) {
+            if (tree.anyOverlapping(range.start(), range.end() - 1)) {
                 seq |= 1;
             }
             cur = seq;
@@ -178,27 +179,53 @@ public final class Subscriptions {
     }
 
     private boolean callAll(NotifierRange range, long cur) {
-        boolean[] refused = {false};
-        long[] calls = {0};
-        IN_CALLBACK.set(Boolean.TRUE);
-        try {
-            tree.overlapping(range.start(), range.end() - 1, sub -> {
-                if (refused[0]) {
-                    return;
-                }
-                calls[0]++;
-                if (!sub.ops.invalidate(sub, range, cur)) {
-                    if (range.blockable()) {
-                        throw new IllegalStateException("a notifier refused a blockable invalidation of " + sub);
-                    }
-                    refused[0] = true;
-                }
-            });
-        } finally {
-            IN_CALLBACK.remove();
+        Walk walk = WALK.get();
+        if (walk.busy) {
+            walk = new Walk();
         }
-        listener.invalidated(calls[0]);
-        return refused[0];
+        walk.start(range, cur);
+        try {
+            tree.overlapping(range.start(), range.end() - 1, walk);
+        } finally {
+            walk.busy = false;
+        }
+        listener.invalidated(walk.calls);
+        return walk.refused;
+    }
+
+    /**
+     * One invalidation's pass over its notifiers: calls each callback until one refuses.
+     *
+     * <p>Concurrency: used by one thread; {@link #busy} marks the thread as inside callbacks.
+     */
+    private static final class Walk implements IntervalTree.Visitor<Subscription> {
+        NotifierRange range;
+        long cur;
+        long calls;
+        boolean refused;
+        boolean busy;
+
+        void start(NotifierRange r, long seq) {
+            range = r;
+            cur = seq;
+            calls = 0;
+            refused = false;
+            busy = true;
+        }
+
+        @Override
+        public void visit(Subscription sub) {
+            if (refused) {
+                return;
+            }
+            calls++;
+            if (!sub.ops.invalidate(sub, range, cur)) {
+                if (range.blockable()) {
+                    throw new IllegalStateException("a notifier refused a blockable invalidation of " + sub);
+                }
+                refused = true;
+            }
+        }
     }
 
     /** Ends an invalidation started with {@link #invalidateStart} ({@code invalidate_range_end}). */
@@ -243,7 +270,7 @@ public final class Subscriptions {
         List<NotifierInfo> out = new ArrayList<>();
         lock.lock();
         try {
-            tree.overlapping(0, Long.MAX_VALUE, s -> out.add(new NotifierInfo(s.start, s.last, s.seq)));
+            tree.overlapping(0, Long.MAX_VALUE, s -> out.add(new NotifierInfo(s.start, s.last, s.seq())));
         } finally {
             lock.unlock();
         }

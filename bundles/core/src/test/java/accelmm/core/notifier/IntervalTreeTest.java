@@ -24,11 +24,15 @@ class IntervalTreeTest {
         for (int op = 0; op < 20_000; op++) {
             if (live.isEmpty() || rnd.nextInt(100) < 55) {
                 long s = rnd.nextLong(1 << 20);
-                Iv iv = new Iv(s, s + rnd.nextLong(1 << 12));
+                long len = rnd.nextInt(50) == 0 ? rnd.nextLong(1 << 19) : rnd.nextLong(1 << 12);
+                Iv iv = new Iv(s, s + len);
                 tree.insert(iv);
                 live.add(iv);
             } else {
                 tree.remove(live.remove(rnd.nextInt(live.size())));
+            }
+            if (op % 1000 == 0) {
+                assertNull(tree.checkInvariants());
             }
             if (op % 10 == 0) {
                 long qs = rnd.nextLong(1 << 20);
@@ -38,6 +42,7 @@ class IntervalTreeTest {
                 long want = live.stream().filter(iv -> iv.start <= ql && iv.last >= qs).count();
                 assertEquals(want, hits);
                 assertEquals(want, got.size());
+                assertEquals(want > 0, tree.anyOverlapping(qs, ql));
                 for (int i = 1; i < got.size(); i++) {
                     assertEquals(true, got.get(i - 1).start <= got.get(i).start, "results in start order");
                 }

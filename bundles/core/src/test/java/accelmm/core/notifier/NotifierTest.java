@@ -194,6 +194,34 @@ class NotifierTest {
     }
 
     @Test
+    void aCallbackStaysACallbackAfterANestedInvalidation() {
+        Subscriptions inner = new Subscriptions();
+        IntervalNotifier innerSub = inner.insert(0x1000, PAGE, (s, range, cur) -> {
+            s.setSeq(cur);
+            return true;
+        });
+        Subscriptions outer = new Subscriptions();
+        List<Throwable> thrown = new ArrayList<>();
+        IntervalNotifier outerSub = outer.insert(0x1000, PAGE, (s, range, cur) -> {
+            s.setSeq(cur);
+            inner.invalidate(new NotifierRange(0, 0x10000, NotifierEvent.CLEAR, true, null));
+            try {
+                s.remove();
+            } catch (IllegalStateException e) {
+                thrown.add(e);
+            }
+            return true;
+        });
+        outer.invalidate(new NotifierRange(0, 0x10000, NotifierEvent.UNMAP, true, null));
+        assertEquals(1, thrown.size(), "the nested invalidation's end did not clear the outer callback state");
+        assertEquals(1, outer.list().size());
+        assertFalse(innerSub.readRetry(inner.seq() - 1), "the nested invalidation ran its callback");
+        outerSub.remove();
+        innerSub.remove();
+        assertEquals(0, outer.list().size());
+    }
+
+    @Test
     void aRefusedNonBlockableInvalidationIsEagain() {
         Subscriptions subs = new Subscriptions();
         IntervalNotifier sub = subs.insert(0x1000, PAGE, (s, range, cur) -> range.blockable());
