@@ -19,7 +19,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the benchmarks under ParallelGC and again under G1 (one fork per benchmark, the same JVM
- * flags for a benchmark and its peers), measures footprints and, when it was built, the native
+ * flags for a benchmark and its peers; the heap is touched at start, so that the operating
+ * system's first-touch page faults on a growing young generation are not measured as ours), measures footprints and, when it was built, the native
  * page-fault program, then prints every goal as {@code ratio <name> <value> <op> <target> PASS|FAIL}.
  *
  * <p>Arguments: an optional regular expression selecting benchmarks. System properties
@@ -47,7 +48,8 @@ public final class BenchMain {
                     .warmupTime(TimeValue.seconds(1))
                     .measurementIterations(quick ? 2 : 5)
                     .measurementTime(TimeValue.seconds(1))
-                    .jvmArgs("-Xms4g", "-Xmx4g", gc.equals(PARALLEL) ? "-XX:+UseParallelGC" : "-XX:+UseG1GC");
+                    .jvmArgs("-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch",
+                            gc.equals(PARALLEL) ? "-XX:+UseParallelGC" : "-XX:+UseG1GC");
             Collection<RunResult> results = new Runner(opts.build()).run();
             for (RunResult r : results) {
                 scores.put(key(r) + "@" + gc, r.getPrimaryResult().getScore());

@@ -28,7 +28,9 @@ import accelmm.core.mm.MemoryManagerImpl;
 /**
  * 2 MiB of written anonymous memory migrated to device memory and back, per round trip: as one
  * 2 MiB range, or as 512 single-page migrations each way. The peer is a C memcpy of the same sizes
- * ({@code bench/native/memcpy.c}).
+ * ({@code bench/native/memcpy.c}). A migration moves page buffers instead of copying bytes, so
+ * {@code range2mWritten} also has the device write one byte of every page before the way back,
+ * to show that a write does not bring the copy back.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,8 +38,9 @@ import accelmm.core.mm.MemoryManagerImpl;
 public class MigrateBench {
     static final long PAGE = 4096;
     static final int PAGES = 512;
+    static final byte[] ONE = {1};
 
-    @Param({"range2m", "pages4k"})
+    @Param({"range2m", "pages4k", "range2mWritten"})
     public String shape;
 
     MemoryManagerImpl memory;
@@ -80,8 +83,14 @@ public class MigrateBench {
 
     @Benchmark
     public long roundTrip() {
-        if (shape.equals("range2m")) {
-            as.migrateVma(new MigrateVma(addr, addr + PAGES * PAGE, MigrateVma.SELECT_SYSTEM, owner), toDevice);
+        if (!shape.equals("pages4k")) {
+            MigrateVma there = new MigrateVma(addr, addr + PAGES * PAGE, MigrateVma.SELECT_SYSTEM, owner);
+            as.migrateVma(there, toDevice);
+            if (shape.equals("range2mWritten")) {
+                for (long d : there.dst) {
+                    vram.write(MigratePfn.pfn(d) * PAGE, ONE, 0, 1);
+                }
+            }
             as.migrateVma(new MigrateVma(addr, addr + PAGES * PAGE, MigrateVma.SELECT_DEVICE_PRIVATE, owner), toHost);
         } else {
             for (int i = 0; i < PAGES; i++) {

@@ -66,10 +66,11 @@ public final class MemoryNode {
 
     /**
      * The metadata bytes every frame costs, used or not: reference and pin counts (4 + 4), the
-     * allocator's order and state bytes (1 + 1), and the allocator's and data store's bitmaps
-     * (about 3 bits).
+     * allocator's order and state bytes (1 + 1), its bitmaps (about 2 bits) and the data store's
+     * slot-array pointer (4 bytes per 512 frames). Written data costs more: each 2 MiB that holds
+     * a written page gets a slot array (4 bytes a frame), and each written page its buffer.
      */
-    public static final double METADATA_BYTES_PER_FRAME = 4 + 4 + 1 + 1 + 3.0 / 8;
+    public static final double METADATA_BYTES_PER_FRAME = 4 + 4 + 1 + 1 + 2.0 / 8 + 4.0 / 512;
 
     /** Returns the node id. */
     public int id() {
@@ -210,6 +211,11 @@ public final class MemoryNode {
         return pincount[(int) pfn];
     }
 
+    /** Returns true if the frame has exactly one reference and no pin: its one mapping may move it. */
+    public synchronized boolean soleUnpinned(long pfn) {
+        return refcount[(int) pfn] == 1 && pincount[(int) pfn] == 0;
+    }
+
     /** Returns true if the frame is allocated. */
     public synchronized boolean isAllocated(long pfn) {
         return pfn >= 0 && pfn < frames && refcount[(int) pfn] > 0;
@@ -230,16 +236,13 @@ public final class MemoryNode {
 
     /** Writes bytes into a frame. */
     public void write(long pfn, int offset, byte[] src, int srcOff, int len) {
-        if (data.isWritten(pfn)) {
-            data.write(pfn, offset, src, srcOff, len);
-        } else {
-            synchronized (this) {
-                data.write(pfn, offset, src, srcOff, len);
-            }
-        }
+        data.write(pfn, offset, src, srcOff, len, this);
     }
 
-    /** Copies a whole frame from another (or this) node. */
+    /**
+     * Copies a whole frame from another (or this) node. The frames share their bytes until either
+     * is written, so the copy itself costs no byte copying.
+     */
     public void copyFrom(MemoryNode src, long srcPfn, long dstPfn) {
         synchronized (this) {
             data.copyPage(src.data, srcPfn, dstPfn);

@@ -1,122 +1,150 @@
 package accelmm.core.mem;
 
-import java.util.Arrays;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 import accelmm.api.PageSize;
 
 /**
- * The bytes of one memory node, backed lazily in 2 MiB chunks.
+ * The bytes of one memory node: each written page holds its own 4 KiB buffer, and a whole-page
+ * copy shares the buffer instead of copying it.
  *
- * <p>A page whose {@code written} bit is clear reads as zero whatever its chunk holds: a freed page
- * is only marked unwritten ({@link #discard} costs nothing), a partial first write zeroes the page
- * before writing, and a whole-page copy simply overwrites it. So no user ever sees another's data,
- * and a chunk whose last written page goes is recycled through a small pool (at most
- * {@value #POOL_CHUNKS} chunks per node) without being zeroed or reallocated. Untouched pages cost
- * no data memory.
+ * <p>A page without a buffer reads as zero: a freed page simply drops its buffer, and untouched
+ * pages cost no data memory (the slots themselves come 512 at a time, for the 2 MiB around the
+ * first written page). A buffer counts the pages holding it. A page may write its buffer in place
+ * only while it is the one holder; otherwise it first takes a private copy. A page that takes a
+ * copy leaves its count on the old buffer, so only frees make a buffer private again: a migration,
+ * which copies a page and frees the source, moves the buffer, and the destination then writes it
+ * in place. The bytes each page reads are always its own.
  *
- * <p>Concurrency: chunk creation and discard are serialized by the owning node's lock; reads and
- * writes of page contents are not locked, like real memory: concurrent writers to one page race.
+ * <p>Concurrency: a page's slot changes only under its own node's lock (first write, copy-on-write,
+ * copy-into, discard) and is published with release stores; holder counts change atomically.
+ * Reads, and writes into a buffer the page holds alone, take no lock, like real memory: concurrent
+ * writers to one page race, and a write racing a copy of the same page may or may not reach the
+ * copy. Nothing reads a page while it is freed (the CPU reads under the page-table lock, DMA
+ * through pins), which is what lets the last holder write a buffer others held.
  */
-public final class PageData {
-    /** Pages per backing chunk: 512 x 4 KiB = 2 MiB. */
+final class PageData {
+    /** Slots per lazily created slot array: 512 x 4 KiB = 2 MiB of pages. */
     static final int CHUNK_PAGES = 512;
     private static final int PAGE = (int) PageSize.PAGE_SIZE;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Frame[].class);
+    private static final VarHandle CHUNK = MethodHandles.arrayElementVarHandle(Frame[][].class);
+    private static final VarHandle HOLDERS;
 
-    /** Chunks kept for reuse when their last written page goes. */
-    static final int POOL_CHUNKS = 4;
+    static {
+        try {
+            HOLDERS = MethodHandles.lookup().findVarHandle(Frame.class, "holders", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
-    private final byte[][] chunks;
-    private final java.util.ArrayDeque<byte[]> pool = new java.util.ArrayDeque<>(POOL_CHUNKS);
-    private final short[] writtenInChunk;
-    private final long[] written;
-    private long backedChunks;
+    /** One page buffer and the number of pages holding it (frees only ever lower it). */
+    private static final class Frame {
+        final byte[] bytes;
+        volatile int holders = 1;
+
+        Frame(byte[] bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    private final Frame[][] chunks;
+    private long backedPages;
 
     /** Creates the store for {@code pages} pages. */
     PageData(long pages) {
-        int n = (int) ((pages + CHUNK_PAGES - 1) / CHUNK_PAGES);
-        chunks = new byte[n][];
-        writtenInChunk = new short[n];
-        written = new long[(int) ((pages + 63) >>> 6)];
+        chunks = new Frame[(int) ((pages + CHUNK_PAGES - 1) / CHUNK_PAGES)][];
+    }
+
+    private Frame frame(long pfn) {
+        Frame[] c = (Frame[]) CHUNK.getAcquire(chunks, (int) (pfn / CHUNK_PAGES));
+        return c == null ? null : (Frame) SLOT.getAcquire(c, (int) (pfn % CHUNK_PAGES));
+    }
+
+    /**
+     * Puts {@code f} (or null) in a page's slot; the caller holds the node lock. The frame it
+     * replaces loses a holder when {@code release}, and keeps its count after a copy-on-write.
+     */
+    private void install(long pfn, Frame f, boolean release) {
+        int ci = (int) (pfn / CHUNK_PAGES);
+        Frame[] c = chunks[ci];
+        if (c == null) {
+            if (f == null) {
+                return;
+            }
+            c = new Frame[CHUNK_PAGES];
+            CHUNK.setRelease(chunks, ci, c);
+        }
+        int i = (int) (pfn % CHUNK_PAGES);
+        Frame old = c[i];
+        backedPages += (f != null ? 1 : 0) - (old != null ? 1 : 0);
+        SLOT.setRelease(c, i, f);
+        if (old != null && release) {
+            HOLDERS.getAndAdd(old, -1);
+        }
     }
 
     /** Returns true if the page has been written since it was last discarded. */
     boolean isWritten(long pfn) {
-        return (written[(int) (pfn >>> 6)] & (1L << pfn)) != 0;
+        return frame(pfn) != null;
     }
 
     /** Copies {@code len} bytes of page {@code pfn} from {@code offset} into {@code dst}. */
     void read(long pfn, int offset, byte[] dst, int dstOff, int len) {
-        byte[] c = chunks[(int) (pfn / CHUNK_PAGES)];
-        if (c == null || !isWritten(pfn)) {
-            Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
+        Frame f = frame(pfn);
+        if (f == null) {
+            java.util.Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
             return;
         }
-        System.arraycopy(c, (int) (pfn % CHUNK_PAGES) * PAGE + offset, dst, dstOff, len);
+        System.arraycopy(f.bytes, offset, dst, dstOff, len);
     }
 
     /**
-     * Copies {@code len} bytes from {@code src} into page {@code pfn} at {@code offset}, backing
-     * the page first. The caller holds the node lock when the page is not yet written.
+     * Copies {@code len} bytes from {@code src} into page {@code pfn} at {@code offset}. A page
+     * without a buffer of its own gets one first, under {@code lock} (the node's).
      */
-    void write(long pfn, int offset, byte[] src, int srcOff, int len) {
-        byte[] c = backedChunk(pfn, offset != 0 || len != PAGE);
-        System.arraycopy(src, srcOff, c, (int) (pfn % CHUNK_PAGES) * PAGE + offset, len);
-    }
-
-    /**
-     * Returns the chunk of {@code pfn}, creating or recycling it and marking the page written as
-     * needed; a page becoming written is zeroed first when {@code partial} (it may hold old bytes).
-     */
-    private byte[] backedChunk(long pfn, boolean partial) {
-        int ci = (int) (pfn / CHUNK_PAGES);
-        byte[] c = chunks[ci];
-        if (c == null) {
-            c = pool.isEmpty() ? new byte[CHUNK_PAGES * PAGE] : pool.pop();
-            chunks[ci] = c;
-            backedChunks++;
-        }
-        if (!isWritten(pfn)) {
-            if (partial) {
-                int at = (int) (pfn % CHUNK_PAGES) * PAGE;
-                Arrays.fill(c, at, at + PAGE, (byte) 0);
+    void write(long pfn, int offset, byte[] src, int srcOff, int len, Object lock) {
+        Frame f = frame(pfn);
+        if (f == null || f.holders != 1) {
+            synchronized (lock) {
+                f = own(pfn);
             }
-            written[(int) (pfn >>> 6)] |= 1L << pfn;
-            writtenInChunk[ci]++;
         }
-        return c;
+        System.arraycopy(src, srcOff, f.bytes, offset, len);
     }
 
-    /** Copies the whole page {@code from} of {@code src} to page {@code to} of this store. */
+    /** Returns the frame the page holds alone, creating (zeroed) or copying it; under the node lock. */
+    private Frame own(long pfn) {
+        Frame f = frame(pfn);
+        if (f != null && f.holders == 1) {
+            return f;
+        }
+        Frame mine = new Frame(f == null ? new byte[PAGE] : f.bytes.clone());
+        install(pfn, mine, false);
+        return mine;
+    }
+
+    /**
+     * Makes page {@code to} of this store read as page {@code from} of {@code src}, sharing its
+     * buffer; the caller holds this node's lock.
+     */
     void copyPage(PageData src, long from, long to) {
-        if (!src.isWritten(from)) {
-            discard(to);
-            return;
+        Frame f = src.frame(from);
+        if (f != null) {
+            HOLDERS.getAndAdd(f, 1);
         }
-        byte[] s = src.chunks[(int) (from / CHUNK_PAGES)];
-        System.arraycopy(s, (int) (from % CHUNK_PAGES) * PAGE, backedChunk(to, false), (int) (to % CHUNK_PAGES) * PAGE, PAGE);
+        install(to, f, true);
     }
 
-    /**
-     * Forgets a page's contents (it reads as zero from now on) and recycles its chunk when the chunk
-     * holds no written page any more.
-     */
+    /** Forgets a page's contents (it reads as zero from now on); the caller holds the node lock. */
     void discard(long pfn) {
-        if (!isWritten(pfn)) {
-            return;
-        }
-        int ci = (int) (pfn / CHUNK_PAGES);
-        written[(int) (pfn >>> 6)] &= ~(1L << pfn);
-        if (--writtenInChunk[ci] == 0) {
-            if (pool.size() < POOL_CHUNKS) {
-                pool.push(chunks[ci]);
-            }
-            chunks[ci] = null;
-            backedChunks--;
-        }
+        install(pfn, null, true);
     }
 
-    /** Returns the bytes of data memory in use. */
+    /** Returns the bytes of data memory in use: one page for each page holding a buffer, shared or not. */
     long backedBytes() {
-        return backedChunks * CHUNK_PAGES * (long) PAGE;
+        return backedPages * PAGE;
     }
 }

@@ -43,8 +43,8 @@ import accelmm.core.mem.MemoryNode;
  * <p>The host node is sized once, from the configuration at activation; a new configuration
  * replaces the service, ending its processes.
  *
- * <p>Concurrency: the process and file tables are guarded by this object; each address space
- * locks itself.
+ * <p>Concurrency: the process and file tables are guarded by this object; the device-node table
+ * is changed under it too but read without a lock; each address space locks itself.
  */
 @Component(service = MemoryManager.class, configurationPid = "accelmm.core.memory")
 @Designate(ocd = MemoryConfig.class)
@@ -62,7 +62,7 @@ public final class MemoryManagerImpl implements MemoryManager {
     private final Idr<ProcessImpl> pids;
     private final IdrRegistry registry;
     private final Ida nodeIds;
-    private final Map<Integer, DeviceMemoryImpl> devices = new java.util.TreeMap<>();
+    private final Map<Integer, DeviceMemoryImpl> devices = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final Pagemaps pagemaps = new Pagemaps(this::nodeById);
     private final boolean thp;
     private final Set<FileObject> files = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -229,8 +229,8 @@ public final class MemoryManagerImpl implements MemoryManager {
         nodeIds.free(d.id());
     }
 
-    /** Returns the memory node with {@code id}, or null. */
-    synchronized MemoryNode nodeById(int id) {
+    /** Returns the memory node with {@code id}, or null; takes no lock. */
+    MemoryNode nodeById(int id) {
         if (id == host.id()) {
             return host;
         }

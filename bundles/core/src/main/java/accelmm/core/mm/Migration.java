@@ -35,6 +35,8 @@ final class Migration {
         collect(mm, v, args);
         Arrays.fill(args.dst, 0);
         boolean[] installed = new boolean[args.pages()];
+        long moved = 0;
+        Pagemaps.Pagemap pm = null;
         try {
             if (args.cpages > 0) {
                 copier.allocAndCopy(args);
@@ -45,10 +47,13 @@ final class Migration {
                     continue;
                 }
                 int entry;
-                if (MigratePfn.node(d) == host.id()) {
+                int nodeId = MigratePfn.node(d);
+                if (nodeId == host.id()) {
                     entry = Pte.of(MigratePfn.pfn(d), v.writable());
                 } else {
-                    Pagemaps.Pagemap pm = pagemaps.ofNode(MigratePfn.node(d));
+                    if (pm == null || pm.node.id() != nodeId) {
+                        pm = pagemaps.ofNode(nodeId);
+                    }
                     if (pm == null) {
                         continue;
                     }
@@ -58,13 +63,14 @@ final class Migration {
                 mm.releasePte(pt.get(vpn), vpn);
                 pt.set(vpn, entry);
                 if (Pte.isDevice(entry)) {
-                    pagemaps.ofNode(MigratePfn.node(d)).mapped(MigratePfn.pfn(d), mm, vpn);
+                    pm.mapped(MigratePfn.pfn(d), mm, vpn);
                 }
                 installed[i] = true;
-                mm.counters().inc(Counter.MIGRATE_PAGES);
-                mm.counters().add(Counter.MIGRATE_BYTES, PageSize.PAGE_SIZE);
+                moved++;
             }
         } finally {
+            mm.counters().add(Counter.MIGRATE_PAGES, moved);
+            mm.counters().add(Counter.MIGRATE_BYTES, moved * PageSize.PAGE_SIZE);
             for (int i = 0; i < args.pages(); i++) {
                 long d = args.dst[i];
                 if (!installed[i] && MigratePfn.valid(d)) {
@@ -99,7 +105,7 @@ final class Migration {
                 } else {
                     long pfn = Pte.pfn(pte);
                     src = MigratePfn.of(host.id(), pfn) | (Pte.writable(pte) ? MigratePfn.WRITE : 0);
-                    if (system && host.pincount(pfn) == 0 && host.refcount(pfn) == 1) {
+                    if (system && host.soleUnpinned(pfn)) {
                         src |= MigratePfn.MIGRATE;
                     }
                 }

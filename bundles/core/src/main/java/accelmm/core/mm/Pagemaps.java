@@ -10,7 +10,8 @@ import accelmm.core.mem.MemoryNode;
 /**
  * The registered device-private pagemaps, by slot (1-15, the slot a device-private PTE names).
  *
- * <p>Concurrency: registration is synchronized; lookups read a volatile array element.
+ * <p>Concurrency: registration and removal are synchronized; lookups take no lock (the slots are an
+ * atomic array).
  */
 final class Pagemaps {
     /** One registered pagemap. */
@@ -57,7 +58,7 @@ final class Pagemaps {
         synchronized void mapped(long pfn, Mm mm, long vpn) {
             mapped.incrementAndGet();
             int i = (int) pfn;
-            java.util.List<Mapping> more = shared.get(pfn);
+            java.util.List<Mapping> more = shared.isEmpty() ? null : shared.get(pfn);
             if (more != null) {
                 more.add(new Mapping(mm, vpn));
             } else if (soleMm[i] == null) {
@@ -147,7 +148,8 @@ final class Pagemaps {
     record Mapping(Mm mm, long vpn) {
     }
 
-    private final Pagemap[] bySlot = new Pagemap[16];
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Pagemap> bySlot =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(16);
     private final java.util.function.IntFunction<MemoryNode> nodes;
 
     /** Creates the table; {@code nodes} finds a memory node by id (null if there is none). */
@@ -165,11 +167,12 @@ final class Pagemaps {
             throw Errno.EINVAL.exception("a pagemap needs an owner and ops");
         }
         int free = -1;
-        for (int s = 1; s < bySlot.length; s++) {
-            if (bySlot[s] != null && bySlot[s].node == node) {
+        for (int s = 1; s < bySlot.length(); s++) {
+            Pagemap at = bySlot.get(s);
+            if (at != null && at.node == node) {
                 throw Errno.EEXIST.exception(node.name() + " already has a pagemap");
             }
-            if (bySlot[s] == null && free < 0) {
+            if (at == null && free < 0) {
                 free = s;
             }
         }
@@ -177,22 +180,22 @@ final class Pagemaps {
             throw Errno.ENOSPC.exception("every pagemap slot is taken");
         }
         Pagemap p = new Pagemap(free, node, owner, ops);
-        bySlot[free] = p;
+        bySlot.set(free, p);
         return p;
     }
 
     synchronized void remove(Pagemap p) {
-        if (bySlot[p.slot] != p) {
+        if (bySlot.get(p.slot) != p) {
             return;
         }
         if (p.mapped.get() > 0) {
             throw Errno.EBUSY.exception(p.mapped.get() + " pages of " + p.node.name() + " are still mapped");
         }
-        bySlot[p.slot] = null;
+        bySlot.set(p.slot, null);
     }
 
-    synchronized Pagemap get(int slot) {
-        Pagemap p = slot > 0 && slot < bySlot.length ? bySlot[slot] : null;
+    Pagemap get(int slot) {
+        Pagemap p = slot > 0 && slot < bySlot.length() ? bySlot.get(slot) : null;
         if (p == null) {
             throw new IllegalStateException("no pagemap in slot " + slot);
         }
@@ -200,8 +203,9 @@ final class Pagemaps {
     }
 
     /** Returns the pagemap of a node, or null. */
-    synchronized Pagemap ofNode(int nodeId) {
-        for (Pagemap p : bySlot) {
+    Pagemap ofNode(int nodeId) {
+        for (int s = 1; s < bySlot.length(); s++) {
+            Pagemap p = bySlot.get(s);
             if (p != null && p.node.id() == nodeId) {
                 return p;
             }

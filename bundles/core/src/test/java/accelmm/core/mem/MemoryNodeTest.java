@@ -50,7 +50,7 @@ class MemoryNodeTest {
         byte[] p = pattern(7, PAGE);
         node.write(pfn, 0, p, 0, PAGE);
         assertArrayEquals(p, readPage(pfn));
-        assertEquals(2 << 20, node.info().backed());
+        assertEquals(PAGE, node.info().backed());
         assertTrue(node.put(pfn));
         assertEquals(0, node.info().backed());
         long again = node.allocFrame();
@@ -59,13 +59,14 @@ class MemoryNodeTest {
     }
 
     @Test
-    void aFreedNeighbourIsZeroedWhileItsChunkStaysBacked() {
+    void aFreedNeighbourIsZeroedAndGivesItsBytesBack() {
         long a = node.allocFrame();
         long b = node.allocFrame();
         node.write(a, 10, pattern(1, 100), 0, 100);
         node.write(b, 0, pattern(2, 8), 0, 8);
+        assertEquals(2 * PAGE, node.info().backed());
         node.put(a);
-        assertEquals(2 << 20, node.info().backed());
+        assertEquals(PAGE, node.info().backed());
         long c = node.allocFrame();
         assertEquals(a, c);
         assertArrayEquals(new byte[PAGE], readPage(c));
@@ -93,7 +94,7 @@ class MemoryNodeTest {
         node.write(fresh, 100, new byte[] {2}, 0, 1);
         byte[] only = new byte[PAGE];
         only[100] = 2;
-        assertArrayEquals(only, readPage(fresh), "a chunk recycled from the pool is no exception");
+        assertArrayEquals(only, readPage(fresh), "a frame freed twice over is no exception");
     }
 
     @Test
@@ -122,6 +123,95 @@ class MemoryNodeTest {
         byte[] out = new byte[PAGE];
         dev.read(dst, 0, out, 0, PAGE);
         assertArrayEquals(pattern(3, PAGE), out);
+    }
+
+    @Test
+    void copiesShareBytesUntilEitherSideWrites() {
+        MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
+        long src = node.allocFrame();
+        node.write(src, 0, pattern(3, PAGE), 0, PAGE);
+        long a = dev.allocFrame();
+        long b = dev.allocFrame();
+        dev.copyFrom(node, src, a);
+        dev.copyFrom(dev, a, b);
+        node.write(src, 0, new byte[] {1, 2}, 0, 2);
+        byte[] changed = pattern(3, PAGE);
+        changed[0] = 1;
+        changed[1] = 2;
+        assertArrayEquals(changed, readPage(src), "the writer took its own copy");
+        byte[] out = new byte[PAGE];
+        dev.read(a, 0, out, 0, PAGE);
+        assertArrayEquals(pattern(3, PAGE), out, "the first copy kept the old bytes");
+        dev.write(b, PAGE - 1, new byte[] {9}, 0, 1);
+        dev.read(a, 0, out, 0, PAGE);
+        assertArrayEquals(pattern(3, PAGE), out, "a write to the second copy reaches neither other page");
+        byte[] last = pattern(3, PAGE);
+        last[PAGE - 1] = 9;
+        dev.read(b, 0, out, 0, PAGE);
+        assertArrayEquals(last, out);
+        assertTrue(node.put(src));
+        dev.read(a, 0, out, 0, PAGE);
+        assertArrayEquals(pattern(3, PAGE), out, "freeing the source leaves the copy intact");
+        dev.write(a, 0, new byte[] {5}, 0, 1);
+        byte[] first = pattern(3, PAGE);
+        first[0] = 5;
+        dev.read(a, 0, out, 0, PAGE);
+        assertArrayEquals(first, out);
+        assertEquals(2 * PAGE, dev.info().backed());
+        long zero = node.allocFrame();
+        dev.copyFrom(node, zero, a);
+        dev.read(a, 0, out, 0, PAGE);
+        assertArrayEquals(new byte[PAGE], out, "copying an untouched frame makes the target read as zero");
+        assertEquals(PAGE, dev.info().backed());
+    }
+
+    @Test
+    void aMovedPageIsWrittenInPlaceAndItsOldFrameComesBackZeroed() {
+        MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
+        long src = node.allocFrame();
+        node.write(src, 0, pattern(6, PAGE), 0, PAGE);
+        long dst = dev.allocFrame();
+        dev.copyFrom(node, src, dst);
+        assertTrue(node.put(src));
+        dev.write(dst, 7, new byte[] {42}, 0, 1);
+        byte[] want = pattern(6, PAGE);
+        want[7] = 42;
+        byte[] out = new byte[PAGE];
+        dev.read(dst, 0, out, 0, PAGE);
+        assertArrayEquals(want, out);
+        long again = node.allocFrame();
+        assertEquals(src, again);
+        assertArrayEquals(new byte[PAGE], readPage(again), "the freed source holds nothing of the moved page");
+        node.copyFrom(dev, dst, again);
+        assertTrue(dev.put(dst));
+        node.write(again, 0, new byte[] {1}, 0, 1);
+        want[0] = 1;
+        assertArrayEquals(want, readPage(again), "and the page moved back keeps every byte");
+        assertEquals(PAGE, node.info().backed());
+        assertEquals(0, dev.info().backed());
+    }
+
+    @Test
+    void concurrentWritersToCopiesNeverSeeEachOthersBytes() throws Exception {
+        MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
+        long src = node.allocFrame();
+        long dst = dev.allocFrame();
+        for (int round = 0; round < 200; round++) {
+            node.write(src, 0, pattern(round, PAGE), 0, PAGE);
+            dev.copyFrom(node, src, dst);
+            byte[] a = new byte[PAGE];
+            java.util.Arrays.fill(a, (byte) 1);
+            byte[] b = new byte[PAGE];
+            java.util.Arrays.fill(b, (byte) 2);
+            Thread t = new Thread(() -> node.write(src, 0, a, 0, PAGE));
+            t.start();
+            dev.write(dst, 0, b, 0, PAGE);
+            t.join();
+            assertArrayEquals(a, readPage(src));
+            byte[] out = new byte[PAGE];
+            dev.read(dst, 0, out, 0, PAGE);
+            assertArrayEquals(b, out);
+        }
     }
 
     @Test
