@@ -223,67 +223,60 @@ public final class IntervalTree<N extends IntervalTree.Node> {
         return n;
     }
 
-    /**
-     * Visits every node whose interval overlaps {@code [start, last]}, in start order.
-     *
-     * @return the number of nodes visited
-     */
+    /** Visits every node whose interval overlaps {@code [start, last]}, in start order. */
     @SuppressWarnings("unchecked")
-    public long overlapping(long start, long last, Visitor<? super N> visitor) {
+    public void overlapping(long start, long last, Visitor<? super N> visitor) {
         Visitor<Node> v = (Visitor<Node>) (Visitor<?>) visitor;
-        long hits = 0;
-        Node first = null;
-        for (Node n = root; n != null; ) {
-            if (n.start >= start) {
-                first = n;
-                n = n.left;
-            } else {
-                if (n.leftMaxLast >= start) {
-                    hits += reaching(n.left, start, v);
-                }
-                if (n.last >= start) {
-                    v.visit(n);
-                    hits++;
-                }
-                n = n.right;
-            }
-        }
-        for (Node n = first; n != null && n.start <= last; n = n.next) {
+        for (Node n = descend(start, v); n != null && n.start <= last; n = n.next) {
             v.visit(n);
-            hits++;
         }
-        return hits;
     }
 
     /** Returns true if some node overlaps {@code [start, last]}, without visiting the others. */
     public boolean anyOverlapping(long start, long last) {
+        Node first = descend(start, null);
+        return first == REACHES || first != null && first.start <= last;
+    }
+
+    /** What {@link #descend} answers, without a visitor, when some node starts before the point and reaches it. */
+    private static final Node REACHES = new Node(0, 0) { };
+
+    /**
+     * Follows the search path of {@code start}, visiting in order the nodes that start before it
+     * and reach it (or, without a visitor, answering {@link #REACHES} at the first), and returns
+     * the first node that starts at or after it.
+     */
+    private Node descend(long start, Visitor<Node> v) {
         Node first = null;
         for (Node n = root; n != null; ) {
             if (n.start >= start) {
                 first = n;
                 n = n.left;
-            } else {
-                if (n.leftMaxLast >= start || n.last >= start) {
-                    return true;
-                }
-                n = n.right;
+                continue;
             }
-        }
-        return first != null && first.start <= last;
-    }
-
-    /** Visits, in order, the nodes of a subtree that all start before {@code start} and end at or after it. */
-    private static long reaching(Node n, long start, Visitor<Node> visitor) {
-        long hits = 0;
-        while (n != null && n.maxLast >= start) {
-            hits += reaching(n.left, start, visitor);
+            if (v == null && (n.leftMaxLast >= start || n.last >= start)) {
+                return REACHES;
+            }
+            if (n.leftMaxLast >= start) {
+                reaching(n.left, start, v);
+            }
             if (n.last >= start) {
-                visitor.visit(n);
-                hits++;
+                v.visit(n);
             }
             n = n.right;
         }
-        return hits;
+        return first;
+    }
+
+    /** Visits, in order, the nodes of a subtree that all start before {@code start} and end at or after it. */
+    private static void reaching(Node n, long start, Visitor<Node> visitor) {
+        while (n != null && n.maxLast >= start) {
+            reaching(n.left, start, visitor);
+            if (n.last >= start) {
+                visitor.visit(n);
+            }
+            n = n.right;
+        }
     }
 
     /** Checks ordering, heights and the max-last augmentation; null if consistent (tests). */

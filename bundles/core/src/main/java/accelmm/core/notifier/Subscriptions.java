@@ -188,6 +188,7 @@ public final class Subscriptions {
             tree.overlapping(range.start(), range.end() - 1, walk);
         } finally {
             walk.busy = false;
+            walk.range = null;
         }
         listener.invalidated(walk.calls);
         return walk.refused;

@@ -38,10 +38,11 @@ class IntervalTreeTest {
                 long qs = rnd.nextLong(1 << 20);
                 long ql = qs + rnd.nextLong(1 << 14);
                 List<Iv> got = new ArrayList<>();
-                long hits = tree.overlapping(qs, ql, got::add);
+                tree.overlapping(qs, ql, got::add);
                 long want = live.stream().filter(iv -> iv.start <= ql && iv.last >= qs).count();
-                assertEquals(want, hits);
                 assertEquals(want, got.size());
+                assertEquals(want, got.stream().distinct().count(), "each hit once");
+                assertEquals(true, got.stream().allMatch(iv -> iv.start <= ql && iv.last >= qs), "only hits");
                 assertEquals(want > 0, tree.anyOverlapping(qs, ql));
                 for (int i = 1; i < got.size(); i++) {
                     assertEquals(true, got.get(i - 1).start <= got.get(i).start, "results in start order");
