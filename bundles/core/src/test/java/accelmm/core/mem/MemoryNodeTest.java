@@ -21,6 +21,7 @@ class MemoryNodeTest {
     private static final int PAGE = 4096;
     private final FaultInjector faults = new FaultInjector();
     private final MemoryNode node = new MemoryNode(0, "host", NodeKind.HOST, 64L << 20, faults.site("page.alloc"));
+    private final MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
 
     private static byte[] pattern(int seed, int len) {
         byte[] b = new byte[len];
@@ -31,9 +32,20 @@ class MemoryNodeTest {
     }
 
     private byte[] readPage(long pfn) {
+        return readPage(node, pfn);
+    }
+
+    private static byte[] readPage(MemoryNode n, long pfn) {
         byte[] out = new byte[PAGE];
-        node.read(pfn, 0, out, 0, PAGE);
+        n.read(pfn, 0, out, 0, PAGE);
         return out;
+    }
+
+    /** A host frame holding {@code pattern(seed, PAGE)}. */
+    private long writtenFrame(int seed) {
+        long pfn = node.allocFrame();
+        node.write(pfn, 0, pattern(seed, PAGE), 0, PAGE);
+        return pfn;
     }
 
     @Test
@@ -115,21 +127,15 @@ class MemoryNodeTest {
 
     @Test
     void copyFromDuplicatesBytesAcrossNodes() {
-        MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
-        long src = node.allocFrame();
-        node.write(src, 0, pattern(3, PAGE), 0, PAGE);
+        long src = writtenFrame(3);
         long dst = dev.allocFrame();
         dev.copyFrom(node, src, dst);
-        byte[] out = new byte[PAGE];
-        dev.read(dst, 0, out, 0, PAGE);
-        assertArrayEquals(pattern(3, PAGE), out);
+        assertArrayEquals(pattern(3, PAGE), readPage(dev, dst));
     }
 
     @Test
     void copiesShareBytesUntilEitherSideWrites() {
-        MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
-        long src = node.allocFrame();
-        node.write(src, 0, pattern(3, PAGE), 0, PAGE);
+        long src = writtenFrame(3);
         long a = dev.allocFrame();
         long b = dev.allocFrame();
         dev.copyFrom(node, src, a);
@@ -167,9 +173,7 @@ class MemoryNodeTest {
 
     @Test
     void aMovedPageIsWrittenInPlaceAndItsOldFrameComesBackZeroed() {
-        MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
-        long src = node.allocFrame();
-        node.write(src, 0, pattern(6, PAGE), 0, PAGE);
+        long src = writtenFrame(6);
         long dst = dev.allocFrame();
         dev.copyFrom(node, src, dst);
         assertTrue(node.put(src));
@@ -193,7 +197,6 @@ class MemoryNodeTest {
 
     @Test
     void concurrentWritersToCopiesNeverSeeEachOthersBytes() throws Exception {
-        MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
         long src = node.allocFrame();
         long dst = dev.allocFrame();
         for (int round = 0; round < 200; round++) {
