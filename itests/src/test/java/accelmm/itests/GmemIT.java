@@ -146,6 +146,7 @@ public class GmemIT {
         assertTrue(spaces, spaces.contains("gmem0:COHERENT_EXCLUSIVE") && spaces.contains("gmem1:COHERENT_EXCLUSIVE"));
         String devs = Gogo.run(processor, "gmem:devices");
         assertTrue(devs, devs.contains("REPLAYABLE|PEER|COHERENT"));
+        assertEquals("with device regions taken, the GMEM counts agree", "all invariants hold", Gogo.run(processor, "mm:check"));
 
         byte[] back = new byte[data.length];
         p.mm().read(a, back, 0, back.length);

@@ -59,4 +59,12 @@ public interface Gmem {
      *     where it was, with its data)
      */
     GmRet devFault(AddressSpace mm, long addr, GmDev dev, GmFaultHint hint, boolean write);
+
+    /**
+     * Checks the framework's bookkeeping: for every device, the pages its hnodes count as used
+     * against the frames it has taken.
+     *
+     * @return the breaches found, empty if none
+     */
+    List<String> check();
 }

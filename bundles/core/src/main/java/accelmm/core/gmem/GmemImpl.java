@@ -236,17 +236,19 @@ public final class GmemImpl implements Gmem {
         }
     }
 
-    /** Returns a breach of the bookkeeping (an hnode count that disagrees with its frames), or null. */
-    public String check() {
+    @Override
+    public List<String> check() {
+        List<String> problems = new ArrayList<>();
         for (GmDevImpl d : byDevice.values()) {
             long used = 0;
             for (var h : d.hnodes()) {
                 used += h.pages() - h.freePages();
             }
-            if (used != d.taken()) {
-                return d + ": hnodes count " + used + " pages taken, frames say " + d.taken();
+            long taken = d.taken();
+            if (used != taken) {
+                problems.add(d + ": hnodes count " + used + " pages taken, frames say " + taken);
             }
         }
-        return null;
+        return problems;
     }
 }

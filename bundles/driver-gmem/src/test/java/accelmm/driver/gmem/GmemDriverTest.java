@@ -57,7 +57,7 @@ class GmemDriverTest {
 
     @AfterEach
     void nothingLeaks() {
-        assertNull(core.gmem.check());
+        assertEquals(List.of(), core.gmem.check());
         core.close();
         assertEquals(0, mm.nodes().get(0).used());
         assertEquals(List.of(), mm.check());

@@ -117,7 +117,7 @@ class GmemFrameworkTest {
 
     @AfterEach
     void nothingLeaks() {
-        assertNull(core.gmem.check());
+        assertEquals(List.of(), core.gmem.check());
         core.close();
         assertEquals(0, core.memory.nodes().get(0).used());
         assertEquals(List.of(), core.memory.check());

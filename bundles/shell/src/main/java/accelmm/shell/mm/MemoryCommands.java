@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.Errno;
+import accelmm.api.gmem.Gmem;
 import accelmm.api.idr.IdrRegistry;
 import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MemoryManager;
@@ -49,12 +50,14 @@ import accelmm.shell.format.Section;
 public final class MemoryCommands {
     private final MemoryManager memory;
     private final IdrRegistry registry;
+    private final Gmem gmem;
 
     /** Creates the commands over the core services. */
     @Activate
-    public MemoryCommands(@Reference MemoryManager memory, @Reference IdrRegistry registry) {
+    public MemoryCommands(@Reference MemoryManager memory, @Reference IdrRegistry registry, @Reference Gmem gmem) {
         this.memory = memory;
         this.registry = registry;
+        this.gmem = gmem;
     }
 
     /** Lists processes. */
@@ -115,9 +118,10 @@ public final class MemoryCommands {
      *
      * @throws IllegalStateException listing the breaches, if any
      */
-    @Descriptor("check every invariant: allocators, frame references against mappings, pins and caches")
+    @Descriptor("check every invariant: allocators, frame references against mappings, pins and caches, GMEM page counts")
     public String check() {
-        List<String> problems = memory.check();
+        List<String> problems = new ArrayList<>(memory.check());
+        problems.addAll(gmem.check());
         if (!problems.isEmpty()) {
             throw new IllegalStateException(problems.size() + " invariant breach(es):\n  " + String.join("\n  ", problems));
         }
