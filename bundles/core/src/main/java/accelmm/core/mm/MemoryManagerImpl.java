@@ -43,8 +43,8 @@ import accelmm.core.mem.MemoryNode;
  * <p>The host node is sized once, from the configuration at activation; a new configuration
  * replaces the service, ending its processes.
  *
- * <p>Concurrency: the process and file tables are guarded by this object; the device-node table
- * is changed under it too but read without a lock; each address space locks itself.
+ * <p>Concurrency: the process, file and device-node tables are guarded by this object; node
+ * lookups by id read a copy of the node table without a lock; each address space locks itself.
  */
 @Component(service = MemoryManager.class, configurationPid = "accelmm.core.memory")
 @Designate(ocd = MemoryConfig.class)
@@ -62,7 +62,9 @@ public final class MemoryManagerImpl implements MemoryManager {
     private final Idr<ProcessImpl> pids;
     private final IdrRegistry registry;
     private final Ida nodeIds;
-    private final Map<Integer, DeviceMemoryImpl> devices = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<Integer, DeviceMemoryImpl> devices = new java.util.TreeMap<>();
+    /** Every memory node by id, replaced whole under this object's lock and read without it. */
+    private volatile MemoryNode[] nodesById;
     private final Pagemaps pagemaps = new Pagemaps(this::nodeById);
     private final boolean thp;
     private final Set<FileObject> files = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -84,6 +86,7 @@ public final class MemoryManagerImpl implements MemoryManager {
         this.nodeIds = registry.ida("mm", "nodes");
         this.nodeIds.destroy();
         this.thp = thp;
+        publishNodes();
     }
 
     /**
@@ -207,6 +210,7 @@ public final class MemoryManagerImpl implements MemoryManager {
                     diag.faults().site(DEVICE_ALLOC_SITE)));
             synchronized (this) {
                 devices.put(id, d);
+                publishNodes();
             }
             return d;
         } catch (RuntimeException e) {
@@ -225,17 +229,27 @@ public final class MemoryManagerImpl implements MemoryManager {
             throw Errno.EBUSY.exception(d.info().name() + " still has " + d.info().used() + " bytes allocated or a pagemap");
         }
         devices.remove(d.id());
+        publishNodes();
         d.markRemoved();
         nodeIds.free(d.id());
     }
 
     /** Returns the memory node with {@code id}, or null; takes no lock. */
     MemoryNode nodeById(int id) {
-        if (id == host.id()) {
-            return host;
+        MemoryNode[] byId = nodesById;
+        return id >= 0 && id < byId.length ? byId[id] : null;
+    }
+
+    /** Rebuilds the lock-free id table from the host and the device table; under this object's lock. */
+    private void publishNodes() {
+        int max = host.id();
+        for (int id : devices.keySet()) {
+            max = Math.max(max, id);
         }
-        DeviceMemoryImpl d = devices.get(id);
-        return d == null ? null : d.node();
+        MemoryNode[] byId = new MemoryNode[max + 1];
+        byId[host.id()] = host;
+        devices.forEach((id, d) -> byId[id] = d.node());
+        nodesById = byId;
     }
 
     private MemoryNode requireNode(int id) {
