@@ -240,12 +240,22 @@ public final class MemoryNode {
     }
 
     /**
-     * Copies a whole frame from another (or this) node. The frames share their bytes until either
-     * is written, so the copy itself costs no byte copying.
+     * Copies a whole frame from another (or this) node. The frames share their bytes, so the copy
+     * itself copies nothing; a migration, which then frees the source, moves them.
      */
     public void copyFrom(MemoryNode src, long srcPfn, long dstPfn) {
         synchronized (this) {
-            data.copyPage(src.data, srcPfn, dstPfn);
+            data.copyPage(src.data, srcPfn, dstPfn, true);
+        }
+    }
+
+    /**
+     * Copies a whole frame's bytes at once, for a copy about to be written while the source stays
+     * (a copy-on-write break): sharing would only make both sides copy later.
+     */
+    public void copyNowFrom(MemoryNode src, long srcPfn, long dstPfn) {
+        synchronized (this) {
+            data.copyPage(src.data, srcPfn, dstPfn, false);
         }
     }
 

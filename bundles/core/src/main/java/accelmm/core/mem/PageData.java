@@ -7,7 +7,7 @@ import accelmm.api.PageSize;
 
 /**
  * The bytes of one memory node: each written page holds its own 4 KiB buffer, and a whole-page
- * copy shares the buffer instead of copying it.
+ * copy may share the buffer instead of copying it.
  *
  * <p>A page without a buffer reads as zero: a freed page simply drops its buffer, and untouched
  * pages cost no data memory (the slots themselves come 512 at a time, for the 2 MiB around the
@@ -127,13 +127,16 @@ final class PageData {
     }
 
     /**
-     * Makes page {@code to} of this store read as page {@code from} of {@code src}, sharing its
-     * buffer; the caller holds this node's lock.
+     * Makes page {@code to} of this store read as page {@code from} of {@code src}: sharing its
+     * buffer when {@code share}, else with a private copy of the bytes. The caller holds this
+     * node's lock.
      */
-    void copyPage(PageData src, long from, long to) {
+    void copyPage(PageData src, long from, long to, boolean share) {
         Frame f = src.frame(from);
-        if (f != null) {
+        if (f != null && share) {
             HOLDERS.getAndAdd(f, 1);
+        } else if (f != null) {
+            f = new Frame(f.bytes.clone());
         }
         install(to, f, true);
     }

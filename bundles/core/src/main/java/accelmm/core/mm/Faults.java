@@ -178,10 +178,10 @@ final class Faults {
         }
     }
 
-    /** A new frame holding a copy of {@code pfn}. */
+    /** A new frame holding a copy of {@code pfn}, about to be written. */
     long copyOf(long pfn) {
         long copy = node.allocFrame();
-        node.copyFrom(node, pfn, copy);
+        node.copyNowFrom(node, pfn, copy);
         counters.inc(Counter.COW_COPY);
         return copy;
     }

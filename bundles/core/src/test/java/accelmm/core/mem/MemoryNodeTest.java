@@ -131,6 +131,12 @@ class MemoryNodeTest {
         long dst = dev.allocFrame();
         dev.copyFrom(node, src, dst);
         assertArrayEquals(pattern(3, PAGE), readPage(dev, dst));
+        long now = dev.allocFrame();
+        dev.copyNowFrom(node, src, now);
+        node.write(src, 0, new byte[] {1}, 0, 1);
+        assertArrayEquals(pattern(3, PAGE), readPage(dev, now), "an immediate copy keeps the bytes of its time");
+        dev.copyNowFrom(node, node.allocFrame(), now);
+        assertArrayEquals(new byte[PAGE], readPage(dev, now));
     }
 
     @Test
