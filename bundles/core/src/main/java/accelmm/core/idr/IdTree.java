@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 
 import accelmm.api.idr.IdrEntry;
 import accelmm.api.idr.IdrVisitor;
+import accelmm.core.concurrent.Handles;
 import accelmm.core.fault.FailSite;
 
 /**
@@ -53,15 +54,7 @@ public final class IdTree {
     static final int MAX_INSERT_NODES = 2 * (MAX_LEVELS - 1);
     private static final int META = FANOUT;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
-    private static final VarHandle SIZE;
-
-    static {
-        try {
-            SIZE = MethodHandles.lookup().findVarHandle(IdTree.class, "size", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle SIZE = Handles.field(MethodHandles.lookup(), IdTree.class, "size", long.class);
 
     /** Writer-side bookkeeping of one node. */
     static final class Meta {

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 import accelmm.api.PageSize;
+import accelmm.core.concurrent.Handles;
 
 /**
  * The bytes of one memory node: each written page holds its own 4 KiB buffer, and a whole-page
@@ -30,15 +31,7 @@ final class PageData {
     private static final int PAGE = (int) PageSize.PAGE_SIZE;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Frame[].class);
     private static final VarHandle CHUNK = MethodHandles.arrayElementVarHandle(Frame[][].class);
-    private static final VarHandle HOLDERS;
-
-    static {
-        try {
-            HOLDERS = MethodHandles.lookup().findVarHandle(Frame.class, "holders", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle HOLDERS = Handles.field(MethodHandles.lookup(), Frame.class, "holders", int.class);
 
     /** One page buffer and the number of pages holding it (frees only ever lower it). */
     private static final class Frame {

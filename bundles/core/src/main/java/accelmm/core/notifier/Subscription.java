@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 
 import accelmm.api.notifier.IntervalNotifier;
 import accelmm.api.notifier.IntervalNotifierOps;
+import accelmm.core.concurrent.Handles;
 
 /**
  * One interval notifier: a node of its address space's interval tree.
@@ -18,15 +19,7 @@ import accelmm.api.notifier.IntervalNotifierOps;
 final class Subscription extends IntervalTree.Node implements IntervalNotifier {
     final Subscriptions owner;
     final IntervalNotifierOps ops;
-    private static final VarHandle SEQ;
-
-    static {
-        try {
-            SEQ = MethodHandles.lookup().findVarHandle(Subscription.class, "seq", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle SEQ = Handles.field(MethodHandles.lookup(), Subscription.class, "seq", long.class);
 
     private long seq;
     boolean deferred;
