@@ -2,6 +2,7 @@ package accelmm.core.mem;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 import accelmm.api.PageSize;
 import accelmm.core.concurrent.Handles;
@@ -88,7 +89,7 @@ final class PageData {
     void read(long pfn, int offset, byte[] dst, int dstOff, int len) {
         Frame f = frame(pfn);
         if (f == null) {
-            java.util.Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
+            Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
             return;
         }
         System.arraycopy(f.bytes, offset, dst, dstOff, len);
