@@ -9,6 +9,7 @@ import accelmm.api.dma.DmaDevice;
 import accelmm.api.dma.DmaDirection;
 import accelmm.api.dma.SgTable;
 import accelmm.api.idr.Idr;
+import accelmm.api.lockdep.TrackedLock;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.Block;
 import accelmm.api.mm.DeviceMemory;
@@ -54,6 +55,19 @@ public interface DeviceContext {
      * @throws accelmm.api.ErrnoException {@code EEXIST} if the name holds another kind of registry
      */
     <T> Idr<T> idr(String name, int base);
+
+    /**
+     * Returns the device lock ({@code drm_gpusvm}'s notifier lock, a driver's {@code vm->lock} for
+     * its page tables): one per device, made and kept by the core across driver swaps. It is the
+     * innermost lock of the order in the package description: invalidation callbacks take it with
+     * the mmap lock and the page-table lock held, so code holding it must not call into an address
+     * space ({@link AddressSpace} methods, {@link #insertNotifier}, a notifier's {@code readBegin}
+     * or {@code remove}, migration, a device page map's eviction) nor enter another device.
+     *
+     * <p>Context: any; the lock is reentrant and its acquisitions are checked by
+     * {@link accelmm.api.lockdep.Lockdep}.
+     */
+    TrackedLock lock();
 
     /** Returns the device's key-value state, kept across driver swaps (api types or plain data). */
     ConcurrentMap<String, Object> state();

@@ -3,6 +3,8 @@ package accelmm.core.device;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceState;
+import accelmm.api.lockdep.LockClass;
+import accelmm.api.lockdep.Lockdep;
 
 /**
  * Admits calls to a device and swaps its driver: a call enters with the driver bound at that
@@ -13,6 +15,13 @@ import accelmm.api.device.DeviceState;
  * <p>Concurrency: every field is guarded by this object; drivers are called outside it.
  */
 final class CallGate {
+    /**
+     * The gate as a read-write lock for the lock checker: a call holds it shared from
+     * {@link #enter} to {@link #exit}; a swap waits for it in {@link #quiesce}. Callbacks are not
+     * acquisitions: they never wait for a swap.
+     */
+    static final LockClass GATE = LockClass.of("device_gate");
+
     private DeviceDriver driver;
     private DriverRef ref;
     private DeviceState state = DeviceState.UNBOUND;
@@ -44,7 +53,12 @@ final class CallGate {
      * @throws accelmm.api.ErrnoException {@code ENODEV} when the device has no driver, was unplugged
      *     since the file was opened, or was removed
      */
-    synchronized DeviceDriver enter(long gen) {
+    DeviceDriver enter(long gen) {
+        Lockdep.waitFor(GATE);
+        return admit(gen);
+    }
+
+    private synchronized DeviceDriver admit(long gen) {
         while (true) {
             if (state == DeviceState.REMOVED || state == DeviceState.UNBOUND || (gen >= 0 && gen != generation)) {
                 throw Errno.ENODEV.exception("the device is " + (state == DeviceState.REMOVED ? "removed"
@@ -52,6 +66,7 @@ final class CallGate {
             }
             if (state == DeviceState.BOUND && !quiescing) {
                 inflight++;
+                Lockdep.acquire(this, GATE, 0, true, true);
                 return driver;
             }
             waitUninterruptibly();
@@ -76,6 +91,13 @@ final class CallGate {
         }
     }
 
+    /** Ends a call from {@link #enter}. */
+    void exitCall() {
+        Lockdep.release(this);
+        exit();
+    }
+
+    /** Ends a call or a callback. */
     synchronized void exit() {
         if (--inflight == 0) {
             notifyAll();
@@ -92,7 +114,12 @@ final class CallGate {
     }
 
     /** Stops new calls and waits for the calls in flight; returns the driver that was bound. */
-    synchronized DeviceDriver quiesce() {
+    DeviceDriver quiesce() {
+        Lockdep.waitFor(GATE);
+        return drainCalls();
+    }
+
+    private synchronized DeviceDriver drainCalls() {
         quiescing = true;
         boolean interrupted = false;
         while (inflight > 0) {

@@ -31,6 +31,8 @@ import accelmm.api.dma.DmaDirection;
 import accelmm.api.dma.SgTable;
 import accelmm.api.idr.Idr;
 import accelmm.api.idr.IdrRegistry;
+import accelmm.api.lockdep.LockClass;
+import accelmm.api.lockdep.TrackedLock;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.Block;
 import accelmm.api.mm.DeviceMemory;
@@ -71,6 +73,9 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     private final DeviceMemory memory;
     private final DmaDevice dmaDevice;
     final CallGate gate = new CallGate();
+    /** Every device's lock: innermost in the core's lock order. */
+    static final LockClass DEVICE_LOCK = LockClass.of("device");
+    private final TrackedLock lock = new TrackedLock(DEVICE_LOCK);
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> state = new ConcurrentHashMap<>();
     private final Idr<DeviceFileImpl> files;
@@ -153,6 +158,11 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         Idr<T> idr = registry.idr(owner(), name, base);
         idrNames.add(name);
         return idr;
+    }
+
+    @Override
+    public TrackedLock lock() {
+        return lock;
     }
 
     @Override
@@ -504,7 +514,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             }
             throw e;
         } finally {
-            gate.exit();
+            gate.exitCall();
         }
     }
 
@@ -528,7 +538,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             count("ioctl", 1);
             return d.ioctl(f, request);
         } finally {
-            gate.exit();
+            gate.exitCall();
         }
     }
 
@@ -585,6 +595,14 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         gate.resume(next, ref);
         binds.increment();
         count("bind", 1);
+    }
+
+    /**
+     * Stops new calls and waits for the calls in flight, with the driver still bound so that
+     * callbacks from other devices' calls are still served; {@link #bind} or {@link #unbind} ends it.
+     */
+    void drain() {
+        gate.quiesce();
     }
 
     /**

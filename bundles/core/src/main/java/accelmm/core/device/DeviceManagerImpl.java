@@ -199,21 +199,33 @@ public final class DeviceManagerImpl implements Devices {
             next = set.isEmpty() ? null : set.first();
             targets = ofKind(gone.kind());
         }
-        for (DeviceImpl dev : targets) {
-            if (next != null) {
+        if (next != null) {
+            for (DeviceImpl dev : targets) {
                 dev.bind(next.driver(), next.ref());
                 cancelUnplug(dev);
-            } else {
-                long epoch = dev.unbind();
-                ScheduledFuture<?> f = timer.schedule(() -> unplugIfStillWaiting(dev, epoch), graceMs, TimeUnit.MILLISECONDS);
-                synchronized (this) {
-                    ScheduledFuture<?> old = pendingUnplugs.put(dev, f);
-                    if (old != null) {
-                        old.cancel(false);
-                    }
+            }
+            return;
+        }
+        // A call in flight on one device may wait for a callback of another device of the kind (a
+        // peer reading an exported dma-buf): every device stops taking calls, and drains, while all
+        // drivers are still bound; only then do they let their driver go.
+        for (DeviceImpl dev : targets) {
+            dev.drain();
+        }
+        Map<DeviceImpl, Long> epochs = new LinkedHashMap<>();
+        for (DeviceImpl dev : targets) {
+            epochs.put(dev, dev.unbind());
+        }
+        // The grace period starts once every device is without its driver.
+        epochs.forEach((dev, epoch) -> {
+            ScheduledFuture<?> f = timer.schedule(() -> unplugIfStillWaiting(dev, epoch), graceMs, TimeUnit.MILLISECONDS);
+            synchronized (this) {
+                ScheduledFuture<?> old = pendingUnplugs.put(dev, f);
+                if (old != null) {
+                    old.cancel(false);
                 }
             }
-        }
+        });
     }
 
     private void cancelUnplug(DeviceImpl dev) {

@@ -22,7 +22,8 @@ import accelmm.core.notifier.Subscriptions;
  * </ul>
  *
  * <p>Concurrency: every method runs with the mmap lock held (read or write) and the page-table
- * lock held.
+ * lock held; the device-fault handler drops the page-table lock while the device's owner migrates
+ * the page back, so an entry read before {@link #fault} may have changed after it.
  */
 final class Faults {
     private static final int HUGE_PAGES = 1 << MemoryNode.HUGE_ORDER;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -13,6 +12,9 @@ import accelmm.api.hmm.HmmPfn;
 import accelmm.api.hmm.MigrateCopier;
 import accelmm.api.hmm.MigrateVma;
 import accelmm.api.hmm.HmmRange;
+import accelmm.api.lockdep.LockClass;
+import accelmm.api.lockdep.TrackedLock;
+import accelmm.api.lockdep.TrackedRwLock;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.GupFlags;
 import accelmm.api.mm.MapFlags;
@@ -35,8 +37,10 @@ import accelmm.core.notifier.Subscriptions;
  *
  * <p>Locking, as in the kernel: {@link #lock} is the mmap lock, held for writing by calls that
  * change mappings (mmap, munmap, mprotect, mremap, fork, exit) and for reading by faults, CPU
- * accesses and GUP; the page table itself is guarded by its own monitor (the page-table lock), which
- * faults take per page. Frame references: every present PTE that is not the zero page holds one.
+ * accesses and GUP; the page table itself is guarded by {@link #ptl} (the page-table lock), which
+ * faults take per page. A device-private entry's {@code migrate_to_ram} runs with the page-table lock
+ * dropped. Notifier callbacks run with both held. Frame references: every present PTE that is not
+ * the zero page holds one.
  */
 final class Mm implements AddressSpace {
     /** Where top-down placement of new mappings starts. */
@@ -44,8 +48,14 @@ final class Mm implements AddressSpace {
     /** The lowest address a mapping may use ({@code mmap_min_addr}). */
     static final long MMAP_MIN = 0x10000L;
     private static final long PAGE = PageSize.PAGE_SIZE;
+    /** Every address space's mmap lock ({@code mmap_lock}). */
+    static final LockClass MMAP_LOCK = LockClass.of("mmap_lock");
+    /** Every address space's page-table lock ({@code ptl}). */
+    static final LockClass PTL = LockClass.of("ptl");
 
-    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    final TrackedRwLock lock = new TrackedRwLock(MMAP_LOCK);
+    /** The page-table lock: guards {@link #pt} and the entries' frame references. */
+    final TrackedLock ptl = new TrackedLock(PTL);
     final PageTable pt = new PageTable();
     final Subscriptions notifiers;
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
@@ -162,7 +172,7 @@ final class Mm implements AddressSpace {
                 throw Errno.ENOMEM.exception(String.format("0x%x + %d is beyond the address space", addr, len));
             }
         }
-        lock.writeLock().lock();
+        lock.writeLock();
         try {
             checkAlive();
             long start;
@@ -197,17 +207,20 @@ final class Mm implements AddressSpace {
             }
             return start;
         } finally {
-            lock.writeLock().unlock();
+            lock.writeUnlock();
         }
     }
 
     private void populate(Vma v) {
         boolean write = v.writable() && !v.shared;
         try {
-            synchronized (pt) {
+            ptl.lock();
+            try {
                 for (long a = v.start; a < v.end; a += PAGE) {
                     faults.fault(pt, v, a, write, thp);
                 }
+            } finally {
+                ptl.unlock();
             }
         } catch (ErrnoException e) {
             // MAP_POPULATE is best effort: the mapping stands, later accesses fault again.
@@ -253,13 +266,13 @@ final class Mm implements AddressSpace {
         if (addr < 0 || addr > TASK_SIZE - len) {
             throw Errno.EINVAL.exception(String.format("munmap(0x%x, %d) is beyond the address space", addr, length));
         }
-        lock.writeLock().lock();
+        lock.writeLock();
         try {
             checkAlive();
             unmapRange(addr, addr + len);
             counters.inc(Counter.MUNMAP);
         } finally {
-            lock.writeLock().unlock();
+            lock.writeUnlock();
         }
     }
 
@@ -306,12 +319,15 @@ final class Mm implements AddressSpace {
 
     /** Clears the PTEs of [start, end) and drops their frame references. */
     private void zap(long start, long end) {
-        synchronized (pt) {
+        ptl.lock();
+        try {
             List<Long> vpns = new ArrayList<>();
             pt.forEach(start >>> PageSize.PAGE_SHIFT, end >>> PageSize.PAGE_SHIFT, (vpn, pte) -> vpns.add(vpn));
             for (long vpn : vpns) {
                 release(pt.clear(vpn), vpn);
             }
+        } finally {
+            ptl.unlock();
         }
     }
 
@@ -332,7 +348,8 @@ final class Mm implements AddressSpace {
      * @return true if the mapping was replaced
      */
     boolean evictEntry(Pagemaps.Pagemap pm, long pfn, long vpn, long copy, boolean shared) {
-        synchronized (pt) {
+        ptl.lock();
+        try {
             int pte = pt.get(vpn);
             if (!Pte.isDevice(pte) || Pte.devicePfn(pte) != pfn || pagemaps.get(Pte.deviceSlot(pte)) != pm) {
                 return false;
@@ -351,6 +368,8 @@ final class Mm implements AddressSpace {
                 notifiers.invalidateEnd();
             }
             return true;
+        } finally {
+            ptl.unlock();
         }
     }
 
@@ -359,7 +378,20 @@ final class Mm implements AddressSpace {
         long page = addr & PageSize.PAGE_MASK;
         Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pt.get(page >>> PageSize.PAGE_SHIFT)));
         counters.inc(Counter.FAULT_DEVICE);
-        boolean ok = pm.ops.migrateToRam(this, page);
+        // As do_swap_page: the owner's migrate_to_ram runs without the page-table lock (it takes
+        // its own locks and migrates, which takes the page-table lock again); the mmap lock stays.
+        int holds = ptl.getHoldCount();
+        for (int i = 0; i < holds; i++) {
+            ptl.unlock();
+        }
+        boolean ok;
+        try {
+            ok = pm.ops.migrateToRam(this, page);
+        } finally {
+            for (int i = 0; i < holds; i++) {
+                ptl.lock();
+            }
+        }
         if (!ok || Pte.isDevice(pt.get(page >>> PageSize.PAGE_SHIFT))) {
             throw Errno.EFAULT.exception(String.format("SIGBUS: the device page at 0x%x did not migrate back", page));
         }
@@ -377,7 +409,7 @@ final class Mm implements AddressSpace {
             return;
         }
         long end = rangeEnd(addr, length);
-        lock.writeLock().lock();
+        lock.writeLock();
         try {
             checkAlive();
             for (long a = addr; a < end;) {
@@ -395,7 +427,7 @@ final class Mm implements AddressSpace {
             }
             counters.inc(Counter.MPROTECT);
         } finally {
-            lock.writeLock().unlock();
+            lock.writeUnlock();
         }
     }
 
@@ -406,13 +438,16 @@ final class Mm implements AddressSpace {
             v.prot = prot;
         }
         if ((prot & Prot.WRITE) == 0) {
-            synchronized (pt) {
+            ptl.lock();
+            try {
                 List<long[]> ro = new ArrayList<>();
                 pt.forEach(addr >>> PageSize.PAGE_SHIFT, end >>> PageSize.PAGE_SHIFT,
                         (vpn, pte) -> ro.add(new long[] {vpn, Pte.readOnly(pte)}));
                 for (long[] e : ro) {
                     pt.set(e[0], (int) e[1]);
                 }
+            } finally {
+                ptl.unlock();
             }
         }
     }
@@ -439,7 +474,7 @@ final class Mm implements AddressSpace {
                 || (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen))) {
             throw Errno.EINVAL.exception("bad or overlapping new address");
         }
-        lock.writeLock().lock();
+        lock.writeLock();
         try {
             checkAlive();
             Vma v = find(oldAddr);
@@ -470,7 +505,7 @@ final class Mm implements AddressSpace {
             }
             return move(oldAddr, oldLen, findGap(newLen), newLen, dontUnmap);
         } finally {
-            lock.writeLock().unlock();
+            lock.writeUnlock();
         }
     }
 
@@ -496,7 +531,8 @@ final class Mm implements AddressSpace {
         }
         long keep = Math.min(oldLen, newLen);
         long delta = (newAddr - oldAddr) >> PageSize.PAGE_SHIFT;
-        synchronized (pt) {
+        ptl.lock();
+        try {
             List<long[]> ptes = new ArrayList<>();
             pt.forEach(oldAddr >>> PageSize.PAGE_SHIFT, (oldAddr + keep) >>> PageSize.PAGE_SHIFT,
                     (vpn, pte) -> ptes.add(new long[] {vpn, pte}));
@@ -508,6 +544,8 @@ final class Mm implements AddressSpace {
                     pagemaps.get(Pte.deviceSlot(pte)).moved(Pte.devicePfn(pte), this, e[0], e[0] + delta);
                 }
             }
+        } finally {
+            ptl.unlock();
         }
         vmas.put(newAddr, moved);
         if (dontUnmap) {
@@ -566,20 +604,24 @@ final class Mm implements AddressSpace {
         if (len == 0) {
             return;
         }
-        lock.readLock().lock();
+        lock.readLock();
         try {
             checkAlive();
             checkAccess(addr, len, write);
             if (write) {
                 long last = (addr + len - 1) & PageSize.PAGE_MASK;
                 for (long a = addr & PageSize.PAGE_MASK; a <= last; a += PAGE) {
-                    synchronized (pt) {
+                    ptl.lock();
+                    try {
                         faults.fault(pt, find(a), a, true, thp);
+                    } finally {
+                        ptl.unlock();
                     }
                 }
             }
             PageCopy.forEachChunk(addr, len, (pageAddr, in, done, chunk) -> {
-                synchronized (pt) {
+                ptl.lock();
+                try {
                     int pte = faults.fault(pt, find(pageAddr), pageAddr, write, thp);
                     if (write) {
                         node.write(Pte.pfn(pte), in, buf, off + done, chunk);
@@ -588,10 +630,12 @@ final class Mm implements AddressSpace {
                     } else {
                         node.read(Pte.pfn(pte), in, buf, off + done, chunk);
                     }
+                } finally {
+                    ptl.unlock();
                 }
             });
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
@@ -604,7 +648,7 @@ final class Mm implements AddressSpace {
             return;
         }
         long end = rangeEnd(addr, length);
-        lock.readLock().lock();
+        lock.readLock();
         try {
             checkAlive();
             for (long a = addr; a < end;) {
@@ -613,14 +657,17 @@ final class Mm implements AddressSpace {
                     throw Errno.EFAULT.exception(String.format("0x%x does not allow %s", a, write ? "writes" : "reads"));
                 }
                 long stop = Math.min(end, v.end);
-                synchronized (pt) {
+                ptl.lock();
+                try {
                     for (; a < stop; a += PAGE) {
                         faults.fault(pt, v, a, write, thp);
                     }
+                } finally {
+                    ptl.unlock();
                 }
             }
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
@@ -631,7 +678,7 @@ final class Mm implements AddressSpace {
         if (!notifiers.owns(r.notifier) || r.start < r.notifier.start() || r.end - 1 > r.notifier.last()) {
             throw Errno.EINVAL.exception("the range's notifier is not of this address space or does not cover it");
         }
-        lock.readLock().lock();
+        lock.readLock();
         try {
             if (dead) {
                 throw Errno.EFAULT.exception("the address space has exited");
@@ -652,7 +699,8 @@ final class Mm implements AddressSpace {
                     r.pfns[i] = HmmPfn.ERROR;
                     continue;
                 }
-                synchronized (pt) {
+                ptl.lock();
+                try {
                     int pte = pt.get(a >>> PageSize.PAGE_SHIFT);
                     if (Pte.isDevice(pte)) {
                         Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
@@ -673,13 +721,15 @@ final class Mm implements AddressSpace {
                         pte = faults.fault(pt, v, a, wantWrite, thp);
                     }
                     r.pfns[i] = hmmEntry(pte);
+                } finally {
+                    ptl.unlock();
                 }
             }
             if (r.notifier.checkRetry(r.notifierSeq)) {
                 throw Errno.EBUSY.exception("the range was invalidated while it was faulted");
             }
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
@@ -702,7 +752,7 @@ final class Mm implements AddressSpace {
         }
         int pages = (int) ((end - start) >>> PageSize.PAGE_SHIFT);
         long[] pfns = new long[pages];
-        lock.readLock().lock();
+        lock.readLock();
         try {
             checkAlive();
             for (long a = start; a < end; a += PAGE) {
@@ -711,7 +761,8 @@ final class Mm implements AddressSpace {
                     throw Errno.EFAULT.exception(String.format("0x%x is not private anonymous memory mapped writable", a));
                 }
             }
-            synchronized (pt) {
+            ptl.lock();
+            try {
                 for (long a = start; a < end; a += PAGE) {
                     faults.fault(pt, find(a), a, true, thp);
                 }
@@ -726,10 +777,12 @@ final class Mm implements AddressSpace {
                 } finally {
                     notifiers.invalidateEnd();
                 }
+            } finally {
+                ptl.unlock();
             }
             return pfns;
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
@@ -737,7 +790,7 @@ final class Mm implements AddressSpace {
 
     @Override
     public void migrateVma(MigrateVma args, MigrateCopier copier) {
-        lock.readLock().lock();
+        lock.readLock();
         try {
             if (dead) {
                 throw Errno.EFAULT.exception("the address space has exited");
@@ -746,16 +799,19 @@ final class Mm implements AddressSpace {
             if (v == null || args.end > v.end) {
                 throw Errno.EINVAL.exception(String.format("[0x%x, 0x%x) is not inside one mapping", args.start, args.end));
             }
-            synchronized (pt) {
+            ptl.lock();
+            try {
                 notifiers.invalidateStart(new NotifierRange(args.start, args.end, NotifierEvent.MIGRATE, true, args.pgmapOwner));
                 try {
                     Migration.run(this, v, args, copier);
                 } finally {
                     notifiers.invalidateEnd();
                 }
+            } finally {
+                ptl.unlock();
             }
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
@@ -791,7 +847,7 @@ final class Mm implements AddressSpace {
         boolean write = (gupFlags & GupFlags.WRITE) != 0;
         long[] pfns = new long[nrPages];
         int pinned = 0;
-        lock.readLock().lock();
+        lock.readLock();
         try {
             checkAlive();
             for (; pinned < nrPages; pinned++) {
@@ -800,13 +856,16 @@ final class Mm implements AddressSpace {
                 if (v == null || !v.readable() || (write && !v.writable())) {
                     throw Errno.EFAULT.exception(String.format("page 0x%x cannot be pinned for %s", a, write ? "write" : "read"));
                 }
-                synchronized (pt) {
+                ptl.lock();
+                try {
                     int pte = faults.fault(pt, v, a, write, thp);
                     if (Pte.zero(pte)) {
                         pte = faults.unshareZero(pt, v, a);
                     }
                     pfns[pinned] = Pte.pfn(pte);
                     node.pin(pfns[pinned]);
+                } finally {
+                    ptl.unlock();
                 }
             }
         } catch (RuntimeException e) {
@@ -815,7 +874,7 @@ final class Mm implements AddressSpace {
             }
             throw e;
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
         counters.add(Counter.GUP_PIN, nrPages);
         return new Pins(node, pfns, counters);
@@ -829,10 +888,11 @@ final class Mm implements AddressSpace {
      * child gets a copy of at once (the parent's pin must keep pointing at the parent's page).
      */
     void forkInto(Mm child) {
-        lock.writeLock().lock();
+        lock.writeLock();
         try {
             checkAlive();
-            synchronized (pt) {
+            ptl.lock();
+            try {
                 for (Vma v : vmas.values()) {
                     Vma c = v.slice(v.start, v.end);
                     if (c.file != null) {
@@ -854,13 +914,15 @@ final class Mm implements AddressSpace {
                         }
                     }
                 }
+            } finally {
+                ptl.unlock();
             }
             counters.inc(Counter.FORK);
         } catch (RuntimeException e) {
-            child.exit();
+            child.exit(1);
             throw e;
         } finally {
-            lock.writeLock().unlock();
+            lock.writeUnlock();
         }
     }
 
@@ -901,7 +963,15 @@ final class Mm implements AddressSpace {
 
     /** Unmaps everything; later calls answer {@code ESRCH}. */
     void exit() {
-        lock.writeLock().lock();
+        exit(0);
+    }
+
+    /**
+     * {@link #exit()} of an address space whose lock is taken inside another's ({@code nesting} 1:
+     * a fork's child torn down while the parent's lock is held, as {@code mmap_write_lock_nested}).
+     */
+    private void exit(int nesting) {
+        lock.writeLockNested(nesting);
         try {
             if (!dead) {
                 notifiers.invalidateStart(Subscriptions.RELEASE_ALL);
@@ -914,7 +984,7 @@ final class Mm implements AddressSpace {
                 dead = true;
             }
         } finally {
-            lock.writeLock().unlock();
+            lock.writeUnlock();
         }
     }
 
@@ -930,42 +1000,48 @@ final class Mm implements AddressSpace {
 
     @Override
     public List<VmaInfo> maps() {
-        lock.readLock().lock();
+        lock.readLock();
         try {
             List<VmaInfo> out = new ArrayList<>();
-            synchronized (pt) {
+            ptl.lock();
+            try {
                 for (Vma v : vmas.values()) {
                     long[] resident = new long[1];
                     pt.forEach(v.start >>> PageSize.PAGE_SHIFT, v.end >>> PageSize.PAGE_SHIFT, (vpn, pte) -> resident[0]++);
                     out.add(new VmaInfo(v.start, v.end, v.prot, v.shared, v.name(),
                             v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, resident[0]));
                 }
+            } finally {
+                ptl.unlock();
             }
             return out;
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
     /** Adds one to {@code expected[pfn]} for each frame a PTE of this address space maps. */
     void countMappings(long[] expected) {
-        lock.readLock().lock();
+        lock.readLock();
         try {
-            synchronized (pt) {
+            ptl.lock();
+            try {
                 pt.forEach(0, TASK_SIZE >>> PageSize.PAGE_SHIFT, (vpn, pte) -> {
                     if (Pte.hasFrame(pte)) {
                         expected[(int) Pte.pfn(pte)]++;
                     }
                 });
+            } finally {
+                ptl.unlock();
             }
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
     /** Adds the files this address space maps to {@code files}. */
     void collectFiles(java.util.Set<FileObject> files) {
-        lock.readLock().lock();
+        lock.readLock();
         try {
             for (Vma v : vmas.values()) {
                 if (v.file != null) {
@@ -973,30 +1049,36 @@ final class Mm implements AddressSpace {
                 }
             }
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
     /** Returns the number of mappings, of mapped bytes and of resident pages. */
     long[] size() {
-        lock.readLock().lock();
+        lock.readLock();
         try {
             long bytes = 0;
             for (Vma v : vmas.values()) {
                 bytes += v.end - v.start;
             }
-            synchronized (pt) {
+            ptl.lock();
+            try {
                 return new long[] {vmas.size(), bytes, pt.entries()};
+            } finally {
+                ptl.unlock();
             }
         } finally {
-            lock.readLock().unlock();
+            lock.readUnlock();
         }
     }
 
     /** Returns the page table's bytes (footprint reports). */
     long pageTableBytes() {
-        synchronized (pt) {
+        ptl.lock();
+        try {
             return pt.footprintBytes();
+        } finally {
+            ptl.unlock();
         }
     }
 }

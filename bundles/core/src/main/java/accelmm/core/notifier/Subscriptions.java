@@ -6,6 +6,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import accelmm.api.Errno;
+import accelmm.api.lockdep.LockClass;
+import accelmm.api.lockdep.Lockdep;
 import accelmm.api.notifier.IntervalNotifier;
 import accelmm.api.notifier.IntervalNotifierOps;
 import accelmm.api.notifier.NotifierEvent;
@@ -25,6 +27,14 @@ import accelmm.api.notifier.NotifierRange;
  * callbacks run without it. Several invalidations may run at once.
  */
 public final class Subscriptions {
+    /**
+     * The invalidation callbacks as one pseudo-lock, as the kernel's
+     * {@code __mmu_notifier_invalidate_range_start_map}: held while callbacks run, waited for by
+     * {@code readBegin} and by a removal. A thread that waits for it while holding a lock a callback
+     * takes is reported.
+     */
+    public static final LockClass INVALIDATION = LockClass.of("mmu_notifier_invalidate");
+
     /** The calling thread's invalidation walk, reused so that an invalidation allocates nothing. */
     private static final ThreadLocal<Walk> WALK = ThreadLocal.withInitial(Walk::new);
 
@@ -93,6 +103,7 @@ public final class Subscriptions {
     }
 
     long readBegin(Subscription sub) {
+        Lockdep.waitFor(INVALIDATION);
         lock.lock();
         try {
             long s = sub.seq();
@@ -109,6 +120,7 @@ public final class Subscriptions {
         if (WALK.get().busy) {
             throw new IllegalStateException("an interval notifier cannot be removed from an invalidate callback");
         }
+        Lockdep.waitFor(INVALIDATION);
         lock.lock();
         try {
             if (sub.removed) {
@@ -160,11 +172,14 @@ public final class Subscriptions {
             lock.unlock();
         }
         boolean refused;
+        Lockdep.acquire(INVALIDATION, INVALIDATION, 0, false, !range.blockable());
         try {
             refused = (cur & 1) != 0 && callAll(range, cur);
         } catch (RuntimeException e) {
             invalidateEnd();
             throw e;
+        } finally {
+            Lockdep.release(INVALIDATION);
         }
         if (refused) {
             invalidateEnd();

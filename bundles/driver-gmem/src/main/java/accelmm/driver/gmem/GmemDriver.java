@@ -18,6 +18,8 @@ import accelmm.api.gmem.GmFaultArgs;
 import accelmm.api.gmem.GmMmu;
 import accelmm.api.gmem.GmRet;
 import accelmm.api.gmem.Gmem;
+import accelmm.api.lockdep.LockClass;
+import accelmm.api.lockdep.TrackedLock;
 import accelmm.api.hmm.MigratePfn;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.uapi.gmem.GmemAttach;
@@ -43,11 +45,13 @@ import accelmm.api.uapi.gmem.GmemRun;
 public final class GmemDriver implements DeviceDriver, GmMmu {
     /** The user address range a process's GMEM address space covers. */
     static final long USER_END = 1L << 47;
+    /** A device's page-allocation lock for peer transfers; taken inside no other lock of the driver. */
+    static final LockClass ALLOC_LOCK = LockClass.of("gmem.alloc");
     private final Map<GmDev, DeviceContext> bound = new ConcurrentHashMap<>();
 
     /** Returns the device lock. */
     static ReentrantLock lock(DeviceContext dev) {
-        return (ReentrantLock) dev.state().computeIfAbsent("lock", k -> new ReentrantLock());
+        return dev.lock();
     }
 
     @Override
@@ -219,7 +223,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
         for (long s : args.src) {
             moving += MigratePfn.migrate(s) ? 1 : 0;
         }
-        ReentrantLock alloc = (ReentrantLock) d.state().computeIfAbsent("alloc-lock", k -> new ReentrantLock());
+        ReentrantLock alloc = (ReentrantLock) d.state().computeIfAbsent("alloc-lock", k -> new TrackedLock(ALLOC_LOCK));
         alloc.lock();
         try {
             if (args.dev.freePages() < moving) {

@@ -40,7 +40,7 @@ public final class GnaDriver implements DeviceDriver {
 
     /** The device's hardware lock, kept in the device state: one request runs at a time. */
     static ReentrantLock hardware(DeviceContext dev) {
-        return (ReentrantLock) dev.state().computeIfAbsent("hardware", k -> new ReentrantLock());
+        return dev.lock();
     }
 
     @Override

@@ -43,7 +43,7 @@ final class HlState {
     }
 
     ReentrantLock lock() {
-        return (ReentrantLock) dev.state().computeIfAbsent("lock", k -> new ReentrantLock());
+        return dev.lock();
     }
 
     Idr<long[]> packs() {

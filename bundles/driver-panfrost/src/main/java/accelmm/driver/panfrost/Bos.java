@@ -33,7 +33,7 @@ final class Bos {
     }
 
     ReentrantLock lock() {
-        return (ReentrantLock) dev.state().computeIfAbsent("lock", k -> new ReentrantLock());
+        return dev.lock();
     }
 
     Idr<Map<String, Object>> all() {

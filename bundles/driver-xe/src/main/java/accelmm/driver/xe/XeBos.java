@@ -113,8 +113,16 @@ final class XeBos {
             throw Errno.EINVAL.exception("cannot bind BO " + handle + " at 0x" + Long.toHexString(va));
         }
         long[] pages = pages(file.device(), bo);
-        for (int i = 0; i < pages.length; i++) {
-            vm.pgtable().mapPages(va + i * PAGE, pages[i], PAGE, 1, IommuProt.READ | IommuProt.WRITE);
+        int mapped = 0;
+        try {
+            for (; mapped < pages.length; mapped++) {
+                vm.pgtable().mapPages(va + mapped * PAGE, pages[mapped], PAGE, 1, IommuProt.READ | IommuProt.WRITE);
+            }
+        } catch (RuntimeException e) {
+            if (mapped > 0) {
+                vm.pgtable().unmapPages(va, PAGE, mapped, new IotlbGather());
+            }
+            throw e;
         }
         vm.boBinds().add(new long[] {va, va + size, handle});
         bo.put("binds", (Integer) bo.get("binds") + 1);

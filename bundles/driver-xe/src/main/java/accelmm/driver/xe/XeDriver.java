@@ -16,6 +16,7 @@ import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceNotifier;
 import accelmm.api.hmm.MigratePfn;
 import accelmm.api.hmm.MigrateVma;
+import accelmm.api.lockdep.TrackedLock;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.notifier.NotifierEvent;
 import accelmm.api.notifier.NotifierRange;
@@ -44,11 +45,8 @@ import accelmm.api.uapi.xe.XeVmDestroy;
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.KIND + "=xe")
 public final class XeDriver implements DeviceDriver {
-    /** Faults one access may take before the exec ends: the range kept changing under it. */
-    static final int MAX_FAULTS_PER_ACCESS = 64;
-
-    static ReentrantLock lock(DeviceContext dev) {
-        return (ReentrantLock) dev.state().computeIfAbsent("lock", k -> new ReentrantLock());
+    static TrackedLock lock(DeviceContext dev) {
+        return dev.lock();
     }
 
     private static void checkRange(long start, long end) {
@@ -171,10 +169,7 @@ public final class XeDriver implements DeviceDriver {
             for (XeCmd step : steps) {
                 boolean write = step.op() != XeCmd.Op.LOAD;
                 byte[] buf = step.op() == XeCmd.Op.STORE ? (step.data() != null ? step.data() : carried) : new byte[step.length()];
-                for (int tries = 0; ; tries++) {
-                    if (tries > MAX_FAULTS_PER_ACCESS) {
-                        return new XeExecResult(false, step.va(), Errno.EFAULT.name(), faults, loads);
-                    }
+                while (true) {
                     lock.lock();
                     try {
                         if (access(vm, dev, step, buf, write)) {
@@ -337,6 +332,7 @@ public final class XeDriver implements DeviceDriver {
     /** Evicts the least recently used range in VRAM other than the one at {@code keep}; false if none. */
     static boolean evictLeastRecentlyUsed(DeviceContext dev, XeVm self, long keep) {
         long[][] victim = new long[1][];
+        long[] pfns;
         lock(dev).lock();
         try {
             XeVm.all(dev).forEach((id, s) -> {
@@ -351,13 +347,14 @@ public final class XeDriver implements DeviceDriver {
                 }
                 return 0;
             });
+            if (victim[0] == null) {
+                return false;
+            }
+            pfns = XeSvm.takeDevicePages(dev, victim[0]);
         } finally {
             lock(dev).unlock();
         }
-        if (victim[0] == null) {
-            return false;
-        }
-        XeSvm.evictPages(dev, victim[0]);
+        XeSvm.evictPages(dev, pfns);
         return true;
     }
 

@@ -33,12 +33,11 @@ import accelmm.api.uapi.xe.Xe;
  * under the lock only if no invalidation ran meanwhile.
  *
  * <p>Concurrency: the device lock is held only to read and change ranges and page tables, never
- * across a CPU fault or a migration (those take the address space's locks, which invalidations
- * hold when they take the device lock).
+ * across a VMA lookup, a notifier insertion or removal, a CPU fault, a migration or an eviction
+ * (those take the address space's locks, which invalidations hold when they take the device lock).
  */
 final class XeSvm {
     static final long PAGE = PageSize.PAGE_SIZE;
-    private static final int MAX_TRIES = 64;
 
     /** A GPU fault that cannot be resolved. */
     static final class Fatal extends RuntimeException {
@@ -64,25 +63,43 @@ final class XeSvm {
         this.mm = file.process().mm();
     }
 
-    /** Resolves a GPU fault at {@code addr}; returns normally when the range is bound. */
+    /**
+     * Resolves a GPU fault at {@code addr}; returns normally when the page at {@code addr} is bound.
+     * An invalidation that races the fault makes it start over, as often as it happens: the racing
+     * thread makes progress, and so does this one once it stops.
+     *
+     * @throws Fatal for an address the GPU may not reach (the exec ends with its errno), and
+     *     {@code EFAULT} when a fault would map nothing at the address
+     */
     void fault(long addr, boolean write) {
-        for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
+        while (true) {
+            VmaInfo vma = vmaAt(addr);
+            long win = window(addr);
+            ensureNotifier(win);
             List<DeviceNotifier> drop = new ArrayList<>();
+            List<long[]> evict = new ArrayList<>();
             long[] r;
             lock.lock();
             try {
-                collectGarbage(drop);
-                r = findOrInsert(addr, write);
+                collectGarbage(drop, evict);
+                r = findOrInsert(addr, write, vma);
             } finally {
                 lock.unlock();
             }
             drop.forEach(DeviceNotifier::remove);
+            evict.forEach(pfns -> evictPages(dev, pfns));
+            if (r == null) {
+                continue;
+            }
             long start = r[XeVm.R_START];
             boolean userptr = (r[XeVm.R_FLAGS] & XeVm.USERPTR) != 0;
             if (!userptr && vm.location(start) == Xe.LOC_VRAM && (r[XeVm.R_FLAGS] & XeVm.DEVMEM) == 0 && anonymous(start)) {
                 migrateToVram(start, r[XeVm.R_END]);
             }
-            DeviceNotifier n = vm.notifiers().get(window(start));
+            DeviceNotifier n = vm.notifiers().get(win);
+            if (n == null) {
+                continue;
+            }
             HmmRange range = new HmmRange(n, start, r[XeVm.R_END]);
             boolean writable = (r[XeVm.R_FLAGS] & XeVm.WRITABLE) != 0;
             range.defaultFlags = HmmPfn.REQ_FAULT | (writable ? HmmPfn.REQ_WRITE : 0);
@@ -113,12 +130,37 @@ final class XeSvm {
                     continue;
                 }
                 bind(now, range.pfns, writable, onDevice > 0);
+                if (vm.pgtable().iovaToPhys(addr & ~(PAGE - 1)) == 0) {
+                    throw new Fatal(Errno.EFAULT, "the fault at 0x" + Long.toHexString(addr) + " maps nothing");
+                }
                 return;
             } finally {
                 lock.unlock();
             }
         }
-        throw new Fatal(Errno.EBUSY, "the range at 0x" + Long.toHexString(addr) + " kept changing");
+    }
+
+    /**
+     * Inserts the notifier of window {@code win} unless it exists: outside the device lock, as
+     * {@code mmu_interval_notifier_insert} may take the mmap lock. A notifier inserted twice by
+     * racing faults is removed again.
+     */
+    private void ensureNotifier(long win) {
+        if (vm.notifiers().containsKey(win)) {
+            return;
+        }
+        long cookie = ((long) vm.id << 32) | (win >>> 29);
+        DeviceNotifier made = dev.insertNotifier(file, mm, win, Xe.NOTIFIER_SIZE, cookie);
+        boolean raced;
+        lock.lock();
+        try {
+            raced = vm.notifiers().putIfAbsent(win, made) != null;
+        } finally {
+            lock.unlock();
+        }
+        if (raced) {
+            made.remove();
+        }
     }
 
     static long window(long addr) {
@@ -139,13 +181,15 @@ final class XeSvm {
         return v != null && !v.shared() && "[anon]".equals(v.name());
     }
 
-    /** {@code drm_gpusvm_range_find_or_insert}. */
-    private long[] findOrInsert(long addr, boolean write) {
+    /**
+     * {@code drm_gpusvm_range_find_or_insert}, under the device lock, with the VMA looked up before
+     * it; null when the window's notifier went meanwhile (the fault starts over).
+     */
+    private long[] findOrInsert(long addr, boolean write, VmaInfo vma) {
         long[] mirror = vm.mirrorAt(addr);
         if (mirror == null) {
             throw new Fatal(Errno.EINVAL, "0x" + Long.toHexString(addr) + " is outside every mirror and userptr bind");
         }
-        VmaInfo vma = vmaAt(addr);
         if (vma == null) {
             throw new Fatal(Errno.ENOENT, "no VMA at 0x" + Long.toHexString(addr));
         }
@@ -165,8 +209,7 @@ final class XeSvm {
             if (s >= vma.start() && e <= vma.end() && s >= win && e <= win + Xe.NOTIFIER_SIZE && s >= mirror[0]
                     && e <= mirror[1] && !vm.overlaps(s, e)) {
                 if (!vm.notifiers().containsKey(win)) {
-                    long cookie = ((long) vm.id << 32) | (win >>> 29);
-                    vm.notifiers().put(win, dev.insertNotifier(file, mm, win, Xe.NOTIFIER_SIZE, cookie));
+                    return null;
                 }
                 long[] r = {s, e, (writable ? XeVm.WRITABLE : 0) | (mirror[2] != 0 ? XeVm.USERPTR : 0), System.nanoTime()};
                 vm.ranges().put(s, r);
@@ -206,8 +249,11 @@ final class XeSvm {
         }
     }
 
-    /** Removes unmapped ranges; hands back the notifiers of windows left empty. */
-    void collectGarbage(List<DeviceNotifier> drop) {
+    /**
+     * Removes unmapped ranges; hands back the notifiers of windows left empty and the device pages
+     * to evict, both to be dealt with after the device lock is dropped. Under the device lock.
+     */
+    void collectGarbage(List<DeviceNotifier> drop, List<long[]> evict) {
         for (long start : vm.gc()) {
             long[] r = vm.ranges().remove(start);
             if (r == null) {
@@ -215,7 +261,7 @@ final class XeSvm {
             }
             zap(vm, r);
             if ((r[XeVm.R_FLAGS] & XeVm.DEVMEM) != 0) {
-                evictPages(dev, r);
+                evict.add(takeDevicePages(dev, r));
             }
             long win = window(start);
             Map.Entry<Long, long[]> next = vm.ranges().ceilingEntry(win);
@@ -230,15 +276,31 @@ final class XeSvm {
         vm.gc().clear();
     }
 
-    /** Evicts a range's device pages to system memory without the mmap lock. */
-    static void evictPages(DeviceContext dev, long[] r) {
+    /**
+     * Returns the device frames of a range in VRAM and marks it as no longer there, for
+     * {@link #evictPages}. Under the device lock.
+     */
+    static long[] takeDevicePages(DeviceContext dev, long[] r) {
         int vram = dev.memory().id();
+        long[] pfns = new long[r.length - XeVm.R_PFNS];
+        int n = 0;
         for (int i = XeVm.R_PFNS; i < r.length; i++) {
             if (HmmPfn.node(r[i]) == vram) {
-                dev.devicePagemap().evict(HmmPfn.pfn(r[i]), 1);
+                pfns[n++] = HmmPfn.pfn(r[i]);
             }
         }
         r[XeVm.R_FLAGS] &= ~XeVm.DEVMEM;
+        return Arrays.copyOf(pfns, n);
+    }
+
+    /**
+     * Evicts device frames to system memory without the mmap lock; every mapping of them is
+     * invalidated, so this runs without the device lock.
+     */
+    static void evictPages(DeviceContext dev, long[] pfns) {
+        for (long pfn : pfns) {
+            dev.devicePagemap().evict(pfn, 1);
+        }
         dev.count("xe.evict", 1);
     }
 

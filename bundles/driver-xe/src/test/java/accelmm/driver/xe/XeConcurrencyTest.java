@@ -1,0 +1,184 @@
+package accelmm.driver.xe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import accelmm.api.ErrnoException;
+import accelmm.api.device.DeviceSpec;
+import accelmm.api.lockdep.Lockdep;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.Prot;
+import accelmm.api.uapi.xe.Xe;
+import accelmm.api.uapi.xe.XeBindMirror;
+import accelmm.api.uapi.xe.XeCmd;
+import accelmm.api.uapi.xe.XeExec;
+import accelmm.api.uapi.xe.XeExecResult;
+import accelmm.api.uapi.xe.XeMadvise;
+import accelmm.api.uapi.xe.XeVmCreate;
+import accelmm.core.StandaloneCore;
+
+/**
+ * Threads of one process racing the GPU: munmap against GPU faults, CPU and GPU writes to the same
+ * pages with VRAM migration both ways. A deadlock fails the test by its timeout; every byte the
+ * GPU reads back is checked.
+ */
+class XeConcurrencyTest {
+    static final long MIB = 1L << 20;
+
+    final StandaloneCore core = new StandaloneCore(96 * MIB, 50, false, Set.of());
+    final List<Thread> threads = new ArrayList<>();
+    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+    XeConcurrencyTest() {
+        core.devices.configure("xe0", new DeviceSpec("xe0", "xe", 4 * MIB, (1L << 12) | (2 * MIB), 1L << 12, 1L << 32, null, 1, Map.of()));
+        core.devices.addDriver(new XeDriver(), "xe", 1, 0, "accelmm.driver.xe", "test");
+    }
+
+    @AfterEach
+    void nothingLeaks() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(t.isAlive(), t.getName() + " did not end");
+        }
+        assertEquals(List.of(), failures);
+        core.close();
+        assertEquals(0, core.memory.nodes().get(0).used());
+        assertEquals(List.of(), core.memory.check());
+        assertEquals(0, core.diag.warnings().count());
+    }
+
+    void start(String name, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        }, name);
+        threads.add(t);
+        t.start();
+    }
+
+    long malloc(MmProcess p, long size) {
+        return p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+    }
+
+    static byte[] pattern(int len, int seed) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) (i * 7 + seed);
+        }
+        return b;
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void munmapRacingGpuFaultsNeitherDeadlocksNorLeavesStaleMappings() throws InterruptedException {
+        MmProcess p = core.memory.spawn("racer");
+        int fd = core.devices.open(p, "xe0");
+        int vm = (Integer) core.devices.ioctl(p, fd, new XeVmCreate(true));
+        core.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
+        long stable = malloc(p, 2 * MIB);
+        byte[] data = pattern((int) (2 * MIB), 3);
+        p.mm().write(stable, data, 0, data.length);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong execs = new AtomicLong();
+        AtomicLong unmaps = new AtomicLong();
+        start("gpu", () -> {
+            while (!stop.get()) {
+                XeExecResult r = (XeExecResult) core.devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.load(stable, data.length))));
+                assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
+                assertArrayEquals(data, r.loads().get(0));
+                execs.incrementAndGet();
+            }
+        });
+        start("munmap", () -> {
+            while (!stop.get()) {
+                long a = malloc(p, 256 * 1024);
+                p.mm().write(a, new byte[] {1}, 0, 1);
+                XeExecResult r = (XeExecResult) core.devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.store(a + 4096, new byte[] {9}))));
+                assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
+                p.mm().munmap(a, 256 * 1024);
+                unmaps.incrementAndGet();
+            }
+        });
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < until && failures.isEmpty()) {
+            Thread.sleep(20);
+        }
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(t.isAlive(), t.getName() + " did not end: a deadlock");
+        }
+        assertEquals(List.of(), failures);
+        assertTrue(execs.get() > 0 && unmaps.get() > 0, execs + " execs, " + unmaps + " unmaps");
+        assertEquals(List.of(), core.memory.check());
+        core.devices.ioctl(p, fd, new accelmm.api.uapi.xe.XeVmDestroy(vm));
+        p.exit();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void cpuAndGpuThreadsOnTheSamePagesKeepEveryByte() throws InterruptedException {
+        MmProcess p = core.memory.spawn("sharer");
+        int fd = core.devices.open(p, "xe0");
+        int vm = (Integer) core.devices.ioctl(p, fd, new XeVmCreate(true));
+        core.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
+        int slots = 4;
+        long size = 2 * MIB;
+        long a = malloc(p, slots * size);
+        core.devices.ioctl(p, fd, new XeMadvise(vm, a, a + slots * size, Xe.LOC_VRAM));
+        for (int s = 0; s < slots; s++) {
+            long base = a + s * size;
+            int slot = s;
+            // Each thread owns one word per page of its slot: its writes are the model of the bytes.
+            start("cpu-gpu-" + s, () -> {
+                byte[] word = new byte[4];
+                for (int round = 1; round <= 40; round++) {
+                    int off = (round * 4096 + slot * 64) % (int) size;
+                    java.nio.ByteBuffer.wrap(word).putInt(round * 1000 + slot);
+                    if (round % 2 == 0) {
+                        p.mm().write(base + off, word, 0, 4);
+                    } else {
+                        XeExecResult r = (XeExecResult) core.devices.ioctl(p, fd,
+                                new XeExec(vm, List.of(XeCmd.store(base + off, word.clone()))));
+                        assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
+                    }
+                    byte[] cpu = new byte[4];
+                    p.mm().read(base + off, cpu, 0, 4);
+                    assertArrayEquals(word, cpu, "the CPU reads what was written");
+                    XeExecResult r = (XeExecResult) core.devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.load(base + off, 4))));
+                    assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
+                    assertArrayEquals(word, r.loads().get(0), "the GPU reads what was written");
+                }
+            });
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(45));
+            assertFalse(t.isAlive(), t.getName() + " did not end: a deadlock");
+        }
+        assertEquals(List.of(), failures);
+        assertTrue(core.devices.stats("xe0").getOrDefault("xe.migrate_to_vram", 0L) > 0, "VRAM was used");
+        assertTrue(core.devices.stats("xe0").getOrDefault("migrate.to_ram", 0L) > 0, "CPU touches brought pages back");
+        assertEquals(List.of(), core.memory.check());
+        assertTrue(Lockdep.enabled());
+        p.exit();
+    }
+}
