@@ -115,4 +115,16 @@ class LauncherIT {
             assertTrue(r.out().contains(word), word);
         }
     }
+
+    @Test
+    void aTortureRunWithDriverUpdatesPassesAndEndsWithItsVerdictLine() throws Exception {
+        Result r = launch("", "torture", "--seconds", "20", "--threads", "6", "--swap-every", "150", "--seed", "4242");
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElse("");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(last.matches("torture: \\d+ ops \\((1[0-9]|[2-9][0-9]) kinds\\), [1-9]\\d* swaps, 0 injected failures, 0 deadlocks, "
+                + "0 lock-order reports, 0 lost, \\d+ ops/s PASS"), last);
+        Result bad = launch("", "torture", "--fail", "200");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--fail takes 0 to 100, not 200"), bad.err());
+    }
 }

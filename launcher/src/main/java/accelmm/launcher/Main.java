@@ -51,6 +51,9 @@ public final class Main {
             err.println("accelmm: cannot read the drivers folder: " + e.getMessage());
             return 1;
         }
+        if (options.lockdep()) {
+            System.setProperty("accelmm.lockdep", "true");
+        }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.logLevel());
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");

@@ -14,8 +14,9 @@ import java.util.List;
  * @param deploy the folder FileInstall watches
  * @param logLevel the SLF4J level for every bundle
  * @param commands the script given to {@code exec} ({@code -} reads standard input)
+ * @param lockdep whether the lock-order checker runs (always for {@code torture})
  */
-public record Options(String mode, List<String> drivers, Path deploy, String logLevel, String commands) {
+public record Options(String mode, List<String> drivers, Path deploy, String logLevel, String commands, boolean lockdep) {
     /** The usage text of {@code accelmm --help}. */
     public static final String USAGE = """
             accelmm - a simulated, Linux-style memory manager for accelerators, hosted in Apache Felix.
@@ -30,6 +31,15 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                                                    once with a hot-swap; or a workload file, see
                                                    workloads/README.md) and print what the memory
                                                    system did; non-zero if a data check failed
+              accelmm torture [OPTIONS] [--seconds N] [--seed S] [--threads T] [--swap-every MS] [--fail PCT]
+                                                   many processes make random concurrent calls on every
+                                                   driver while driver bundles are updated, or removed
+                                                   and reinstalled within the grace period, and
+                                                   allocations fail by injection (PCT percent); every
+                                                   byte is checked, a watchdog fails the run on a hang,
+                                                   the lock-order checker is on. Defaults: 30 s, seed 1,
+                                                   8 threads, a swap every 200 ms, no injection.
+                                                   Ends with one line 'torture: ... PASS|FAIL'
               accelmm help | --help                show this text
 
             Options:
@@ -37,6 +47,8 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               --deploy DIR     folder watched for bundles and .cfg files (default: ./deploy); dropping a jar
                                installs it, overwriting updates it, deleting uninstalls it
               --log LEVEL      log level of every bundle: error, warn (default), info, debug or trace
+              --lockdep        check the order of every lock the host takes and report inversions
+                               (as -Daccelmm.lockdep=true in ACCELMM_JAVA_OPTS; always on in torture)
 
             In the shell, 'help' lists every command and 'help NAME' explains one. Command scopes:
               kmod   module lifecycle: lsmod, insmod, rmmod, modinfo, reload [--dry-run], pending
@@ -53,17 +65,20 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               gmem   the GMEM framework and NPU driver: devices, spaces, table, attach, run, hot,
                      counters
               workload  the built-in workloads: list, run
+              torture   the torture run: run
 
             Examples:
               accelmm run
               accelmm run --workload xe --json report.json --seed 7
               accelmm run --workload workloads/svm-and-heap.yaml
               accelmm shell --drivers none
+              accelmm torture --seconds 600 --swap-every 200 --fail 1
               accelmm exec 'kmod:lsmod; mm:idr'
               accelmm exec 'mm:spawn demo; mm:mmap 1 8k; mm:maps 1; mm:stats'
               echo 'kmod:modinfo accelmm.core' | accelmm exec -
 
-            Exit status: 0 on success, 1 if a command failed or the host did not start, 2 for bad usage.
+            Exit status: 0 on success, 1 if a command failed, a check failed or the host did not start,
+            2 for bad usage.
             """;
 
     private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
@@ -79,9 +94,9 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         }
         String mode = args[0];
         if (mode.equals("--help") || mode.equals("-h") || mode.equals("help")) {
-            return new Options("help", List.of("all"), defaultDeploy, "warn", null);
+            return new Options("help", List.of("all"), defaultDeploy, "warn", null, false);
         }
-        if (!List.of("shell", "exec", "run").contains(mode)) {
+        if (!List.of("shell", "exec", "run", "torture").contains(mode)) {
             throw new UsageException("unknown command '" + mode + "'");
         }
         List<String> drivers = List.of("all");
@@ -90,24 +105,39 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         String workload = "demo";
         String json = null;
         String seed = null;
+        boolean lockdep = mode.equals("torture");
+        List<String> torture = new ArrayList<>();
         List<String> rest = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--help", "-h" -> {
-                    return new Options("help", drivers, deploy, log, null);
+                    return new Options("help", drivers, deploy, log, null, false);
                 }
                 case "--drivers" -> drivers = splitDrivers(value(args, ++i, a));
                 case "--workload" -> workload = runOnly(mode, a, value(args, ++i, a));
                 case "--json" -> json = Path.of(runOnly(mode, a, value(args, ++i, a))).toAbsolutePath().toString();
                 case "--seed" -> {
-                    seed = runOnly(mode, a, value(args, ++i, a));
-                    try {
-                        Long.parseLong(seed);
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--seed takes a number, not '" + seed + "'");
+                    seed = value(args, ++i, a);
+                    if (!mode.equals("torture")) {
+                        runOnly(mode, a, seed);
                     }
+                    number(a, seed, Long.MIN_VALUE, Long.MAX_VALUE);
                 }
+                case "--seconds", "--threads", "--swap-every", "--fail" -> {
+                    String v = value(args, ++i, a);
+                    if (!mode.equals("torture")) {
+                        throw new UsageException(a + " belongs to 'accelmm torture'");
+                    }
+                    switch (a) {
+                        case "--seconds" -> number(a, v, 1, 86_400);
+                        case "--threads" -> number(a, v, 1, 256);
+                        case "--swap-every" -> number(a, v, 0, Long.MAX_VALUE);
+                        default -> number(a, v, 0, 100);
+                    }
+                    torture.add(a + " " + v);
+                }
+                case "--lockdep" -> lockdep = true;
                 case "--deploy" -> deploy = Path.of(value(args, ++i, a)).toAbsolutePath();
                 case "--log" -> {
                     log = value(args, ++i, a).toLowerCase(java.util.Locale.ROOT);
@@ -147,7 +177,24 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
             commands = "workload:run" + (seed == null ? "" : " --seed " + seed)
                     + (json == null ? "" : " --json \"" + json.replace("\\", "/") + "\"") + " " + workload;
         }
-        return new Options(mode, drivers, deploy, log, commands);
+        if (mode.equals("torture")) {
+            commands = "torture:run" + (seed == null ? "" : " --seed " + seed)
+                    + (torture.isEmpty() ? "" : " " + String.join(" ", torture));
+        }
+        return new Options(mode, drivers, deploy, log, commands, lockdep);
+    }
+
+    /** Checks that an option's value is a whole number in [min, max]. */
+    private static void number(String option, String value, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " takes a number, not '" + value + "'");
+        }
+        if (v < min || v > max) {
+            throw new UsageException(option + " takes " + (max == Long.MAX_VALUE ? min + " or more" : min + " to " + max) + ", not " + v);
+        }
     }
 
     private static String runOnly(String mode, String option, String value) {

@@ -23,7 +23,7 @@ class OptionsTest {
     @Test
     void defaultsAreAllDriversTheHomeDeployFolderAndWarn() {
         Options o = parse("shell");
-        assertEquals(new Options("shell", List.of("all"), DEPLOY, "warn", null), o);
+        assertEquals(new Options("shell", List.of("all"), DEPLOY, "warn", null, false), o);
     }
 
     @Test
@@ -60,5 +60,20 @@ class OptionsTest {
     @Test
     void deployIsMadeAbsolute() {
         assertTrue(parse("shell", "--deploy", "rel").deploy().isAbsolute());
+    }
+
+    @Test
+    void tortureTakesItsOptionsChecksTheirRangesAndAlwaysChecksLocks() {
+        Options o = parse("torture", "--seconds", "600", "--seed", "9", "--threads", "12", "--swap-every", "200", "--fail", "2");
+        assertEquals("torture:run --seed 9 --seconds 600 --threads 12 --swap-every 200 --fail 2", o.commands());
+        assertTrue(o.lockdep());
+        assertEquals("torture:run", parse("torture").commands());
+        assertEquals("--fail takes 0 to 100, not 101", usageError("torture", "--fail", "101"));
+        assertEquals("--seconds takes 1 to 86400, not 0", usageError("torture", "--seconds", "0"));
+        assertEquals("--threads takes a number, not 'many'", usageError("torture", "--threads", "many"));
+        assertEquals("--seconds belongs to 'accelmm torture'", usageError("run", "--seconds", "5"));
+        assertEquals("unexpected argument 'x'", usageError("torture", "x"));
+        assertTrue(parse("run", "--lockdep").lockdep());
+        assertTrue(!parse("run").lockdep());
     }
 }

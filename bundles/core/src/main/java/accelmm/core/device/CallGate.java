@@ -135,6 +135,33 @@ final class CallGate {
         return driver;
     }
 
+    /**
+     * After {@link #quiesce}: callbacks stop getting the driver too (they wait for the next one, or
+     * refuse when they may not wait), and the callbacks in flight drain, so that the driver can be
+     * unbound with nothing of it running.
+     *
+     * @return the driver that was bound, or null
+     */
+    synchronized DeviceDriver detach() {
+        DeviceDriver old = driver;
+        driver = null;
+        if (state == DeviceState.BOUND) {
+            state = DeviceState.WAITING;
+        }
+        boolean interrupted = false;
+        while (inflight > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return old;
+    }
+
     /** Binds {@code next} after a {@link #quiesce} (or to an unbound device) and lets calls go. */
     synchronized long resume(DeviceDriver next, DriverRef nextRef) {
         epoch++;

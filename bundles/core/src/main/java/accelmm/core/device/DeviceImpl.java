@@ -350,7 +350,12 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     public DeviceNotifier insertNotifier(accelmm.api.device.DeviceFile file, AddressSpace mm, long start, long length, long cookie) {
         DeviceFileImpl f = own(file, this);
         DeviceNotifierImpl n = new DeviceNotifierImpl(f, cookie);
-        n.sub = mm.insertNotifier(start, length, (sub, range, seq) -> invalidate(n, range, seq));
+        // An invalidation may reach the notifier before insertNotifier returns: the callback hands
+        // the subscription over first.
+        n.sub = mm.insertNotifier(start, length, (sub, range, seq) -> {
+            n.sub = sub;
+            return invalidate(n, range, seq);
+        });
         if (!f.track(n)) {
             n.removeReleased();
             throw Errno.ENODEV.exception(f + " was closed meanwhile");
@@ -586,7 +591,8 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     /** Binds {@code next}, replacing the bound driver after the calls in flight drain. */
     synchronized void bind(DeviceDriver next, CallGate.DriverRef ref) {
-        DeviceDriver old = gate.quiesce();
+        gate.quiesce();
+        DeviceDriver old = gate.detach();
         if (old != null) {
             safely(() -> old.unbind(this), "unbind");
             checkState(old);
@@ -611,7 +617,8 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
      * @return the wait's epoch, for {@link #unplug}
      */
     synchronized long unbind() {
-        DeviceDriver old = gate.quiesce();
+        gate.quiesce();
+        DeviceDriver old = gate.detach();
         if (old != null) {
             safely(() -> old.unbind(this), "unbind");
             checkState(old);
@@ -662,7 +669,8 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     synchronized boolean unplug(long waitEpoch) {
         boolean removed = waitEpoch < 0;
         if (removed) {
-            DeviceDriver old = gate.quiesce();
+            gate.quiesce();
+            DeviceDriver old = gate.detach();
             if (old != null) {
                 safely(() -> old.unbind(this), "unbind");
             }

@@ -9,7 +9,8 @@ import accelmm.core.notifier.NotifierView;
  * A notifier inserted for a device file: the core's subscription, whose invalidations the device
  * delivers to the driver bound at the time.
  *
- * <p>Concurrency: as the subscription; {@link #sub} is set once, right after insertion.
+ * <p>Concurrency: as the subscription; {@link #sub} is set by the first invalidation or right after
+ * insertion, whichever comes first (both to the same subscription).
  */
 final class DeviceNotifierImpl implements DeviceNotifier, NotifierView {
     private final DeviceFileImpl file;

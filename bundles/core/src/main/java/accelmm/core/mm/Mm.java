@@ -342,12 +342,14 @@ final class Mm implements AddressSpace {
 
     /**
      * Replaces this address space's mapping of device page {@code pfn} at {@code vpn}, if it is still
-     * there, by host frame {@code copy} (eviction, without the mmap lock).
+     * there, by host frame {@code copy} (eviction, without the mmap lock), which the new entry takes
+     * a reference to. The first mapping to take the copy fills it, once its invalidation has zapped
+     * the device's mappings.
      *
-     * @param shared true if another mapping already took the copy's first reference
+     * @param filled true if another mapping already took (and filled) the copy
      * @return true if the mapping was replaced
      */
-    boolean evictEntry(Pagemaps.Pagemap pm, long pfn, long vpn, long copy, boolean shared) {
+    boolean evictEntry(Pagemaps.Pagemap pm, long pfn, long vpn, long copy, boolean filled) {
         ptl.lock();
         try {
             int pte = pt.get(vpn);
@@ -357,9 +359,12 @@ final class Mm implements AddressSpace {
             long addr = vpn << PageSize.PAGE_SHIFT;
             notifiers.invalidateStart(new NotifierRange(addr, addr + PAGE, NotifierEvent.MIGRATE, true, pm.owner));
             try {
-                if (shared) {
-                    node.get(copy);
+                if (!filled) {
+                    // Copied only now: the invalidation has zapped every device mapping of the
+                    // page, so no device write can land on it after the copy.
+                    node.copyFrom(pm.node, pfn, copy);
                 }
+                node.get(copy);
                 pt.set(vpn, Pte.of(copy, Pte.writable(pte)));
                 pm.unmapped(pfn, this, vpn);
                 counters.inc(Counter.MIGRATE_PAGES);
@@ -373,27 +378,34 @@ final class Mm implements AddressSpace {
         }
     }
 
-    /** A CPU access to a device-private page: the owner migrates it back, or the access fails. */
+    /**
+     * A CPU access to a device-private page: the owner migrates it back, or the access fails. A
+     * page that another thread migrated back meanwhile (its owner then finds nothing to move) is
+     * simply faulted in; one that went back to the device meanwhile is migrated again.
+     */
     private int deviceFault(Vma v, long addr, boolean write) {
         long page = addr & PageSize.PAGE_MASK;
-        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pt.get(page >>> PageSize.PAGE_SHIFT)));
+        long vpn = page >>> PageSize.PAGE_SHIFT;
         counters.inc(Counter.FAULT_DEVICE);
-        // As do_swap_page: the owner's migrate_to_ram runs without the page-table lock (it takes
-        // its own locks and migrates, which takes the page-table lock again); the mmap lock stays.
-        int holds = ptl.getHoldCount();
-        for (int i = 0; i < holds; i++) {
-            ptl.unlock();
-        }
-        boolean ok;
-        try {
-            ok = pm.ops.migrateToRam(this, page);
-        } finally {
+        while (Pte.isDevice(pt.get(vpn))) {
+            Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pt.get(vpn)));
+            // As do_swap_page: the owner's migrate_to_ram runs without the page-table lock (it takes
+            // its own locks and migrates, which takes the page-table lock again); the mmap lock stays.
+            int holds = ptl.getHoldCount();
             for (int i = 0; i < holds; i++) {
-                ptl.lock();
+                ptl.unlock();
             }
-        }
-        if (!ok || Pte.isDevice(pt.get(page >>> PageSize.PAGE_SHIFT))) {
-            throw Errno.EFAULT.exception(String.format("SIGBUS: the device page at 0x%x did not migrate back", page));
+            boolean ok;
+            try {
+                ok = pm.ops.migrateToRam(this, page);
+            } finally {
+                for (int i = 0; i < holds; i++) {
+                    ptl.lock();
+                }
+            }
+            if (!ok && Pte.isDevice(pt.get(vpn))) {
+                throw Errno.EFAULT.exception(String.format("SIGBUS: the device page at 0x%x did not migrate back", page));
+            }
         }
         return faults.fault(pt, v, addr, write, thp);
     }

@@ -128,16 +128,16 @@ final class Pagemaps {
                 if (maps.isEmpty()) {
                     continue;
                 }
+                // The eviction holds the copy's first reference until every mapping took its own:
+                // one that took it may unmap it meanwhile.
                 long copy = host.allocFrame();
-                host.copyFrom(node, pfn, copy);
                 boolean taken = false;
                 for (Mapping m : maps) {
                     taken |= m.mm.evictEntry(this, pfn, m.vpn, copy, taken);
                 }
+                host.put(copy);
                 if (taken) {
                     evicted++;
-                } else {
-                    host.put(copy);
                 }
             }
             return evicted;

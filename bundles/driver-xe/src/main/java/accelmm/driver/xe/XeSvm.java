@@ -324,6 +324,13 @@ final class XeSvm {
         }
         dev.devicePagemap();
         MigrateVma args = new MigrateVma(start, end, MigrateVma.SELECT_SYSTEM, dev);
+        VmaInfo vma = vmaAt(start);
+        if (vma == null || vma.start() > start || vma.end() < end) {
+            // The VMA was split since the range was made (mprotect, a partial munmap): as Xe, the
+            // fault goes on in system memory.
+            dev.count("xe.migrate_fallback", 1);
+            return;
+        }
         mm.migrateVma(args, a -> {
             for (int i = 0; i < a.pages(); i++) {
                 if (!MigratePfn.migrate(a.src[i])) {

@@ -1,0 +1,344 @@
+package accelmm.workload;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import accelmm.api.gmem.GmMmuMode;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.Prot;
+import accelmm.api.uapi.gmem.GmemAttach;
+import accelmm.api.uapi.gmem.GmemOp;
+import accelmm.api.uapi.gmem.GmemRun;
+import accelmm.api.uapi.gmem.GmemRunResult;
+import accelmm.api.uapi.panfrost.Panfrost;
+import accelmm.api.uapi.panfrost.PanfrostBo;
+import accelmm.api.uapi.panfrost.PanfrostCmd;
+import accelmm.api.uapi.panfrost.PanfrostCreateBo;
+import accelmm.api.uapi.panfrost.PanfrostJob;
+import accelmm.api.uapi.panfrost.PanfrostSubmit;
+import accelmm.api.uapi.xe.Xe;
+import accelmm.api.uapi.xe.XeBindMirror;
+import accelmm.api.uapi.xe.XeCmd;
+import accelmm.api.uapi.xe.XeExec;
+import accelmm.api.uapi.xe.XeExecResult;
+import accelmm.api.uapi.xe.XeMadvise;
+import accelmm.api.uapi.xe.XeVmCreate;
+
+/**
+ * One thread's view of a process on one device: its buffers, each with a model of the bytes it must
+ * hold, and the steps a workload file names. CPU and GPU writes update the model; CPU and GPU reads
+ * (and a forked child's reads) are checked against it. Workload files and the torture run drive it.
+ *
+ * <p>Concurrency: one thread. Several sessions may share a process (threads of one process), each
+ * with its own buffers, device file and VM.
+ */
+final class ProcessSession {
+    /** A buffer: where it is and what it must hold. */
+    static final class Buffer {
+        final long address;
+        final int handle;
+        final byte[] expected;
+
+        Buffer(long address, int handle, int size) {
+            this.address = address;
+            this.handle = handle;
+            this.expected = new byte[size];
+        }
+    }
+
+    final Run run;
+    final String name;
+    final String device;
+    final SplittableRandom r;
+    final MmProcess p;
+    final int fd;
+    final Map<String, Buffer> buffers = new HashMap<>();
+    private int vm;
+
+    /**
+     * Opens {@code device} (or none, if null) for process {@code p}.
+     *
+     * @throws accelmm.api.ErrnoException as {@code Devices.open}
+     */
+    ProcessSession(Run run, String name, String device, SplittableRandom r, MmProcess p) {
+        this.run = run;
+        this.name = name;
+        this.device = device;
+        this.r = r;
+        this.p = p;
+        this.fd = device == null ? -1 : run.devices.open(p, device);
+    }
+
+    void step(WorkloadFile.Step s, String what) {
+        switch (s.kind()) {
+            case "mmap" -> {
+                int size = (int) s.size("size", 0);
+                buffers.put(s.name("as"), new Buffer(p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS), 0, size));
+            }
+            case "heap" -> {
+                int size = (int) s.size("size", 0);
+                PanfrostBo bo = (PanfrostBo) run.devices.ioctl(p, fd, new PanfrostCreateBo(size, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
+                buffers.put(s.name("as"), new Buffer(bo.offset(), bo.handle(), size));
+            }
+            case "munmap" -> {
+                Buffer b = buffers.remove(s.name("buffer"));
+                p.mm().munmap(b.address, b.expected.length);
+            }
+            case "advise" -> {
+                Buffer b = buffers.get(s.name("buffer"));
+                int loc = s.name("location").equals("vram") ? Xe.LOC_VRAM : Xe.LOC_SYSTEM;
+                run.devices.ioctl(p, fd, new XeMadvise(xeVm(), b.address, b.address + b.expected.length, loc));
+            }
+            case "fork-check" -> {
+                Buffer b = buffers.get(s.name("buffer"));
+                MmProcess child = p.fork(p.name() + "-child");
+                try {
+                    byte[] seen = new byte[b.expected.length];
+                    child.mm().read(b.address, seen, 0, seen.length);
+                    run.check(name, what, b.expected, seen);
+                } finally {
+                    child.exit();
+                }
+            }
+            case "gna-infer" -> gnaInfer(buffers.get(s.name("buffer")), s, what);
+            case "habana-share" -> habanaShare(s, what);
+            default -> access(s, what);
+        }
+    }
+
+    /** write, read, gpu-write and gpu-read: a window of a buffer. */
+    private void access(WorkloadFile.Step s, String what) {
+        boolean write = s.kind().endsWith("write");
+        Buffer b = buffers.get(s.name(write ? "to" : "from"));
+        long off = s.size("offset", 0);
+        long len = s.size("length", b.expected.length - off);
+        if (off < 0 || len < 1 || off + len > b.expected.length) {
+            throw accelmm.api.Errno.EINVAL.exception("offset " + off + " and length " + len + " do not fit the "
+                    + b.expected.length + "-byte buffer");
+        }
+        boolean gpu = s.kind().startsWith("gpu-");
+        if (write) {
+            byte[] data = Run.bytes(r, (int) len);
+            if (!gpu) {
+                p.mm().write(b.address + off, data, 0, data.length);
+            } else if (gmem()) {
+                java.util.Arrays.fill(data, data[0]);
+                run.devices.ioctl(p, fd, new GmemRun(GmemOp.STORE, npu(b.address + off), len, data[0]));
+            } else if (b.handle == 0) {
+                expectDone(what, (XeExecResult) run.devices.ioctl(p, fd,
+                        new XeExec(xeVm(), List.of(XeCmd.store(b.address + off, data)))));
+            } else {
+                PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
+                        List.of(PanfrostCmd.store(b.address + off, data))));
+                run.check(name, what + " (job done)", new byte[] {1}, new byte[] {(byte) (j.done() ? 1 : 0)});
+            }
+            System.arraycopy(data, 0, b.expected, (int) off, data.length);
+            return;
+        }
+        byte[] seen;
+        if (!gpu) {
+            seen = new byte[(int) len];
+            p.mm().read(b.address + off, seen, 0, seen.length);
+        } else if (gmem()) {
+            seen = ((GmemRunResult) run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, npu(b.address + off), len,
+                    0))).data();
+        } else if (b.handle == 0) {
+            XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
+                    new XeExec(xeVm(), List.of(XeCmd.load(b.address + off, (int) len))));
+            seen = x.done() ? x.loads().get(0) : new byte[0];
+        } else {
+            PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
+                    List.of(PanfrostCmd.load(b.address + off, (int) len))));
+            seen = j.done() ? j.loads().get(0) : new byte[0];
+        }
+        run.check(name, what, java.util.Arrays.copyOfRange(b.expected, (int) off, (int) (off + len)), seen);
+    }
+
+    /**
+     * One GNA inference in a buffer of at least 64 KiB: the CPU writes a layer (descriptor at 0,
+     * int16 inputs at 4 KiB, weights at 8 KiB, int32 biases at 24 KiB), the device writes the int32
+     * outputs at 32 KiB; the outputs are checked against the CPU's own arithmetic.
+     */
+    private void gnaInfer(Buffer b, WorkloadFile.Step s, String what) {
+        if (b.expected.length < 64 * 1024) {
+            throw accelmm.api.Errno.EINVAL.exception("gna-infer needs a buffer of at least 64k");
+        }
+        int nIn = (int) s.size("inputs", 0);
+        int nOut = (int) s.size("outputs", 0);
+        java.nio.ByteBuffer img = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(b.expected, 32768))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        img.putInt(0, accelmm.api.uapi.gna.Gna.OP_AFFINE).putInt(4, nIn).putInt(8, nOut).putInt(12, 4096).putInt(16, 32768)
+                .putInt(20, 8192).putInt(24, 24576);
+        short[] x = new short[nIn];
+        for (int i = 0; i < nIn; i++) {
+            x[i] = (short) r.nextInt(-300, 300);
+            img.putShort(4096 + 2 * i, x[i]);
+        }
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(nOut * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int o = 0; o < nOut; o++) {
+            long acc = r.nextInt(-10000, 10000);
+            img.putInt(24576 + 4 * o, (int) acc);
+            for (int i = 0; i < nIn; i++) {
+                short w = (short) r.nextInt(-300, 300);
+                img.putShort(8192 + 2 * (o * nIn + i), w);
+                acc += (long) w * x[i];
+            }
+            out.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, acc)));
+        }
+        p.mm().write(b.address, img.array(), 0, 32768);
+        System.arraycopy(img.array(), 0, b.expected, 0, 32768);
+        long id = ((accelmm.api.uapi.gna.GnaMemoryId) run.devices.ioctl(p, fd,
+                new accelmm.api.uapi.gna.GnaMapMemory(b.address, b.expected.length))).memoryId();
+        try {
+            long req = ((accelmm.api.uapi.gna.GnaRequestId) run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaCompute(0, 1,
+                    List.of(new accelmm.api.uapi.gna.GnaBuffer(id, 0, b.expected.length, List.of())),
+                    accelmm.api.uapi.gna.Gna.MODE_XNN))).requestId();
+            run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaWait(req, 30_000));
+        } finally {
+            run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaUnmapMemory(id));
+        }
+        byte[] seen = new byte[nOut * 4];
+        p.mm().read(b.address + 32768, seen, 0, seen.length);
+        run.check(name, what, out.array(), seen);
+        System.arraycopy(seen, 0, b.expected, 32768, seen.length);
+    }
+
+    /**
+     * Device memory of this process's Habana device filled by its engines, exported as a dma-buf,
+     * read and written by the peer device's DMA engine, and read back by the exporter; freed after.
+     */
+    private void habanaShare(WorkloadFile.Step s, String what) {
+        int size = (int) s.size("size", 0);
+        int peerFd = run.devices.open(p, s.name("peer"));
+        Cleanup cleanup = new Cleanup();
+        cleanup.then(() -> p.fds().close(peerFd));
+        try {
+            long handle = ((accelmm.api.uapi.habana.HlHandle) run.devices.ioctl(p, fd,
+                    new accelmm.api.uapi.habana.HlAllocMemory(size, false))).value();
+            cleanup.then(() -> run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlFreeMemory(handle)));
+            long va = ((accelmm.api.uapi.habana.HlAddress) run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlMapMemory(handle))).deviceVa();
+            cleanup.then(() -> run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlUnmapMemory(va)));
+            byte[] dram = Run.bytes(r, size);
+            run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlDeviceWrite(va, dram));
+            int buf = (Integer) run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlExportDmabuf(va, size, 0,
+                    accelmm.api.dma.Dma.O_RDWR));
+            cleanup.then(() -> p.fds().close(buf));
+            run.check(name, what + " (peer read)", dram,
+                    (byte[]) run.devices.ioctl(p, peerFd, new accelmm.api.uapi.habana.HlDmabufRead(buf, 0, size)));
+            byte[] patch = Run.bytes(r, Math.min(size, 4096));
+            run.devices.ioctl(p, peerFd, new accelmm.api.uapi.habana.HlDmabufWrite(buf, 0, patch));
+            System.arraycopy(patch, 0, dram, 0, patch.length);
+            run.check(name, what + " (exporter sees the peer's write)", dram,
+                    (byte[]) run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlDeviceRead(va, size)));
+        } catch (RuntimeException e) {
+            cleanup.runAfter(e);
+            throw e;
+        }
+        cleanup.run();
+    }
+
+    /**
+     * Undo steps run last first; a failure of one is suppressed by the failure that made the undo
+     * run, so the first error is the one reported.
+     */
+    private static final class Cleanup {
+        private final java.util.ArrayDeque<Runnable> steps = new java.util.ArrayDeque<>();
+
+        void then(Runnable undo) {
+            steps.push(undo);
+        }
+
+        void runAfter(RuntimeException cause) {
+            while (!steps.isEmpty()) {
+                try {
+                    steps.pop().run();
+                } catch (RuntimeException e) {
+                    cause.addSuppressed(e);
+                }
+            }
+        }
+
+        void run() {
+            while (!steps.isEmpty()) {
+                steps.pop().run();
+            }
+        }
+    }
+
+    private void expectDone(String what, XeExecResult x) {
+        run.check(name, what + (x.done() ? "" : " (GPU fault " + x.faultErrno() + ")"), new byte[] {1},
+                new byte[] {(byte) (x.done() ? 1 : 0)});
+    }
+
+    /** The process's Xe VM with the whole address space mirrored, created on first use. */
+    private boolean gmem() {
+        return "gmem".equals(run.devices.info(device).kind());
+    }
+
+    /** Attaches the process to its GMEM device on its first device step; returns {@code addr}. */
+    private long npu(long addr) {
+        if (vm == 0) {
+            run.devices.ioctl(p, fd, new GmemAttach(GmMmuMode.COHERENT_EXCLUSIVE));
+            vm = 1;
+        }
+        return addr;
+    }
+
+    int xeVm() {
+        if (vm == 0) {
+            vm = (Integer) run.devices.ioctl(p, fd, new XeVmCreate(true));
+            run.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
+        }
+        return vm;
+    }
+
+    /** Unmaps or frees every buffer (after an injected failure left their contents unknown). */
+    void dropAll() {
+        for (Buffer b : buffers.values()) {
+            try {
+                if (b.handle != 0) {
+                    run.devices.ioctl(p, fd, new accelmm.api.uapi.panfrost.PanfrostFreeBo(b.handle));
+                } else {
+                    p.mm().munmap(b.address, b.expected.length);
+                }
+            } catch (accelmm.api.ErrnoException e) {
+                // The process may be gone; its exit frees what is left.
+            }
+        }
+        buffers.clear();
+    }
+
+    /**
+     * Makes a buffer read-only, checks that a CPU write faults and changes nothing, and makes it
+     * writable again.
+     */
+    void protectCheck(String name, String what) {
+        Buffer b = buffers.get(name);
+        p.mm().mprotect(b.address, b.expected.length, Prot.READ);
+        boolean faulted = false;
+        try {
+            p.mm().write(b.address, new byte[] {1}, 0, 1);
+        } catch (accelmm.api.mm.SegvException e) {
+            faulted = true;
+        } finally {
+            p.mm().mprotect(b.address, b.expected.length, Prot.READ | Prot.WRITE);
+        }
+        run.check(this.name, what + " (a write to read-only memory faults)", faulted);
+        byte[] seen = new byte[b.expected.length];
+        p.mm().read(b.address, seen, 0, seen.length);
+        run.check(this.name, what, b.expected, seen);
+    }
+
+    /** Grows a buffer by a page with {@code MREMAP_MAYMOVE}; its bytes move with it, the new page is zero. */
+    void grow(String name) {
+        Buffer b = buffers.get(name);
+        int size = b.expected.length + 4096;
+        long moved = p.mm().mremap(b.address, b.expected.length, size, accelmm.api.mm.MremapFlags.MAYMOVE, 0);
+        Buffer n = new Buffer(moved, 0, size);
+        System.arraycopy(b.expected, 0, n.expected, 0, b.expected.length);
+        buffers.put(name, n);
+    }
+}

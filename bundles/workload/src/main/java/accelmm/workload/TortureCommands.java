@@ -1,0 +1,69 @@
+package accelmm.workload;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import accelmm.api.Errno;
+import accelmm.api.device.Devices;
+import accelmm.api.mm.MemoryManager;
+
+/**
+ * The torture command (scope {@code torture}): random concurrent calls on every driver while the
+ * drivers are replaced, with every byte checked; see {@link Torture}.
+ *
+ * <p>Concurrency: one run at a time per caller; it blocks until the run ends.
+ */
+@Component(service = TortureCommands.class, property = {"osgi.command.scope=torture", "osgi.command.function=run"})
+public final class TortureCommands {
+    private final Devices devices;
+    private final MemoryManager memory;
+    private final BundleContext context;
+
+    /** Creates the command. */
+    @Activate
+    public TortureCommands(@Reference Devices devices, @Reference MemoryManager memory, BundleContext context) {
+        this.devices = devices;
+        this.memory = memory;
+        this.context = context;
+    }
+
+    /**
+     * Runs the torture, prints what went wrong and the verdict line, and fails unless it passed.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an option out of range; {@code EIO} when
+     *     the run failed; {@code ENODEV} when no device has a driver
+     */
+    @Descriptor("random concurrent calls on every driver while drivers are replaced and allocations fail; every byte checked")
+    public String run(@Descriptor("how long to run") @Parameter(names = "--seconds", absentValue = "30") long seconds,
+            @Descriptor("random seed") @Parameter(names = "--seed", absentValue = "1") long seed,
+            @Descriptor("threads making calls") @Parameter(names = "--threads", absentValue = "8") int threads,
+            @Descriptor("mean milliseconds between driver updates (0: none)") @Parameter(names = "--swap-every", absentValue = "200") long swapEveryMs,
+            @Descriptor("percent of page allocations that fail") @Parameter(names = "--fail", absentValue = "0") int failPercent)
+            throws InterruptedException {
+        if (seconds < 1 || seconds > 86_400) {
+            throw Errno.EINVAL.exception("--seconds takes 1 to 86400, not " + seconds);
+        }
+        if (threads < 1 || threads > 256) {
+            throw Errno.EINVAL.exception("--threads takes 1 to 256, not " + threads);
+        }
+        if (swapEveryMs < 0) {
+            throw Errno.EINVAL.exception("--swap-every takes 0 or more milliseconds, not " + swapEveryMs);
+        }
+        if (failPercent < 0 || failPercent > 100) {
+            throw Errno.EINVAL.exception("--fail takes a percentage from 0 to 100, not " + failPercent);
+        }
+        Torture t = new Torture(devices, memory, context, new Torture.Options(seconds, seed, threads, swapEveryMs, failPercent),
+                System.out, System.console() != null);
+        String verdict = t.run();
+        System.out.println(verdict);
+        System.out.flush();
+        if (!verdict.endsWith("PASS")) {
+            throw Errno.EIO.exception("the torture run failed");
+        }
+        return null;
+    }
+}
