@@ -136,9 +136,9 @@ final class CallGate {
     }
 
     /**
-     * After {@link #quiesce}: callbacks stop getting the driver too (they wait for the next one, or
-     * refuse when they may not wait), and the callbacks in flight drain, so that the driver can be
-     * unbound with nothing of it running.
+     * After {@link #quiesce} and the driver's unbind: callbacks stop getting the driver too (they
+     * wait for the next one, or refuse when they may not wait), and the callbacks in flight drain,
+     * so that nothing reaches a driver after its unbind returned.
      *
      * @return the driver that was bound, or null
      */

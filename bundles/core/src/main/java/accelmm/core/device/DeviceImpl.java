@@ -591,10 +591,12 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     /** Binds {@code next}, replacing the bound driver after the calls in flight drain. */
     synchronized void bind(DeviceDriver next, CallGate.DriverRef ref) {
-        gate.quiesce();
-        DeviceDriver old = gate.detach();
+        DeviceDriver old = gate.quiesce();
         if (old != null) {
+            // Callbacks reach the old driver until its unbind returns (its own threads may be in
+            // one), and none after.
             safely(() -> old.unbind(this), "unbind");
+            gate.detach();
             checkState(old);
         }
         safely(() -> next.bind(this), "bind");
@@ -617,10 +619,10 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
      * @return the wait's epoch, for {@link #unplug}
      */
     synchronized long unbind() {
-        gate.quiesce();
-        DeviceDriver old = gate.detach();
+        DeviceDriver old = gate.quiesce();
         if (old != null) {
             safely(() -> old.unbind(this), "unbind");
+            gate.detach();
             checkState(old);
         }
         return gate.resume(null, null);
@@ -669,10 +671,10 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     synchronized boolean unplug(long waitEpoch) {
         boolean removed = waitEpoch < 0;
         if (removed) {
-            gate.quiesce();
-            DeviceDriver old = gate.detach();
+            DeviceDriver old = gate.quiesce();
             if (old != null) {
                 safely(() -> old.unbind(this), "unbind");
+                gate.detach();
             }
         }
         long ended = gate.unplug(waitEpoch);

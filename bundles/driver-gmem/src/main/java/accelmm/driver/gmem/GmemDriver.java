@@ -66,7 +66,8 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
 
     @Override
     public void unbind(DeviceContext device) {
-        bound.values().removeIf(d -> d == device);
+        // The device stays known: callbacks reach this driver until its unbind returns (the core
+        // then stops them), and its state is the core's.
     }
 
     private static int caps(DeviceContext device) {
