@@ -121,17 +121,7 @@ final class CallGate {
 
     private synchronized DeviceDriver drainCalls() {
         quiescing = true;
-        boolean interrupted = false;
-        while (inflight > 0) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitIdle();
         return driver;
     }
 
@@ -148,6 +138,12 @@ final class CallGate {
         if (state == DeviceState.BOUND) {
             state = DeviceState.WAITING;
         }
+        awaitIdle();
+        return old;
+    }
+
+    /** Waits, uninterruptibly, until no call or callback is in flight. Holds this object's monitor. */
+    private void awaitIdle() {
         boolean interrupted = false;
         while (inflight > 0) {
             try {
@@ -159,7 +155,6 @@ final class CallGate {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return old;
     }
 
     /** Binds {@code next} after a {@link #quiesce} (or to an unbound device) and lets calls go. */
