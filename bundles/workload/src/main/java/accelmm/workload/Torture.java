@@ -232,7 +232,7 @@ final class Torture {
                 ops.get() / Math.max(1e-9, elapsed / 1e9), pass ? "PASS" : "FAIL");
     }
 
-    /** Op counts by kind, for the closing table. */
+    /** Returns the operations done so far, by kind. */
     Map<String, Long> kinds() {
         Map<String, Long> out = new TreeMap<>();
         kinds.forEach((k, v) -> out.put(k, v.sum()));

@@ -63,9 +63,12 @@ final class TortureActor implements Runnable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            java.io.StringWriter w = new java.io.StringWriter();
-            e.printStackTrace(new java.io.PrintWriter(w));
-            torture.lost(name + " on " + device + " stopped: " + (System.getProperty("accelmm.torture.stacks") != null ? w : e));
+            StringBuilder b = new StringBuilder(name + " on " + device + " stopped: " + e);
+            StackTraceElement[] stack = e.getStackTrace();
+            for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                b.append("\n      at ").append(stack[i]);
+            }
+            torture.lost(b.toString());
         } finally {
             close();
         }

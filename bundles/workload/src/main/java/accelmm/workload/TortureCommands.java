@@ -59,6 +59,9 @@ public final class TortureCommands {
         Torture t = new Torture(devices, memory, context, new Torture.Options(seconds, seed, threads, swapEveryMs, failPercent),
                 System.out, System.console() != null);
         String verdict = t.run();
+        StringBuilder kinds = new StringBuilder("ops by kind:");
+        t.kinds().forEach((k, n) -> kinds.append(' ').append(k).append(' ').append(n));
+        System.out.println(kinds);
         System.out.println(verdict);
         System.out.flush();
         if (!verdict.endsWith("PASS")) {

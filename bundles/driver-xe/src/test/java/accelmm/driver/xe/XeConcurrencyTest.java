@@ -52,11 +52,7 @@ class XeConcurrencyTest {
 
     @AfterEach
     void nothingLeaks() throws InterruptedException {
-        for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(30));
-            assertFalse(t.isAlive(), t.getName() + " did not end");
-        }
-        assertEquals(List.of(), failures);
+        joinAll();
         core.close();
         assertEquals(0, core.memory.nodes().get(0).used());
         assertEquals(List.of(), core.memory.check());
@@ -75,6 +71,34 @@ class XeConcurrencyTest {
         t.start();
     }
 
+    /** A process with an Xe file and a fault-mode VM mirroring its whole address space. */
+    record Svm(MmProcess p, int fd, int vm) {
+    }
+
+    Svm svm(String name) {
+        MmProcess p = core.memory.spawn(name);
+        int fd = core.devices.open(p, "xe0");
+        int vm = (Integer) core.devices.ioctl(p, fd, new XeVmCreate(true));
+        core.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
+        return new Svm(p, fd, vm);
+    }
+
+    /** Runs commands on the GPU; the exec must finish. */
+    XeExecResult exec(Svm s, XeCmd... cmds) {
+        XeExecResult r = (XeExecResult) core.devices.ioctl(s.p(), s.fd(), new XeExec(s.vm(), List.of(cmds)));
+        assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
+        return r;
+    }
+
+    /** Waits for every started thread; one still running is a deadlock. */
+    void joinAll() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(t.isAlive(), t.getName() + " did not end: a deadlock");
+        }
+        assertEquals(List.of(), failures);
+    }
+
     long malloc(MmProcess p, long size) {
         return p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
     }
@@ -90,10 +114,8 @@ class XeConcurrencyTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void munmapRacingGpuFaultsNeitherDeadlocksNorLeavesStaleMappings() throws InterruptedException {
-        MmProcess p = core.memory.spawn("racer");
-        int fd = core.devices.open(p, "xe0");
-        int vm = (Integer) core.devices.ioctl(p, fd, new XeVmCreate(true));
-        core.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
+        Svm g = svm("racer");
+        MmProcess p = g.p();
         long stable = malloc(p, 2 * MIB);
         byte[] data = pattern((int) (2 * MIB), 3);
         p.mm().write(stable, data, 0, data.length);
@@ -102,9 +124,7 @@ class XeConcurrencyTest {
         AtomicLong unmaps = new AtomicLong();
         start("gpu", () -> {
             while (!stop.get()) {
-                XeExecResult r = (XeExecResult) core.devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.load(stable, data.length))));
-                assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
-                assertArrayEquals(data, r.loads().get(0));
+                assertArrayEquals(data, exec(g, XeCmd.load(stable, data.length)).loads().get(0));
                 execs.incrementAndGet();
             }
         });
@@ -112,8 +132,7 @@ class XeConcurrencyTest {
             while (!stop.get()) {
                 long a = malloc(p, 256 * 1024);
                 p.mm().write(a, new byte[] {1}, 0, 1);
-                XeExecResult r = (XeExecResult) core.devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.store(a + 4096, new byte[] {9}))));
-                assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
+                exec(g, XeCmd.store(a + 4096, new byte[] {9}));
                 p.mm().munmap(a, 256 * 1024);
                 unmaps.incrementAndGet();
             }
@@ -123,28 +142,22 @@ class XeConcurrencyTest {
             Thread.sleep(20);
         }
         stop.set(true);
-        for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(30));
-            assertFalse(t.isAlive(), t.getName() + " did not end: a deadlock");
-        }
-        assertEquals(List.of(), failures);
+        joinAll();
         assertTrue(execs.get() > 0 && unmaps.get() > 0, execs + " execs, " + unmaps + " unmaps");
         assertEquals(List.of(), core.memory.check());
-        core.devices.ioctl(p, fd, new accelmm.api.uapi.xe.XeVmDestroy(vm));
+        core.devices.ioctl(p, g.fd(), new accelmm.api.uapi.xe.XeVmDestroy(g.vm()));
         p.exit();
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void cpuAndGpuThreadsOnTheSamePagesKeepEveryByte() throws InterruptedException {
-        MmProcess p = core.memory.spawn("sharer");
-        int fd = core.devices.open(p, "xe0");
-        int vm = (Integer) core.devices.ioctl(p, fd, new XeVmCreate(true));
-        core.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
+        Svm g = svm("sharer");
+        MmProcess p = g.p();
         int slots = 4;
         long size = 2 * MIB;
         long a = malloc(p, slots * size);
-        core.devices.ioctl(p, fd, new XeMadvise(vm, a, a + slots * size, Xe.LOC_VRAM));
+        core.devices.ioctl(p, g.fd(), new XeMadvise(g.vm(), a, a + slots * size, Xe.LOC_VRAM));
         for (int s = 0; s < slots; s++) {
             long base = a + s * size;
             int slot = s;
@@ -157,24 +170,16 @@ class XeConcurrencyTest {
                     if (round % 2 == 0) {
                         p.mm().write(base + off, word, 0, 4);
                     } else {
-                        XeExecResult r = (XeExecResult) core.devices.ioctl(p, fd,
-                                new XeExec(vm, List.of(XeCmd.store(base + off, word.clone()))));
-                        assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
+                        exec(g, XeCmd.store(base + off, word.clone()));
                     }
                     byte[] cpu = new byte[4];
                     p.mm().read(base + off, cpu, 0, 4);
                     assertArrayEquals(word, cpu, "the CPU reads what was written");
-                    XeExecResult r = (XeExecResult) core.devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.load(base + off, 4))));
-                    assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
-                    assertArrayEquals(word, r.loads().get(0), "the GPU reads what was written");
+                    assertArrayEquals(word, exec(g, XeCmd.load(base + off, 4)).loads().get(0), "the GPU reads what was written");
                 }
             });
         }
-        for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(45));
-            assertFalse(t.isAlive(), t.getName() + " did not end: a deadlock");
-        }
-        assertEquals(List.of(), failures);
+        joinAll();
         assertTrue(core.devices.stats("xe0").getOrDefault("xe.migrate_to_vram", 0L) > 0, "VRAM was used");
         assertTrue(core.devices.stats("xe0").getOrDefault("migrate.to_ram", 0L) > 0, "CPU touches brought pages back");
         assertEquals(List.of(), core.memory.check());
