@@ -128,12 +128,13 @@ final class ProcessSession {
                 java.util.Arrays.fill(data, data[0]);
                 run.devices.ioctl(p, fd, new GmemRun(GmemOp.STORE, npu(b.address + off), len, data[0]));
             } else if (b.handle == 0) {
-                expectDone(what, (XeExecResult) run.devices.ioctl(p, fd,
-                        new XeExec(xeVm(), List.of(XeCmd.store(b.address + off, data)))));
+                XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
+                        new XeExec(xeVm(), List.of(XeCmd.store(b.address + off, data))));
+                gpuDone(x.done(), x.faultErrno(), x.faultAddress());
             } else {
                 PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
                         List.of(PanfrostCmd.store(b.address + off, data))));
-                run.check(name, what + " (job done)", new byte[] {1}, new byte[] {(byte) (j.done() ? 1 : 0)});
+                gpuDone(j.done(), j.faultErrno(), j.faultAddress());
             }
             System.arraycopy(data, 0, b.expected, (int) off, data.length);
             return;
@@ -148,11 +149,13 @@ final class ProcessSession {
         } else if (b.handle == 0) {
             XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
                     new XeExec(xeVm(), List.of(XeCmd.load(b.address + off, (int) len))));
-            seen = x.done() ? x.loads().get(0) : new byte[0];
+            gpuDone(x.done(), x.faultErrno(), x.faultAddress());
+            seen = x.loads().get(0);
         } else {
             PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
                     List.of(PanfrostCmd.load(b.address + off, (int) len))));
-            seen = j.done() ? j.loads().get(0) : new byte[0];
+            gpuDone(j.done(), j.faultErrno(), j.faultAddress());
+            seen = j.loads().get(0);
         }
         run.check(name, what, java.util.Arrays.copyOfRange(b.expected, (int) off, (int) (off + len)), seen);
     }
@@ -268,9 +271,14 @@ final class ProcessSession {
         }
     }
 
-    private void expectDone(String what, XeExecResult x) {
-        run.check(name, what + (x.done() ? "" : " (GPU fault " + x.faultErrno() + ")"), new byte[] {1},
-                new byte[] {(byte) (x.done() ? 1 : 0)});
+    /**
+     * A GPU job or exec that stopped at a fault fails the step with the fault's errno; the buffer's
+     * model may no longer say what it holds.
+     */
+    private static void gpuDone(boolean done, String errno, long address) {
+        if (!done) {
+            throw accelmm.api.Errno.valueOf(errno).exception("the GPU job stopped at a fault at 0x" + Long.toHexString(address));
+        }
     }
 
     /** The process's Xe VM with the whole address space mirrored, created on first use. */

@@ -331,19 +331,29 @@ final class XeSvm {
             dev.count("xe.migrate_fallback", 1);
             return;
         }
-        mm.migrateVma(args, a -> {
-            for (int i = 0; i < a.pages(); i++) {
-                if (!MigratePfn.migrate(a.src[i])) {
-                    return;
+        try {
+            mm.migrateVma(args, a -> {
+                for (int i = 0; i < a.pages(); i++) {
+                    if (!MigratePfn.migrate(a.src[i])) {
+                        return;
+                    }
                 }
-            }
-            for (int i = 0; i < a.pages(); i++) {
-                a.dst[i] = dev.memoryManager().allocDevicePage(dev.memory());
-                if (MigratePfn.valid(a.src[i])) {
-                    dev.memoryManager().copyPage(a.src[i], a.dst[i]);
+                for (int i = 0; i < a.pages(); i++) {
+                    a.dst[i] = dev.memoryManager().allocDevicePage(dev.memory());
+                    if (MigratePfn.valid(a.src[i])) {
+                        dev.memoryManager().copyPage(a.src[i], a.dst[i]);
+                    }
                 }
+            });
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOMEM) {
+                throw e;
             }
-        });
+            // Another range took the VRAM first (the migration gave back what it had): as Xe when
+            // the VRAM allocation fails, the fault goes on in system memory.
+            dev.count("xe.migrate_fallback", 1);
+            return;
+        }
         if (args.cpages == pages) {
             dev.count("xe.migrate_to_vram", 1);
             dev.count("xe.migrate_bytes", end - start);
