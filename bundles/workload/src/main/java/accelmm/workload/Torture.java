@@ -206,12 +206,15 @@ final class Torture {
         for (FaultSiteInfo s : memory.failSites()) {
             injectedFailures += s.failures();
         }
-        List<String> problems = List.of();
+        List<String> problems = new ArrayList<>();
         if (deadlocks.get() == 0) {
+            // Device page tables first, while the shared processes still map what their GPUs use.
+            problems.addAll(devices.check());
             for (MmProcess p : sharedProcesses) {
                 p.exit();
             }
-            problems = memory.check();
+            problems.addAll(memory.check());
+            problems.addAll(devices.check());
         }
         long lockOrder = Lockdep.reportCount() - lockReports;
         Lockdep.setEnabled(lockdepWas);

@@ -59,6 +59,15 @@ public interface Devices {
     DeviceSpec spec(String device);
 
     /**
+     * Checks every device page table: each valid entry maps an allocated frame (a host frame
+     * someone holds, or device memory in use), so that none survives the memory it mapped being
+     * unmapped, migrated or freed. Part of {@code mm:check}; meant for a quiet moment.
+     *
+     * @return one line per problem, at most 20; empty when all hold
+     */
+    List<String> check();
+
+    /**
      * Lists a device's page tables by id.
      *
      * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device

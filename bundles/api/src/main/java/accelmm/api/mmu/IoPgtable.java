@@ -51,4 +51,18 @@ public interface IoPgtable {
      * Describes the walk of {@code iova}: one line per level, as {@code mm:pt} prints it.
      */
     java.util.List<String> walk(long iova);
+
+    /** One valid leaf entry: a page or block of {@code size} bytes at {@code iova}. */
+    @FunctionalInterface
+    interface LeafVisitor {
+        /** Visits a leaf mapping {@code iova} to {@code paddr}, with its {@link IommuProt} bits. */
+        void leaf(long iova, long paddr, long size, int prot);
+    }
+
+    /**
+     * Visits every valid leaf in address order (invariant checks).
+     *
+     * <p>Concurrency: holds the table's lock; the visitor must not change the table.
+     */
+    void forEachLeaf(LeafVisitor visitor);
 }

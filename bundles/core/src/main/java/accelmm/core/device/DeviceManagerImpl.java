@@ -401,6 +401,20 @@ public final class DeviceManagerImpl implements Devices {
     }
 
     @Override
+    public List<String> check() {
+        List<DeviceImpl> all;
+        synchronized (this) {
+            all = new ArrayList<>(devices.values());
+        }
+        List<String> problems = new ArrayList<>();
+        java.util.function.LongPredicate allocated = ((accelmm.core.mm.MemoryManagerImpl) memory)::frameAllocated;
+        for (DeviceImpl d : all) {
+            d.checkPgtables(allocated, problems);
+        }
+        return problems;
+    }
+
+    @Override
     public Map<String, Long> stats(String device) {
         return device(device).counters();
     }

@@ -240,6 +240,12 @@ public final class MemoryManagerImpl implements MemoryManager {
         return id >= 0 && id < byId.length ? byId[id] : null;
     }
 
+    /** Returns whether the frame at a physical address is allocated ({@code page_count > 0}); takes no lock but the node's. */
+    public boolean frameAllocated(long physAddr) {
+        MemoryNode n = physAddr < 0 ? null : nodeById(PhysAddr.node(physAddr));
+        return n != null && n.isAllocated(PhysAddr.pfn(physAddr));
+    }
+
     /** Rebuilds the lock-free id table from the host and the device table; under this object's lock. */
     private void publishNodes() {
         int max = host.id();

@@ -280,6 +280,26 @@ public final class LpaePgtable implements IoPgtable {
         return lines;
     }
 
+    @Override
+    public synchronized void forEachLeaf(LeafVisitor visitor) {
+        visit(root, 0, 0, visitor);
+    }
+
+    private static void visit(Table t, int level, long base, LeafVisitor visitor) {
+        for (int i = 0; i < ENTRIES; i++) {
+            long e = t.pte[i];
+            if ((e & VALID) == 0) {
+                continue;
+            }
+            long iova = base + i * levelSize(level);
+            if ((e & LEAF) != 0) {
+                visitor.leaf(iova, e & ADDR_MASK, levelSize(level), (int) (e >>> PROT_SHIFT) & 0xf);
+            } else if (t.next[i] != null) {
+                visit(t.next[i], level + 1, iova, visitor);
+            }
+        }
+    }
+
     /** Returns the number of tables (footprint and leak checks). */
     public synchronized long tables() {
         return tables;

@@ -145,6 +145,7 @@ class XeConcurrencyTest {
         joinAll();
         assertTrue(execs.get() > 0 && unmaps.get() > 0, execs + " execs, " + unmaps + " unmaps");
         assertEquals(List.of(), core.memory.check());
+        assertEquals(List.of(), core.devices.check(), "no GPU mapping outlives the memory it mapped");
         core.devices.ioctl(p, g.fd(), new accelmm.api.uapi.xe.XeVmDestroy(g.vm()));
         p.exit();
     }
@@ -183,6 +184,7 @@ class XeConcurrencyTest {
         assertTrue(core.devices.stats("xe0").getOrDefault("xe.migrate_to_vram", 0L) > 0, "VRAM was used");
         assertTrue(core.devices.stats("xe0").getOrDefault("migrate.to_ram", 0L) > 0, "CPU touches brought pages back");
         assertEquals(List.of(), core.memory.check());
+        assertEquals(List.of(), core.devices.check(), "no GPU mapping outlives the memory it mapped");
         assertTrue(Lockdep.enabled());
         p.exit();
     }

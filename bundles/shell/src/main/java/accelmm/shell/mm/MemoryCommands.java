@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.Errno;
+import accelmm.api.device.Devices;
 import accelmm.api.gmem.Gmem;
 import accelmm.api.idr.IdrRegistry;
 import accelmm.api.mm.MapFlags;
@@ -51,13 +52,16 @@ public final class MemoryCommands {
     private final MemoryManager memory;
     private final IdrRegistry registry;
     private final Gmem gmem;
+    private final Devices devices;
 
     /** Creates the commands over the core services. */
     @Activate
-    public MemoryCommands(@Reference MemoryManager memory, @Reference IdrRegistry registry, @Reference Gmem gmem) {
+    public MemoryCommands(@Reference MemoryManager memory, @Reference IdrRegistry registry, @Reference Gmem gmem,
+            @Reference Devices devices) {
         this.memory = memory;
         this.registry = registry;
         this.gmem = gmem;
+        this.devices = devices;
     }
 
     /** Lists processes. */
@@ -118,10 +122,11 @@ public final class MemoryCommands {
      *
      * @throws IllegalStateException listing the breaches, if any
      */
-    @Descriptor("check every invariant: allocators, frame references against mappings, pins and caches, GMEM page counts")
+    @Descriptor("check every invariant: allocators, frame references against mappings, pins and caches, GMEM page counts, device page tables")
     public String check() {
         List<String> problems = new ArrayList<>(memory.check());
         problems.addAll(gmem.check());
+        problems.addAll(devices.check());
         if (!problems.isEmpty()) {
             throw new IllegalStateException(problems.size() + " invariant breach(es):\n  " + String.join("\n  ", problems));
         }
