@@ -73,6 +73,9 @@ public final class BenchMain {
         List<Object[]> lines = new ArrayList<>();
         goals(scores, linux, include, lines);
         memoryGoals(scores, natives, lines);
+        if (include.equals("accelmm\\.bench\\..*") || include.contains("Swap")) {
+            BundleSwap.run(lines);
+        }
         for (Object[] l : lines) {
             Goal g = (Goal) l[0];
             double v = (Double) l[1];

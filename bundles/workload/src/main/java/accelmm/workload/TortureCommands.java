@@ -12,12 +12,14 @@ import accelmm.api.device.Devices;
 import accelmm.api.mm.MemoryManager;
 
 /**
- * The torture command (scope {@code torture}): random concurrent calls on every driver while the
- * drivers are replaced, with every byte checked; see {@link Torture}.
+ * The torture commands (scope {@code torture}): random concurrent calls on every driver while the
+ * drivers are replaced, with every byte checked ({@link Torture}), and the call latency seen
+ * while a driver bundle is updated ({@link SwapLatency}).
  *
  * <p>Concurrency: one run at a time per caller; it blocks until the run ends.
  */
-@Component(service = TortureCommands.class, property = {"osgi.command.scope=torture", "osgi.command.function=run"})
+@Component(service = TortureCommands.class, property = {"osgi.command.scope=torture", "osgi.command.function=run",
+    "osgi.command.function=swaplatency"})
 public final class TortureCommands {
     private final Devices devices;
     private final MemoryManager memory;
@@ -68,5 +70,21 @@ public final class TortureCommands {
             throw Errno.EIO.exception("the torture run failed");
         }
         return null;
+    }
+
+    /**
+     * Measures the call latency four threads see while a driver bundle is updated and refreshed.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a bad count; {@code ENOENT} for an
+     *     unknown driver; {@code EIO} when an update or a call fails
+     */
+    @Descriptor("call latency seen by calling threads while a driver bundle is updated and refreshed again and again")
+    public String swaplatency(@Descriptor("how many updates") @Parameter(names = "--updates", absentValue = "20") int updates,
+            @Descriptor("calling threads") @Parameter(names = "--threads", absentValue = "4") int threads,
+            @Descriptor("driver: gna, habana, panfrost, xe or gmem") String driver) throws InterruptedException {
+        if (updates < 1 || updates > 10_000 || threads < 1 || threads > 64) {
+            throw Errno.EINVAL.exception("--updates takes 1 to 10000 and --threads 1 to 64");
+        }
+        return new SwapLatency(devices, memory, context).measure(driver, updates, threads).line();
     }
 }
