@@ -60,6 +60,9 @@ import accelmm.itests.support.TestBundles;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class DeviceIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     private static final File DEPLOY = new File(HostOptions.workDir("devices"), "deploy");
     private static final String BSN = "accelmm.itest.driver";
     private static final int THREADS = 4;

@@ -33,6 +33,9 @@ import accelmm.itests.support.TestBundles;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class FileInstallIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     private static final File DEPLOY = new File(HostOptions.workDir("fileinstall"), "deploy");
     private static final String BSN = "accelmm.itest.deployed";
 

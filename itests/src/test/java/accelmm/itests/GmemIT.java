@@ -49,6 +49,9 @@ import accelmm.itests.support.HostOptions;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class GmemIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     static final long REGION = GmPage.REGION;
 
     @Inject

@@ -42,6 +42,9 @@ import accelmm.itests.support.HostOptions;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HabanaIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     static final int SIZE = 4 << 20;
 
     @Inject

@@ -36,6 +36,9 @@ import accelmm.itests.support.TestBundles;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HostIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     @Inject
     private BundleContext context;
 

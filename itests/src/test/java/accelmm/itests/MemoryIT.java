@@ -33,6 +33,9 @@ import accelmm.itests.support.HostOptions;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class MemoryIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     @Inject
     private MemoryManager memory;
 
@@ -98,7 +101,7 @@ public class MemoryIT {
         String ps = run("mm:ps");
         assertTrue(ps, ps.contains("shellproc"));
         String stats = run("mm:stats");
-        assertTrue(stats, stats.contains("fault.anon") && stats.contains("host  HOST"));
+        assertTrue(stats, stats.contains("fault.anon") && stats.matches("(?s).*\\bhost +HOST\\b.*"));
         assertEquals("all invariants hold", run("mm:check"));
         String armed = run("mm:fail --times 1 page.alloc");
         assertTrue(armed, armed.matches("(?s).*\\npage\\.alloc +yes +0 +0(\\n.*|$)"));

@@ -44,6 +44,9 @@ import accelmm.itests.support.TestBundles;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ShellIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     @Inject
     private BundleContext context;
 

@@ -27,6 +27,9 @@ import accelmm.itests.support.HostOptions;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class WorkloadIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     @Inject
     private CommandProcessor processor;
 

@@ -36,6 +36,9 @@ import accelmm.itests.support.HostOptions;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class XeIT {
+    @org.junit.Rule
+    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
+
     static final int SIZE = 2 << 20;
 
     @Inject

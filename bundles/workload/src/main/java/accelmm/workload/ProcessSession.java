@@ -130,11 +130,11 @@ final class ProcessSession {
             } else if (b.handle == 0) {
                 XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
                         new XeExec(xeVm(), List.of(XeCmd.store(b.address + off, data))));
-                gpuDone(x.done(), x.faultErrno(), x.faultAddress());
+                gpuDone(what, true, x.done(), x.faultErrno(), x.faultAddress());
             } else {
                 PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
                         List.of(PanfrostCmd.store(b.address + off, data))));
-                gpuDone(j.done(), j.faultErrno(), j.faultAddress());
+                gpuDone(what, true, j.done(), j.faultErrno(), j.faultAddress());
             }
             System.arraycopy(data, 0, b.expected, (int) off, data.length);
             return;
@@ -149,12 +149,12 @@ final class ProcessSession {
         } else if (b.handle == 0) {
             XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
                     new XeExec(xeVm(), List.of(XeCmd.load(b.address + off, (int) len))));
-            gpuDone(x.done(), x.faultErrno(), x.faultAddress());
+            gpuDone(what, false, x.done(), x.faultErrno(), x.faultAddress());
             seen = x.loads().get(0);
         } else {
             PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
                     List.of(PanfrostCmd.load(b.address + off, (int) len))));
-            gpuDone(j.done(), j.faultErrno(), j.faultAddress());
+            gpuDone(what, false, j.done(), j.faultErrno(), j.faultAddress());
             seen = j.loads().get(0);
         }
         run.check(name, what, java.util.Arrays.copyOfRange(b.expected, (int) off, (int) (off + len)), seen);
@@ -273,11 +273,15 @@ final class ProcessSession {
 
     /**
      * A GPU job or exec that stopped at a fault fails the step with the fault's errno; the buffer's
-     * model may no longer say what it holds.
+     * model may no longer say what it holds. A write that finished counts as a passed check (a
+     * read's check is its bytes).
      */
-    private static void gpuDone(boolean done, String errno, long address) {
+    private void gpuDone(String what, boolean write, boolean done, String errno, long address) {
         if (!done) {
             throw accelmm.api.Errno.valueOf(errno).exception("the GPU job stopped at a fault at 0x" + Long.toHexString(address));
+        }
+        if (write) {
+            run.check(name, what + " (job done)", true);
         }
     }
 
