@@ -775,9 +775,20 @@ final class Mm implements AddressSpace {
             }
             ptl.lock();
             try {
-                for (long a = start; a < end; a += PAGE) {
-                    faults.fault(pt, find(a), a, true, thp);
-                }
+                // A device-private page in the range is migrated back with the page-table lock
+                // dropped, so an earlier page may have changed meanwhile: fault until one pass finds
+                // every entry present and writable under the lock.
+                boolean settled;
+                do {
+                    for (long a = start; a < end; a += PAGE) {
+                        faults.fault(pt, find(a), a, true, thp);
+                    }
+                    settled = true;
+                    for (long vpn = start >>> PageSize.PAGE_SHIFT; vpn < end >>> PageSize.PAGE_SHIFT && settled; vpn++) {
+                        int pte = pt.get(vpn);
+                        settled = Pte.present(pte) && Pte.writable(pte);
+                    }
+                } while (!settled);
                 notifiers.invalidateStart(new NotifierRange(start, end, NotifierEvent.EXCLUSIVE, true, owner));
                 try {
                     for (int i = 0; i < pages; i++) {
