@@ -12,7 +12,8 @@ import accelmm.api.lockdep.Lockdep;
  * waiting calls go on with the new driver. Files belong to a generation; an unplug starts a new
  * one, and calls on files of an old generation answer {@code ENODEV}.
  *
- * <p>Concurrency: every field is guarded by this object; drivers are called outside it.
+ * <p>Concurrency: every field but the per-thread callback nesting is guarded by this object;
+ * drivers are called outside it.
  */
 final class CallGate {
     /**
@@ -26,6 +27,10 @@ final class CallGate {
     private DriverRef ref;
     private DeviceState state = DeviceState.UNBOUND;
     private boolean quiescing;
+    /** Set while {@link #detach} waits: only callbacks nested in one in flight get the driver. */
+    private boolean detaching;
+    /** How many callbacks of this gate the current thread is in. */
+    private final ThreadLocal<int[]> nesting = ThreadLocal.withInitial(() -> new int[1]);
     private int inflight;
     private long generation;
     private long epoch;
@@ -76,15 +81,20 @@ final class CallGate {
     /**
      * Enters a callback (an invalidation, a dma-buf operation) which may arrive while a call is in
      * flight: it runs with the driver still bound even during a quiesce, waits only while no
-     * driver is bound, and returns null when there will be none.
+     * driver is bound (or while the bound one is being detached), and returns null when there will
+     * be none. A callback nested in one this thread is already in (a driver's migrate_to_ram whose
+     * migration invalidates the driver's own notifier) always gets the driver it is in.
      */
     synchronized DeviceDriver enterCallback(long gen, boolean mayWait) {
+        int[] depth = nesting.get();
         while (true) {
-            if (driver != null && gen == generation) {
+            if (driver != null && gen == generation && (!detaching || depth[0] > 0)) {
                 inflight++;
+                depth[0]++;
                 return driver;
             }
-            if (state != DeviceState.WAITING || gen != generation || !mayWait) {
+            boolean comesBack = detaching || state == DeviceState.WAITING;
+            if (!comesBack || gen != generation || !mayWait) {
                 return null;
             }
             waitUninterruptibly();
@@ -94,11 +104,16 @@ final class CallGate {
     /** Ends a call from {@link #enter}. */
     void exitCall() {
         Lockdep.release(this);
-        exit();
+        leave();
     }
 
-    /** Ends a call or a callback. */
-    synchronized void exit() {
+    /** Ends a callback from {@link #enterCallback}. */
+    void exit() {
+        nesting.get()[0]--;
+        leave();
+    }
+
+    private synchronized void leave() {
         if (--inflight == 0) {
             notifyAll();
         }
@@ -133,12 +148,15 @@ final class CallGate {
      * @return the driver that was bound, or null
      */
     synchronized DeviceDriver detach() {
+        detaching = true;
+        awaitIdle();
         DeviceDriver old = driver;
         driver = null;
+        detaching = false;
         if (state == DeviceState.BOUND) {
             state = DeviceState.WAITING;
         }
-        awaitIdle();
+        notifyAll();
         return old;
     }
 

@@ -188,4 +188,45 @@ class XeConcurrencyTest {
         assertTrue(Lockdep.enabled());
         p.exit();
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void driverUpdatesWhileCpuTouchesMigrateVramBackNeitherDeadlockNorLoseBytes() throws InterruptedException {
+        Svm g = svm("updated");
+        MmProcess p = g.p();
+        long size = MIB;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong rounds = new AtomicLong();
+        // The CPU read of a page in VRAM runs the driver's migrate_to_ram, whose migration
+        // invalidates the driver's own notifier: a callback nested in a callback, while the driver
+        // is being replaced.
+        for (int t = 0; t < 3; t++) {
+            long a = malloc(p, size);
+            core.devices.ioctl(p, g.fd(), new XeMadvise(g.vm(), a, a + size, Xe.LOC_VRAM));
+            start("cpu-gpu-" + t, () -> {
+                byte[] word = new byte[4];
+                for (int round = 1; !stop.get(); round++) {
+                    long at = a + (round % 256) * 4096L;
+                    java.nio.ByteBuffer.wrap(word).putInt(round);
+                    exec(g, XeCmd.store(at, word.clone()));
+                    byte[] cpu = new byte[4];
+                    p.mm().read(at, cpu, 0, 4);
+                    assertArrayEquals(word, cpu);
+                    rounds.incrementAndGet();
+                }
+            });
+        }
+        long id = 1;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+        while (System.nanoTime() < until && failures.isEmpty()) {
+            core.devices.removeDriver(id);
+            id++;
+            core.devices.addDriver(new XeDriver(), "xe", id, 0, "accelmm.driver.xe", "test");
+        }
+        stop.set(true);
+        joinAll();
+        assertTrue(rounds.get() > 0);
+        assertEquals(List.of(), core.devices.check());
+        p.exit();
+    }
 }
