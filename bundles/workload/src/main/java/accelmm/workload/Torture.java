@@ -45,7 +45,7 @@ final class Torture {
     record Options(long seconds, long seed, int threads, long swapEveryMs, int failPercent) {
     }
 
-    /** How long no operation may complete before the run counts a hang. */
+    /** How long a calling thread (or the swapper) may complete nothing before the run counts a hang. */
     static final long STALL_MS = 20_000;
     private static final String DRIVER_PREFIX = "accelmm.driver.";
     private static final List<String> INJECTED = List.of(Errno.ENOMEM.name(), Errno.ENOSPC.name(), Errno.EAGAIN.name());
@@ -80,7 +80,32 @@ final class Torture {
         return stop;
     }
 
+    /** By thread (each actor and the swapper): by when it must next finish something. */
+    private final Map<Thread, AtomicLong> due = new ConcurrentHashMap<>();
+
+    /** Records that the current thread made progress; the next is due within {@link #STALL_MS}. */
+    void progressed() {
+        progressed(0);
+    }
+
+    private void progressed(long idleMs) {
+        due.computeIfAbsent(Thread.currentThread(), t -> new AtomicLong())
+                .set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleMs + STALL_MS));
+    }
+
+    /** The name of a thread past its due time, or null. */
+    private String stalled() {
+        long now = System.nanoTime();
+        for (Map.Entry<Thread, AtomicLong> e : due.entrySet()) {
+            if (e.getKey().isAlive() && now > e.getValue().get()) {
+                return e.getKey().getName();
+            }
+        }
+        return null;
+    }
+
     void done(String op) {
+        progressed();
         ops.incrementAndGet();
         kinds.computeIfAbsent(op, k -> new LongAdder()).increment();
     }
@@ -156,20 +181,14 @@ final class Torture {
             swapper.start();
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long lastOps = -1;
-        long lastProgress = System.nanoTime();
         while (System.nanoTime() < deadline && deadlocks.get() == 0) {
             Thread.sleep(250);
-            long now = ops.get();
-            if (now != lastOps) {
-                lastOps = now;
-                lastProgress = System.nanoTime();
-            }
             long[] stuck = mx.findDeadlockedThreads();
+            String stalled = stalled();
             if (stuck != null) {
                 hang("deadlock among " + stuck.length + " threads", mx);
-            } else if (System.nanoTime() - lastProgress > TimeUnit.MILLISECONDS.toNanos(STALL_MS)) {
-                hang("no operation completed for " + STALL_MS / 1000 + " s", mx);
+            } else if (stalled != null) {
+                hang(stalled + " completed nothing for " + STALL_MS / 1000 + " s", mx);
             }
             if (terminal) {
                 System.err.printf(Locale.ROOT, "\rtorture: %.0f/%d s, %d ops, %d swaps, %d lost ", (System.nanoTime() - start) / 1e9,
@@ -294,8 +313,10 @@ final class Torture {
     private void swapLoop() {
         SplittableRandom r = new SplittableRandom(options.seed() * 31 + 7);
         while (!stop) {
+            long pause = Math.max(1, options.swapEveryMs() / 2 + r.nextLong(options.swapEveryMs()));
+            progressed(pause);
             try {
-                Thread.sleep(Math.max(1, options.swapEveryMs() / 2 + r.nextLong(options.swapEveryMs())));
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 return;
             }

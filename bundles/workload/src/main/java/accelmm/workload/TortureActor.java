@@ -43,6 +43,7 @@ final class TortureActor implements Runnable {
 
     @Override
     public void run() {
+        torture.progressed();
         try {
             while (!torture.stopping()) {
                 if (session == null) {
