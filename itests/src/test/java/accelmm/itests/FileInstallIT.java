@@ -96,9 +96,27 @@ public class FileInstallIT {
                 return false;
             }
         });
-        Dictionary<String, Object> props = configAdmin.listConfigurations("(service.pid=accelmm.itest)")[0].getProperties();
+        org.osgi.service.cm.Configuration c = configAdmin.listConfigurations("(service.pid=accelmm.itest)")[0];
+        Dictionary<String, Object> props = c.getProperties();
         assertEquals("42", String.valueOf(props.get("answer")));
         assertEquals("accelmm", props.get("name"));
+        // An update through ConfigAdmin is not written back into the user's file.
+        props.put("answer", "43");
+        c.update(props);
+        Thread.sleep(1000);
+        assertEquals("answer = 42\nname = accelmm\n", Files.readString(cfg));
+        Thread.sleep(1100);
+        Files.writeString(cfg, "answer = 44\nname = accelmm\n");
+        Await.until("the edited file to reach the configuration", 20_000, () -> {
+            try {
+                return "44".equals(String.valueOf(configAdmin.listConfigurations("(service.pid=accelmm.itest)")[0]
+                        .getProperties().get("answer")));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Thread.sleep(1000);
+        assertEquals("answer = 44\nname = accelmm\n", Files.readString(cfg));
         Files.delete(cfg);
         Await.until("the configuration to be deleted", 20_000, () -> {
             try {

@@ -66,6 +66,8 @@ public final class Host implements AutoCloseable {
         config.put("felix.fileinstall.noInitialDelay", "true");
         config.put("felix.fileinstall.log.level", "2");
         config.put("felix.fileinstall.bundles.startTransient", "false");
+        // A user's .cfg files are read, never written back.
+        config.put("felix.fileinstall.enableConfigSave", "false");
         config.put("gosh.args", "--login");
         config.put("gosh.home", bundles.getParent().toString());
         System.setProperty("gosh.home", bundles.getParent().toString());
@@ -146,6 +148,9 @@ public final class Host implements AutoCloseable {
     private static List<String> missing(BundleContext ctx) {
         List<String> missing = new ArrayList<>();
         try {
+            if (ctx.getServiceReferences((String) null, "(" + HostLayout.DEPLOY_SETTLED + "=true)") == null) {
+                missing.add("the deploy folder's configurations and bundles");
+            }
             if (ctx.getServiceReferences("org.apache.felix.service.command.CommandProcessor", null) == null) {
                 missing.add("CommandProcessor");
             }

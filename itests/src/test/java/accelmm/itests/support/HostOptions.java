@@ -59,6 +59,7 @@ public final class HostOptions {
         options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.getAbsolutePath()));
         options.add(frameworkProperty("felix.fileinstall.poll").value("100"));
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
         return host(options.toArray(new Option[0]));
     }
 
