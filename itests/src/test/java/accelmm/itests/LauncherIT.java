@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,34 @@ class LauncherIT {
         Result unknown = launch("", "run", "--workload", "nope");
         assertEquals(1, unknown.status());
         assertTrue(unknown.err().contains("EINVAL: no workload 'nope'"), unknown.err());
+    }
+
+    @Test
+    void deployConfigurationsTakeEffectBeforeCommandsAndAreNeverWritten() throws Exception {
+        Path deploy = Files.createDirectories(home.resolve("deploy"));
+        Map<Path, String> files = new java.util.LinkedHashMap<>();
+        files.put(deploy.resolve("accelmm.device-xe0.cfg"),
+                "name = xe0\nkind = xe\nmemoryMiB = 48\npciPosition = rc0/sw1/xe0\nmaxSegSize = 4294967296\n");
+        files.put(deploy.resolve("accelmm.device-npu1.cfg"), "name = npu1\nkind = gmem\nmemoryMiB = 8\n");
+        files.put(deploy.resolve("accelmm.core.memory.cfg"), "hostMiB = 1536\n");
+        files.put(deploy.resolve("accelmm.device-bad.cfg"), "name = bad0\nkind = gmem\nmemoryMiB = -16\n");
+        for (Map.Entry<Path, String> f : files.entrySet()) {
+            Files.writeString(f.getKey(), f.getValue());
+        }
+        for (int i = 0; i < 3; i++) {
+            Result r = launch("", "exec", "dev:info npu1; dev:info bad0; mm:stats");
+            assertEquals(1, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains("npu1"), r.out());
+            assertTrue(r.out().matches("(?s).*\\bxe0 +DEVICE +49152\\b.*"), r.out());
+            assertTrue(r.out().matches("(?s).*\\bhost +HOST +1572864\\b.*"), r.out());
+            assertTrue(r.err().contains("error: dev:info bad0: ENODEV: no device bad0"), r.err());
+            assertTrue(r.err().contains(deploy.resolve("accelmm.device-bad.cfg") + ": memoryMiB: -16 is out of range"), r.err());
+        }
+        Result run = launch("", "run", "--workload", "xe");
+        assertEquals(0, run.status(), run.out() + run.err());
+        for (Map.Entry<Path, String> f : files.entrySet()) {
+            assertEquals(f.getValue(), Files.readString(f.getKey()), f.getKey().toString());
+        }
     }
 
     @Test

@@ -57,6 +57,12 @@ public final class HostLayout {
     /** Commands ({@code scope:function}) that must be registered before the host counts as ready. */
     public static final List<String> READY_COMMANDS = List.of("kmod:lsmod", "mm:idr", "mm:ps");
 
+    /**
+     * The service property that tells the deploy folder's start-up contents have taken effect
+     * (registered by the shell bundle once every configuration reached its components).
+     */
+    public static final String DEPLOY_SETTLED = "accelmm.deploy.settled";
+
     /** Prefix of driver bundle jars in the drivers folder: {@code accelmm-driver-NAME.jar}. */
     public static final String DRIVER_PREFIX = "accelmm-driver-";
 

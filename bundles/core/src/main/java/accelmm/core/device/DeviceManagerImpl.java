@@ -50,7 +50,7 @@ import accelmm.core.gmem.GmemImpl;
  * <p>Concurrency: the device and driver tables are guarded by this object; each device serializes
  * its own binding and unplugging; calls never take this object's lock.
  */
-@Component(service = Devices.class, configurationPid = "accelmm.core.devices")
+@Component(service = Devices.class, configurationPid = "accelmm.core.devices", immediate = true)
 @Designate(ocd = DevicesConfig.class)
 public final class DeviceManagerImpl implements Devices {
     private final GmemImpl gmem;
@@ -73,6 +73,7 @@ public final class DeviceManagerImpl implements Devices {
     private final Map<String, DeviceSpec> configured = new LinkedHashMap<>();
     private final Map<String, TreeSet<Driver>> drivers = new HashMap<>();
     private final Map<DeviceImpl, ScheduledFuture<?>> pendingUnplugs = new HashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock rebuildLock = new java.util.concurrent.locks.ReentrantLock();
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "accelmm-unplug");
         t.setDaemon(true);
@@ -284,6 +285,37 @@ public final class DeviceManagerImpl implements Devices {
         }
     }
 
+    /** The kinds a configured device may have: those of the built-in devices and of every registered driver. */
+    public synchronized List<String> kinds() {
+        TreeSet<String> out = new TreeSet<>(drivers.keySet());
+        for (DeviceSpec s : BuiltinDevices.all()) {
+            out.add(s.kind());
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Creates again every wanted device whose creation failed (an injected or real ENOMEM). */
+    private void retryMissing() {
+        List<String> missing = new ArrayList<>();
+        synchronized (this) {
+            for (DeviceSpec s : configured.values()) {
+                if (!devices.containsKey(s.name())) {
+                    missing.add(s.name());
+                }
+            }
+            if (builtins) {
+                for (DeviceSpec s : BuiltinDevices.all()) {
+                    if (!devices.containsKey(s.name())) {
+                        missing.add(s.name());
+                    }
+                }
+            }
+        }
+        for (String name : missing) {
+            rebuild(name);
+        }
+    }
+
     private synchronized DeviceSpec wanted(String name) {
         DeviceSpec want = null;
         for (DeviceSpec s : configured.values()) {
@@ -301,8 +333,22 @@ public final class DeviceManagerImpl implements Devices {
         return want;
     }
 
-    /** Makes the device named {@code name} match its wanted configuration. */
+    /**
+     * Makes the device named {@code name} match its wanted configuration.
+     *
+     * <p>Context: takes {@link #rebuildLock}, so two threads that find the same device missing
+     * create it once; holds no other lock of this object while devices are unplugged or bound.
+     */
     private void rebuild(String name) {
+        rebuildLock.lock();
+        try {
+            rebuildLocked(name);
+        } finally {
+            rebuildLock.unlock();
+        }
+    }
+
+    private void rebuildLocked(String name) {
         DeviceSpec want = wanted(name);
         DeviceImpl old;
         synchronized (this) {
@@ -323,8 +369,7 @@ public final class DeviceManagerImpl implements Devices {
         try {
             dev = new DeviceImpl(want, memory, dma, registry, gmem, warnings);
         } catch (ErrnoException e) {
-            LOG.warn("device {} cannot be created: {}", name, e.getMessage());
-            warnings.warn("device " + name + " cannot be created: " + e.getMessage());
+            LOG.warn("device {} cannot be created now (its next use tries again): {}", name, e.getMessage());
             return;
         }
         Driver best;
@@ -340,8 +385,17 @@ public final class DeviceManagerImpl implements Devices {
 
     // ---- calls ----------------------------------------------------------------------------------
 
-    private synchronized DeviceImpl device(String name) {
-        DeviceImpl d = name == null ? null : devices.get(name);
+    private DeviceImpl device(String name) {
+        DeviceImpl d;
+        synchronized (this) {
+            d = name == null ? null : devices.get(name);
+        }
+        if (d == null && name != null && wanted(name) != null) {
+            rebuild(name);
+            synchronized (this) {
+                d = devices.get(name);
+            }
+        }
         if (d == null) {
             throw Errno.ENODEV.exception("no device " + name);
         }
@@ -372,10 +426,13 @@ public final class DeviceManagerImpl implements Devices {
     }
 
     @Override
-    public synchronized List<DeviceInfo> list() {
+    public List<DeviceInfo> list() {
+        retryMissing();
         List<DeviceInfo> out = new ArrayList<>();
-        for (DeviceImpl d : devices.values()) {
-            out.add(d.info());
+        synchronized (this) {
+            for (DeviceImpl d : devices.values()) {
+                out.add(d.info());
+            }
         }
         return out;
     }

@@ -255,9 +255,16 @@ class DeviceManagerTest {
         } finally {
             withBuiltins.deactivate();
         }
-        assertEquals(4096, DeviceConfigComponent.size("4k"));
-        assertEquals(1L << 30, DeviceConfigComponent.size("1G"));
-        assertErrno(Errno.EINVAL, () -> DeviceConfigComponent.size("3k"));
-        assertErrno(Errno.EINVAL, () -> DeviceConfigComponent.size("big"));
+    }
+
+    @Test
+    void aDeviceWhoseCreationFailedIsCreatedOnItsNextUse() {
+        diag.faults().site(IdrRegistryImpl.FAIL_SITE).arm(100, 1, 1, 0);
+        devices.configure("cfg.1", TEST0);
+        assertEquals(1, diag.faults().site(IdrRegistryImpl.FAIL_SITE).failures());
+        diag.faults().disarmAll();
+        assertEquals("test", devices.info("test0").kind());
+        assertEquals(List.of("test0"), devices.list().stream().map(i -> i.name()).toList());
+        assertEquals(16L << 20, devices.spec("test0").memoryBytes());
     }
 }
