@@ -125,4 +125,55 @@ public class MemoryIT {
         assertEquals("process " + pid + " exited", run("mm:kill " + pid));
         assertEquals("PID  NAME  VMAS  VIRT_KB  RSS_PAGES\n(none)", run("mm:ps"));
     }
+
+    private ErrnoException fails(String command) throws Exception {
+        try {
+            run(command);
+        } catch (ErrnoException e) {
+            return e;
+        }
+        throw new AssertionError(command + " did not fail");
+    }
+
+    @Test
+    public void theAddressSpaceCommandsMakeTheSystemCalls() throws Exception {
+        run("mm:spawn calls");
+        int pid = memory.processes().get(0).pid();
+        long a = Long.parseUnsignedLong(run("mm:mmap --populate " + pid + " 16k").substring(2), 16);
+        assertEquals(4L, (long) memory.process(pid).mm().maps().get(0).residentPages());
+        assertEquals(String.format("0x%x-0x%x is now r", a, a + 4096), run(String.format("mm:mprotect %d 0x%x 4k r", pid, a)));
+        assertTrue(fails(String.format("mm:write %d 0x%x x", pid, a)) instanceof SegvException);
+        assertEquals(String.format("unmapped 0x%x-0x%x", a + 12288, a + 16384), run(String.format("mm:munmap %d 0x%x 4k", pid, a + 12288)));
+        String moved = run(String.format("mm:mremap --maymove %d 0x%x 4k 1m", pid, a + 4096));
+        assertTrue(moved, moved.startsWith("0x"));
+        assertEquals(String.format("populated %s-0x%x for writing", moved, Long.parseUnsignedLong(moved.substring(2), 16) + (1 << 20)),
+                run(String.format("mm:populate --write %d %s 1m", pid, moved)));
+        String child = run("mm:fork --name kid " + pid);
+        assertTrue(child, child.contains("NAME:      kid"));
+        assertEquals(2, memory.processes().size());
+    }
+
+    @Test
+    public void badArgumentsAreAnErrnoAndASentence() throws Exception {
+        run("mm:spawn args");
+        int pid = memory.processes().get(0).pid();
+        assertEquals("EINVAL: pid 4294967297 is out of range (1 to 2147483647)", fails("mm:maps 4294967297").getMessage());
+        assertEquals("EINVAL: pid 4294967297 is out of range (1 to 2147483647)", fails("mm:mmap 4294967297 4k").getMessage());
+        assertEquals("EINVAL: length 4294967312 is out of range (1 to 1m)",
+                fails("mm:read " + pid + " 0x7f0000000000 4294967312").getMessage());
+        assertEquals("EINVAL: mm:mmap: missing arguments\n  usage: mm:mmap [--prot PROT] [--shared] [--populate] PID LENGTH\n"
+                + "  'help mm:mmap' explains each argument", fails("mm:mmap").getMessage());
+        assertEquals(Errno.EINVAL, fails("mm:mmap " + pid).errno());
+        assertTrue(run("mm:mmap --help").startsWith("mm:mmap - map anonymous memory into a process; prints the address\n"
+                + "usage: mm:mmap [--prot PROT] [--shared] [--populate] PID LENGTH\n"));
+        assertEquals("EINVAL: 'zz' is not an address (0x... or a decimal number below 2^64)",
+                fails("mm:write " + pid + " zz text").getMessage());
+        ErrnoException unknown = fails("mm:mapz " + pid);
+        assertEquals(Errno.ENOENT, unknown.errno());
+        assertTrue(unknown.getMessage(), unknown.getMessage().startsWith("ENOENT: no command 'mm:mapz'; did you mean mm:maps or mm:mmap"));
+        assertEquals(unknown.getMessage(), unknown.toString());
+        assertTrue(run("help mm").contains("  mm:munmap              unmap a range of a process's memory (munmap)"));
+        assertTrue(run("help").contains("  kmod:rmmod             stop and uninstall a module"));
+        assertTrue(run("help mm:fail").contains("-t, --times            at most this many failures; default 1"));
+    }
 }

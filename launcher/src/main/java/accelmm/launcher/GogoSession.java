@@ -18,6 +18,8 @@ public final class GogoSession implements AutoCloseable {
     private static final String PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
     private static final String SESSION = "org.apache.felix.service.command.CommandSession";
     private static final int INSPECT = 0;
+    /** The command search order, the same as {@code gosh_profile}'s. */
+    static final String SCOPE = "shell:gogo:*";
 
     private final BundleContext context;
     private final ServiceReference<?> ref;
@@ -43,6 +45,8 @@ public final class GogoSession implements AutoCloseable {
         this.session = processorType.getMethod("createSession", InputStream.class, java.io.OutputStream.class,
                 java.io.OutputStream.class).invoke(processor, in, out, err);
         this.execute = sessionType.getMethod("execute", CharSequence.class);
+        // As the interactive shell's profile: accelmm's help and unknown-command answer come first.
+        sessionType.getMethod("put", String.class, Object.class).invoke(session, "SCOPE", SCOPE);
         this.format = sessionType.getMethod("format", Object.class, int.class);
         this.close = sessionType.getMethod("close");
     }

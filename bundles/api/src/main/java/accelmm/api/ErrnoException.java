@@ -31,6 +31,15 @@ public class ErrnoException extends RuntimeException {
         return errno;
     }
 
+    /**
+     * Returns the message alone, {@code ERRNO: detail}: what a shell prints for a failed command
+     * is the kernel's answer, not a Java class name.
+     */
+    @Override
+    public String toString() {
+        return getMessage();
+    }
+
     /** Returns the kernel-style return value, {@code -errno}. */
     public int negative() {
         return errno.negative();

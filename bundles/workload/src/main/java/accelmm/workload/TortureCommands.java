@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.MemoryManager;
@@ -86,5 +87,14 @@ public final class TortureCommands {
             throw Errno.EINVAL.exception("--updates takes 1 to 10000 and --threads 1 to 64");
         }
         return new SwapLatency(devices, memory, context).measure(driver, updates, threads).line();
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "torture", args);
     }
 }

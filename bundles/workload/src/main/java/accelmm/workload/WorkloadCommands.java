@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceState;
@@ -208,5 +209,14 @@ public final class WorkloadCommands {
             }
         }
         return "no " + bsn + " to hot-swap";
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "workload", args);
     }
 }

@@ -22,6 +22,7 @@ public final class Gogo {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true);
         CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+        session.put("SCOPE", "shell:gogo:*");
         try {
             Object result = session.execute(command);
             return out + (result == null ? "" : session.format(result, Converter.INSPECT).toString());

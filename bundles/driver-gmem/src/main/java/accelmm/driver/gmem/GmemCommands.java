@@ -9,6 +9,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Args;
+import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
@@ -99,8 +101,8 @@ public final class GmemCommands {
      *     has no GMEM address space
      */
     @Descriptor("show the logical page table of a process: each 2 MiB region a device touched and where its pages are")
-    public List<String> table(@Descriptor("process id") int pid) {
-        GmAs as = gmem.as(memory.process(pid).mm());
+    public List<String> table(@Descriptor("process id") String pid) {
+        GmAs as = gmem.as(memory.process(Args.pid(pid)).mm());
         if (as == null) {
             throw Errno.EINVAL.exception("process " + pid + " has no GMEM address space");
         }
@@ -117,8 +119,8 @@ public final class GmemCommands {
         return out;
     }
 
-    private Object ioctl(int pid, int fd, Object request) {
-        return devices.ioctl(memory.process(pid), fd, request);
+    private Object ioctl(String pid, String fd, Object request) {
+        return devices.ioctl(memory.process(Args.pid(pid)), Args.fd(fd), request);
     }
 
     /**
@@ -127,7 +129,7 @@ public final class GmemCommands {
      * @throws accelmm.api.ErrnoException as the ioctl; {@code EINVAL} for an unknown mode
      */
     @Descriptor("attach a process to its open GMEM file; prints the address space and device ids")
-    public String attach(@Descriptor("process id") int pid, @Descriptor("GMEM file descriptor") int fd,
+    public String attach(@Descriptor("process id") String pid, @Descriptor("GMEM file descriptor") String fd,
             @Descriptor("MMU mode: share, coherent_exclusive or replicate") String mode) {
         GmMmuMode m;
         try {
@@ -145,16 +147,16 @@ public final class GmemCommands {
      * @throws accelmm.api.ErrnoException as the ioctl; {@code EINVAL} for an unknown operation
      */
     @Descriptor("run a kernel over a range of a process: load (prints the first bytes), store or inc VALUE")
-    public String run(@Descriptor("process id") int pid, @Descriptor("GMEM file descriptor") int fd,
+    public String run(@Descriptor("process id") String pid, @Descriptor("GMEM file descriptor") String fd,
             @Descriptor("load, store or inc") String op, @Descriptor("address (0x...)") String address,
-            @Descriptor("length in bytes") long length, @Descriptor("byte value for store and inc") int value) {
+            @Descriptor("length in bytes (suffix k, m, g allowed)") String length, @Descriptor("byte value for store and inc, 0 to 255") String value) {
         GmemOp o;
         try {
             o = GmemOp.valueOf(op.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw Errno.EINVAL.exception("unknown operation " + op + "; use load, store or inc");
         }
-        GmemRunResult r = (GmemRunResult) ioctl(pid, fd, new GmemRun(o, Long.decode(address), length, value));
+        GmemRunResult r = (GmemRunResult) ioctl(pid, fd, new GmemRun(o, Args.address(address), Args.size("length", length, 0), Args.integer("value", value, 0, 255)));
         StringBuilder s = new StringBuilder(String.format("faults %d migrating %d evictions %d", r.faults(), r.migrating(),
                 r.evictions()));
         if (r.data().length > 0) {
@@ -172,9 +174,9 @@ public final class GmemCommands {
      * @throws accelmm.api.ErrnoException as the ioctl
      */
     @Descriptor("bring the regions of a range onto the device and keep them there (never evicted)")
-    public String hot(@Descriptor("process id") int pid, @Descriptor("GMEM file descriptor") int fd,
-            @Descriptor("address (0x...)") String address, @Descriptor("length in bytes") long length) {
-        return ioctl(pid, fd, new GmemMarkHot(Long.decode(address), length)) + " regions hot";
+    public String hot(@Descriptor("process id") String pid, @Descriptor("GMEM file descriptor") String fd,
+            @Descriptor("address (0x...)") String address, @Descriptor("length in bytes (suffix k, m, g allowed)") String length) {
+        return ioctl(pid, fd, new GmemMarkHot(Args.address(address), Args.size("length", length, 0))) + " regions hot";
     }
 
     /**
@@ -184,9 +186,9 @@ public final class GmemCommands {
      */
     @Descriptor("show where the data of a range of a process is, through its open GMEM file")
     @SuppressWarnings("unchecked")
-    public List<String> table(@Descriptor("process id") int pid, @Descriptor("GMEM file descriptor") int fd,
-            @Descriptor("address (0x...)") String address, @Descriptor("length in bytes") long length) {
-        return rows((List<GmRegion>) ioctl(pid, fd, new GmemResidency(Long.decode(address), length)));
+    public List<String> table(@Descriptor("process id") String pid, @Descriptor("GMEM file descriptor") String fd,
+            @Descriptor("address (0x...)") String address, @Descriptor("length in bytes (suffix k, m, g allowed)") String length) {
+        return rows((List<GmRegion>) ioctl(pid, fd, new GmemResidency(Args.address(address), Args.size("length", length, 0))));
     }
 
     /**
@@ -197,5 +199,14 @@ public final class GmemCommands {
     @Descriptor("show the GMEM counters of a device: faults, migrations both ways, evictions, kernels")
     public List<String> counters(@Descriptor("device name") String device) {
         return DeviceReports.counters(devices, device, "gmem.", "migrate.");
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "gmem", args);
     }
 }

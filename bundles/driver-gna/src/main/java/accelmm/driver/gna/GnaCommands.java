@@ -7,6 +7,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Args;
+import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
@@ -42,9 +44,9 @@ public final class GnaCommands {
         this.memory = memory;
     }
 
-    private Object ioctl(int pid, int fd, Object request) {
-        MmProcess p = memory.process(pid);
-        return devices.ioctl(p, fd, request);
+    private Object ioctl(String pid, String fd, Object request) {
+        MmProcess p = memory.process(Args.pid(pid));
+        return devices.ioctl(p, Args.fd(fd), request);
     }
 
     /**
@@ -53,9 +55,9 @@ public final class GnaCommands {
      * @throws accelmm.api.ErrnoException as the ioctl; {@code ESRCH}, {@code EBADF}
      */
     @Descriptor("register user memory of a process with its open GNA file; prints the memory id")
-    public long map(@Descriptor("process id") int pid, @Descriptor("GNA file descriptor") int fd,
-            @Descriptor("page-aligned address (0x...)") String address, @Descriptor("size in bytes") long size) {
-        return ((GnaMemoryId) ioctl(pid, fd, new GnaMapMemory(Long.decode(address), size))).memoryId();
+    public long map(@Descriptor("process id") String pid, @Descriptor("GNA file descriptor") String fd,
+            @Descriptor("page-aligned address (0x...)") String address, @Descriptor("size in bytes (suffix k, m allowed)") String size) {
+        return ((GnaMemoryId) ioctl(pid, fd, new GnaMapMemory(Args.address(address), Args.size("size", size, 0)))).memoryId();
     }
 
     /**
@@ -64,9 +66,9 @@ public final class GnaCommands {
      * @throws accelmm.api.ErrnoException as the ioctl
      */
     @Descriptor("free a memory object of the file; queued requests that use it are deleted")
-    public void unmap(@Descriptor("process id") int pid, @Descriptor("GNA file descriptor") int fd,
-            @Descriptor("memory id") long memoryId) {
-        ioctl(pid, fd, new GnaUnmapMemory(memoryId));
+    public void unmap(@Descriptor("process id") String pid, @Descriptor("GNA file descriptor") String fd,
+            @Descriptor("memory id") String memoryId) {
+        ioctl(pid, fd, new GnaUnmapMemory(Args.number("memory id", memoryId, 0, 0xffffffffL)));
     }
 
     /**
@@ -75,9 +77,12 @@ public final class GnaCommands {
      * @throws accelmm.api.ErrnoException as the ioctl
      */
     @Descriptor("queue a request over a whole memory object (XNN, layers from device address 0); prints the request id")
-    public long score(@Descriptor("process id") int pid, @Descriptor("GNA file descriptor") int fd,
-            @Descriptor("memory id") long memoryId, @Descriptor("number of layers") long layers, @Descriptor("bytes of the object") long size) {
-        GnaCompute c = new GnaCompute(0, layers, List.of(new GnaBuffer(memoryId, 0, size, List.of())), Gna.MODE_XNN);
+    public long score(@Descriptor("process id") String pid, @Descriptor("GNA file descriptor") String fd,
+            @Descriptor("memory id") String memoryId, @Descriptor("number of layers") String layers,
+            @Descriptor("bytes of the object (suffix k, m allowed)") String size) {
+        GnaCompute c = new GnaCompute(0, Args.number("layers", layers, 0, 0xffffffffL),
+                List.of(new GnaBuffer(Args.number("memory id", memoryId, 0, 0xffffffffL), 0, Args.size("size", size, 0), List.of())),
+                Gna.MODE_XNN);
         return ((GnaRequestId) ioctl(pid, fd, c)).requestId();
     }
 
@@ -87,9 +92,10 @@ public final class GnaCommands {
      * @throws accelmm.api.ErrnoException {@code EBUSY} on timeout; the request's errno
      */
     @Descriptor("wait for a request; prints its status bits and cycles")
-    public String wait(@Descriptor("process id") int pid, @Descriptor("GNA file descriptor") int fd,
-            @Descriptor("request id") long requestId, @Descriptor("timeout in ms") long timeoutMs) {
-        GnaWaitReply r = (GnaWaitReply) ioctl(pid, fd, new GnaWait(requestId, timeoutMs));
+    public String wait(@Descriptor("process id") String pid, @Descriptor("GNA file descriptor") String fd,
+            @Descriptor("request id") String requestId, @Descriptor("timeout in ms") String timeoutMs) {
+        GnaWaitReply r = (GnaWaitReply) ioctl(pid, fd, new GnaWait(Args.number("request id", requestId, 0, 0xffffffffL),
+                Args.number("timeout", timeoutMs, 0, Long.MAX_VALUE)));
         return "status 0x" + Integer.toHexString(r.hwStatus()) + "  cycles " + r.totalCycles();
     }
 
@@ -121,5 +127,14 @@ public final class GnaCommands {
     @Descriptor("show the GNA counters of a device: maps, unmaps, requests, retries, invalidations")
     public List<String> counters(@Descriptor("device name") String device) {
         return DeviceReports.counters(devices, device, "gna.", "pin.pages", "dma.map");
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "gna", args);
     }
 }

@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
 import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
 
@@ -40,5 +41,14 @@ public final class PanfrostCommands {
     @Descriptor("show the Panfrost counters of a device: BOs, jobs, heap faults, purges, slot steals")
     public List<String> counters(@Descriptor("device name") String device) {
         return DeviceReports.counters(devices, device, "panfrost.", "asid.steal", "tlb.flush");
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "panfrost", args);
     }
 }

@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
 import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
 
@@ -40,5 +41,14 @@ public final class XeCommands {
     @Descriptor("show the Xe counters of a device: GPU faults, ranges, binds, migrations, evictions, retries")
     public List<String> counters(@Descriptor("device name") String device) {
         return DeviceReports.counters(devices, device, "xe.", "migrate.", "notifier.invalidate");
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "xe", args);
     }
 }

@@ -9,6 +9,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
+import accelmm.api.cli.Args;
 import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.device.Devices;
@@ -52,8 +54,8 @@ public final class DevCommands {
      *     unknown or unbound device; {@code EMFILE} when the process's table is full
      */
     @Descriptor("open a device for a process; prints the file descriptor the driver commands take")
-    public int open(@Descriptor("process id") int pid, @Descriptor("device name") String device) {
-        return devices.open(memory.process(pid), device);
+    public int open(@Descriptor("process id") String pid, @Descriptor("device name") String device) {
+        return devices.open(memory.process(Args.pid(pid)), device);
     }
 
     /**
@@ -63,8 +65,8 @@ public final class DevCommands {
      *     descriptor that is not open
      */
     @Descriptor("close a file descriptor of a process; the last close releases what the file held")
-    public void close(@Descriptor("process id") int pid, @Descriptor("file descriptor") int fd) {
-        memory.process(pid).fds().close(fd);
+    public void close(@Descriptor("process id") String pid, @Descriptor("file descriptor") String fd) {
+        memory.process(Args.pid(pid)).fds().close(Args.fd(fd));
     }
 
     /** Lists the devices. */
@@ -128,5 +130,14 @@ public final class DevCommands {
             }
         }
         return out.isEmpty() ? "-" : String.join("|", out);
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "dev", args);
     }
 }

@@ -26,6 +26,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
+import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.shell.format.Field;
@@ -312,5 +313,14 @@ public final class KmodCommands {
             throw Errno.ENOENT.exception("no module named " + module);
         }
         return best;
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "kmod", args);
     }
 }

@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
 import accelmm.api.ErrnoException;
 import accelmm.api.dma.Dma;
 import accelmm.api.dma.DmaBufInfo;
@@ -53,5 +54,14 @@ public final class DmaCommands {
             rows.add(new DmaBufRow(b));
         }
         return rows;
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "mm", args);
     }
 }

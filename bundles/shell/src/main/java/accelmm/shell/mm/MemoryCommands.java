@@ -11,7 +11,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
+import accelmm.api.cli.Args;
 import accelmm.api.device.Devices;
 import accelmm.api.gmem.Gmem;
 import accelmm.api.idr.IdrRegistry;
@@ -30,7 +32,7 @@ import accelmm.shell.format.Section;
 
 /**
  * Memory-manager commands (scope {@code mm}): processes, their mappings, statistics, the invariant
- * check, fault injection, and a few calls to poke an address space by hand.
+ * check and fault injection. The calls that change an address space are {@link AddressSpaceCommands}.
  *
  * <p>Concurrency: each command runs on the caller's thread; the service locks itself.
  */
@@ -41,12 +43,7 @@ import accelmm.shell.format.Section;
     "osgi.command.function=notifiers",
     "osgi.command.function=stats",
     "osgi.command.function=check",
-    "osgi.command.function=fail",
-    "osgi.command.function=spawn",
-    "osgi.command.function=kill",
-    "osgi.command.function=mmap",
-    "osgi.command.function=write",
-    "osgi.command.function=read"
+    "osgi.command.function=fail"
 })
 public final class MemoryCommands {
     private final MemoryManager memory;
@@ -80,9 +77,9 @@ public final class MemoryCommands {
      * @throws accelmm.api.ErrnoException {@code ESRCH} for an unknown pid
      */
     @Descriptor("list the mappings of a process, like /proc/PID/maps, with resident pages")
-    public List<MapRow> maps(@Descriptor("process id") int pid) {
+    public List<MapRow> maps(@Descriptor("process id") String pid) {
         Rows<MapRow> rows = new Rows<>(MapRow.COLUMNS);
-        for (VmaInfo v : memory.process(pid).mm().maps()) {
+        for (VmaInfo v : memory.process(Args.pid(pid)).mm().maps()) {
             rows.add(new MapRow(v));
         }
         return rows;
@@ -94,9 +91,9 @@ public final class MemoryCommands {
      * @throws accelmm.api.ErrnoException {@code ESRCH} for an unknown pid
      */
     @Descriptor("list the MMU interval notifiers of a process: interval and last sequence")
-    public List<NotifierRow> notifiers(@Descriptor("process id") int pid) {
+    public List<NotifierRow> notifiers(@Descriptor("process id") String pid) {
         Rows<NotifierRow> rows = new Rows<>(NotifierRow.COLUMNS);
-        for (NotifierInfo n : memory.process(pid).mm().notifiers()) {
+        for (NotifierInfo n : memory.process(Args.pid(pid)).mm().notifiers()) {
             rows.add(new NotifierRow(n));
         }
         return rows;
@@ -120,7 +117,7 @@ public final class MemoryCommands {
     /**
      * Runs the invariant check.
      *
-     * @throws IllegalStateException listing the breaches, if any
+     * @throws accelmm.api.ErrnoException {@code EIO} listing the breaches, if any
      */
     @Descriptor("check every invariant: allocators, frame references against mappings, pins and caches, GMEM page counts, device page tables")
     public String check() {
@@ -128,7 +125,7 @@ public final class MemoryCommands {
         problems.addAll(gmem.check());
         problems.addAll(devices.check());
         if (!problems.isEmpty()) {
-            throw new IllegalStateException(problems.size() + " invariant breach(es):\n  " + String.join("\n  ", problems));
+            throw Errno.EIO.exception(problems.size() + " invariant breach(es):\n  " + String.join("\n  ", problems));
         }
         return "all invariants hold";
     }
@@ -151,140 +148,26 @@ public final class MemoryCommands {
     @Descriptor("arm a fault-injection site (like failslab), or disarm it with --off")
     public List<FailSiteRow> fail(
             @Descriptor("disarm the site") @Parameter(names = {"--off"}, presentValue = "true", absentValue = "false") boolean off,
-            @Descriptor("seed of the probability draws") @Parameter(names = {"--seed"}, absentValue = "0") long seed,
-            @Descriptor("percent of eligible calls that fail (1-100)") @Parameter(names = {"-p", "--probability"}, absentValue = "100") int probability,
-            @Descriptor("only every N-th call is eligible") @Parameter(names = {"-i", "--interval"}, absentValue = "1") long interval,
-            @Descriptor("at most this many failures, -1 for no limit") @Parameter(names = {"-t", "--times"}, absentValue = "1") long times,
-            @Descriptor("the site, e.g. page.alloc or idr.node") String site) {
+            @Descriptor("seed of the probability draws (default 0)") @Parameter(names = {"--seed"}, absentValue = "0") String seed,
+            @Descriptor("percent of eligible calls that fail, 1 to 100 (default 100)") @Parameter(names = {"-p", "--probability"}, absentValue = "100") String probability,
+            @Descriptor("only every N-th call is eligible (default 1: every call)") @Parameter(names = {"-i", "--interval"}, absentValue = "1") String interval,
+            @Descriptor("at most this many failures; default 1, as the kernel's fault-injection 'times'; -1 for no limit") @Parameter(names = {"-t", "--times"}, absentValue = "1") String times,
+            @Descriptor("the site: page.alloc, device.alloc or idr.node (mm:fail lists them)") String site) {
         if (off) {
             memory.failDisarm(site);
         } else {
-            memory.failArm(site, probability, interval, times, seed);
+            memory.failArm(site, Args.integer("probability", probability, 1, 100), Args.number("interval", interval, 1, Long.MAX_VALUE),
+                    Args.number("times", times, -1, Long.MAX_VALUE), Args.number("seed", seed, Long.MIN_VALUE, Long.MAX_VALUE));
         }
         return fail();
     }
 
-    /** Creates a process. */
-    @Descriptor("create a process with an empty address space")
-    public ProcessRow spawn(@Descriptor("the process name") String name) {
-        int pid = memory.spawn(name).pid();
-        return row(pid);
-    }
-
-    private ProcessRow row(int pid) {
-        for (ProcessInfo p : memory.processes()) {
-            if (p.pid() == pid) {
-                return new ProcessRow(p);
-            }
-        }
-        throw Errno.ESRCH.exception("no process " + pid);
-    }
-
     /**
-     * Ends a process: every mapping is released.
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
      *
-     * @throws accelmm.api.ErrnoException {@code ESRCH} for an unknown pid
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
      */
-    @Descriptor("end a process; its memory is released")
-    public String kill(@Descriptor("process id") int pid) {
-        MmProcess p = memory.process(pid);
-        p.exit();
-        return "process " + pid + " exited";
-    }
-
-    /**
-     * Maps anonymous memory into a process.
-     *
-     * @throws accelmm.api.ErrnoException as {@code mmap}
-     */
-    @Descriptor("map anonymous memory into a process; prints the address")
-    public String mmap(
-            @Descriptor("protection: any of r, w, x, or - for none") @Parameter(names = {"-p", "--prot"}, absentValue = "rw") String prot,
-            @Descriptor("map shared instead of private") @Parameter(names = {"-s", "--shared"}, presentValue = "true", absentValue = "false") boolean shared,
-            @Descriptor("process id") int pid,
-            @Descriptor("length in bytes (suffix k, m or g allowed)") String length) {
-        long addr = memory.process(pid).mm().mmap(0, size(length), prot(prot),
-                (shared ? MapFlags.SHARED : MapFlags.PRIVATE) | MapFlags.ANONYMOUS);
-        return String.format("0x%x", addr);
-    }
-
-    /**
-     * Writes text into a process's memory as its CPU would.
-     *
-     * @throws accelmm.api.SegvException if the range is not writable
-     */
-    @Descriptor("write text (UTF-8) into a process's memory as its CPU would")
-    public String write(@Descriptor("process id") int pid, @Descriptor("address, e.g. 0x7f0000000000") String addr,
-            @Descriptor("the text") String text) {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        memory.process(pid).mm().write(address(addr), b, 0, b.length);
-        return b.length + " bytes written";
-    }
-
-    /**
-     * Reads a process's memory as its CPU would and shows it as a hex dump.
-     *
-     * @throws accelmm.api.SegvException if the range is not readable
-     */
-    @Descriptor("read a process's memory as its CPU would; shows a hex dump")
-    public String read(@Descriptor("process id") int pid, @Descriptor("address") String addr,
-            @Descriptor("bytes to read (at most 4096)") int length) {
-        if (length < 1 || length > 4096) {
-            throw Errno.EINVAL.exception("length must be 1..4096");
-        }
-        long a = address(addr);
-        byte[] b = new byte[length];
-        memory.process(pid).mm().read(a, b, 0, length);
-        return hexdump(a, b);
-    }
-
-    static long address(String s) {
-        try {
-            return s.startsWith("0x") || s.startsWith("0X") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw Errno.EINVAL.exception("not an address: " + s);
-        }
-    }
-
-    static long size(String s) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
-        long mult = 1;
-        if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
-            mult = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : 1L << 30;
-            t = t.substring(0, t.length() - 1);
-        }
-        try {
-            return Math.multiplyExact(Long.parseLong(t), mult);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw Errno.EINVAL.exception("not a size: " + s);
-        }
-    }
-
-    static int prot(String s) {
-        int prot = Prot.NONE;
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case 'r' -> prot |= Prot.READ;
-                case 'w' -> prot |= Prot.WRITE;
-                case 'x' -> prot |= Prot.EXEC;
-                case '-' -> { }
-                default -> throw Errno.EINVAL.exception("protection letters are r, w, x or -: " + s);
-            }
-        }
-        return prot;
-    }
-
-    static String hexdump(long addr, byte[] b) {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < b.length; i += 16) {
-            StringBuilder hex = new StringBuilder();
-            StringBuilder text = new StringBuilder();
-            for (int j = i; j < Math.min(b.length, i + 16); j++) {
-                hex.append(String.format("%02x ", b[j]));
-                text.append(b[j] >= 32 && b[j] < 127 ? (char) b[j] : '.');
-            }
-            lines.add(String.format("%012x  %-48s |%s|", addr + i, hex, text));
-        }
-        return String.join("\n", lines);
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "mm", args);
     }
 }

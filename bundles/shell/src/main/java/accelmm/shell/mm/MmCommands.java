@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.idr.IdrRegistry;
 import accelmm.api.idr.RegistryEntry;
@@ -65,5 +66,14 @@ public final class MmCommands {
             rows.add(new EntryRow(e));
         }
         return rows;
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "mm", args);
     }
 }

@@ -8,6 +8,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Usage;
+import accelmm.api.cli.Args;
 import accelmm.api.device.Devices;
 
 /**
@@ -47,8 +49,17 @@ public final class PageTableCommands {
      *     unknown table; {@code EINVAL} for a bad address
      */
     @Descriptor("walk a device virtual address in a page table of a device, one line per level")
-    public List<String> pt(@Descriptor("device name") String device, @Descriptor("table id (from mm:pt DEVICE)") long table,
+    public List<String> pt(@Descriptor("device name") String device, @Descriptor("table id (from mm:pt DEVICE)") String table,
             @Descriptor("device virtual address, hex (0x...) or decimal") String va) {
-        return devices.walk(device, table, MemoryCommands.address(va));
+        return devices.walk(device, Args.number("table", table, 0, Long.MAX_VALUE), Args.address(va));
+    }
+
+    /**
+     * Answers arguments that no command of this scope takes: {@code CMD --help} prints its usage.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} with the usage, for any other arguments
+     */
+    public Object _main(Object... args) {
+        return Usage.fallback(this, "mm", args);
     }
 }

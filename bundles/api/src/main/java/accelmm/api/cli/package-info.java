@@ -1,0 +1,19 @@
+/**
+ * Shell command arguments.
+ *
+ * <p>Overview: every scope (the core's {@code mm}, {@code dev}, {@code kmod} and each driver's)
+ * takes its numbers as text and parses them with {@link accelmm.api.cli.Args}, so that a number
+ * out of range is an {@code EINVAL} sentence instead of a truncated value or a Java error.
+ *
+ * <p>Locking: none; the helpers are pure functions.
+ *
+ * <p>Example:
+ * <pre>{@code
+ * public String maps(@Descriptor("process id") String pid) {
+ *     return table(memory.process(Args.pid(pid)).mm().maps());
+ * }
+ * }</pre>
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package accelmm.api.cli;
