@@ -15,8 +15,12 @@ public enum Errno {
     ENOENT(2, "No such file or directory"),
     /** No such process. */
     ESRCH(3, "No such process"),
+    /** Interrupted system call. */
+    EINTR(4, "Interrupted system call"),
     /** I/O error. */
     EIO(5, "Input/output error"),
+    /** Exec format error: not a module the loader can read. */
+    ENOEXEC(8, "Exec format error"),
     /** Bad file descriptor. */
     EBADF(9, "Bad file descriptor"),
     /** Try again. */
@@ -33,6 +37,8 @@ public enum Errno {
     EEXIST(17, "File exists"),
     /** No such device. */
     ENODEV(19, "No such device"),
+    /** Is a directory. */
+    EISDIR(21, "Is a directory"),
     /** Invalid argument. */
     EINVAL(22, "Invalid argument"),
     /** Too many open files. */

@@ -7,5 +7,5 @@
  * {@code hmm}, {@code gmem}, {@code device} and {@code uapi.*}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package accelmm.api;

@@ -1,8 +1,5 @@
 package accelmm.shell.kmod;
 
-import java.io.File;
-import java.io.InputStream;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,9 +17,11 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Requirement;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
@@ -38,8 +37,10 @@ import accelmm.shell.format.Section;
  * Module lifecycle commands, named after the kernel's module tools: {@code kmod:lsmod},
  * {@code insmod}, {@code rmmod}, {@code modinfo}, {@code reload}, {@code pending}.
  *
- * <p>Unlike Linux, a module in use can be removed or replaced: the core keeps every piece of state,
- * so {@code reload} swaps a driver under running processes.
+ * <p>As in Linux, {@code rmmod} refuses a module in use ({@code EBUSY}: modules wired to it, live
+ * processes, open device files) and the host's own modules ({@code EPERM}) unless forced. Unlike
+ * Linux, a driver can be replaced while in use: the core keeps every piece of state, so
+ * {@code reload} swaps a driver under running processes.
  *
  * <p>Concurrency: each command runs on the caller's thread; the framework serializes lifecycle
  * operations.
@@ -51,6 +52,7 @@ import accelmm.shell.format.Section;
     "osgi.command.function=rmmod",
     "osgi.command.function=modinfo",
     "osgi.command.function=reload",
+    "osgi.command.function=refresh",
     "osgi.command.function=pending"
 })
 public final class KmodCommands {
@@ -79,20 +81,27 @@ public final class KmodCommands {
      * Installs and starts a module. If it cannot start it is uninstalled again, so a failed insmod
      * leaves nothing behind.
      *
-     * @throws ErrnoException {@code ENOENT} for a missing file; {@code EEXIST} if the same module is
-     *     installed already; {@code EINVAL} if it is not a valid bundle or cannot start
+     * @throws ErrnoException {@code ENOENT} for a missing file; {@code EISDIR} for a directory;
+     *     {@code EIO} for a URL that cannot be fetched; {@code ENOEXEC} for a file that is not a
+     *     bundle jar; {@code EEXIST} if the same module (location, or name and version) is loaded
+     *     already; {@code EINVAL} if it cannot resolve or start, saying why
      */
     @Descriptor("install and start a module from a jar file or URL")
-    public ModuleRow insmod(@Descriptor("path of a bundle jar, or a URL") String location) throws Exception {
-        String url = toUrl(location);
+    public ModuleRow insmod(@Descriptor("path of a bundle jar, or a URL (file:, http:, https:, jar:)") String location)
+            throws BundleException {
+        ModuleJar jar = ModuleJar.read(location);
         for (Bundle b : context.getBundles()) {
-            if (b.getLocation().equals(url)) {
-                throw Errno.EEXIST.exception(location + " is already installed as module " + b.getBundleId());
+            if (b.getLocation().equals(jar.location())) {
+                throw Errno.EEXIST.exception(location + " is already loaded as module " + b.getBundleId());
+            }
+            if (jar.symbolicName().equals(b.getSymbolicName()) && jar.version().equals(b.getVersion())) {
+                throw Errno.EEXIST.exception("module " + jar.symbolicName() + " " + jar.version() + " is already loaded as module "
+                        + b.getBundleId() + "; 'kmod:reload " + jar.symbolicName() + " " + location + "' replaces it");
             }
         }
         Bundle b;
-        try (InputStream in = URI.create(url).toURL().openStream()) {
-            b = context.installBundle(url, in);
+        try {
+            b = context.installBundle(jar.location(), jar.open());
         } catch (BundleException e) {
             throw Errno.EINVAL.exception("cannot install " + location + ": " + e.getMessage());
         }
@@ -107,33 +116,41 @@ public final class KmodCommands {
         return ModuleRow.of(b);
     }
 
-    private static String toUrl(String location) {
-        if (location == null || location.isBlank()) {
-            throw Errno.EINVAL.exception("no location given");
-        }
-        if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !location.matches("^[a-zA-Z]:\\\\.*")) {
-            return location;
-        }
-        File f = new File(location).getAbsoluteFile();
-        if (!f.isFile()) {
-            throw Errno.ENOENT.exception("no file " + f);
-        }
-        return f.toURI().toString();
-    }
-
     /**
      * Stops and uninstalls a module; its packages stay wired until a refresh (see {@link #pending}).
      *
-     * @throws ErrnoException {@code ENOENT} for an unknown module; {@code EPERM} for the framework
+     * @throws ErrnoException {@code ENOENT} for an unknown module; {@code EPERM} for the framework,
+     *     and without {@code --force} for the host's own modules; {@code EBUSY} without
+     *     {@code --force} for a module in use (modules wired to it, live processes, open files)
      */
-    @Descriptor("stop and uninstall a module")
-    public ModuleRow rmmod(@Descriptor("module id or symbolic name") String module) throws BundleException {
+    @Descriptor("stop and uninstall a module (EBUSY while it is in use, EPERM for the host's own, unless --force)")
+    public ModuleRow rmmod(
+            @Descriptor("remove it even if it is in use or one of the host's own modules") @Parameter(names = {"-f", "--force"},
+                    presentValue = "true", absentValue = "false") boolean force,
+            @Descriptor("module id or symbolic name") String module) throws BundleException {
         Bundle b = find(module);
         if (b.getBundleId() == 0) {
             throw Errno.EPERM.exception("the framework cannot be removed");
         }
+        mayChange(b, force, false, "removed");
         b.uninstall();
         return ModuleRow.of(b);
+    }
+
+    /** Refuses to remove or replace the host's own modules and modules in use, unless forced. */
+    private void mayChange(Bundle b, boolean force, boolean replacing, String what) {
+        if (force) {
+            return;
+        }
+        if (ModuleUse.host(b)) {
+            throw Errno.EPERM.exception(b.getSymbolicName() + " is one of the host's own modules and is not " + what
+                    + " without --force (the shell or the host may stop working)");
+        }
+        List<String> users = new ModuleUse(context).users(b, replacing);
+        if (!users.isEmpty()) {
+            throw Errno.EBUSY.exception(b.getSymbolicName() + " is in use by " + String.join("; ", users)
+                    + "; --force " + (replacing ? "reloads" : "removes") + " it anyway");
+        }
     }
 
     /**
@@ -169,6 +186,9 @@ public final class KmodCommands {
                         peer(wire.getRequirer().getBundle())));
             }
         }
+        if (b.getState() == Bundle.INSTALLED) {
+            links.addAll(unresolved(b));
+        }
         ServiceReference<?>[] provided = b.getRegisteredServices();
         if (provided != null) {
             for (ServiceReference<?> ref : provided) {
@@ -185,6 +205,26 @@ public final class KmodCommands {
         sections.add(new Section("module", null, headers));
         sections.add(new Section("wiring and services", null, links));
         return new Report(sections);
+    }
+
+    /** Why a module is not resolved: each mandatory requirement that no module provides, like Karaf's bundle:diag. */
+    private List<WireRow> unresolved(Bundle b) {
+        List<WireRow> out = new ArrayList<>();
+        BundleRevision rev = b.adapt(BundleRevision.class);
+        if (rev == null) {
+            return out;
+        }
+        for (Requirement req : rev.getRequirements(null)) {
+            if ("optional".equals(req.getDirectives().get("resolution"))) {
+                continue;
+            }
+            if (wiring().findProviders(req).isEmpty()) {
+                String filter = req.getDirectives().getOrDefault("filter", "");
+                out.add(new WireRow("missing", req.getNamespace() + " " + filter, "no module provides it: " + b.getSymbolicName()
+                        + " cannot resolve"));
+            }
+        }
+        return out;
     }
 
     private static String packageOf(java.util.Map<String, Object> attrs) {
@@ -215,52 +255,85 @@ public final class KmodCommands {
     /**
      * Updates a module (from its own location, or from a new jar) and refreshes the modules wired to
      * it, waiting for the refresh to finish. With {@code --dry-run} nothing changes: the result lists
-     * the dependency closure a refresh would restart.
+     * the dependency closure a refresh would restart. A driver is replaced under the processes that
+     * use it; the core is not, while processes live, unless forced.
      *
      * @return the modules the refresh restarted (or would restart), as they are afterwards
      * @throws ErrnoException {@code ENOENT} for an unknown module or file; {@code EPERM} for the
-     *     framework; {@code ETIMEDOUT} if the refresh did not finish in time; {@code EINVAL} if the
-     *     update failed (the old revision is kept)
+     *     framework, and without {@code --force} for the host's own modules; {@code EBUSY} for the
+     *     core while processes live; {@code EINVAL} for a jar of another module, or if the update
+     *     failed (the old revision is kept); {@code ENOEXEC} for a file that is not a bundle jar;
+     *     {@code ETIMEDOUT} if the refresh did not finish in time
      */
     @Descriptor("update a module and refresh what is wired to it")
     public List<ModuleRow> reload(
             @Descriptor("only list the modules a refresh would restart") @Parameter(names = {"-n", "--dry-run"},
                     presentValue = "true", absentValue = "false") boolean dryRun,
+            @Descriptor("reload the core with live processes, or one of the host's own modules") @Parameter(names = {"-f", "--force"},
+                    presentValue = "true", absentValue = "false") boolean force,
             @Descriptor("module id or symbolic name") String module) throws Exception {
-        return reload(dryRun, module, null);
+        return reload(dryRun, force, module, null);
     }
 
-    /** {@link #reload(boolean, String)} from a new jar. */
+    /** {@link #reload(boolean, boolean, String)} from a new jar. */
     @Descriptor("update a module from a new jar or URL and refresh what is wired to it")
     public List<ModuleRow> reload(
             @Descriptor("only list the modules a refresh would restart") @Parameter(names = {"-n", "--dry-run"},
                     presentValue = "true", absentValue = "false") boolean dryRun,
+            @Descriptor("reload the core with live processes, or one of the host's own modules") @Parameter(names = {"-f", "--force"},
+                    presentValue = "true", absentValue = "false") boolean force,
             @Descriptor("module id or symbolic name") String module,
-            @Descriptor("the new jar file or URL") String from) throws Exception {
+            @Descriptor("the new jar file or URL (the same module: its Bundle-SymbolicName must match)") String from)
+            throws Exception {
         Bundle b = find(module);
         if (b.getBundleId() == 0) {
             throw Errno.EPERM.exception("the framework cannot be reloaded from the shell");
         }
-        String url = from == null ? null : toUrl(from);
+        ModuleJar jar = from == null ? null : ModuleJar.read(from);
+        if (jar != null && !jar.symbolicName().equals(b.getSymbolicName())) {
+            throw Errno.EINVAL.exception(from + " is module " + jar.symbolicName() + ", not " + b.getSymbolicName()
+                    + "; 'kmod:insmod " + from + "' loads it beside");
+        }
         FrameworkWiring fw = wiring();
         Collection<Bundle> closure = fw.getDependencyClosure(Set.of(b));
         if (dryRun) {
             return rows(closure);
         }
+        mayChange(b, force, true, "reloaded");
         try {
-            if (url == null) {
+            if (jar == null) {
                 b.update();
             } else {
-                try (InputStream in = new URI(url).toURL().openStream()) {
-                    b.update(in);
-                }
+                b.update(jar.open());
             }
         } catch (BundleException e) {
             throw Errno.EINVAL.exception("cannot update " + b.getSymbolicName() + ": " + e.getMessage());
         }
-        closure = fw.getDependencyClosure(Set.of(b));
+        return refresh(Set.of(b));
+    }
+
+    /**
+     * Refreshes modules: those given, or every module removed or updated but still wired.
+     *
+     * @return the modules the refresh restarted, as they are afterwards
+     * @throws ErrnoException {@code ENOENT} for an unknown module; {@code EINTR} if interrupted;
+     *     {@code ETIMEDOUT} if the refresh did not finish in time
+     */
+    @Descriptor("refresh modules: rewire those removed or updated (kmod:pending), or the ones named, and restart what depends on them")
+    public List<ModuleRow> refresh(@Descriptor("module ids or symbolic names; none for every pending one") String... modules)
+            throws Exception {
+        List<Bundle> targets = new ArrayList<>();
+        for (String m : modules) {
+            targets.add(find(m));
+        }
+        return refresh(targets.isEmpty() ? wiring().getRemovalPendingBundles() : targets);
+    }
+
+    private List<ModuleRow> refresh(Collection<Bundle> targets) throws Exception {
+        FrameworkWiring fw = wiring();
+        Collection<Bundle> closure = targets.isEmpty() ? List.of() : fw.getDependencyClosure(targets);
         CompletableFuture<FrameworkEvent> done = new CompletableFuture<>();
-        fw.refreshBundles(Set.of(b), done::complete);
+        fw.refreshBundles(targets, done::complete);
         try {
             FrameworkEvent ev = done.get(REFRESH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (ev.getType() == FrameworkEvent.ERROR) {
@@ -268,8 +341,17 @@ public final class KmodCommands {
             }
         } catch (TimeoutException e) {
             throw Errno.ETIMEDOUT.exception("refresh did not finish in " + REFRESH_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errno.EINTR.exception("interrupted while the refresh runs; it goes on in the background");
         }
-        return rows(closure);
+        List<Bundle> after = new ArrayList<>();
+        for (Bundle b : closure) {
+            if (b.getState() != Bundle.UNINSTALLED) {
+                after.add(b);
+            }
+        }
+        return rows(after);
     }
 
     /** Lists modules that were updated or removed but are still wired to others. */
