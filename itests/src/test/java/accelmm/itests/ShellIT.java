@@ -170,7 +170,7 @@ public class ShellIT {
         int before = context.getBundles().length;
         assertEquals(Errno.ENOENT, errnoOf("kmod:insmod /no/such/file.jar"));
         Path notABundle = jarFile("plain.jar", TestBundles.jar(Map.of()));
-        assertEquals(Errno.EINVAL, errnoOf("kmod:insmod " + notABundle));
+        assertEquals(Errno.ENOEXEC, errnoOf("kmod:insmod " + notABundle));
         Path unresolvable = jarFile("needs.jar", TestBundles.jar(activatorBundle("accelmm.itest.needs", "1.0.0",
                 SharedUserActivator.class, "no.such.pkg,org.osgi.framework"), SharedUserActivator.class));
         assertEquals(Errno.EINVAL, errnoOf("kmod:insmod " + unresolvable));
@@ -189,14 +189,79 @@ public class ShellIT {
         String closure = run("kmod:reload -n accelmm.itest.exporter");
         assertTrue(closure, closure.contains("accelmm.itest.exporter") && closure.contains("accelmm.itest.user"));
         assertEquals("ID  STATE  LEVEL  NAME  VERSION\n(none)", run("kmod:pending"));
-        run("kmod:rmmod accelmm.itest.exporter");
+        assertEquals("EBUSY: accelmm.itest.exporter is in use by modules accelmm.itest.user; --force removes it anyway",
+                errorOf("kmod:rmmod accelmm.itest.exporter"));
+        run("kmod:rmmod --force accelmm.itest.exporter");
         String pending = run("kmod:pending");
         assertTrue(pending, pending.contains("UNINSTALLED") && pending.contains("accelmm.itest.exporter"));
         run("kmod:rmmod accelmm.itest.user");
-        Bundle system = context.getBundle(0);
-        java.util.concurrent.CompletableFuture<Object> refreshed = new java.util.concurrent.CompletableFuture<>();
-        system.adapt(org.osgi.framework.wiring.FrameworkWiring.class).refreshBundles(null, e -> refreshed.complete(e));
-        refreshed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        run("kmod:refresh");
         assertEquals("ID  STATE  LEVEL  NAME  VERSION\n(none)", run("kmod:pending"));
+    }
+
+    private String errorOf(String command) throws Exception {
+        try {
+            run(command);
+        } catch (ErrnoException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError(command + " did not fail");
+    }
+
+    @Test
+    public void kmodRefusesWhatWouldBreakTheHostAndSaysWhyInAnErrno() throws Exception {
+        Path dir = Files.createDirectories(HostOptions.workDir("shell").toPath().resolve("adir"));
+        assertEquals("EISDIR: " + dir + " is a directory; a module is a jar file", errorOf("kmod:insmod " + dir));
+        assertEquals("EIO: cannot fetch http://localhost:1/x.jar: connection refused", errorOf("kmod:insmod http://localhost:1/x.jar"));
+        assertEquals("EINVAL: 'ftp:bad' is not a file or a URL that can be read (file:, http:, https:, jar:)",
+                errorOf("kmod:insmod ftp:bad"));
+        Path text = Files.writeString(HostOptions.workDir("shell").toPath().resolve("notajar.jar"), "hello");
+        assertEquals(Errno.EPERM, errnoOf("kmod:rmmod org.apache.felix.gogo.runtime"));
+        assertEquals(Errno.EPERM, errnoOf("kmod:reload org.apache.felix.scr"));
+        Path v1 = jarFile("twin-a.jar", client("1.0.0"));
+        Path twin = jarFile("twin-b.jar", client("1.0.0"));
+        Path other = jarFile("other.jar", TestBundles.jar(activatorBundle("accelmm.itest.other", "1.0.0",
+                RegistryClientActivator.class, "accelmm.api.idr;version=\"[1.0,2)\",org.osgi.framework"), RegistryClientActivator.class));
+        run("kmod:insmod " + v1);
+        try {
+            assertTrue(errorOf("kmod:insmod " + twin).startsWith("EEXIST: module accelmm.itest.shellclient 1.0.0 is already loaded"));
+            assertEquals("ENOEXEC: " + text + " is not a module: a jar without a manifest",
+                    errorOf("kmod:reload accelmm.itest.shellclient " + text));
+            assertEquals("EINVAL: " + other + " is module accelmm.itest.other, not accelmm.itest.shellclient; 'kmod:insmod "
+                    + other + "' loads it beside", errorOf("kmod:reload accelmm.itest.shellclient " + other));
+        } finally {
+            run("kmod:rmmod accelmm.itest.shellclient");
+        }
+        MmProcess p = memory.spawn("holds-the-core");
+        try {
+            assertEquals("EBUSY: accelmm.core is in use by 1 live process; --force removes it anyway", errorOf("kmod:rmmod accelmm.core"));
+            assertEquals("EBUSY: accelmm.core is in use by 1 live process; --force reloads it anyway", errorOf("kmod:reload accelmm.core"));
+        } finally {
+            p.exit();
+        }
+        Bundle needs = context.installBundle("itest:needs", new java.io.ByteArrayInputStream(TestBundles.jar(activatorBundle(
+                "accelmm.itest.needs2", "1.0.0", SharedUserActivator.class, "no.such.pkg,org.osgi.framework"), SharedUserActivator.class)));
+        try {
+            String info = run("kmod:modinfo accelmm.itest.needs2");
+            assertTrue(info, info.matches("(?s).*missing +osgi\\.wiring\\.package \\(osgi\\.wiring\\.package=no\\.such\\.pkg\\) +no module "
+                    + "provides it: accelmm\\.itest\\.needs2 cannot resolve.*"));
+        } finally {
+            needs.uninstall();
+        }
+    }
+
+    @Test
+    public void configCommandsShowAndChangeConfigurations() throws Exception {
+        assertEquals("accelmm.itest.cfg: answer = 42", run("config:property-set accelmm.itest.cfg answer 42"));
+        assertTrue(run("config:list").contains("pid accelmm.itest.cfg\n  answer = 42"));
+        String edit = run("config:edit accelmm.itest.cfg");
+        assertTrue(edit, edit.startsWith("pid accelmm.itest.cfg\n  answer = 42\n\nchange a property: config:property-set accelmm.itest.cfg KEY VALUE"));
+        assertEquals("accelmm.itest.cfg: answer removed", run("config:property-delete accelmm.itest.cfg answer"));
+        assertEquals(Errno.ENOENT, errnoOf("config:property-delete accelmm.itest.cfg answer"));
+        assertEquals(Errno.ENOENT, errnoOf("config:edit no.such.pid"));
+        assertEquals(Errno.EINVAL, errnoOf("config:property-set accelmm.itest.cfg service.pid x"));
+        assertTrue(run("config:property-set --help").startsWith("config:property-set - set one property of a configuration"));
+        assertTrue(errorOf("log:display").startsWith("ENOENT: this host keeps no log"));
+        assertEquals(Errno.EINVAL, errnoOf("log:set loud"));
     }
 }
