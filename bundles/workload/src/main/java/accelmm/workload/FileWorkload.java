@@ -49,7 +49,7 @@ final class FileWorkload implements Workload {
                 try {
                     session.step(s, file.file + ":" + s.line() + " " + s.kind());
                 } catch (ErrnoException e) {
-                    throw new IllegalStateException(file.file + ":" + s.line() + ": " + s.kind() + " failed: " + e.getMessage(), e);
+                    throw new StepError.StepFailure(file.file + ":" + s.line(), s.kind(), e);
                 }
                 run.step(name());
             }

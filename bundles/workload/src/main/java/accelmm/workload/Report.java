@@ -11,12 +11,15 @@ import accelmm.api.mm.NodeInfo;
 
 /**
  * What a run did: per device and in total, the counters that moved, grouped as the report shows
- * them; peak memory per node; data checks; wall time and events per second. Renders as a text table
- * or as JSON.
+ * them; peak memory per node; data checks, failed steps, injected failures and unplugs, each
+ * counted apart; wall time and events per second. Renders as a text table or as JSON.
  *
  * <p>Concurrency: built once, after the run.
  */
 final class Report {
+    /** The version of the JSON report's layout. */
+    static final int JSON_VERSION = 2;
+
     /** The report's groups and which counters belong to each, by name pattern. */
     static final Map<String, String[]> GROUPS = new LinkedHashMap<>();
 
@@ -32,24 +35,32 @@ final class Report {
         GROUPS.put("ioctls", new String[] {"ioctl"});
     }
 
-    final String workload;
-    final long seed;
+    /** The configuration that ran, as the JSON report records it. */
+    record Config(String workload, String file, long seed, String swapDriver, int swapAfterPercent, List<String> devices) {
+    }
+
+    final Config config;
     final long wallNanos;
     final long passed;
     final long failed;
+    final long injected;
+    final long unplugs;
     final Map<String, String> failures;
+    final List<StepError> errors;
     final Map<String, Map<String, Long>> perDevice = new TreeMap<>();
     final List<NodeInfo> nodes;
     final List<String> notes;
 
-    Report(String workload, long seed, long wallNanos, Run run, Map<String, Map<String, Long>> before,
-            Map<String, Map<String, Long>> after, List<NodeInfo> nodes, List<String> notes) {
-        this.workload = workload;
-        this.seed = seed;
+    Report(Config config, long wallNanos, Run run, Map<String, Map<String, Long>> before, Map<String, Map<String, Long>> after,
+            long injected, long unplugs, List<NodeInfo> nodes, List<String> notes) {
+        this.config = config;
         this.wallNanos = wallNanos;
         this.passed = run.passed.get();
         this.failed = run.failed.get();
+        this.injected = injected;
+        this.unplugs = unplugs;
         this.failures = new TreeMap<>(run.failures);
+        this.errors = List.copyOf(run.errors);
         this.nodes = nodes;
         this.notes = List.copyOf(notes);
         after.forEach((device, counters) -> {
@@ -73,6 +84,11 @@ final class Report {
         });
     }
 
+    /** Whether every data check passed and no step failed. */
+    boolean passed() {
+        return failed == 0 && errors.isEmpty();
+    }
+
     Map<String, Long> totals() {
         Map<String, Long> t = new LinkedHashMap<>();
         for (String g : GROUPS.keySet()) {
@@ -85,110 +101,139 @@ final class Report {
         return wallNanos == 0 ? 0 : events * 1e9 / wallNanos;
     }
 
-    /** The text report. */
+    /** The first line: the verdict. */
+    String headline() {
+        String checks = failed == 0 ? "all " + passed + " data checks passed" : failed + " of " + (passed + failed) + " data checks FAILED";
+        String steps = errors.isEmpty() ? "" : ", " + errors.size() + " step" + (errors.size() == 1 ? "" : "s") + " FAILED";
+        return String.format(Locale.ROOT, "workload %s (seed %d): %s%s in %.2f s", config.workload(), config.seed(), checks, steps,
+                wallNanos / 1e9);
+    }
+
+    /** The text report: only the counters that moved, the memory nodes, the rates and what failed. */
     String text() {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "workload %s (seed %d): %s in %.2f s%n", workload, seed,
-                failed == 0 ? "all " + passed + " data checks passed" : failed + " of " + (passed + failed) + " data checks FAILED",
-                wallNanos / 1e9));
+        String nl = System.lineSeparator();
+        StringBuilder b = new StringBuilder(headline()).append(nl);
         for (String n : notes) {
-            b.append("  ").append(n).append(System.lineSeparator());
+            b.append("  ").append(n).append(nl);
         }
+        if (injected > 0 || unplugs > 0) {
+            b.append(String.format(Locale.ROOT, "  %d injected failure%s, %d unplug%s (not data checks)%n", injected,
+                    injected == 1 ? "" : "s", unplugs, unplugs == 1 ? "" : "s"));
+        }
+        Map<String, Long> totals = totals();
         List<String> cols = new ArrayList<>(perDevice.keySet());
         cols.add("total");
-        b.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-24s", "COUNTER"));
+        b.append(nl).append(String.format(Locale.ROOT, "%-24s", "COUNTER"));
         for (String c : cols) {
             b.append(String.format(Locale.ROOT, "%14s", c.toUpperCase(Locale.ROOT)));
         }
-        b.append(System.lineSeparator());
-        Map<String, Long> totals = totals();
+        b.append(nl);
+        boolean any = false;
         for (String g : GROUPS.keySet()) {
+            if (totals.get(g) == 0) {
+                continue;
+            }
+            any = true;
             b.append(String.format(Locale.ROOT, "%-24s", g));
             for (String c : perDevice.keySet()) {
                 b.append(String.format(Locale.ROOT, "%14d", perDevice.get(c).get(g)));
             }
-            b.append(String.format(Locale.ROOT, "%14d", totals.get(g))).append(System.lineSeparator());
+            b.append(String.format(Locale.ROOT, "%14d", totals.get(g))).append(nl);
         }
-        b.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-24s%14s%14s%n", "MEMORY NODE", "SIZE MiB", "PEAK MiB"));
+        if (!any) {
+            b.append("(no counter moved)").append(nl);
+        }
+        b.append(nl).append(String.format(Locale.ROOT, "%-24s%14s%14s%n", "MEMORY NODE", "SIZE MiB", "PEAK MiB"));
         for (NodeInfo n : nodes) {
             b.append(String.format(Locale.ROOT, "%-24s%14d%14.1f%n", n.name(), n.size() >> 20, n.peak() / 1048576.0));
         }
-        b.append(System.lineSeparator()).append(String.format(Locale.ROOT,
+        b.append(nl).append(String.format(Locale.ROOT,
                 "per second: %.0f faults, %.0f migrations, %.0f invalidations%n",
                 perSecond(totals.get("faults")), perSecond(totals.get("migrations")), perSecond(totals.get("notifier invalidations"))));
-        failures.forEach((w, what) -> b.append("FAILED ").append(w).append(": ").append(what).append(System.lineSeparator()));
+        failures.forEach((w, what) -> b.append("FAILED ").append(w).append(": data check ").append(what).append(nl));
+        for (StepError e : errors) {
+            b.append("FAILED ").append(e.workload()).append(": ").append(e.text()).append(nl);
+        }
         return b.toString();
     }
 
-    /** The JSON report. */
+    /** The JSON report: camelCase keys throughout, its layout {@link #JSON_VERSION}, the configuration that ran. */
     String json() {
-        StringBuilder b = new StringBuilder("{");
-        b.append("\"workload\":").append(quote(workload)).append(",\"seed\":").append(seed)
-                .append(",\"wallSeconds\":").append(String.format(Locale.ROOT, "%.3f", wallNanos / 1e9))
-                .append(",\"checks\":{\"passed\":").append(passed).append(",\"failed\":").append(failed).append("}");
-        b.append(",\"devices\":{");
-        String sep = "";
-        for (Map.Entry<String, Map<String, Long>> d : perDevice.entrySet()) {
-            b.append(sep).append(quote(d.getKey())).append(':').append(object(d.getValue()));
-            sep = ",";
+        Json j = new Json();
+        j.open('{');
+        j.key("version").value(JSON_VERSION);
+        j.key("workload").value(config.workload());
+        j.key("seed").value(config.seed());
+        j.key("configuration").open('{');
+        j.key("workload").value(config.workload());
+        j.key("file").value(config.file());
+        j.key("seed").value(config.seed());
+        j.key("swap");
+        if (config.swapDriver() == null) {
+            j.nul();
+        } else {
+            j.open('{').key("driver").value(config.swapDriver()).key("afterPercent").value(config.swapAfterPercent()).close('}');
         }
-        b.append("},\"total\":").append(object(totals()));
-        b.append(",\"nodes\":[");
-        sep = "";
+        j.key("devices").open('[');
+        config.devices().forEach(j::value);
+        j.close(']').close('}');
+        j.key("passed").value(passed());
+        j.key("wallSeconds").raw(String.format(Locale.ROOT, "%.3f", wallNanos / 1e9));
+        j.key("checks").open('{').key("passed").value(passed).key("failed").value(failed).close('}');
+        j.key("failedSteps").value(errors.size());
+        j.key("injectedFailures").value(injected);
+        j.key("unplugs").value(unplugs);
+        j.key("devices").open('{');
+        perDevice.forEach((d, groups) -> {
+            j.key(d);
+            counters(j, groups);
+        });
+        j.close('}');
+        j.key("total");
+        counters(j, totals());
+        j.key("nodes").open('[');
         for (NodeInfo n : nodes) {
-            b.append(sep).append("{\"name\":").append(quote(n.name())).append(",\"size\":").append(n.size())
-                    .append(",\"peak\":").append(n.peak()).append('}');
-            sep = ",";
+            j.open('{').key("name").value(n.name()).key("sizeBytes").value(n.size()).key("peakBytes").value(n.peak()).close('}');
         }
-        b.append("],\"perSecond\":{\"faults\":").append(String.format(Locale.ROOT, "%.1f", perSecond(totals().get("faults"))))
-                .append(",\"migrations\":").append(String.format(Locale.ROOT, "%.1f", perSecond(totals().get("migrations"))))
-                .append(",\"invalidations\":").append(String.format(Locale.ROOT, "%.1f", perSecond(totals().get("notifier invalidations"))))
-                .append("},\"notes\":[");
-        sep = "";
-        for (String n : notes) {
-            b.append(sep).append(quote(n));
-            sep = ",";
+        j.close(']');
+        Map<String, Long> t = totals();
+        j.key("perSecond").open('{')
+                .key("faults").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("faults"))))
+                .key("migrations").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("migrations"))))
+                .key("invalidations").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("notifier invalidations"))))
+                .close('}');
+        j.key("notes").open('[');
+        notes.forEach(j::value);
+        j.close(']');
+        j.key("failedChecks").open('[');
+        failures.forEach((w, what) -> j.open('{').key("workload").value(w).key("check").value(what).close('}'));
+        j.close(']');
+        j.key("errors").open('[');
+        for (StepError e : errors) {
+            j.open('{').key("workload").value(e.workload()).key("location").value(e.location()).key("step").value(e.step())
+                    .key("errno").value(e.errno()).key("message").value(e.message()).close('}');
         }
-        b.append("],\"failures\":").append(objectOfStrings(failures)).append("}");
-        return b.toString();
+        j.close(']');
+        j.close('}');
+        return j.toString();
     }
 
-    private static String object(Map<String, Long> m) {
-        StringBuilder b = new StringBuilder("{");
-        String sep = "";
-        for (Map.Entry<String, Long> e : m.entrySet()) {
-            b.append(sep).append(quote(e.getKey())).append(':').append(e.getValue());
-            sep = ",";
-        }
-        return b.append('}').toString();
+    private static void counters(Json j, Map<String, Long> groups) {
+        j.open('{');
+        groups.forEach((g, v) -> j.key(camel(g)).value(v));
+        j.close('}');
     }
 
-    private static String objectOfStrings(Map<String, String> m) {
-        StringBuilder b = new StringBuilder("{");
-        String sep = "";
-        for (Map.Entry<String, String> e : m.entrySet()) {
-            b.append(sep).append(quote(e.getKey())).append(':').append(quote(e.getValue()));
-            sep = ",";
-        }
-        return b.append('}').toString();
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
+    /** {@code "migrated bytes"} to {@code migratedBytes}, {@code "TLB invalidations"} to {@code tlbInvalidations}. */
+    static String camel(String words) {
+        StringBuilder b = new StringBuilder();
+        for (String w : words.split("[ -]+")) {
+            if (b.length() == 0) {
+                b.append(w.toLowerCase(Locale.ROOT));
+            } else if (!w.isEmpty()) {
+                b.append(Character.toUpperCase(w.charAt(0))).append(w.substring(1).toLowerCase(Locale.ROOT));
             }
         }
-        return b.append('"').toString();
+        return b.toString();
     }
 }

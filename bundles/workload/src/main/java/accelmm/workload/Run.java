@@ -23,6 +23,9 @@ final class Run {
     final AtomicLong failed = new AtomicLong();
     final ConcurrentHashMap<String, AtomicInteger> progress = new ConcurrentHashMap<>();
     final ConcurrentHashMap<String, String> failures = new ConcurrentHashMap<>();
+    /** Steps that failed with an errno (or a bug), apart from data checks. */
+    final java.util.concurrent.ConcurrentLinkedQueue<StepError> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean cancelled;
 
     Run(Devices devices, MemoryManager memory, long seed) {
         this.devices = devices;
@@ -67,8 +70,25 @@ final class Run {
         swapAt = Math.max(1, (total * percent + 99) / 100);
     }
 
-    /** Records that a workload finished one more step. */
+    /** Makes every workload stop at its next step (the command was interrupted). */
+    void cancel() {
+        cancelled = true;
+    }
+
+    /** Records a step that failed: the workload stops there. */
+    void failed(String workload, Throwable e) {
+        errors.add(StepError.of(workload, e));
+    }
+
+    /**
+     * Records that a workload finished one more step.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINTR} once the run is cancelled
+     */
     void step(String workload) {
+        if (cancelled) {
+            throw accelmm.api.Errno.EINTR.exception("the run was interrupted");
+        }
         progress.computeIfAbsent(workload, k -> new AtomicInteger()).incrementAndGet();
         if (steps.incrementAndGet() >= swapAt && swapped.compareAndSet(false, true)) {
             swap.run();

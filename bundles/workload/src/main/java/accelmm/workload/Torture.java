@@ -181,8 +181,14 @@ final class Torture {
             swapper.start();
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        while (System.nanoTime() < deadline && deadlocks.get() == 0) {
-            Thread.sleep(250);
+        boolean interrupted = false;
+        while (System.nanoTime() < deadline && deadlocks.get() == 0 && !interrupted) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                // Ctrl-C: stop every thread and tidy up as at the deadline, then say so.
+                interrupted = true;
+            }
             long[] stuck = mx.findDeadlockedThreads();
             String stalled = stalled();
             if (stuck != null) {
@@ -237,6 +243,10 @@ final class Torture {
         }
         long lockOrder = Lockdep.reportCount() - lockReports;
         Lockdep.setEnabled(lockdepWas);
+        if (interrupted) {
+            throw Errno.EINTR.exception("torture interrupted after " + elapsed / 1_000_000_000 + " s, " + ops.get() + " ops; "
+                    + (problems.isEmpty() ? "every check at the stop passed" : problems.size() + " invariant breaches: " + problems));
+        }
         long lostCount = lost.size() + run.failed.get();
         for (String l : lost.subList(0, Math.min(lost.size(), 20))) {
             out.println("lost: " + l);

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -21,9 +20,11 @@ import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
+import accelmm.api.cli.Args;
 import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceState;
 import accelmm.api.device.Devices;
+import accelmm.api.mm.FaultSiteInfo;
 import accelmm.api.mm.MemoryManager;
 
 /**
@@ -64,34 +65,39 @@ public final class WorkloadCommands {
     }
 
     /**
-     * Runs a workload and returns its report; fails if any data check failed.
+     * Runs a workload and returns its report; fails if any data check or step failed. Everything
+     * about the command (the workload, the file, the seed, the JSON path, the devices it needs) is
+     * checked before anything runs.
      *
-     * @throws accelmm.api.ErrnoException {@code EINVAL} for an unknown workload; {@code EIO} if a data
-     *     check failed; {@code ENODEV} if the device a single workload needs has no driver
+     * @throws accelmm.api.ErrnoException before running: {@code EINVAL} for an unknown workload, a
+     *     bad file ({@code FILE:LINE: ...}) or a bad seed, {@code ENOENT} for a missing file or JSON
+     *     folder, {@code ENODEV} if a device the workload needs has no driver; after running:
+     *     {@code EIO} if a data check or a step failed (the report is printed first), {@code EINTR}
+     *     if interrupted
      */
     @Descriptor("run a built-in workload (demo: all at once with a driver hot-swap) and print what the memory system did")
-    public String run(@Descriptor("write the report as JSON to this file") @Parameter(names = "--json", absentValue = "") String json,
-            @Descriptor("random seed (default: the file's, else 1)") @Parameter(names = "--seed", absentValue = "-1") long seedOption,
+    public String run(@Descriptor("also write the report as JSON to this file ('-' for standard output)") @Parameter(names = "--json", absentValue = "") String json,
+            @Descriptor("random seed, any whole number (default: the file's, else 1)") @Parameter(names = "--seed", absentValue = "") String seedOption,
             @Descriptor("built-in workload name (see workload:list) or a workload file (.yaml, .yml, .json)") String name)
             throws IOException, InterruptedException {
         List<Workload> chosen = new ArrayList<>();
         String swapDriver = name.equals("demo") ? "panfrost" : null;
         int swapPercent = 50;
-        long seed = seedOption < 0 ? 1 : seedOption;
+        Long seedGiven = seedOption.isEmpty() ? null : Args.number("seed", seedOption, Long.MIN_VALUE, Long.MAX_VALUE);
+        long seed = seedGiven == null ? 1 : seedGiven;
         boolean optional = name.equals("demo");
+        String file = null;
         if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json") || name.contains("/")) {
             Path path = Path.of(name);
-            if (!Files.isRegularFile(path)) {
-                throw Errno.ENOENT.exception("no workload file " + path);
-            }
-            WorkloadFile wf = WorkloadFile.parse(path.getFileName().toString(), Files.readString(path), this::kindOf);
+            WorkloadFile wf = WorkloadFile.parse(path.getFileName().toString(), text(path), this::kindOf);
             for (WorkloadFile.Proc proc : wf.processes) {
                 chosen.add(new FileWorkload(wf, proc));
             }
             swapDriver = wf.swapDriver;
             swapPercent = wf.swapAfterPercent;
-            seed = seedOption < 0 ? wf.seed : seedOption;
+            seed = seedGiven == null ? wf.seed : seedGiven;
             name = wf.name;
+            file = path.toAbsolutePath().toString();
         } else {
             for (Workload w : builtIns()) {
                 if (name.equals("demo") || w.name().equals(name)) {
@@ -102,16 +108,23 @@ public final class WorkloadCommands {
         if (chosen.isEmpty()) {
             throw Errno.EINVAL.exception("no workload '" + name + "'; built in: demo, gna, panfrost, habana, xe, gmem; or a workload file");
         }
+        Path jsonPath = json.isEmpty() || json.equals("-") ? null : jsonTarget(json);
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Workload> runnable = new ArrayList<>();
         for (Workload w : chosen) {
-            if (w.device() == null || bound(w.device())) {
+            String why = w.device() == null ? null : unbound(w.device());
+            if (why == null) {
                 runnable.add(w);
             } else if (optional) {
-                notes.add("skipped " + w.name() + ": " + w.device() + " has no driver");
+                notes.add("skipped " + w.name() + ": " + why);
             } else {
-                throw Errno.ENODEV.exception(w.device() + " has no driver; start accelmm with --drivers " + w.name());
+                throw Errno.ENODEV.exception("workload " + name + " needs " + why);
             }
+        }
+        if (runnable.isEmpty()) {
+            throw Errno.ENODEV.exception("workload " + name + " has nothing to run: none of its devices ("
+                    + String.join(", ", chosen.stream().map(Workload::device).toList())
+                    + ") has a driver; start accelmm with --drivers all");
         }
         Run run = new Run(devices, memory, seed);
         long start = System.nanoTime();
@@ -121,48 +134,124 @@ public final class WorkloadCommands {
                     () -> notes.add(hotSwap(bsn, (System.nanoTime() - start) / 1_000_000)));
         }
         Map<String, Map<String, Long>> before = counters();
-        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        long injectedBefore = injected();
+        long unplugsBefore = unplugs();
         List<Thread> threads = new ArrayList<>();
         for (Workload w : runnable) {
             Thread t = new Thread(() -> {
                 try {
                     w.run(run);
                 } catch (Throwable e) {
-                    errors.add(e);
-                    run.failures.putIfAbsent(w.name(), String.valueOf(e));
-                    run.failed.incrementAndGet();
+                    run.failed(w.name(), e);
                 }
             }, "workload-" + w.name());
             threads.add(t);
             t.start();
         }
-        while (threads.stream().anyMatch(Thread::isAlive)) {
-            progress(run, runnable);
-            Thread.sleep(100);
+        try {
+            while (threads.stream().anyMatch(Thread::isAlive)) {
+                progress(run, runnable);
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            run.cancel();
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            throw Errno.EINTR.exception("workload " + name + " interrupted; its processes were ended");
+        } finally {
+            if (System.console() != null) {
+                System.err.print("\r" + " ".repeat(100) + "\r");
+            }
         }
         for (Thread t : threads) {
             t.join();
         }
-        progress(run, runnable);
-        if (System.console() != null) {
-            System.err.println();
+        List<String> config = new ArrayList<>();
+        for (DeviceInfo d : devices.list()) {
+            config.add(d.name() + " " + d.kind() + " " + (d.driver() == null ? "-" : d.driver() + " " + d.driverVersion())
+                    + " " + (devices.spec(d.name()).memoryBytes() >> 20) + " MiB");
         }
-        Report report = new Report(name, seed, System.nanoTime() - start, run, before, counters(), memory.nodes(), notes);
-        if (!json.isEmpty()) {
-            Files.writeString(Path.of(json), report.json() + System.lineSeparator(), StandardCharsets.UTF_8);
+        Report report = new Report(new Report.Config(name, file, seed, swapDriver, swapPercent, config), System.nanoTime() - start,
+                run, before, counters(), injected() - injectedBefore, unplugs() - unplugsBefore, memory.nodes(), notes);
+        String result = report.text();
+        if (json.equals("-")) {
+            System.err.print(result);
+            result = report.json();
+        } else if (jsonPath != null) {
+            Files.writeString(jsonPath, report.json() + System.lineSeparator(), StandardCharsets.UTF_8);
         }
-        if (run.failed.get() > 0) {
-            throw Errno.EIO.exception(System.lineSeparator() + report.text());
+        if (!report.passed()) {
+            System.out.print(result.endsWith(System.lineSeparator()) ? result : result + System.lineSeparator());
+            System.out.flush();
+            String verdict = report.headline();
+            throw Errno.EIO.exception(verdict.substring(0, verdict.lastIndexOf(" in ")) + "; the report is above");
         }
-        return report.text();
+        return result.stripTrailing();
     }
 
-    private boolean bound(String device) {
-        try {
-            return devices.info(device).state() == DeviceState.BOUND;
-        } catch (accelmm.api.ErrnoException e) {
-            return false;
+    /** Reads a workload file as UTF-8 text. */
+    private static String text(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw Errno.EISDIR.exception(path + " is a directory, not a workload file");
         }
+        if (!Files.isRegularFile(path)) {
+            throw Errno.ENOENT.exception("no workload file " + path);
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        try {
+            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            if (s.indexOf('\0') >= 0) {
+                throw Errno.EINVAL.exception(path.getFileName() + ": not a workload file: it holds binary data (a NUL byte)");
+            }
+            return s;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw Errno.EINVAL.exception(path.getFileName() + ": not a workload file: it is not UTF-8 text");
+        }
+    }
+
+    /** Checks, before the run, that the JSON report can be written there. */
+    private static Path jsonTarget(String json) {
+        Path p = Path.of(json).toAbsolutePath();
+        Path dir = p.getParent();
+        if (Files.isDirectory(p)) {
+            throw Errno.EISDIR.exception("--json " + json + " is a directory; name a file");
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw Errno.ENOENT.exception("--json " + json + ": no folder " + dir);
+        }
+        if (!Files.isWritable(dir) || (Files.exists(p) && !Files.isWritable(p))) {
+            throw Errno.EACCES.exception("--json " + json + ": cannot write there");
+        }
+        return p;
+    }
+
+    /** Why a device cannot run a workload now, or null if it can. */
+    private String unbound(String device) {
+        DeviceInfo info;
+        try {
+            info = devices.info(device);
+        } catch (accelmm.api.ErrnoException e) {
+            return "device " + device + ", which does not exist (see dev:list)";
+        }
+        if (info.state() == DeviceState.BOUND) {
+            return null;
+        }
+        String bsn = "accelmm.driver." + info.kind();
+        boolean installed = java.util.Arrays.stream(context.getBundles()).anyMatch(b -> bsn.equals(b.getSymbolicName()));
+        return "device " + device + ", which has no driver (" + info.state() + "); "
+                + (installed ? "its driver module " + bsn + " is installed but not bound: see kmod:modinfo " + bsn
+                        : "start accelmm with --drivers " + info.kind() + " (or all), or kmod:insmod its driver");
+    }
+
+    private long injected() {
+        return memory.failSites().stream().mapToLong(FaultSiteInfo::failures).sum();
+    }
+
+    private long unplugs() {
+        return devices.list().stream().mapToLong(DeviceInfo::unplugs).sum();
     }
 
     private Map<String, Map<String, Long>> counters() {

@@ -149,17 +149,21 @@ final class WorkloadFile {
             if (device != null && kind == null) {
                 throw error(file, line(p.get("device")), "'device': a configured device (see dev:list), not '" + device + "'");
             }
-            processes.add(new Proc(pname, device, steps(file, p.get("steps"), kind)));
+            processes.add(new Proc(pname, device, steps(file, p.get("steps"), kind, deviceKind)));
         }
         return new WorkloadFile(file, name, seed, swapDriver, after, processes);
     }
 
-    private static List<Step> steps(String file, Node node, String kind) {
+    /** A buffer a step can name: what made it and its size. */
+    private record Buf(String kind, long size) {
+    }
+
+    private static List<Step> steps(String file, Node node, String kind, java.util.function.Function<String, String> deviceKind) {
         if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
             throw error(file, line(node), "'steps': a list of at least one step");
         }
         List<Step> out = new ArrayList<>();
-        Map<String, String> buffers = new LinkedHashMap<>();
+        Map<String, Buf> buffers = new LinkedHashMap<>();
         for (Node sn : seq.getValue()) {
             if (!(sn instanceof MappingNode m) || m.getValue().size() != 1) {
                 throw error(file, line(sn), "a step: a mapping with one key, one of " + String.join(", ", STEPS.keySet()));
@@ -196,20 +200,32 @@ final class WorkloadFile {
                 args.put(a.getKey(), v);
             }
             Step step = new Step(stepKind, args, line(sn));
-            checkStep(file, step, kind, buffers);
+            checkStep(file, step, kind, buffers, deviceKind);
             out.add(step);
         }
         return out;
     }
 
+    /** The smallest buffer {@code gna-infer} works in: descriptor, inputs, weights, biases and outputs. */
+    static final long GNA_MIN_BUFFER = 64 << 10;
+
     /** Checks a step against the process's device and the buffers defined so far. */
-    private static void checkStep(String file, Step s, String kind, Map<String, String> buffers) {
+    private static void checkStep(String file, Step s, String kind, Map<String, Buf> buffers,
+            java.util.function.Function<String, String> deviceKind) {
         if (s.kind().equals("habana-share")) {
             if (!"habana".equals(kind)) {
                 throw error(file, s.line(), "'habana-share' needs a process whose device is a habana device");
             }
             if (s.size("size", 0) < 4096 || s.size("size", 0) > MAX_BUFFER) {
                 throw error(file, s.line(), "'size': from 4k to 256m");
+            }
+            String peer = s.name("peer");
+            String peerKind = deviceKind.apply(peer);
+            if (peerKind == null) {
+                throw error(file, s.line(), "'peer': a configured device (see dev:list), not '" + peer + "'");
+            }
+            if (!"habana".equals(peerKind)) {
+                throw error(file, s.line(), "'peer': a habana device; " + peer + " is a " + peerKind + " device");
             }
             return;
         }
@@ -224,14 +240,15 @@ final class WorkloadFile {
                 if (s.kind().equals("heap") && !"panfrost".equals(kind)) {
                     throw error(file, s.line(), "'heap' needs a process whose device is a panfrost device");
                 }
-                buffers.put(s.name("as"), s.kind());
+                buffers.put(s.name("as"), new Buf(s.kind(), s.size("size", 0)));
             }
             default -> {
                 String buf = s.name(s.args().containsKey("to") ? "to" : s.args().containsKey("from") ? "from" : "buffer");
-                String bufKind = buffers.get(buf);
-                if (bufKind == null) {
+                Buf b = buffers.get(buf);
+                if (b == null) {
                     throw error(file, s.line(), "a buffer defined by an earlier mmap or heap step; '" + buf + "' is not");
                 }
+                String bufKind = b.kind();
                 if (s.kind().startsWith("gpu-") && !(("xe".equals(kind) || "gmem".equals(kind)) && bufKind.equals("mmap")
                         || "panfrost".equals(kind) && bufKind.equals("heap"))) {
                     throw error(file, s.line(), "'" + s.kind() + "' needs an xe or gmem device with an mmap buffer or a panfrost device with a heap buffer");
@@ -243,12 +260,26 @@ final class WorkloadFile {
                     if ((Long) s.args().get("inputs") * (Long) s.args().get("outputs") > GNA_MAX_WEIGHTS) {
                         throw error(file, s.line(), "inputs x outputs of at most " + GNA_MAX_WEIGHTS);
                     }
+                    if (b.size() < GNA_MIN_BUFFER) {
+                        throw error(file, s.line(), "a buffer of at least 64k for 'gna-infer'; '" + buf + "' has " + b.size() + " bytes");
+                    }
                 }
                 if (s.kind().equals("advise") && !("xe".equals(kind) && bufKind.equals("mmap"))) {
                     throw error(file, s.line(), "'advise' needs an xe device and an mmap buffer");
                 }
                 if (!s.kind().startsWith("gpu-") && !s.kind().equals("advise") && bufKind.equals("heap")) {
                     throw error(file, s.line(), "'" + s.kind() + "' needs an mmap buffer; '" + buf + "' is a GPU heap");
+                }
+                if (s.args().containsKey("offset") || s.args().containsKey("length")) {
+                    long off = s.size("offset", 0);
+                    if (s.args().containsKey("length") && s.size("length", 0) < 1) {
+                        throw error(file, s.line(), "'length': at least 1 byte");
+                    }
+                    long len = s.size("length", b.size() - off);
+                    if (off >= b.size() || len > b.size() - off) {
+                        throw error(file, s.line(), "'offset' and 'length' inside the " + b.size() + "-byte buffer '" + buf
+                                + "'; offset " + off + (s.args().containsKey("length") ? " and length " + len : "") + " are not");
+                    }
                 }
                 if (s.kind().equals("munmap")) {
                     buffers.remove(buf);
@@ -277,6 +308,9 @@ final class WorkloadFile {
             String key = string(file, t.getKeyNode(), "a key");
             if (!allowed.contains(key)) {
                 throw error(file, line(t.getKeyNode()), "one of " + String.join(", ", allowed) + "; not '" + key + "'");
+            }
+            if (out.containsKey(key)) {
+                throw error(file, line(t.getKeyNode()), "each key once; '" + key + "' is given twice");
             }
             out.put(key, t.getValueNode());
         }

@@ -13,7 +13,8 @@ import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 
 class WorkloadFileTest {
-    static final Map<String, String> DEVICES = Map.of("xe0", "xe", "panfrost0", "panfrost", "gna0", "gna");
+    static final Map<String, String> DEVICES = Map.of("xe0", "xe", "panfrost0", "panfrost", "gna0", "gna", "habana0", "habana",
+            "habana1", "habana");
 
     static WorkloadFile parse(String text) {
         return WorkloadFile.parse("w.yaml", text, DEVICES::get);
@@ -73,5 +74,26 @@ class WorkloadFileTest {
                 error(HEAD + "      - advise: {buffer: a, location: disk}\n"));
         String syntax = error("name: t\nprocesses: [\n");
         assertEquals("w.yaml:3: not valid YAML or JSON", syntax.substring(0, syntax.indexOf(':', 12)));
+    }
+
+    @Test
+    void rangesBufferSizesAndPeersAreCheckedBeforeAnythingRuns() {
+        assertEquals("w.yaml:7: expected 'offset' and 'length' inside the 8192-byte buffer 'a'; offset 4096 and length 8192 are not",
+                error(HEAD + "      - mmap: {as: a, size: 8k}\n      - write: {to: a, offset: 4k, length: 8k}\n"));
+        assertEquals("w.yaml:7: expected 'offset' and 'length' inside the 8192-byte buffer 'a'; offset 8192 are not",
+                error(HEAD + "      - mmap: {as: a, size: 8k}\n      - read: {from: a, offset: 8k}\n"));
+        assertEquals("w.yaml:7: expected 'length': at least 1 byte",
+                error(HEAD + "      - mmap: {as: a, size: 8k}\n      - gpu-write: {to: a, length: 0}\n"));
+        assertEquals("w.yaml:7: expected a buffer of at least 64k for 'gna-infer'; 'a' has 16384 bytes", error(HEAD.replace("xe0", "gna0")
+                + "      - mmap: {as: a, size: 16k}\n      - gna-infer: {buffer: a, inputs: 4, outputs: 4}\n"));
+        assertEquals("w.yaml:6: expected 'peer': a habana device; gna0 is a gna device",
+                error(HEAD.replace("xe0", "habana0") + "      - habana-share: {size: 4k, peer: gna0}\n"));
+        assertEquals("w.yaml:6: expected 'peer': a configured device (see dev:list), not 'habana7'",
+                error(HEAD.replace("xe0", "habana0") + "      - habana-share: {size: 4k, peer: habana7}\n"));
+        assertEquals("w.yaml:7: expected 'offset' and 'length' inside the 4194304-byte buffer 'h'; offset 8388608 are not",
+                error(HEAD.replace("xe0", "panfrost0") + "      - heap: {as: h, size: 4m}\n      - gpu-write: {to: h, offset: 8m}\n"));
+        assertEquals("w.yaml:6: expected each key once; 'size' is given twice", error(HEAD + "      - mmap: {as: a, size: 8k, size: 4k}\n"));
+        assertEquals("w.yaml:2: expected each key once; 'name' is given twice", error("name: t\nname: u\nprocesses: []\n"));
+        parse(HEAD.replace("xe0", "habana0") + "      - habana-share: {size: 4k, peer: habana1}\n");
     }
 }
