@@ -30,6 +30,22 @@ public final class DeviceReports {
      * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device
      */
     public static List<String> counters(Devices devices, String device, String... prefixes) {
+        return countersOfKind(devices, device, null, prefixes);
+    }
+
+    /**
+     * The counters of a device of {@code kind} (any kind for null) with any of the prefixes, one {@code name value} line each.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENODEV} for an unknown device, or one of another kind
+     */
+    public static List<String> countersOfKind(Devices devices, String device, String kind, String... prefixes) {
+        if (kind != null) {
+            String actual = devices.info(device).kind();
+            if (!kind.equals(actual)) {
+                throw accelmm.api.Errno.ENODEV.exception(device + " is a device of kind " + actual + ", not " + kind + "; "
+                        + kind + ":devices lists the " + kind + " devices");
+            }
+        }
         List<String> out = new ArrayList<>();
         devices.stats(device).forEach((k, v) -> {
             for (String p : prefixes) {

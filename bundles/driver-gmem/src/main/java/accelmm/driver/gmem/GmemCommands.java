@@ -198,7 +198,7 @@ public final class GmemCommands {
      */
     @Descriptor("show the GMEM counters of a device: faults, migrations both ways, evictions, kernels")
     public List<String> counters(@Descriptor("device name") String device) {
-        return DeviceReports.counters(devices, device, "gmem.", "migrate.");
+        return DeviceReports.countersOfKind(devices, device, "gmem", "gmem.", "migrate.");
     }
 
     /**

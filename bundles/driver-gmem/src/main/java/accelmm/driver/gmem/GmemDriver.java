@@ -136,7 +136,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
             GmemKernel.checkRange(q.addr(), q.length());
             return as.table(q.addr(), q.addr() + q.length());
         }
-        throw Errno.ENOTTY.exception("unknown GMEM request " + request);
+        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the GMEM driver");
     }
 
     @Override

@@ -126,7 +126,7 @@ public final class GnaCommands {
      */
     @Descriptor("show the GNA counters of a device: maps, unmaps, requests, retries, invalidations")
     public List<String> counters(@Descriptor("device name") String device) {
-        return DeviceReports.counters(devices, device, "gna.", "pin.pages", "dma.map");
+        return DeviceReports.countersOfKind(devices, device, "gna", "gna.", "pin.pages", "dma.map");
     }
 
     /**

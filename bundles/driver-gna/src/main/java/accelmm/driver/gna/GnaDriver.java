@@ -76,7 +76,7 @@ public final class GnaDriver implements DeviceDriver {
         if (request instanceof GnaGetParameter p) {
             return parameter(p.param());
         }
-        throw Errno.EINVAL.exception("not a GNA request: " + request.getClass().getName());
+        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the GNA driver");
     }
 
     private static GnaMemoryId map(DeviceFile file, GnaMapMemory m) {

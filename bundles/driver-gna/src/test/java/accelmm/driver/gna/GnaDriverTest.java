@@ -193,7 +193,7 @@ class GnaDriverTest {
         assertErrno(Errno.EINVAL, () -> u.ioctl(one(id, 0, PAGE, List.of(new GnaPatch(PAGE - 2, 4, 1)))));
         assertErrno(Errno.EINVAL, () -> u.ioctl(new GnaCompute(2 * SIZE, 1, List.of(ok, new GnaBuffer(id2, 0, SIZE, List.of())),
                 Gna.MODE_GMM)));
-        assertErrno(Errno.EINVAL, () -> u.ioctl("score"));
+        assertErrno(Errno.ENOTTY, () -> u.ioctl("score"));
         assertEquals(Gna.DEVICE_ID, u.ioctl(new GnaGetParameter(Gna.PARAM_DEVICE_ID)));
         assertEquals((long) Gna.MAX_LAYER_COUNT, u.ioctl(new GnaGetParameter(Gna.PARAM_MAX_LAYER_COUNT)));
         assertEquals(Gna.MAX_HW_MEM, u.ioctl(new GnaGetParameter(Gna.PARAM_MAX_MEMORY)));

@@ -108,7 +108,7 @@ public final class HabanaDriver implements DeviceDriver {
         } finally {
             lock.unlock();
         }
-        throw Errno.ENOTTY.exception("not a Habana request: " + request.getClass().getName());
+        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Habana driver");
     }
 
     // ---- device memory ------------------------------------------------------------------------

@@ -81,7 +81,7 @@ public final class PanfrostDriver implements DeviceDriver {
         } finally {
             lock.unlock();
         }
-        throw Errno.ENOTTY.exception("not a Panfrost request: " + request.getClass().getName());
+        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Panfrost driver");
     }
 
     private static PanfrostBo create(DeviceFile file, Bos bos, PanfrostCreateBo c) {

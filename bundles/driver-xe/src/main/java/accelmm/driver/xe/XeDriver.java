@@ -139,7 +139,7 @@ public final class XeDriver implements DeviceDriver {
             lock(dev).unlock();
             drop.forEach(DeviceNotifier::remove);
         }
-        throw Errno.ENOTTY.exception("not an Xe request: " + request.getClass().getName());
+        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Xe driver");
     }
 
     private static void destroy(DeviceFile file, XeVm vm, List<DeviceNotifier> drop) {
