@@ -20,7 +20,8 @@ import accelmm.api.device.Devices;
  * One factory configuration of {@code accelmm.device}: hands its device to the device manager
  * while the configuration exists. A configuration that does not parse is refused with a warning
  * that names its file, the key and the reason, and changes nothing: a device it would have
- * replaced or changed stays as it was.
+ * replaced or changed stays as it was. One whose only fault is a kind no driver has registered is
+ * applied when a driver of that kind registers.
  *
  * <p>Concurrency: DS calls it one at a time.
  */
@@ -49,20 +50,29 @@ public final class DeviceConfigComponent {
 
     /** Removes the configured device. */
     @Deactivate
-    public void deactivate() {
+    public synchronized void deactivate() {
+        manager.stopWaiting(pid);
         if (applied) {
             manager.unconfigure(pid);
         }
+        applied = false;
     }
 
-    private void apply(Map<String, Object> props) {
+    private synchronized void apply(Map<String, Object> props) {
         DeviceSpec spec;
         try {
             spec = DeviceConfigParser.parse(props, manager.kinds());
+        } catch (DeviceConfigParser.UnknownKind e) {
+            // Right but for the kind: a driver of that kind may come later (a plugin in deploy/).
+            LOG.warn("device configuration refused, nothing changed: {}", e.getMessage());
+            manager.waitForKind(pid, e.kind(), () -> apply(props));
+            return;
         } catch (ErrnoException e) {
             LOG.warn("device configuration refused, nothing changed: {}", e.getMessage());
+            manager.stopWaiting(pid);
             return;
         }
+        manager.stopWaiting(pid);
         manager.configure(pid, spec);
         applied = true;
     }

@@ -34,8 +34,9 @@ final class DeviceConfigParser {
      * Parses a configuration.
      *
      * @param props the configuration's properties, as ConfigAdmin delivers them
-     * @param kinds the driver kinds a device may have
-     * @throws ErrnoException {@code EINVAL} naming the source, the key and what is wrong
+     * @param kinds the driver kinds a device may have, or null for any
+     * @throws ErrnoException {@code EINVAL} naming the source, the key and what is wrong; an
+     *     {@link UnknownKind} when only the kind is unknown
      */
     static DeviceSpec parse(Map<String, ?> props, Collection<String> kinds) {
         String where = source(props);
@@ -56,8 +57,8 @@ final class DeviceConfigParser {
         if (kind == null || kind.isBlank()) {
             throw bad(where, "kind", "missing; one of " + String.join(", ", kinds));
         }
-        if (!kinds.contains(kind)) {
-            throw bad(where, "kind", "no driver kind '" + kind + "'; one of " + String.join(", ", kinds));
+        if (kinds != null && !kinds.contains(kind)) {
+            throw new UnknownKind(where, kind, kinds);
         }
         long memoryMiB = number(props, where, "memoryMiB", 0, 0, MAX_MEMORY_MIB);
         long pageSizes = 0;
@@ -155,6 +156,23 @@ final class DeviceConfigParser {
         }
         String s = v.toString().trim();
         return s.isEmpty() ? List.of() : List.of(s.split("\\s*,\\s*"));
+    }
+
+    /** A configuration that is right but for a kind no driver has registered (yet). */
+    static final class UnknownKind extends ErrnoException {
+        private static final long serialVersionUID = 1L;
+
+        private final String kind;
+
+        UnknownKind(String where, String kind, Collection<String> known) {
+            super(Errno.EINVAL, where + ": kind: no driver kind '" + kind + "'; one of " + String.join(", ", known)
+                    + " (the device is created if a driver of kind '" + kind + "' registers)");
+            this.kind = kind;
+        }
+
+        String kind() {
+            return kind;
+        }
     }
 
     private static ErrnoException bad(String where, String key, String why) {

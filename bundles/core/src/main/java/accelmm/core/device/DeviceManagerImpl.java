@@ -172,6 +172,7 @@ public final class DeviceManagerImpl implements Devices {
             dev.bind(driver, d.ref());
             cancelUnplug(dev);
         }
+        kindArrived(kind);
     }
 
     /** Removes the driver with {@code id}; its devices get the next best or wait for one. */
@@ -219,7 +220,13 @@ public final class DeviceManagerImpl implements Devices {
         }
         // The grace period starts once every device is without its driver.
         epochs.forEach((dev, epoch) -> {
-            ScheduledFuture<?> f = timer.schedule(() -> unplugIfStillWaiting(dev, epoch), graceMs, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> f;
+            try {
+                f = timer.schedule(() -> unplugIfStillWaiting(dev, epoch), graceMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The manager is being deactivated (the host stops): deactivate unplugs every device.
+                return;
+            }
             synchronized (this) {
                 ScheduledFuture<?> old = pendingUnplugs.put(dev, f);
                 if (old != null) {
@@ -292,6 +299,37 @@ public final class DeviceManagerImpl implements Devices {
             out.add(s.kind());
         }
         return new ArrayList<>(out);
+    }
+
+    /** A configuration waiting for a driver of its kind: what to run when one registers. */
+    private record Waiting(String kind, Runnable apply) {
+    }
+
+    private final Map<String, Waiting> waitingForKind = new HashMap<>();
+
+    /** Runs {@code apply} (once) when a driver of {@code kind} registers; replaces what {@code pid} waited for. */
+    public synchronized void waitForKind(String pid, String kind, Runnable apply) {
+        waitingForKind.put(pid, new Waiting(kind, apply));
+    }
+
+    /** Forgets what {@code pid} waited for. */
+    public synchronized void stopWaiting(String pid) {
+        waitingForKind.remove(pid);
+    }
+
+    /** Applies the configurations that waited for {@code kind}. */
+    private void kindArrived(String kind) {
+        List<Runnable> ready = new ArrayList<>();
+        synchronized (this) {
+            waitingForKind.entrySet().removeIf(e -> {
+                if (e.getValue().kind().equals(kind)) {
+                    ready.add(e.getValue().apply());
+                    return true;
+                }
+                return false;
+            });
+        }
+        ready.forEach(Runnable::run);
     }
 
     /** Creates again every wanted device whose creation failed (an injected or real ENOMEM). */
