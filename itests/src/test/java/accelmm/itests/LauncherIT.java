@@ -49,7 +49,8 @@ class LauncherIT {
         Result r = launch("", "exec", "--drivers", "none", "kmod:lsmod; mm:idr");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("accelmm.core"), r.out());
-        assertTrue(r.out().contains("OWNER  NAME  KIND  BASE  COUNT\n(none)"), r.out());
+        // The built-in devices exist from the start, each with its registries, even without drivers.
+        assertTrue(r.out().matches("(?s).*OWNER +NAME +KIND +BASE +COUNT\n.*dev:xe0 +files +IDR +1 +0\n.*"), r.out());
         assertTrue(Files.isDirectory(home.resolve("deploy")), "the default deploy folder is created");
     }
 
@@ -92,19 +93,53 @@ class LauncherIT {
         assertTrue(run.out().contains("workload gna (seed 5): all 40 data checks passed"), run.out());
         assertTrue(run.out().matches("(?s).*pinned pages +\\d+ +\\d+.*"), run.out());
         String text = java.nio.file.Files.readString(json);
-        assertTrue(text.startsWith("{\"workload\":\"gna\",\"seed\":5,") && text.contains("\"checks\":{\"passed\":40,\"failed\":0}"), text);
+        assertTrue(text.startsWith("{\"version\":2,\"workload\":\"gna\",\"seed\":5,") && text.contains("\"checks\":{\"passed\":40,\"failed\":0}"), text);
         @SuppressWarnings("unchecked")
         java.util.Map<String, Object> parsed = new org.yaml.snakeyaml.Yaml().load(text);
         @SuppressWarnings("unchecked")
         java.util.Map<String, Object> total = (java.util.Map<String, Object>) parsed.get("total");
-        for (String row : List.of("pinned pages", "ioctls", "faults")) {
+        for (String row : List.of("pinned pages", "ioctls")) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + row + " .* (\\d+)$").matcher(run.out());
             assertTrue(m.find(), row + " in " + run.out());
-            assertEquals(Long.parseLong(m.group(1)), ((Number) total.get(row)).longValue(), row);
+            String key = row.equals("pinned pages") ? "pinnedPages" : row;
+            assertEquals(Long.parseLong(m.group(1)), ((Number) total.get(key)).longValue(), row);
         }
+        assertEquals(0L, ((Number) total.get("faults")).longValue());
+        assertTrue(!run.out().contains("\nfaults "), "a counter that did not move is not shown: " + run.out());
         Result unknown = launch("", "run", "--workload", "nope");
-        assertEquals(1, unknown.status());
-        assertTrue(unknown.err().contains("EINVAL: no workload 'nope'"), unknown.err());
+        assertEquals(2, unknown.status());
+        assertEquals("accelmm run: EINVAL: no workload 'nope'; built in: demo, gna, panfrost, habana, xe, gmem; or a workload file\n",
+                unknown.err());
+    }
+
+    @Test
+    void runExitsTwoForWhatIsNotRightAndOneForWhatFailed() throws Exception {
+        Path bad = home.resolve("bad.yaml");
+        Files.writeString(bad, "name: t\nprocesses:\n  - name: p\n    device: xe0\n    steps:\n      - mmap: {as: a, size: 8k}\n"
+                + "      - write: {to: a, offset: 4k, length: 8k}\n");
+        Result r = launch("", "run", "--workload", bad.toString());
+        assertEquals(2, r.status(), r.err());
+        assertEquals("accelmm run: EINVAL: bad.yaml:7: expected 'offset' and 'length' inside the 8192-byte buffer 'a'; offset 4096 "
+                + "and length 8192 are not\n", r.err());
+        assertEquals("", r.out());
+        Result none = launch("", "run", "--drivers", "none", "--workload", "xe");
+        assertEquals(2, none.status());
+        assertTrue(none.err().startsWith("accelmm run: ENODEV: workload xe needs device xe0, which has no driver"), none.err());
+        Result demo = launch("", "run", "--drivers", "none");
+        assertEquals(2, demo.status());
+        Result json = launch("", "run", "--workload", "gna", "--json", "/no/such/dir/r.json");
+        assertEquals(2, json.status());
+        assertEquals("accelmm run: ENOENT: --json /no/such/dir/r.json: no folder /no/such/dir\n", json.err());
+        Result stdoutJson = launch("", "run", "--workload", "gna", "--seed", "-5", "--json", "-");
+        assertEquals(0, stdoutJson.status(), stdoutJson.err());
+        assertTrue(stdoutJson.out().startsWith("{\"version\":2,\"workload\":\"gna\",\"seed\":-5,"), stdoutJson.out());
+        assertTrue(stdoutJson.err().startsWith("workload gna (seed -5): all 40 data checks passed"), stdoutJson.err());
+        assertTrue(!Files.exists(home.resolve("-")));
+        Result failed = launch("mm:fail -p 100 -t 3 page.alloc\nworkload:run gna\n", "exec", "-");
+        assertEquals(1, failed.status());
+        assertTrue(failed.out().contains("workload gna (seed 1): all 0 data checks passed, 1 step FAILED"), failed.out());
+        assertTrue(failed.out().contains("  1 injected failure, 0 unplugs (not data checks)"), failed.out());
+        assertTrue(failed.out().contains("FAILED gna: ENOMEM: injected page allocation failure on host"), failed.out());
     }
 
     @Test
@@ -130,6 +165,10 @@ class LauncherIT {
         }
         Result run = launch("", "run", "--workload", "xe");
         assertEquals(0, run.status(), run.out() + run.err());
+        Result log = launch("", "exec", "log:display; config:edit accelmm.core.memory; config:property-set accelmm.core.memory hostMiB 2048");
+        assertEquals(0, log.status(), log.err());
+        assertTrue(log.out().contains(deploy.resolve("accelmm.device-bad.cfg") + ": memoryMiB: -16 is out of range"), log.out());
+        assertTrue(log.out().contains("file " + deploy.resolve("accelmm.core.memory.cfg")), log.out());
         for (Map.Entry<Path, String> f : files.entrySet()) {
             assertEquals(f.getValue(), Files.readString(f.getKey()), f.getKey().toString());
         }

@@ -33,6 +33,9 @@ public final class Host implements AutoCloseable {
     /** How long {@link #awaitReady} waits by default. */
     public static final long READY_TIMEOUT_MS = 60_000;
 
+    /** The name Gogo's JLine activator gives the interactive shell's thread. */
+    static final String SHELL_THREAD = "Gogo shell";
+
     private final Framework framework;
     private final Path cache;
     private final long startNanos;
@@ -65,10 +68,14 @@ public final class Host implements AutoCloseable {
         config.put("felix.fileinstall.poll", "500");
         config.put("felix.fileinstall.noInitialDelay", "true");
         config.put("felix.fileinstall.log.level", "2");
+        // FileInstall's messages go to the log (standard error), never into a command's output.
+        config.put("felix.fileinstall.log.default", "jul");
         config.put("felix.fileinstall.bundles.startTransient", "false");
         // A user's .cfg files are read, never written back.
         config.put("felix.fileinstall.enableConfigSave", "false");
-        config.put("gosh.args", "--login");
+        // The shell does not stop the framework itself (gosh would print "stopping framework"):
+        // the launcher stops it when the shell's thread ends (exit, Ctrl-D).
+        config.put("gosh.args", "--login --noshutdown");
         config.put("gosh.home", bundles.getParent().toString());
         System.setProperty("gosh.home", bundles.getParent().toString());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
@@ -173,9 +180,29 @@ public final class Host implements AutoCloseable {
         framework.adapt(FrameworkStartLevel.class).setStartLevel(HostLayout.LEVEL_SHELL);
     }
 
-    /** Waits until the framework stops (the shell's {@code exit}, or {@code stop 0}). */
+    /**
+     * Waits until the framework stops ({@code stop 0}) or the interactive shell ends ({@code exit},
+     * Ctrl-D); the caller then closes the host.
+     */
     public void awaitStop() throws InterruptedException {
-        framework.waitForStop(0);
+        boolean seen = false;
+        while (framework.waitForStop(100).getType() == org.osgi.framework.FrameworkEvent.WAIT_TIMEDOUT) {
+            boolean alive = shellThreadAlive();
+            if (seen && !alive) {
+                return;
+            }
+            seen |= alive;
+        }
+    }
+
+    /** Whether Gogo's interactive shell thread (named {@value #SHELL_THREAD} by its activator) runs. */
+    private static boolean shellThreadAlive() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(SHELL_THREAD) && t.isAlive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stops the framework and deletes its cache. */

@@ -57,9 +57,16 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.logLevel());
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        JulLevel.apply(options.logLevel());
+        DriverCatalog.Selection selection = DriverCatalog.withoutDeployed(drivers, options.deploy());
+        selection.notes().forEach(n -> err.println("accelmm: " + n));
+        drivers = selection.drivers();
         boolean interactive = options.mode().equals("shell");
+        HostLog log = HostLog.install();
+        // After the log is in place: java.util.logging's console handler keeps the stream it starts with.
+        JulLevel.apply(options.logLevel());
         try (Host host = Host.start(base.resolve("bundles"), drivers, options.deploy(), interactive)) {
+            host.framework().getBundleContext().registerService(java.util.function.Supplier.class, log,
+                    new java.util.Hashtable<>(java.util.Map.of(HostLog.PROPERTY, Boolean.TRUE)));
             host.awaitReady(Host.READY_TIMEOUT_MS);
             if (interactive) {
                 err.printf("accelmm ready in %d ms: %d modules, drivers: %s, deploy folder: %s%n"
@@ -74,6 +81,9 @@ public final class Main {
                 host.awaitStop();
                 return 0;
             }
+            if (!options.mode().equals("exec")) {
+                return runOne(host, options.mode(), options.commands(), in, out, err);
+            }
             String script = options.commands().equals("-")
                     ? new String(in.readAllBytes(), StandardCharsets.UTF_8) : options.commands();
             return exec(host, script, in, out, err);
@@ -86,6 +96,8 @@ public final class Main {
         } catch (Exception e) {
             err.println("accelmm: " + e);
             return 1;
+        } finally {
+            log.close();
         }
     }
 
@@ -115,6 +127,39 @@ public final class Main {
         }
         out.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * Runs the one command of {@code run} or {@code torture}: its result on standard output; an
+     * error as {@code accelmm MODE: ERRNO: sentence}; exit 1 when the work ran and failed
+     * ({@code EIO}, {@code EINTR}), 2 when it could not start (any other errno: a bad workload, file
+     * or value, a device without a driver).
+     */
+    private static int runOne(Host host, String mode, String command, InputStream in, PrintStream out, PrintStream err)
+            throws Exception {
+        try (GogoSession session = new GogoSession(host.framework().getBundleContext(), in, out, err)) {
+            Object result = session.execute(command);
+            if (result != null) {
+                out.println(session.format(result));
+            }
+            out.flush();
+            return 0;
+        } catch (Exception e) {
+            out.flush();
+            String errno = errnoOf(e);
+            err.println("accelmm " + mode + ": " + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
+            return errno == null || errno.equals("EIO") || errno.equals("EINTR") ? 1 : 2;
+        }
+    }
+
+    /** The errno name of an {@code accelmm.api.ErrnoException} (loaded by the api bundle), else null. */
+    static String errnoOf(Throwable e) {
+        try {
+            Object errno = e.getClass().getMethod("errno").invoke(e);
+            return errno instanceof Enum<?> en ? en.name() : null;
+        } catch (ReflectiveOperationException | RuntimeException x) {
+            return null;
+        }
     }
 
     private static Path launcherDir() {

@@ -26,11 +26,15 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               accelmm exec  [OPTIONS] 'CMD; CMD'   run shell commands without a terminal, print their
                                                    results and exit (non-zero if any command failed);
                                                    '-' reads the commands from standard input
-              accelmm run   [OPTIONS] [--workload NAME|FILE] [--json FILE] [--seed N]
+              accelmm run   [OPTIONS] [--workload NAME|FILE] [--json FILE|-] [--seed N]
                                                    run a workload (default: demo, every driver at
                                                    once with a hot-swap; or a workload file, see
                                                    workloads/README.md) and print what the memory
-                                                   system did; non-zero if a data check failed
+                                                   system did on standard output; --json also
+                                                   writes it as JSON ('-': JSON on standard output,
+                                                   the table on standard error). Exit 1 if a data
+                                                   check or a step failed, 2 if the workload, its
+                                                   file or a device it needs is not right
               accelmm torture [OPTIONS] [--seconds N] [--seed S] [--threads T] [--swap-every MS] [--fail PCT]
                                                    many processes make random concurrent calls on every
                                                    driver while driver bundles are updated, or removed
@@ -50,22 +54,31 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               --lockdep        check the order of every lock the host takes and report inversions
                                (as -Daccelmm.lockdep=true in ACCELMM_JAVA_OPTS; always on in torture)
 
-            In the shell, 'help' lists every command and 'help NAME' explains one. Command scopes:
-              kmod   module lifecycle: lsmod, insmod, rmmod, modinfo, reload [--dry-run], pending
-              mm     the core memory manager: ps, maps, stats, check, fail (fault injection),
-                     spawn, kill, mmap, write, read (poke an address space), idr (ID registries),
-                     notifiers, dma, dmabuf
+            In the shell, 'help' lists every command with a line each, 'help SCOPE' one scope, 'help CMD'
+            or 'CMD --help' one command in full. Command scopes:
+              kmod   module lifecycle: lsmod, insmod, rmmod [--force], modinfo, reload [--dry-run]
+                     [--force], refresh, pending (EBUSY for a module in use, EPERM for the host's own)
+              mm     the core memory manager: ps, maps, stats, check, fail (fault injection), idr,
+                     notifiers, dma, dmabuf, pt; spawn, kill, fork, mmap, munmap, mprotect, mremap,
+                     populate, write, read (the system calls, by hand)
               dev    devices and their drivers: list, info, stats, open, close (a device file
                      for a process, whose descriptor the driver scopes take)
               gna    the GNA driver: map, unmap, score, wait, info, devices, counters
-                     (each driver bundle brings its own scope)
-              habana the Habana Labs driver: devices, counters
-              panfrost  the Panfrost driver: devices, counters
-              xe     the Xe SVM driver: devices, counters
+                     (each driver bundle brings its own scope with its uapi's ioctls)
+              habana the Habana Labs driver: alloc, free, map, map_host, unmap, export_dmabuf,
+                     write, read, dmabuf_read, devices, counters
+              panfrost  the Panfrost driver: create_bo, free_bo, get_bo_offset, mmap_bo, madvise,
+                     wait_bo, submit, devices, counters
+              xe     the Xe SVM driver: vm_create, vm_destroy, vm_bind, madvise, prefetch,
+                     bo_create, bo_bind, bo_close, exec, devices, counters
               gmem   the GMEM framework and NPU driver: devices, spaces, table, attach, run, hot,
                      counters
               workload  the built-in workloads: list, run
-              torture   the torture run: run
+              torture   the torture run: run, swaplatency
+              log    the host's log: display, tail, set LEVEL
+              config the configurations and their deploy/ files: list, edit, property-set,
+                     property-delete
+              help   a line per command, a scope, or one command
 
             Examples:
               accelmm run
@@ -77,8 +90,9 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               accelmm exec 'mm:spawn demo; mm:mmap 1 8k; mm:maps 1; mm:stats'
               echo 'kmod:modinfo accelmm.core' | accelmm exec -
 
-            Exit status: 0 on success, 1 if a command failed, a check failed or the host did not start,
-            2 for bad usage.
+            Exit status: 0 on success; 1 if a command failed, a data check or a workload step failed, or
+            the host did not start; 2 for bad usage: an unknown command or option, a bad value, a
+            workload or workload file that is not right, a device the workload needs without a driver.
             """;
 
     private static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
@@ -116,7 +130,10 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                 }
                 case "--drivers" -> drivers = splitDrivers(value(args, ++i, a));
                 case "--workload" -> workload = runOnly(mode, a, value(args, ++i, a));
-                case "--json" -> json = Path.of(runOnly(mode, a, value(args, ++i, a))).toAbsolutePath().toString();
+                case "--json" -> {
+                    String j = runOnly(mode, a, value(args, ++i, a));
+                    json = j.equals("-") ? "-" : Path.of(j).toAbsolutePath().toString();
+                }
                 case "--seed" -> {
                     seed = value(args, ++i, a);
                     if (!mode.equals("torture")) {
@@ -205,7 +222,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
     }
 
     private static String value(String[] args, int i, String option) {
-        if (i >= args.length || args[i].startsWith("--")) {
+        if (i >= args.length || args[i].startsWith("--") || args[i].isEmpty()) {
             throw new UsageException(option + " needs a value");
         }
         return args[i];
