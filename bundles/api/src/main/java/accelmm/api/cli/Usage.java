@@ -116,7 +116,7 @@ public final class Usage {
 
     private static List<Method> methods(Object target, String name) {
         List<Method> out = new ArrayList<>();
-        String javaName = name.equals("default") ? "_default" : name;
+        String javaName = name.equals("default") ? "_default" : name.replace('-', '_');
         for (Method m : target.getClass().getMethods()) {
             if (m.getName().equals(javaName) && Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers())) {
                 out.add(m);
