@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.cli.Args;
+import accelmm.api.cli.Ioctls;
 import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceReports;
@@ -120,7 +121,7 @@ public final class GmemCommands {
     }
 
     private Object ioctl(String pid, String fd, Object request) {
-        return devices.ioctl(memory.process(Args.pid(pid)), Args.fd(fd), request);
+        return Ioctls.call(devices, memory, pid, fd, request);
     }
 
     /**
@@ -160,10 +161,7 @@ public final class GmemCommands {
         StringBuilder s = new StringBuilder(String.format("faults %d migrating %d evictions %d", r.faults(), r.migrating(),
                 r.evictions()));
         if (r.data().length > 0) {
-            s.append(" data");
-            for (int i = 0; i < Math.min(16, r.data().length); i++) {
-                s.append(String.format(" %02x", r.data()[i]));
-            }
+            s.append(" data").append(Ioctls.hex(r.data()));
         }
         return s.toString();
     }

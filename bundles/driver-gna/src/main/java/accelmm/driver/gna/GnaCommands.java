@@ -8,12 +8,12 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.cli.Args;
+import accelmm.api.cli.Ioctls;
 import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.MemoryManager;
-import accelmm.api.mm.MmProcess;
 import accelmm.api.uapi.gna.Gna;
 import accelmm.api.uapi.gna.GnaBuffer;
 import accelmm.api.uapi.gna.GnaCompute;
@@ -45,8 +45,7 @@ public final class GnaCommands {
     }
 
     private Object ioctl(String pid, String fd, Object request) {
-        MmProcess p = memory.process(Args.pid(pid));
-        return devices.ioctl(p, Args.fd(fd), request);
+        return Ioctls.call(devices, memory, pid, fd, request);
     }
 
     /**

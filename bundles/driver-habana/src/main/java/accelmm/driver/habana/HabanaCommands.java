@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.cli.Args;
+import accelmm.api.cli.Ioctls;
 import accelmm.api.cli.Usage;
 import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
@@ -69,7 +70,7 @@ public final class HabanaCommands {
     }
 
     private Object ioctl(String pid, String fd, Object request) {
-        return devices.ioctl(memory.process(Args.pid(pid)), Args.fd(fd), request);
+        return Ioctls.call(devices, memory, pid, fd, request);
     }
 
     /**
@@ -187,11 +188,7 @@ public final class HabanaCommands {
     }
 
     private static String bytes(byte[] b) {
-        StringBuilder s = new StringBuilder(b.length + " bytes:");
-        for (int i = 0; i < Math.min(16, b.length); i++) {
-            s.append(String.format(Locale.ROOT, " %02x", b[i]));
-        }
-        return b.length > 16 ? s.append(" ...").toString() : s.toString();
+        return b.length + " bytes:" + Ioctls.hex(b);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.Errno;
 import accelmm.api.cli.Args;
+import accelmm.api.cli.Ioctls;
 import accelmm.api.cli.Usage;
 import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
@@ -72,7 +73,7 @@ public final class PanfrostCommands {
     }
 
     private Object ioctl(String pid, String fd, Object request) {
-        return devices.ioctl(memory.process(Args.pid(pid)), Args.fd(fd), request);
+        return Ioctls.call(devices, memory, pid, fd, request);
     }
 
     private static int handle(String h) {
@@ -193,13 +194,7 @@ public final class PanfrostCommands {
                 j.faultErrno()));
         b.append(", ").append(j.heapFaults()).append(" heap faults");
         for (byte[] l : j.loads()) {
-            b.append("; loaded");
-            for (int i = 0; i < Math.min(16, l.length); i++) {
-                b.append(String.format(Locale.ROOT, " %02x", l[i]));
-            }
-            if (l.length > 16) {
-                b.append(" ...");
-            }
+            b.append("; loaded").append(Ioctls.hex(l));
         }
         return b.toString();
     }
