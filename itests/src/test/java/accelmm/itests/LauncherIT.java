@@ -175,6 +175,37 @@ class LauncherIT {
     }
 
     @Test
+    void aDeployedJarOfABuiltInDriverReplacesItAndABrokenJarIsOneLine() throws Exception {
+        Path deploy = Files.createDirectories(home.resolve("deploy"));
+        Path drivers = Path.of(System.getProperty("accelmm.launcher.jar", "../launcher/target/accelmm-launcher.jar"))
+                .toAbsolutePath().getParent().resolve("drivers");
+        Files.copy(drivers.resolve("accelmm-driver-gna.jar"), deploy.resolve("my-gna.jar"));
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(deploy.resolve("broken.jar")),
+                manifest("Bundle-ManifestVersion", "2", "Bundle-SymbolicName", "accelmm.itest.broken", "Bundle-Version", "1.0.0",
+                        "Import-Package", "no.such.pkg"))) {
+            jar.flush();
+        }
+        Result r = launch("", "exec", "kmod:lsmod; dev:list");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("accelmm: " + deploy.resolve("my-gna.jar") + " is accelmm.driver.gna; it is used instead of the "
+                + "built-in driver"), r.err());
+        assertEquals(1, r.out().lines().filter(l -> l.contains("accelmm.driver.gna ")).count(), r.out());
+        assertTrue(r.out().matches("(?s).*gna0 +gna +accelmm\\.driver\\.gna .*BOUND.*"), r.out());
+        assertTrue(!r.out().contains("Updating this bundle"), r.out());
+        assertTrue(r.err().contains("WARN fileinstall - Error while starting bundle: " + deploy.resolve("broken.jar").toUri()), r.err());
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    private static java.util.jar.Manifest manifest(String... kv) {
+        java.util.jar.Manifest m = new java.util.jar.Manifest();
+        m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        for (int i = 0; i < kv.length; i += 2) {
+            m.getMainAttributes().putValue(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
     void helpDocumentsEveryCommandAndOption() throws Exception {
         Result r = launch("", "--help");
         assertEquals(0, r.status());

@@ -7,6 +7,7 @@ import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import javax.inject.Inject;
@@ -263,5 +264,41 @@ public class ShellIT {
         assertTrue(run("config:property-set --help").startsWith("config:property-set - set one property of a configuration"));
         assertTrue(errorOf("log:display").startsWith("ENOENT: this host keeps no log"));
         assertEquals(Errno.EINVAL, errnoOf("log:set loud"));
+    }
+
+    /**
+     * Gogo calls a scope's {@code _main} fallback when it ranks it above every method of the name;
+     * a method that takes numbers (a coercion) can lose to it. Every accelmm command takes text and
+     * flags and parses numbers itself.
+     */
+    @Test
+    public void everyAccelmmCommandTakesTextAndFlagsOnly() throws Exception {
+        List<String> bad = new java.util.ArrayList<>();
+        for (org.osgi.framework.ServiceReference<?> r : context.getServiceReferences((String) null, "(osgi.command.function=*)")) {
+            if (r.getBundle() == null || !r.getBundle().getSymbolicName().startsWith("accelmm.")) {
+                continue;
+            }
+            Object target = context.getService(r);
+            try {
+                Object fns = r.getProperty("osgi.command.function");
+                for (String fn : fns instanceof String[] a ? a : new String[] {String.valueOf(fns)}) {
+                    for (java.lang.reflect.Method m : target.getClass().getMethods()) {
+                        if (!m.getName().equals(fn.replace('-', '_'))) {
+                            continue;
+                        }
+                        for (Class<?> t : m.getParameterTypes()) {
+                            if (t != String.class && t != boolean.class && t != String[].class && t != Object[].class
+                                    && !t.getName().equals("org.apache.felix.service.command.CommandSession")) {
+                                bad.add(r.getProperty("osgi.command.scope") + ":" + fn + " takes " + t.getSimpleName());
+                            }
+                        }
+                    }
+                }
+            } finally {
+                context.ungetService(r);
+            }
+        }
+        assertEquals(List.of(), bad);
+        assertTrue(run("torture:run --help").startsWith("torture:run - random concurrent calls"));
     }
 }

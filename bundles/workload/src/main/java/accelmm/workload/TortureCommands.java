@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Args;
 import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.device.Devices;
@@ -41,24 +42,17 @@ public final class TortureCommands {
      *     the run failed; {@code ENODEV} when no device has a driver
      */
     @Descriptor("random concurrent calls on every driver while drivers are replaced and allocations fail; every byte checked")
-    public String run(@Descriptor("how long to run") @Parameter(names = "--seconds", absentValue = "30") long seconds,
-            @Descriptor("random seed") @Parameter(names = "--seed", absentValue = "1") long seed,
-            @Descriptor("threads making calls") @Parameter(names = "--threads", absentValue = "8") int threads,
-            @Descriptor("mean milliseconds between driver updates (0: none)") @Parameter(names = "--swap-every", absentValue = "200") long swapEveryMs,
-            @Descriptor("percent of page allocations that fail") @Parameter(names = "--fail", absentValue = "0") int failPercent)
+    public String run(@Descriptor("how long to run, 1 to 86400 s (default 30)") @Parameter(names = "--seconds", absentValue = "30") String secondsText,
+            @Descriptor("random seed (default 1)") @Parameter(names = "--seed", absentValue = "1") String seedText,
+            @Descriptor("threads making calls, 1 to 256 (default 8)") @Parameter(names = "--threads", absentValue = "8") String threadsText,
+            @Descriptor("mean milliseconds between driver updates, 0 for none (default 200)") @Parameter(names = "--swap-every", absentValue = "200") String swapText,
+            @Descriptor("percent of page allocations that fail, 0 to 100 (default 0)") @Parameter(names = "--fail", absentValue = "0") String failText)
             throws InterruptedException {
-        if (seconds < 1 || seconds > 86_400) {
-            throw Errno.EINVAL.exception("--seconds takes 1 to 86400, not " + seconds);
-        }
-        if (threads < 1 || threads > 256) {
-            throw Errno.EINVAL.exception("--threads takes 1 to 256, not " + threads);
-        }
-        if (swapEveryMs < 0) {
-            throw Errno.EINVAL.exception("--swap-every takes 0 or more milliseconds, not " + swapEveryMs);
-        }
-        if (failPercent < 0 || failPercent > 100) {
-            throw Errno.EINVAL.exception("--fail takes a percentage from 0 to 100, not " + failPercent);
-        }
+        long seconds = Args.number("--seconds", secondsText, 1, 86_400);
+        long seed = Args.number("--seed", seedText, Long.MIN_VALUE, Long.MAX_VALUE);
+        int threads = Args.integer("--threads", threadsText, 1, 256);
+        long swapEveryMs = Args.number("--swap-every", swapText, 0, Long.MAX_VALUE);
+        int failPercent = Args.integer("--fail", failText, 0, 100);
         Torture t = new Torture(devices, memory, context, new Torture.Options(seconds, seed, threads, swapEveryMs, failPercent),
                 System.out, System.console() != null);
         String verdict = t.run();
@@ -80,12 +74,11 @@ public final class TortureCommands {
      *     unknown driver; {@code EIO} when an update or a call fails
      */
     @Descriptor("call latency seen by calling threads while a driver bundle is updated and refreshed again and again")
-    public String swaplatency(@Descriptor("how many updates") @Parameter(names = "--updates", absentValue = "20") int updates,
-            @Descriptor("calling threads") @Parameter(names = "--threads", absentValue = "4") int threads,
+    public String swaplatency(@Descriptor("how many updates, 1 to 10000 (default 20)") @Parameter(names = "--updates", absentValue = "20") String updatesText,
+            @Descriptor("calling threads, 1 to 64 (default 4)") @Parameter(names = "--threads", absentValue = "4") String threadsText,
             @Descriptor("driver: gna, habana, panfrost, xe or gmem") String driver) throws InterruptedException {
-        if (updates < 1 || updates > 10_000 || threads < 1 || threads > 64) {
-            throw Errno.EINVAL.exception("--updates takes 1 to 10000 and --threads 1 to 64");
-        }
+        int updates = Args.integer("--updates", updatesText, 1, 10_000);
+        int threads = Args.integer("--threads", threadsText, 1, 64);
         return new SwapLatency(devices, memory, context).measure(driver, updates, threads).line();
     }
 

@@ -67,7 +67,7 @@ final class GnaQueue {
             throw Errno.EBUSY.exception("request " + requestId + " is not done after " + timeoutMs + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Errno.EBUSY.exception("interrupted while waiting for request " + requestId);
+            throw Errno.EINTR.exception("interrupted while waiting for request " + requestId + " (it stays queued)");
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
             file.state().remove("request." + requestId);
             throw Errno.EINVAL.exception("request " + requestId + " was deleted");
