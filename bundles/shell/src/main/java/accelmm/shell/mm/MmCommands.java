@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import accelmm.api.cli.Args;
 import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.idr.IdrRegistry;
@@ -55,14 +56,15 @@ public final class MmCommands {
     @Descriptor("list the entries of one registry")
     public List<EntryRow> idr(
             @Descriptor("the most entries to show") @Parameter(names = {"-l", "--limit"},
-                    absentValue = "" + DEFAULT_LIMIT) int limit,
+                    absentValue = "" + DEFAULT_LIMIT) String limit,
             @Descriptor("the registry, as owner/name") String name) {
         int slash = name.indexOf('/');
         if (slash <= 0 || slash == name.length() - 1) {
             throw Errno.EINVAL.exception("registry name '" + name + "' is not owner/name");
         }
         List<EntryRow> rows = new Rows<>(EntryRow.COLUMNS);
-        for (RegistryEntry e : registry.entries(name.substring(0, slash), name.substring(slash + 1), limit)) {
+        for (RegistryEntry e : registry.entries(name.substring(0, slash), name.substring(slash + 1),
+                Args.integer("limit", limit, 0, Integer.MAX_VALUE))) {
             rows.add(new EntryRow(e));
         }
         return rows;
