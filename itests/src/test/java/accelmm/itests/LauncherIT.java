@@ -206,6 +206,85 @@ class LauncherIT {
         return m;
     }
 
+    /**
+     * The interactive shell on a terminal: util-linux {@code script} gives the launcher a pty
+     * (with a size: JLine needs columns). One banner, errors as {@code ERRNO: sentence}, Ctrl-C
+     * stopping a torture run and ending its processes, and {@code exit} leaving without Gogo's
+     * "stopping framework".
+     */
+    @Test
+    void theInteractiveShellAnswersInErrnosAndLeavesQuietly() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        assertTrue(Files.isExecutable(script), "driving a terminal needs util-linux's script at " + script);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Path.of(System.getProperty("accelmm.launcher.jar", "../launcher/target/accelmm-launcher.jar")).toAbsolutePath().toString();
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "-qec",
+                "stty cols 160 rows 40; exec '" + java + "' -Daccelmm.home='" + home + "' -jar '" + jar + "' shell", "/dev/null");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        StringBuffer out = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) > 0;) {
+                    out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        try (var keys = p.getOutputStream()) {
+            awaitText(out, "accelmm>", 1);
+            for (String[] step : new String[][] {{"nosuch", "ENOENT: no command 'nosuch'"},
+                    {"mm:maps 4294967297", "EINVAL: pid 4294967297 is out of range (1 to 2147483647)"},
+                    {"mm:mmap 1", "EINVAL: mm:mmap: wrong arguments [1]"}}) {
+                keys.write((step[0] + "\r").getBytes(StandardCharsets.UTF_8));
+                keys.flush();
+                awaitText(out, step[1], 1);
+            }
+            keys.write("torture:run --seconds 60\r".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            awaitText(out, "torture: 1/60 s", 1);
+            keys.write(3);
+            keys.flush();
+            // Ctrl-C stops the run: its threads end and its processes exit (Gogo's job controller
+            // still prints its own InterruptedException line).
+            long deadline = System.currentTimeMillis() + 45_000;
+            String ps = "";
+            while (!ps.contains("PID  NAME  VMAS  VIRT_KB  RSS_PAGES\n(none)") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(1000);
+                int from = out.length();
+                keys.write("mm:ps\r".getBytes(StandardCharsets.UTF_8));
+                keys.flush();
+                Thread.sleep(1000);
+                ps = out.substring(from).replace("\r", "");
+            }
+            assertTrue(ps.contains("(none)"), "the interrupted torture left processes: " + ps);
+            keys.write("exit\r".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the shell did not exit: " + out);
+        } finally {
+            p.destroyForcibly();
+            reader.join(10_000);
+        }
+        String text = out.toString().replaceAll("\u001B\\[[0-9;?]*[a-zA-Z]", "");
+        assertEquals(0, p.exitValue(), text);
+        assertEquals(1, text.split("accelmm ready in", -1).length - 1, "one banner: " + text);
+        assertTrue(!text.contains("stopping framework") && !text.contains("ErrnoException")
+                && !text.contains("CommandNotFoundException") && !text.contains("IllegalArgumentException"), text);
+    }
+
+    private static void awaitText(StringBuffer out, String text, int times) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (out.toString().split(java.util.regex.Pattern.quote(text), -1).length - 1 < times) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no '" + text + "' in: " + out);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void helpDocumentsEveryCommandAndOption() throws Exception {
         Result r = launch("", "--help");
