@@ -25,20 +25,28 @@ final class Subscription extends IntervalTree.Node implements IntervalNotifier {
     boolean deferred;
     boolean removed;
 
+    /** The interval as the driver asked for it, unsigned; the tree keeps it clipped to the signed range. */
+    private final long userStart;
+    private final long userLast;
+
     Subscription(Subscriptions owner, long start, long last, IntervalNotifierOps ops) {
-        super(start, last);
+        // No address above Long.MAX_VALUE exists (user space ends far below), so an interval that
+        // reaches beyond it is, for every lookup, one that reaches Long.MAX_VALUE.
+        super(start < 0 ? Long.MAX_VALUE : start, last < 0 ? Long.MAX_VALUE : last);
+        this.userStart = start;
+        this.userLast = last;
         this.owner = owner;
         this.ops = ops;
     }
 
     @Override
     public long start() {
-        return start;
+        return userStart;
     }
 
     @Override
     public long last() {
-        return last;
+        return userLast;
     }
 
     @Override

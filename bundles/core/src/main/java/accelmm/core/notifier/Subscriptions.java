@@ -67,12 +67,17 @@ public final class Subscriptions {
     /**
      * Inserts a notifier ({@code mmu_interval_notifier_insert}).
      *
+     * @param start the first address, unsigned
+     * @param length the length in bytes, unsigned
      * @throws accelmm.api.ErrnoException {@code EOVERFLOW} for a zero length or an interval that
-     *     wraps; {@code EINVAL} for null ops or once the address space is released
+     *     wraps past 2^64; {@code EINVAL} for null ops or once the address space is released
      */
     public IntervalNotifier insert(long start, long length, IntervalNotifierOps ops) {
-        if (length == 0 || start < 0 || length < 0 || start + (length - 1) < start) {
-            throw Errno.EOVERFLOW.exception("interval of " + length + " bytes at " + start + " is empty or wraps");
+        // Unsigned, as check_add_overflow(start, length - 1, &last): a test driver mirrors the whole
+        // user range with start 0 and length ULONG_MAX & PAGE_MASK.
+        if (length == 0 || Long.compareUnsigned(start + (length - 1), start) < 0) {
+            throw Errno.EOVERFLOW.exception("interval of " + Long.toUnsignedString(length) + " bytes at 0x"
+                    + Long.toHexString(start) + " is empty or wraps");
         }
         if (ops == null) {
             throw Errno.EINVAL.exception("no notifier ops");
@@ -286,7 +291,7 @@ public final class Subscriptions {
         List<NotifierInfo> out = new ArrayList<>();
         lock.lock();
         try {
-            tree.overlapping(0, Long.MAX_VALUE, s -> out.add(new NotifierInfo(s.start, s.last, s.seq())));
+            tree.overlapping(0, Long.MAX_VALUE, s -> out.add(new NotifierInfo(s.start(), s.last(), s.seq())));
         } finally {
             lock.unlock();
         }

@@ -78,8 +78,28 @@ class NotifierTest {
     @Test
     void emptyOrWrappingIntervalsAreEoverflow() {
         assertErrno(Errno.EOVERFLOW, () -> as.insertNotifier(0x1000, 0, new Recorder()));
-        assertErrno(Errno.EOVERFLOW, () -> as.insertNotifier(Long.MAX_VALUE, 2, new Recorder()));
+        assertErrno(Errno.EOVERFLOW, () -> as.insertNotifier(-PAGE, 2 * PAGE, new Recorder()));
+        assertErrno(Errno.EOVERFLOW, () -> as.insertNotifier(2, -1L, new Recorder()));
         assertErrno(Errno.EINVAL, () -> as.insertNotifier(0x1000, PAGE, null));
+        // Unsigned as the kernel's check_add_overflow: these do not wrap past 2^64.
+        as.insertNotifier(Long.MAX_VALUE, 2, new Recorder()).remove();
+        as.insertNotifier(1, -1L, new Recorder()).remove();
+    }
+
+    @Test
+    void aNotifierOverTheWholeUserRangeSeesEveryChange() {
+        long length = -1L & ~(PAGE - 1);
+        Recorder r = new Recorder();
+        IntervalNotifier all = as.insertNotifier(0, length, r);
+        assertEquals(0, all.start());
+        assertEquals(0xFFFF_FFFF_FFFF_EFFFL, all.last());
+        long a = as.mmap(0, 4 * PAGE, RW, ANON);
+        as.write(a, new byte[] {1}, 0, 1);
+        as.munmap(a, PAGE);
+        as.mprotect(a + PAGE, PAGE, Prot.READ);
+        assertEquals(List.of(NotifierEvent.UNMAP, NotifierEvent.PROTECTION_VMA), r.events());
+        assertEquals(0xFFFF_FFFF_FFFF_EFFFL, as.notifiers().get(0).last());
+        all.remove();
     }
 
     @Test
