@@ -38,6 +38,21 @@ public interface XArrayAlloc<T> {
      */
     Allocated allocCyclic(T entry, long min, long max);
 
+    /**
+     * {@link #allocCyclic(Object, long, long)} with a caller-owned cursor, as the kernel's
+     * {@code xa_alloc_cyclic(xa, &id, entry, limit, &next, gfp)}: the search starts at
+     * {@code next}, and on success {@code next} becomes the index after the one allocated
+     * (0 after {@code UINT_MAX}, and the array remembers that it wrapped). One cursor may serve
+     * several arrays, or be set by its owner between calls; the array's own cursor is left alone.
+     *
+     * <p>Concurrency: the cursor is read and written under this array's lock; a cursor shared by
+     * several arrays needs its owner's lock around the calls.
+     *
+     * @return the index and whether the allocation wrapped
+     * @throws accelmm.api.ErrnoException as {@link #alloc}; the cursor is unchanged then
+     */
+    Allocated allocCyclic(T entry, long min, long max, Cursor next);
+
     /** Returns the entry at {@code index}, or {@code null} ({@code xa_load}). */
     T load(long index);
 
@@ -60,5 +75,40 @@ public interface XArrayAlloc<T> {
      * @param wrapped true if the search wrapped around (or the cursor passed {@code UINT_MAX})
      */
     record Allocated(long index, boolean wrapped) {
+    }
+
+    /**
+     * A cyclic allocation cursor owned by the caller ({@code u32 *next}).
+     *
+     * <p>Concurrency: not thread-safe by itself; see {@link #allocCyclic(Object, long, long, Cursor)}.
+     */
+    final class Cursor {
+        private long next;
+
+        /**
+         * Creates a cursor at {@code next}.
+         *
+         * @throws accelmm.api.ErrnoException {@code EINVAL} outside [0, UINT_MAX]
+         */
+        public Cursor(long next) {
+            set(next);
+        }
+
+        /** Returns where the next search starts. */
+        public long get() {
+            return next;
+        }
+
+        /**
+         * Sets where the next search starts.
+         *
+         * @throws accelmm.api.ErrnoException {@code EINVAL} outside [0, UINT_MAX]
+         */
+        public void set(long next) {
+            if (next < 0 || next > LIMIT_32B) {
+                throw accelmm.api.Errno.EINVAL.exception("cursor " + next + " is not unsigned 32-bit");
+            }
+            this.next = next;
+        }
     }
 }

@@ -22,5 +22,5 @@
  * {@code try (Preload p = idr.preload()) { idr.alloc(x, 1, 0); }}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package accelmm.api.idr;

@@ -14,7 +14,9 @@ import accelmm.core.fault.FailSite;
  */
 public final class XArrayAllocImpl<T> extends TreeBacked implements XArrayAlloc<T> {
     private final int base;
-    private long next;
+    /** The array's own cursor, for {@link #allocCyclic(Object, long, long)}. */
+    private final Cursor cursor = new Cursor(0);
+    /** {@code XA_FLAGS_ALLOC_WRAPPED}: a cyclic allocation passed UINT_MAX. */
     private boolean wrapped;
 
     /**
@@ -40,21 +42,27 @@ public final class XArrayAllocImpl<T> extends TreeBacked implements XArrayAlloc<
 
     @Override
     public synchronized Allocated allocCyclic(T entry, long min, long max) {
+        return allocCyclic(entry, min, max, cursor);
+    }
+
+    @Override
+    public synchronized Allocated allocCyclic(T entry, long min, long max, Cursor next) {
         checkLimit(min, max);
-        long from = Math.max(min, next);
+        long from = Math.max(min, next.get());
         long index = tryAlloc(entry, from, max);
         boolean didWrap = false;
         if (index >= 0 && wrapped) {
             wrapped = false;
             didWrap = true;
         }
-        if (index == IdTree.NO_SPACE && from > min) {
+        // As __xa_alloc_cyclic: any failure from the cursor on is tried again from the limit's start.
+        if (index < 0 && from > min) {
             index = tryAlloc(entry, min, max);
             didWrap = index >= 0;
         }
         checked(index, min, max);
-        next = (index + 1) & LIMIT_32B;
-        if (next == 0) {
+        next.set((index + 1) & LIMIT_32B);
+        if (next.get() == 0) {
             wrapped = true;
         }
         return new Allocated(index, didWrap);

@@ -66,4 +66,37 @@ class XArrayAllocTest {
         assertEquals(new Allocated(0, true), xa.allocCyclic("low", 0, XArrayAlloc.LIMIT_32B));
         assertEquals(new Allocated(1, false), xa.allocCyclic("next", 0, XArrayAlloc.LIMIT_32B));
     }
+
+    @Test
+    void aCallerOwnedCursorIsSharedSetAndLeftAloneOnFailure() {
+        XArrayAllocImpl<String> a = new XArrayAllocImpl<>(0, null);
+        XArrayAllocImpl<String> b = new XArrayAllocImpl<>(0, null);
+        XArrayAlloc.Cursor next = new XArrayAlloc.Cursor(5);
+        assertEquals(new Allocated(5, false), a.allocCyclic("a5", 0, 9, next));
+        assertEquals(6, next.get());
+        assertEquals(new Allocated(6, false), b.allocCyclic("b6", 0, 9, next), "one cursor serves two arrays");
+        assertEquals(new Allocated(0, false), a.allocCyclic("own", 0, 9), "the array's own cursor is untouched");
+        next.set(9);
+        assertEquals(new Allocated(9, false), a.allocCyclic("a9", 0, 9, next));
+        assertEquals(10, next.get());
+        assertEquals(new Allocated(1, true), a.allocCyclic("a1", 0, 9, next), "past the limit it wraps to its start");
+        assertEquals(2, next.get());
+        XArrayAllocImpl<String> full = new XArrayAllocImpl<>(0, null);
+        full.alloc("x", 0, 0);
+        XArrayAlloc.Cursor c = new XArrayAlloc.Cursor(0);
+        assertErrno(Errno.EBUSY, () -> full.allocCyclic("y", 0, 0, c));
+        assertEquals(0, c.get(), "a failed allocation leaves the cursor");
+        assertErrno(Errno.EINVAL, () -> new XArrayAlloc.Cursor(1L << 32));
+        assertErrno(Errno.EINVAL, () -> next.set(-1));
+    }
+
+    @Test
+    void aCursorPastUintMaxWrapsAndTheArrayRemembersIt() {
+        XArrayAllocImpl<String> xa = new XArrayAllocImpl<>(0, null);
+        XArrayAlloc.Cursor next = new XArrayAlloc.Cursor(XArrayAlloc.LIMIT_32B);
+        assertEquals(new Allocated(XArrayAlloc.LIMIT_32B, false), xa.allocCyclic("top", 0, XArrayAlloc.LIMIT_32B, next));
+        assertEquals(0, next.get());
+        assertEquals(new Allocated(0, true), xa.allocCyclic("low", 0, XArrayAlloc.LIMIT_32B, next));
+        assertEquals(new Allocated(1, false), xa.allocCyclic("next", 0, XArrayAlloc.LIMIT_32B, next));
+    }
 }
