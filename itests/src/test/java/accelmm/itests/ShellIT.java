@@ -106,7 +106,7 @@ public class ShellIT {
         String out = run("kmod:modinfo accelmm.core");
         assertTrue(out, out.contains("name                accelmm.core"));
         assertTrue(out, out.matches("(?s).*provides +accelmm\\.api\\.idr\\.IdrRegistry \\[\\d+\\].*accelmm\\.shell.*"));
-        assertTrue(out, out.matches("(?s).*imports +accelmm\\.api\\.idr;version=1\\.0\\.0 +accelmm\\.api \\[\\d+\\].*"));
+        assertTrue(out, out.matches("(?s).*imports +accelmm\\.api\\.idr;version=1\\.1\\.0 +accelmm\\.api \\[\\d+\\].*"));
         assertEquals(Errno.ENOENT, errnoOf("kmod:modinfo no.such.module"));
         assertEquals(Errno.ENOENT, errnoOf("kmod:modinfo 9999"));
     }
