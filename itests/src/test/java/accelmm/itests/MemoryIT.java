@@ -127,12 +127,7 @@ public class MemoryIT {
     }
 
     private ErrnoException fails(String command) throws Exception {
-        try {
-            run(command);
-        } catch (ErrnoException e) {
-            return e;
-        }
-        throw new AssertionError(command + " did not fail");
+        return Gogo.failure(processor, command);
     }
 
     @Test

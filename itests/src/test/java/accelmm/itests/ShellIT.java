@@ -3,7 +3,6 @@ package accelmm.itests;
 import static accelmm.itests.support.TestBundles.activatorBundle;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,13 +73,7 @@ public class ShellIT {
     }
 
     private Errno errnoOf(String command) throws Exception {
-        try {
-            run(command);
-        } catch (ErrnoException e) {
-            return e.errno();
-        }
-        fail(command + " did not fail");
-        return null;
+        return Gogo.failure(processor, command).errno();
     }
 
     private static Path jarFile(String name, byte[] jar) throws Exception {
@@ -201,12 +194,7 @@ public class ShellIT {
     }
 
     private String errorOf(String command) throws Exception {
-        try {
-            run(command);
-        } catch (ErrnoException e) {
-            return e.getMessage();
-        }
-        throw new AssertionError(command + " did not fail");
+        return Gogo.failure(processor, command).getMessage();
     }
 
     @Test

@@ -30,4 +30,18 @@ public final class Gogo {
             session.close();
         }
     }
+
+    /**
+     * Runs {@code command}, which must fail with an errno, and returns the failure.
+     *
+     * @throws AssertionError if it succeeds
+     */
+    public static accelmm.api.ErrnoException failure(CommandProcessor processor, String command) throws Exception {
+        try {
+            run(processor, command);
+        } catch (accelmm.api.ErrnoException e) {
+            return e;
+        }
+        throw new AssertionError(command + " did not fail");
+    }
 }
