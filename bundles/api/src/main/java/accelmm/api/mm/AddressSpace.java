@@ -171,4 +171,13 @@ public interface AddressSpace {
 
     /** Lists the mappings in address order, with residency. */
     List<VmaInfo> maps();
+
+    /**
+     * Returns the mapping that contains {@code addr}, or null ({@code vma_lookup}). Unlike
+     * {@link #maps()} it does not count resident pages: {@link VmaInfo#residentPages()} is -1.
+     *
+     * <p>Context: takes the mmap lock for reading, so a driver calls it before it takes a lock
+     * that an invalidation callback takes.
+     */
+    VmaInfo vmaLookup(long addr);
 }

@@ -11,7 +11,8 @@ package accelmm.api.mm;
  * @param shared true for {@code MAP_SHARED}
  * @param name {@code [anon]}, {@code [shmem]}, or the file's name
  * @param offset the file offset of {@code start} (0 for private anonymous memory)
- * @param residentPages pages with a frame (or the zero page) mapped now
+ * @param residentPages pages with a frame (or the zero page) mapped now; -1 when not counted
+ *     ({@link AddressSpace#vmaLookup})
  */
 public record VmaInfo(long start, long end, int prot, boolean shared, String name, long offset, long residentPages) {
     /** Returns the length in bytes. */

@@ -179,7 +179,7 @@ public final class GmemImpl implements Gmem {
         if (ctx == null) {
             throw Errno.EINVAL.exception(d.device() + " is not attached to GMEM address space " + as.id());
         }
-        VmaInfo v = vmaAt(mm, addr);
+        VmaInfo v = mm.vmaLookup(addr);
         if (v == null || (v.prot() & Prot.READ) == 0) {
             throw Errno.EFAULT.exception(String.format("no readable mapping at 0x%x", addr));
         }
@@ -194,14 +194,6 @@ public final class GmemImpl implements Gmem {
         return faults.fault(ctx, addr & -GmPage.REGION, addr, hint == null ? GmFaultHint.NONE : hint, write);
     }
 
-    private static VmaInfo vmaAt(AddressSpace mm, long addr) {
-        for (VmaInfo v : mm.maps()) {
-            if (addr >= v.start() && addr < v.end()) {
-                return v;
-            }
-        }
-        return null;
-    }
 
     /**
      * A CPU touched a device page of {@code device} at {@code addr} ({@code gm_host_fault}): the

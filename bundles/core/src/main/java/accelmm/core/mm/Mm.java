@@ -1022,6 +1022,18 @@ final class Mm implements AddressSpace {
     }
 
     @Override
+    public VmaInfo vmaLookup(long addr) {
+        lock.readLock();
+        try {
+            Vma v = find(addr);
+            return v == null ? null : new VmaInfo(v.start, v.end, v.prot, v.shared, v.name(),
+                    v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, -1);
+        } finally {
+            lock.readUnlock();
+        }
+    }
+
+    @Override
     public List<VmaInfo> maps() {
         lock.readLock();
         try {

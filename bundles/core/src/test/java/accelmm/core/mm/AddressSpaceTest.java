@@ -72,6 +72,20 @@ class AddressSpaceTest {
     // ---- mmap ---------------------------------------------------------------------------------
 
     @Test
+    void vmaLookupFindsTheMappingOfAnAddressAsSplitNow() {
+        long a = as.mmap(0x30000000L, 4 * PAGE, RW, ANON | MapFlags.FIXED);
+        assertEquals(new VmaInfo(a, a + 4 * PAGE, RW, false, "[anon]", 0, -1), as.vmaLookup(a + 3 * PAGE + 5));
+        assertEquals(null, as.vmaLookup(a + 4 * PAGE));
+        assertEquals(null, as.vmaLookup(a - 1));
+        as.mprotect(a + PAGE, PAGE, Prot.READ);
+        assertEquals(new VmaInfo(a + PAGE, a + 2 * PAGE, Prot.READ, false, "[anon]", 0, -1), as.vmaLookup(a + PAGE));
+        as.munmap(a + 2 * PAGE, PAGE);
+        assertEquals(null, as.vmaLookup(a + 2 * PAGE));
+        assertEquals(a + 3 * PAGE, as.vmaLookup(a + 3 * PAGE).start());
+        assertEquals(null, as.vmaLookup(-1L));
+    }
+
+    @Test
     void mmapRejectsBadArgumentsWithLinuxErrnos() {
         assertErrno(Errno.EINVAL, () -> as.mmap(0, 0, RW, ANON));
         assertErrno(Errno.EINVAL, () -> as.mmap(0, PAGE, RW, MapFlags.ANONYMOUS));

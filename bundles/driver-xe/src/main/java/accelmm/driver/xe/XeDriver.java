@@ -304,11 +304,10 @@ public final class XeDriver implements DeviceDriver {
         }
         // As drm_gpusvm_migrate_to_ram: the range clamped to the VMA of the address (an mprotect or
         // a partial munmap may have split the VMA the range was made in).
-        for (accelmm.api.mm.VmaInfo v : mm.maps()) {
-            if (addr >= v.start() && addr < v.end()) {
-                start = Math.max(start, v.start());
-                end = Math.min(end, v.end());
-            }
+        accelmm.api.mm.VmaInfo v = mm.vmaLookup(addr);
+        if (v != null) {
+            start = Math.max(start, v.start());
+            end = Math.min(end, v.end());
         }
         MigrateVma args = new MigrateVma(start, end, MigrateVma.SELECT_DEVICE_PRIVATE, dev);
         mm.migrateVma(args, a -> {

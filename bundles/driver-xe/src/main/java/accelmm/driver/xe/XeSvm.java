@@ -73,7 +73,7 @@ final class XeSvm {
      */
     void fault(long addr, boolean write) {
         while (true) {
-            VmaInfo vma = vmaAt(addr);
+            VmaInfo vma = mm.vmaLookup(addr);
             long win = window(addr);
             ensureNotifier(win);
             List<DeviceNotifier> drop = new ArrayList<>();
@@ -167,17 +167,9 @@ final class XeSvm {
         return addr & ~(Xe.NOTIFIER_SIZE - 1);
     }
 
-    private VmaInfo vmaAt(long addr) {
-        for (VmaInfo v : mm.maps()) {
-            if (addr >= v.start() && addr < v.end()) {
-                return v;
-            }
-        }
-        return null;
-    }
 
     private boolean anonymous(long addr) {
-        VmaInfo v = vmaAt(addr);
+        VmaInfo v = mm.vmaLookup(addr);
         return v != null && !v.shared() && "[anon]".equals(v.name());
     }
 
@@ -324,7 +316,7 @@ final class XeSvm {
         }
         dev.devicePagemap();
         MigrateVma args = new MigrateVma(start, end, MigrateVma.SELECT_SYSTEM, dev);
-        VmaInfo vma = vmaAt(start);
+        VmaInfo vma = mm.vmaLookup(start);
         if (vma == null || vma.start() > start || vma.end() < end) {
             // The VMA was split since the range was made (mprotect, a partial munmap): as Xe, the
             // fault goes on in system memory.
