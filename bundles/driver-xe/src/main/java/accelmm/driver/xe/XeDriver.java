@@ -169,21 +169,29 @@ public final class XeDriver implements DeviceDriver {
             for (XeCmd step : steps) {
                 boolean write = step.op() != XeCmd.Op.LOAD;
                 byte[] buf = step.op() == XeCmd.Op.STORE ? (step.data() != null ? step.data() : carried) : new byte[step.length()];
+                int done = 0;
                 while (true) {
+                    int next;
                     lock.lock();
                     try {
-                        if (access(vm, dev, step, buf, write)) {
-                            break;
-                        }
+                        next = step.op() == XeCmd.Op.ATOMIC_INC ? (atomicInc(vm, dev, step.va()) ? buf.length : 0)
+                                : advance(vm, dev, step.va(), buf, done, write);
                     } finally {
                         lock.unlock();
+                    }
+                    if (buf.length == 0 ? next > 0 : next >= buf.length) {
+                        break;
+                    }
+                    if (next > done) {
+                        done = next;
+                        continue;
                     }
                     faults++;
                     dev.count("xe.gpu_fault", 1);
                     try {
-                        svm.fault(firstMissing(vm, step.va(), buf.length, write), write);
+                        svm.fault(step.va() + done, write);
                     } catch (XeSvm.Fatal f) {
-                        return new XeExecResult(false, step.va(), f.errno.name(), faults, loads);
+                        return new XeExecResult(false, step.va() + done, f.errno.name(), faults, loads);
                     }
                 }
                 carried = buf;
@@ -196,43 +204,67 @@ public final class XeDriver implements DeviceDriver {
         return new XeExecResult(true, -1, null, faults, loads);
     }
 
-    /** The first page of an access that is not mapped (writable if needed). */
-    private static long firstMissing(XeVm vm, long va, int len, boolean write) {
-        for (long a = va & ~(XeSvm.PAGE - 1); a < va + Math.max(len, 1); a += XeSvm.PAGE) {
-            long[] r = vm.rangeAt(a);
-            if (vm.pgtable().iovaToPhys(a) == 0 || r == null || (write && (r[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
-                return Math.max(a, va);
+    /** The most bytes one access moves under the device lock, so that invalidations get in between. */
+    static final int ACCESS_BURST = 2 << 20;
+
+    /**
+     * Moves the bytes of an access from {@code done} on, page by page, while the pages are mapped
+     * (writable if needed), as a GPU whose accesses stall at the first page that faults; under the
+     * device lock. Returns how far it got: {@code done} when the page at {@code done} faults.
+     */
+    private static int advance(XeVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write) {
+        int limit = (int) Math.min(buf.length, (long) done + ACCESS_BURST);
+        long[] range = null;
+        while (done < limit || (buf.length == 0 && done == 0)) {
+            long at = va + done;
+            long page = at & ~(XeSvm.PAGE - 1);
+            long p = vm.pgtable().iovaToPhys(page);
+            if (p == 0) {
+                return done;
             }
+            if (!vm.boAt(page)) {
+                if (range == null || page < range[XeVm.R_START] || page >= range[XeVm.R_END]) {
+                    range = vm.rangeAt(page);
+                    if (range == null || (write && (range[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
+                        return done;
+                    }
+                    range[XeVm.R_USE] = System.nanoTime();
+                }
+            }
+            if (buf.length == 0) {
+                return 1;
+            }
+            int n = (int) Math.min(limit - done, XeSvm.PAGE - (at - page));
+            if (write) {
+                dev.memoryManager().physWrite(p + (at - page), buf, done, n);
+            } else {
+                dev.memoryManager().physRead(p + (at - page), buf, done, n);
+            }
+            done += n;
         }
-        return va;
+        return done;
     }
 
-    /** Runs one command if every page it touches is mapped; under the device lock. */
-    private static boolean access(XeVm vm, DeviceContext dev, XeCmd c, byte[] buf, boolean write) {
-        long[] pa = new long[(int) (((c.va() + Math.max(buf.length, 1) - 1) >>> 12) - (c.va() >>> 12) + 1)];
-        for (int i = 0; i < pa.length; i++) {
-            long page = (c.va() & ~(XeSvm.PAGE - 1)) + i * XeSvm.PAGE;
+    /** Increments the little-endian u32 at {@code va} if its pages are mapped writable; under the device lock. */
+    private static boolean atomicInc(XeVm vm, DeviceContext dev, long va) {
+        byte[] v = new byte[4];
+        long[] pa = new long[2];
+        for (int i = 0; i < 4; i++) {
+            long page = (va + i) & ~(XeSvm.PAGE - 1);
             long p = vm.pgtable().iovaToPhys(page);
-            if (p != 0 && vm.boAt(page)) {
-                pa[i] = p;
-                continue;
-            }
-            long[] r = vm.rangeAt(page);
-            if (p == 0 || r == null || (write && (r[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
+            long[] r = vm.boAt(page) ? null : vm.rangeAt(page);
+            if (p == 0 || (!vm.boAt(page) && (r == null || (r[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0))) {
                 return false;
             }
-            r[XeVm.R_USE] = System.nanoTime();
-            pa[i] = p;
+            if (r != null) {
+                r[XeVm.R_USE] = System.nanoTime();
+            }
+            pa[page == (va & ~(XeSvm.PAGE - 1)) ? 0 : 1] = p;
         }
-        if (c.op() == XeCmd.Op.ATOMIC_INC) {
-            byte[] v = new byte[4];
-            move(dev, c.va(), pa, v, false);
-            ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
-            b.putInt(0, b.getInt(0) + 1);
-            move(dev, c.va(), pa, v, true);
-        } else {
-            move(dev, c.va(), pa, buf, write);
-        }
+        move(dev, va, pa, v, false);
+        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, b.getInt(0) + 1);
+        move(dev, va, pa, v, true);
         return true;
     }
 

@@ -135,6 +135,27 @@ class XeDriverTest {
     }
 
     @Test
+    void anAccessLargerThanVramFaultsAsOftenAsItNeedsAndKeepsEveryByte() {
+        Gpu g = new Gpu();
+        int size = (int) (16 * MIB);
+        long a = g.malloc(size);
+        g.ioctl(new XeMadvise(g.vm, a, a + size, Xe.LOC_VRAM));
+        byte[] data = pattern(size, 5);
+        XeExecResult w = g.exec(XeCmd.store(a, data));
+        assertTrue(w.done(), w.faultErrno());
+        assertTrue(w.gpuFaults() >= 8, "one fault per 2 MiB range at least: " + w.gpuFaults());
+        assertTrue(stat("xe.evict") > 0, "16 MiB through 4 MiB of VRAM evicts");
+        XeExecResult r = g.exec(XeCmd.load(a, size), XeCmd.copy(a, a + 4096, size - 4096));
+        assertTrue(r.done(), r.faultErrno());
+        assertArrayEquals(data, r.loads().get(0));
+        byte[] back = new byte[size];
+        g.p.mm().read(a, back, 0, size);
+        byte[] expected = data.clone();
+        System.arraycopy(data, 0, expected, 4096, size - 4096);
+        assertArrayEquals(expected, back);
+    }
+
+    @Test
     void buffersInVramAndSystemMemoryBindAtGpuAddressesNextToMirroredMemory() {
         Gpu g = new Gpu(false);
         g.ioctl(new XeBindMirror(g.vm, 0, 1L << 46));
