@@ -28,7 +28,6 @@ import accelmm.api.uapi.gmem.GmemRunResult;
  */
 final class GmemKernel {
     private static final long PAGE = PageSize.PAGE_SIZE;
-    private static final int MAX_FAULTS = 64;
 
     private long faults;
     private long migrating;
@@ -40,11 +39,11 @@ final class GmemKernel {
     /**
      * Validates a user range.
      *
-     * @throws accelmm.api.ErrnoException {@code EINVAL} for a length outside 1..64 MiB or a range
-     *     that wraps or starts below 0
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a length below 1 or a range that wraps
+     *     or starts below 0
      */
     static void checkRange(long addr, long length) {
-        if (length < 1 || length > GmemRun.MAX_LENGTH || addr < 0 || addr + length < addr) {
+        if (length < 1 || addr < 0 || addr + length < addr) {
             throw Errno.EINVAL.exception(String.format("bad range 0x%x + %d", addr, length));
         }
     }
@@ -72,6 +71,9 @@ final class GmemKernel {
             throw Errno.EINVAL.exception("no operation");
         }
         checkRange(r.addr(), r.length());
+        if (r.op() == GmemOp.LOAD && r.length() > GmemRun.MAX_LOAD) {
+            throw Errno.EINVAL.exception(String.format("a LOAD returns at most %d bytes; %d asked", GmemRun.MAX_LOAD, r.length()));
+        }
         GmAs as = attachedSpace(file, g);
         GmCtx ctx = context(as, g);
         DeviceContext dev = file.device();
@@ -93,13 +95,17 @@ final class GmemKernel {
         long end = r.addr() + r.length();
         for (long va = r.addr(); va < end;) {
             long next = Math.min((va & PageSize.PAGE_MASK) + PAGE, end);
-            int tries = 0;
+            int stalls = 0;
+            long changes = changes(dev, ctx);
             while (!access(dev, ctx, va, (int) (next - va), r, data)) {
                 if (!replayable) {
                     throw Errno.EFAULT.exception(String.format("%s cannot replay its fault at 0x%x", dev.name(), va));
                 }
-                if (++tries > MAX_FAULTS) {
-                    throw Errno.EFAULT.exception(String.format("the access at 0x%x still faults after %d faults", va, MAX_FAULTS));
+                long now = changes(dev, ctx);
+                stalls = now == changes ? stalls + 1 : 0;
+                changes = now;
+                if (stalls > 2) {
+                    throw Errno.EFAULT.exception(String.format("the fault at 0x%x maps nothing", va));
                 }
                 k.faultIn(dev, as, g, va, GmFaultHint.NONE, write);
             }
@@ -123,6 +129,21 @@ final class GmemKernel {
                 throw Errno.ENOMEM.exception(dev.name() + " is full of regions that may not be evicted");
             }
             evictions++;
+        }
+    }
+
+    /**
+     * A figure that moves whenever someone made progress on the device's memory: the context's page
+     * table changed, or a CPU touch took a region home (which a fault racing it loses). A fault that
+     * leaves it as it was mapped nothing. Under no lock.
+     */
+    private static long changes(DeviceContext dev, GmCtx ctx) {
+        long cpu = dev.counters().getOrDefault("gmem.host_fault", 0L);
+        GmemDriver.lock(dev).lock();
+        try {
+            return GmemPmap.of(ctx.pmap()).changeCount() + cpu;
+        } finally {
+            GmemDriver.lock(dev).unlock();
         }
     }
 

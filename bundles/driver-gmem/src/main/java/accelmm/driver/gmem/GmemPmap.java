@@ -31,6 +31,7 @@ final class GmemPmap {
         Map<String, Object> h = new ConcurrentHashMap<>();
         h.put("pt", dev.ioPgtable((1L << 12) | (1L << 21), 48, 48));
         h.put("mapped", new TreeMap<Long, Boolean>());
+        h.put("changes", new java.util.concurrent.atomic.AtomicLong());
         return h;
     }
 
@@ -52,6 +53,7 @@ final class GmemPmap {
     /** Maps {@code size} bytes at {@code va} to {@code pa}, replacing what was there. */
     void enter(long va, long size, long pa, int prot) {
         release(va, size);
+        changes().incrementAndGet();
         boolean writable = (prot & Prot.WRITE) != 0;
         table().mapPages(va, pa, PAGE, size / PAGE, IommuProt.READ | (writable ? IommuProt.WRITE : 0));
         for (long a = va; a < va + size; a += PAGE) {
@@ -68,6 +70,9 @@ final class GmemPmap {
             n++;
         }
         inRange.clear();
+        if (n > 0) {
+            changes().incrementAndGet();
+        }
         return n;
     }
 
@@ -87,6 +92,18 @@ final class GmemPmap {
             return -1;
         }
         return table().iovaToPhys(va);
+    }
+
+    private java.util.concurrent.atomic.AtomicLong changes() {
+        return (java.util.concurrent.atomic.AtomicLong) holder.get("changes");
+    }
+
+    /**
+     * Returns how many times pages were entered or released so far: a fault that mapped nothing,
+     * while nothing was unmapped, leaves it as it was.
+     */
+    long changeCount() {
+        return changes().get();
     }
 
     /** Returns the number of mapped pages. */

@@ -333,6 +333,21 @@ class GmemDriverTest {
     }
 
     @Test
+    void aRunOverEightTimesDeviceMemoryFaultsAndEvictsAsOftenAsItNeeds() {
+        Npu n = new Npu("gmem0");
+        long size = 64 * MIB;
+        long a = n.malloc(size);
+        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        GmemRunResult w = n.run(GmemOp.STORE, a, size, 9);
+        assertEquals(32, w.faults() - w.migrating(), "one fault per region that came in");
+        assertTrue(w.evictions() >= 28, "64 MiB through 8 MiB evicts: " + w.evictions());
+        byte[] nines = new byte[(int) size];
+        java.util.Arrays.fill(nines, (byte) 9);
+        assertArrayEquals(nines, n.load(a, (int) size));
+        assertArrayEquals(nines, n.cpuRead(a, (int) size));
+    }
+
+    @Test
     void badRequestsGetTheirErrnoAndChangeNothing() {
         Npu n = new Npu("gmem0");
         long a = n.malloc(REGION);
@@ -342,7 +357,7 @@ class GmemDriverTest {
         assertErrno(Errno.EEXIST, () -> n.attach(GmMmuMode.COHERENT_EXCLUSIVE));
         assertErrno(Errno.EEXIST, () -> new Npu(n.p, "gmem0").attach(GmMmuMode.COHERENT_EXCLUSIVE));
         assertErrno(Errno.EINVAL, () -> n.run(GmemOp.LOAD, a, 0, 0));
-        assertErrno(Errno.EINVAL, () -> n.run(GmemOp.LOAD, a, GmemRun.MAX_LENGTH + 1, 0));
+        assertErrno(Errno.EINVAL, () -> n.run(GmemOp.LOAD, a, GmemRun.MAX_LOAD + 1, 0));
         assertErrno(Errno.EINVAL, () -> n.run(null, a, 1, 0));
         assertErrno(Errno.EINVAL, () -> n.run(GmemOp.LOAD, Long.MAX_VALUE - 2, 16, 0));
         assertErrno(Errno.EFAULT, () -> n.run(GmemOp.LOAD, a + REGION, 16, 0));
