@@ -7,7 +7,6 @@ import accelmm.core.diag.CoreDiagnostics;
 import accelmm.core.diag.Warnings;
 import accelmm.core.idr.IdrImpl;
 import accelmm.core.idr.IdrRegistryImpl;
-import accelmm.core.mem.MemoryNode;
 import accelmm.core.mm.MemoryManagerImpl;
 
 /**
@@ -33,7 +32,7 @@ final class Footprint {
         for (long i = 0; i < pages; i += stride) {
             p.mm().populate(addr + i * PAGE, PAGE, true);
         }
-        double perPage = (double) memory.pageTableBytes(p.pid()) / populated + MemoryNode.METADATA_BYTES_PER_FRAME;
+        double perPage = (double) (memory.pageTableBytes(p.pid()) + memory.host().metadataBytes()) / populated;
         p.exit();
         return perPage;
     }

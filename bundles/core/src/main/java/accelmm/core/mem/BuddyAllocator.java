@@ -12,7 +12,8 @@ import accelmm.api.mm.BuddyFlags;
  * {@code drm_buddy}: a size that is not a power of two is covered by several roots (largest first),
  * blocks are powers of two of the chunk size, and a freed block merges with its free buddy.
  *
- * <p>State is primitive: per chunk a byte of order and a byte of state, set only on the head chunk
+ * <p>State is primitive and sparse (made in segments where chunks were used, so a large untouched
+ * allocator costs almost nothing): per chunk a byte of order and a byte of state, set only on the head chunk
  * of each leaf block (free or allocated; a split block is simply one whose head is not a block of
  * its order), and per order a bitmap of free block heads, searched from a hint so that taking the
  * lowest (or, top-down, the highest) free block does not rescan emptied words.
@@ -30,9 +31,9 @@ public final class BuddyAllocator {
     private final int maxOrder;
     private final long[] rootStart;
     private final int[] rootOrder;
-    private final byte[] order;
-    private final byte[] state;
-    private final long[][] free;
+    private final SparseBytes order;
+    private final SparseBytes state;
+    private final SparseBits[] free;
     private final int[] lowHint;
     private final int[] highHint;
     private final long[] freeCount;
@@ -63,15 +64,15 @@ public final class BuddyAllocator {
         int roots = Long.bitCount(chunks);
         this.rootStart = new long[roots];
         this.rootOrder = new int[roots];
-        this.order = new byte[(int) chunks];
-        this.state = new byte[(int) chunks];
-        this.free = new long[maxOrder + 1][];
+        this.order = new SparseBytes(chunks);
+        this.state = new SparseBytes(chunks);
+        this.free = new SparseBits[maxOrder + 1];
         this.lowHint = new int[maxOrder + 1];
         this.highHint = new int[maxOrder + 1];
         this.freeCount = new long[maxOrder + 1];
         for (int o = 0; o <= maxOrder; o++) {
-            free[o] = new long[(int) (((chunks >>> o) + 63) >>> 6)];
-            lowHint[o] = free[o].length;
+            free[o] = new SparseBits((int) (((chunks >>> o) + 63) >>> 6));
+            lowHint[o] = free[o].length();
             highHint[o] = -1;
         }
         long offset = 0;
@@ -110,6 +111,15 @@ public final class BuddyAllocator {
         return o < 0 || o > maxOrder ? 0 : freeCount[o];
     }
 
+    /** Returns the bytes of the allocator's per-chunk state: orders, states and free bitmaps, as made so far. */
+    public long metadataBytes() {
+        long b = order.bytes() + state.bytes();
+        for (SparseBits f : free) {
+            b += f.bytes();
+        }
+        return b;
+    }
+
     /** Returns the number of roots. */
     public int roots() {
         return rootStart.length;
@@ -118,11 +128,11 @@ public final class BuddyAllocator {
     // ---- bitmap bookkeeping ------------------------------------------------------------------
 
     private void markFree(long chunk, int o) {
-        order[(int) chunk] = (byte) o;
-        state[(int) chunk] = FREE;
+        order.set(chunk, (byte) o);
+        state.set(chunk, FREE);
         long bit = chunk >>> o;
         int w = (int) (bit >>> 6);
-        free[o][w] |= 1L << bit;
+        free[o].setBit(bit);
         freeCount[o]++;
         if (w < lowHint[o]) {
             lowHint[o] = w;
@@ -134,12 +144,12 @@ public final class BuddyAllocator {
 
     private void unmarkFree(long chunk, int o) {
         long bit = chunk >>> o;
-        free[o][(int) (bit >>> 6)] &= ~(1L << bit);
+        free[o].clearBit(bit);
         freeCount[o]--;
     }
 
     private boolean isFreeHead(long chunk, int o) {
-        return state[(int) chunk] == FREE && order[(int) chunk] == o;
+        return state.get(chunk) == FREE && order.get(chunk) == o;
     }
 
     /** The lowest (or highest) free head of order {@code o} inside [lo, hi) chunks, or -1. */
@@ -147,7 +157,7 @@ public final class BuddyAllocator {
         if (freeCount[o] == 0) {
             return -1;
         }
-        long[] bits = free[o];
+        SparseBits bits = free[o];
         long first = (lo + (1L << o) - 1) >>> o;
         long last = (hi >>> o) - 1;
         if (first > last) {
@@ -159,14 +169,21 @@ public final class BuddyAllocator {
             int w = Math.max(w0, lowHint[o]);
             boolean unbounded = w0 <= lowHint[o];
             for (; w <= w1; w++) {
-                long word = inRange(bits[w], w, w0, w1, first, last);
+                if (bits.absent(w)) {
+                    w = SparseBits.nextSegment(w) - 1;
+                    if (unbounded) {
+                        lowHint[o] = w + 1;
+                    }
+                    continue;
+                }
+                long word = inRange(bits.word(w), w, w0, w1, first, last);
                 if (word != 0) {
                     if (unbounded) {
                         lowHint[o] = w;
                     }
                     return (((long) w << 6) + Long.numberOfTrailingZeros(word)) << o;
                 }
-                if (unbounded && bits[w] == 0) {
+                if (unbounded && bits.word(w) == 0) {
                     lowHint[o] = w + 1;
                 }
             }
@@ -174,14 +191,21 @@ public final class BuddyAllocator {
             int w = Math.min(w1, highHint[o]);
             boolean unbounded = w1 >= highHint[o];
             for (; w >= w0; w--) {
-                long word = inRange(bits[w], w, w0, w1, first, last);
+                if (bits.absent(w)) {
+                    w = SparseBits.previousSegment(w) + 1;
+                    if (unbounded) {
+                        highHint[o] = w - 1;
+                    }
+                    continue;
+                }
+                long word = inRange(bits.word(w), w, w0, w1, first, last);
                 if (word != 0) {
                     if (unbounded) {
                         highHint[o] = w;
                     }
                     return (((long) w << 6) + 63 - Long.numberOfLeadingZeros(word)) << o;
                 }
-                if (unbounded && bits[w] == 0) {
+                if (unbounded && bits.word(w) == 0) {
                     highHint[o] = w - 1;
                 }
             }
@@ -260,17 +284,17 @@ public final class BuddyAllocator {
     /** Takes the free block (head, from) and splits it down to an order-{@code o} block. */
     private long take(long head, int from, int o, long lo, long hi, boolean topDown) {
         unmarkFree(head, from);
-        state[(int) head] = NONE;
+        state.set(head, NONE);
         while (from > o) {
             from--;
             long high = head + (1L << from);
             boolean takeHigh = topDown ? fits(high, from, lo, hi, o) : !fits(head, from, lo, hi, o);
             markFree(takeHigh ? head : high, from);
             head = takeHigh ? high : head;
-            state[(int) head] = NONE;
+            state.set(head, NONE);
         }
-        order[(int) head] = (byte) o;
-        state[(int) head] = ALLOCATED;
+        order.set(head, (byte) o);
+        state.set(head, ALLOCATED);
         availChunks -= 1L << o;
         return head;
     }
@@ -312,21 +336,21 @@ public final class BuddyAllocator {
      * @throws IllegalStateException if {@code chunk} is not the head of an allocated block
      */
     public void freeChunks(long chunk) {
-        if (chunk < 0 || chunk >= chunks || state[(int) chunk] != ALLOCATED) {
+        if (chunk < 0 || chunk >= chunks || state.get(chunk) != ALLOCATED) {
             throw new IllegalStateException("chunk " + chunk + " is not an allocated block");
         }
-        int o = order[(int) chunk];
+        int o = order.get(chunk);
         availChunks += 1L << o;
         int top = rootOrderOf(chunk);
         long head = chunk;
-        state[(int) head] = NONE;
+        state.set(head, NONE);
         while (o < top) {
             long buddy = head ^ (1L << o);
             if (!isFreeHead(buddy, o)) {
                 break;
             }
             unmarkFree(buddy, o);
-            state[(int) buddy] = NONE;
+            state.set(buddy, NONE);
             head = Math.min(head, buddy);
             o++;
         }
@@ -335,7 +359,7 @@ public final class BuddyAllocator {
 
     /** Returns the order of the allocated block at {@code chunk}, or -1 if there is none. */
     public int allocatedOrder(long chunk) {
-        return chunk >= 0 && chunk < chunks && state[(int) chunk] == ALLOCATED ? order[(int) chunk] : -1;
+        return chunk >= 0 && chunk < chunks && state.get(chunk) == ALLOCATED ? order.get(chunk) : -1;
     }
 
     /**
@@ -348,8 +372,8 @@ public final class BuddyAllocator {
             throw new IllegalStateException("chunk " + chunk + " is not an allocated block");
         }
         for (long c = chunk; c < chunk + (1L << o); c++) {
-            order[(int) c] = 0;
-            state[(int) c] = ALLOCATED;
+            order.set(c, 0);
+            state.set(c, ALLOCATED);
         }
     }
 
@@ -443,7 +467,7 @@ public final class BuddyAllocator {
 
     /** Keeps the first {@code want} chunks of an allocated power-of-two block; frees the rest. */
     private void trim(long head, long want, List<Block> out) {
-        int o = order[(int) head];
+        int o = order.get(head);
         if (want == 1L << o) {
             out.add(new Block(head << chunkShift, o + chunkShift));
             return;
@@ -454,9 +478,9 @@ public final class BuddyAllocator {
         while (c < end) {
             int b = Math.min(Long.numberOfTrailingZeros(c | (1L << 62)), 63 - Long.numberOfLeadingZeros(end - c));
             for (long x = c + 1; x < c + (1L << b); x++) {
-                state[(int) x] = NONE;
+                state.set(x, NONE);
             }
-            order[(int) c] = (byte) b;
+            order.set(c, (byte) b);
             out.add(new Block(c << chunkShift, b + chunkShift));
             c += 1L << b;
         }
@@ -474,9 +498,9 @@ public final class BuddyAllocator {
         long runStart = -1;
         long c = 0;
         while (c < chunks) {
-            int o = order[(int) c];
+            int o = order.get(c);
             long end = c + (1L << o);
-            if (state[(int) c] == FREE && end > lo && c < hi) {
+            if (state.get(c) == FREE && end > lo && c < hi) {
                 long from = Math.max(c, lo);
                 if (runStart < 0) {
                     runStart = from;
@@ -542,22 +566,21 @@ public final class BuddyAllocator {
         long freeTotal = 0;
         long c = 0;
         while (c < chunks) {
-            byte s = state[(int) c];
-            int o = order[(int) c];
+            byte s = state.get(c);
+            int o = order.get(c);
             if (s == NONE) {
                 return "chunk " + c + " is inside no block";
             }
             if ((c & ((1L << o) - 1)) != 0 || c + (1L << o) > chunks || o > rootOrderOf(c)) {
                 return "block at " + c + " of order " + o + " is misaligned or crosses its root";
             }
-            for (long x = c + 1; x < c + (1L << o); x++) {
-                if (state[(int) x] != NONE) {
-                    return "chunk " + x + " is a head inside the block at " + c;
-                }
+            long inner = state.firstNonZero(c + 1, c + (1L << o));
+            if (inner >= 0) {
+                return "chunk " + inner + " is a head inside the block at " + c;
             }
             if (s == FREE) {
                 long bit = c >>> o;
-                if ((free[o][(int) (bit >>> 6)] & (1L << bit)) == 0) {
+                if ((free[o].word((int) (bit >>> 6)) & (1L << bit)) == 0) {
                     return "free block at " + c + " missing from the order " + o + " bitmap";
                 }
                 if (o < rootOrderOf(c) && isFreeHead(c ^ (1L << o), o)) {
@@ -569,10 +592,7 @@ public final class BuddyAllocator {
             c += 1L << o;
         }
         for (int o = 0; o <= maxOrder; o++) {
-            long bits = 0;
-            for (long w : free[o]) {
-                bits += Long.bitCount(w);
-            }
+            long bits = free[o].bitCount();
             if (bits != freeCount[o] || seen[o] != freeCount[o]) {
                 return "order " + o + ": count " + freeCount[o] + ", bitmap " + bits + ", blocks " + seen[o];
             }

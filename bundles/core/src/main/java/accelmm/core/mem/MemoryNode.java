@@ -13,7 +13,8 @@ import accelmm.core.fault.FailSite;
  * One memory node (host RAM or device memory): page frames numbered by pfn, a buddy allocator over
  * them, per-frame state in primitive arrays, and the frames' bytes.
  *
- * <p>Per frame: a reference count (mappings + pins + owners) and a pin count, 8 bytes in all. A
+ * <p>Per frame: a reference count (mappings + pins + owners) and a pin count, 8 bytes in all,
+ * stored in segments made on first use, so a large node costs what was used of it. A
  * frame is free exactly when its reference count is 0: it is then held by the buddy allocator or by
  * a short list of free single frames kept for quick reuse (like the kernel's per-CPU page lists),
  * which is given back to the buddy allocator before any allocation of more than one frame that
@@ -32,8 +33,8 @@ public final class MemoryNode {
     private final NodeKind kind;
     private final long frames;
     private final BuddyAllocator buddy;
-    private final int[] refcount;
-    private final int[] pincount;
+    private final SparseInts refcount;
+    private final SparseInts pincount;
     private final PageData data;
     private final FailSite allocSite;
     private long usedFrames;
@@ -58,19 +59,21 @@ public final class MemoryNode {
         this.kind = kind;
         this.buddy = new BuddyAllocator(size, PageSize.PAGE_SIZE);
         this.frames = buddy.size() >>> PageSize.PAGE_SHIFT;
-        this.refcount = new int[(int) frames];
-        this.pincount = new int[(int) frames];
+        this.refcount = new SparseInts(frames);
+        this.pincount = new SparseInts(frames);
         this.data = new PageData(frames);
         this.allocSite = allocSite;
     }
 
     /**
-     * The metadata bytes every frame costs, used or not: reference and pin counts (4 + 4), the
-     * allocator's order and state bytes (1 + 1), its bitmaps (about 2 bits) and the data store's
-     * slot-array pointer (4 bytes per 512 frames). Written data costs more: each 2 MiB that holds
-     * a written page gets a slot array (4 bytes a frame), and each written page its buffer.
+     * Returns the bytes of per-frame state the node holds: reference and pin counts, the
+     * allocator's orders, states and bitmaps, each made in segments where frames were used (about
+     * 10 bytes a used frame, and an index of 4 bytes per segment of 4096 frames), not for the node's
+     * size; page contents are apart ({@link NodeInfo#backedBytes}).
      */
-    public static final double METADATA_BYTES_PER_FRAME = 4 + 4 + 1 + 1 + 2.0 / 8 + 4.0 / 512;
+    public synchronized long metadataBytes() {
+        return refcount.bytes() + pincount.bytes() + buddy.metadataBytes();
+    }
 
     /** Returns the node id. */
     public int id() {
@@ -136,7 +139,7 @@ public final class MemoryNode {
             buddy.splitAllocated(pfn);
         }
         for (long p = pfn; p < pfn + (1L << order); p++) {
-            refcount[(int) p] = 1;
+            refcount.set(p, 1);
         }
         usedFrames += 1L << order;
         peakFrames = Math.max(peakFrames, usedFrames);
@@ -146,7 +149,7 @@ public final class MemoryNode {
     /** Takes one more reference on an allocated frame. */
     public synchronized void get(long pfn) {
         check(pfn);
-        refcount[(int) pfn]++;
+        refcount.add(pfn, 1);
     }
 
     /**
@@ -156,10 +159,10 @@ public final class MemoryNode {
      */
     public synchronized boolean put(long pfn) {
         check(pfn);
-        if (refcount[(int) pfn] <= pincount[(int) pfn]) {
+        if (refcount.get(pfn) <= pincount.get(pfn)) {
             throw new IllegalStateException("frame " + pfn + " of " + name + " would drop a pin's reference");
         }
-        int r = --refcount[(int) pfn];
+        int r = refcount.add(pfn, -1);
         if (r > 0) {
             return false;
         }
@@ -183,8 +186,8 @@ public final class MemoryNode {
     /** Pins a frame: one more reference and one more pin. */
     public synchronized void pin(long pfn) {
         check(pfn);
-        refcount[(int) pfn]++;
-        pincount[(int) pfn]++;
+        refcount.add(pfn, 1);
+        pincount.add(pfn, 1);
     }
 
     /**
@@ -194,35 +197,35 @@ public final class MemoryNode {
      */
     public synchronized boolean unpin(long pfn) {
         check(pfn);
-        if (pincount[(int) pfn] == 0) {
+        if (pincount.get(pfn) == 0) {
             throw new IllegalStateException("frame " + pfn + " of " + name + " is not pinned");
         }
-        pincount[(int) pfn]--;
+        pincount.add(pfn, -1);
         return put(pfn);
     }
 
     /** Returns the reference count of a frame (0 when free). */
     public synchronized int refcount(long pfn) {
-        return refcount[(int) pfn];
+        return refcount.get(pfn);
     }
 
     /** Returns the pin count of a frame. */
     public synchronized int pincount(long pfn) {
-        return pincount[(int) pfn];
+        return pincount.get(pfn);
     }
 
     /** Returns true if the frame has exactly one reference and no pin: its one mapping may move it. */
     public synchronized boolean soleUnpinned(long pfn) {
-        return refcount[(int) pfn] == 1 && pincount[(int) pfn] == 0;
+        return refcount.get(pfn) == 1 && pincount.get(pfn) == 0;
     }
 
     /** Returns true if the frame is allocated. */
     public synchronized boolean isAllocated(long pfn) {
-        return pfn >= 0 && pfn < frames && refcount[(int) pfn] > 0;
+        return pfn >= 0 && pfn < frames && refcount.get(pfn) > 0;
     }
 
     private void check(long pfn) {
-        if (pfn < 0 || pfn >= frames || refcount[(int) pfn] <= 0) {
+        if (pfn < 0 || pfn >= frames || refcount.get(pfn) <= 0) {
             throw new IllegalStateException("pfn " + pfn + " is not an allocated frame of " + name);
         }
     }
@@ -274,7 +277,7 @@ public final class MemoryNode {
         for (Block b : blocks) {
             long first = b.offset() >>> PageSize.PAGE_SHIFT;
             for (long p = first; p < first + (b.size() >>> PageSize.PAGE_SHIFT); p++) {
-                refcount[(int) p] = 1;
+                refcount.set(p, 1);
             }
             usedFrames += b.size() >>> PageSize.PAGE_SHIFT;
         }
@@ -287,7 +290,7 @@ public final class MemoryNode {
         for (Block b : blocks) {
             long first = b.offset() >>> PageSize.PAGE_SHIFT;
             for (long p = first; p < first + (b.size() >>> PageSize.PAGE_SHIFT); p++) {
-                refcount[(int) p] = 0;
+                refcount.set(p, 0);
                 data.discard(p);
             }
             usedFrames -= b.size() >>> PageSize.PAGE_SHIFT;
@@ -310,16 +313,20 @@ public final class MemoryNode {
         }
         long referenced = 0;
         for (long p = 0; p < frames; p++) {
-            int r = refcount[(int) p];
-            if (r < 0 || pincount[(int) p] > r) {
-                return name + ": frame " + p + " has refcount " + r + " and pin count " + pincount[(int) p];
+            if (!refcount.present(p) && !pincount.present(p)) {
+                p |= SparseInts.SEGMENT - 1;
+                continue;
+            }
+            int r = refcount.get(p);
+            if (r < 0 || pincount.get(p) > r) {
+                return name + ": frame " + p + " has refcount " + r + " and pin count " + pincount.get(p);
             }
             if (r > 0) {
                 referenced++;
             }
         }
         for (int i = 0; i < pcpCount; i++) {
-            if (refcount[(int) pcp[i]] != 0) {
+            if (refcount.get(pcp[i]) != 0) {
                 return name + ": frame " + pcp[i] + " is on the free list with references";
             }
         }

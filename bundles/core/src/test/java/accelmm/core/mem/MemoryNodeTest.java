@@ -57,6 +57,30 @@ class MemoryNodeTest {
     }
 
     @Test
+    void aTerabyteNodeCostsMetadataForWhatIsUsedOfIt() {
+        MemoryNode big = new MemoryNode(2, "big", NodeKind.HOST, 1L << 40, null);
+        long untouched = big.metadataBytes();
+        assertTrue(untouched < (2L << 20), "an untouched 1 TiB node holds " + untouched + " bytes");
+        long pages = 64 * 1024;
+        long[] pfns = new long[(int) pages];
+        for (int i = 0; i < pages; i++) {
+            pfns[i] = big.allocFrame();
+        }
+        double perPage = (double) (big.metadataBytes() - untouched) / pages;
+        assertTrue(perPage <= 16, "a used page costs " + perPage + " bytes");
+        for (long pfn : pfns) {
+            big.put(pfn);
+        }
+        assertNull(big.checkInvariants());
+        MemoryNode h200 = new MemoryNode(3, "h200", NodeKind.DEVICE, 192L << 30, null);
+        assertTrue(h200.metadataBytes() < (512 << 10), "an untouched 192 GiB device holds " + h200.metadataBytes());
+        List<Block> blocks = h200.allocBlocks(0, 192L << 30, 8L << 30, 2L << 20, 0);
+        assertEquals(8L << 30, blocks.stream().mapToLong(Block::size).sum());
+        h200.freeBlocks(blocks);
+        assertNull(h200.checkInvariants());
+    }
+
+    @Test
     void bytesAreRealAndAFreedFrameComesBackZeroed() {
         long pfn = node.allocFrame();
         byte[] p = pattern(7, PAGE);
