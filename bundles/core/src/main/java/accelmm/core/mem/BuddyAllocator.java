@@ -372,7 +372,7 @@ public final class BuddyAllocator {
             throw new IllegalStateException("chunk " + chunk + " is not an allocated block");
         }
         for (long c = chunk; c < chunk + (1L << o); c++) {
-            order.set(c, 0);
+            order.set(c, (byte) 0);
             state.set(c, ALLOCATED);
         }
     }

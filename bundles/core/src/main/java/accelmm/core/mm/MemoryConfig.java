@@ -9,7 +9,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "accelmm memory manager", description = "Host RAM and paging policy of the simulated machine.")
 public @interface MemoryConfig {
     /** Simulated host RAM in MiB. */
-    @AttributeDefinition(name = "Host RAM (MiB)", description = "Size of the host memory node in MiB (at least 1).", min = "1")
+    @AttributeDefinition(name = "Host RAM (MiB)", description = "Size of the host memory node in MiB, 1 to 1048576 (1 TiB); only what is used costs memory.", min = "1", max = "1048576")
     long hostMiB() default 1024;
 
     /** Whether anonymous memory gets 2 MiB pages where alignment allows. */

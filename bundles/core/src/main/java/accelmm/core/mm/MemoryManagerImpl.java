@@ -69,11 +69,29 @@ public final class MemoryManagerImpl implements MemoryManager {
     private final boolean thp;
     private final Set<FileObject> files = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    /** Creates the service from its configuration. */
+    /** The most host memory a configuration may give: 1 TiB. */
+    public static final long MAX_HOST_MIB = 1L << 20;
+
+    /**
+     * Creates the service from its configuration; a {@code hostMiB} outside 1..{@link #MAX_HOST_MIB}
+     * is refused with a warning, and the default is used.
+     */
     @Activate
     public MemoryManagerImpl(@Reference IdrRegistry registry, MemoryConfig config) {
-        this(CoreDiagnostics.shared(), registry, Math.max(1, config.hostMiB()) << 20, config.thp());
+        this(CoreDiagnostics.shared(), registry, hostMiB(config.hostMiB()) << 20, config.thp());
     }
+
+    private static long hostMiB(long asked) {
+        if (asked >= 1 && asked <= MAX_HOST_MIB) {
+            return asked;
+        }
+        org.slf4j.LoggerFactory.getLogger(MemoryManagerImpl.class).warn(
+                "accelmm.core.memory: hostMiB: {} is out of range (1 to {}); using {}", asked, MAX_HOST_MIB, DEFAULT_HOST_MIB);
+        return DEFAULT_HOST_MIB;
+    }
+
+    /** The host memory without configuration. */
+    static final long DEFAULT_HOST_MIB = 1024;
 
     /** Creates a memory manager (tests and benchmarks). */
     public MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, boolean thp) {
