@@ -57,7 +57,7 @@ final class Migration {
                     if (pm == null) {
                         continue;
                     }
-                    entry = Pte.device(pm.slot, MigratePfn.pfn(d), v.writable());
+                    entry = pm.entry(MigratePfn.pfn(d), v.writable());
                 }
                 long vpn = (args.start >>> PageSize.PAGE_SHIFT) + i;
                 mm.releasePte(pt.get(vpn), vpn);
@@ -93,7 +93,7 @@ final class Migration {
             if (v.privateAnon()) {
                 if (Pte.isDevice(pte)) {
                     Pagemaps.Pagemap pm = mm.pagemaps().get(Pte.deviceSlot(pte));
-                    src = MigratePfn.of(pm.node.id(), Pte.devicePfn(pte)) | MigratePfn.DEVICE
+                    src = MigratePfn.of(pm.node.id(), pm.pfnOf(pte)) | MigratePfn.DEVICE
                             | (Pte.writable(pte) ? MigratePfn.WRITE : 0);
                     if (device && pm.owner == args.pgmapOwner) {
                         src |= MigratePfn.MIGRATE;

@@ -336,7 +336,8 @@ final class Mm implements AddressSpace {
         if (Pte.hasFrame(pte)) {
             node.put(Pte.pfn(pte));
         } else if (Pte.isDevice(pte)) {
-            pagemaps.get(Pte.deviceSlot(pte)).unmapped(Pte.devicePfn(pte), this, vpn);
+            Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
+            pm.unmapped(pm.pfnOf(pte), this, vpn);
         }
     }
 
@@ -353,7 +354,7 @@ final class Mm implements AddressSpace {
         ptl.lock();
         try {
             int pte = pt.get(vpn);
-            if (!Pte.isDevice(pte) || Pte.devicePfn(pte) != pfn || pagemaps.get(Pte.deviceSlot(pte)) != pm) {
+            if (!Pte.isDevice(pte) || pagemaps.get(Pte.deviceSlot(pte)) != pm || pm.pfnOf(pte) != pfn) {
                 return false;
             }
             long addr = vpn << PageSize.PAGE_SHIFT;
@@ -553,7 +554,8 @@ final class Mm implements AddressSpace {
                 pt.clear(e[0]);
                 pt.set(e[0] + delta, pte);
                 if (Pte.isDevice(pte)) {
-                    pagemaps.get(Pte.deviceSlot(pte)).moved(Pte.devicePfn(pte), this, e[0], e[0] + delta);
+                    Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
+                    pm.moved(pm.pfnOf(pte), this, e[0], e[0] + delta);
                 }
             }
         } finally {
@@ -718,7 +720,7 @@ final class Mm implements AddressSpace {
                         Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
                         if (r.devPrivateOwner != null && pm.owner == r.devPrivateOwner) {
                             r.pfns[i] = HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0)
-                                    | ((long) pm.node.id() << HmmPfn.NODE_SHIFT) | Pte.devicePfn(pte);
+                                    | ((long) pm.node.id() << HmmPfn.NODE_SHIFT) | pm.pfnOf(pte);
                             continue;
                         }
                         if (!wantFault) {
@@ -956,8 +958,8 @@ final class Mm implements AddressSpace {
             int pte = (int) e[1];
             if (Pte.isDevice(pte)) {
                 Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
-                pm.node.get(Pte.devicePfn(pte));
-                pm.mapped(Pte.devicePfn(pte), child, vpn);
+                pm.node.get(pm.pfnOf(pte));
+                pm.mapped(pm.pfnOf(pte), child, vpn);
                 pt.set(vpn, Pte.readOnly(pte));
                 child.pt.set(vpn, Pte.readOnly(pte));
                 continue;

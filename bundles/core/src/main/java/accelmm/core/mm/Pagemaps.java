@@ -8,7 +8,8 @@ import accelmm.api.hmm.PagemapOps;
 import accelmm.core.mem.MemoryNode;
 
 /**
- * The registered device-private pagemaps, by slot (1-15, the slot a device-private PTE names).
+ * The registered device-private pagemaps, by slot (1-15, the slot a device-private PTE names); a
+ * pagemap takes one slot per 64 GiB of its node, in a row.
  *
  * <p>Concurrency: registration and removal are synchronized; lookups take no lock (the slots are an
  * atomic array).
@@ -16,7 +17,9 @@ import accelmm.core.mem.MemoryNode;
 final class Pagemaps {
     /** One registered pagemap. */
     final class Pagemap implements DevicePagemap {
+        /** The first of the slots the pagemap takes, one per 64 GiB of its node. */
         final int slot;
+        final int slots;
         final MemoryNode node;
         final Object owner;
         final PagemapOps ops;
@@ -26,17 +29,26 @@ final class Pagemaps {
          * ({@link #soleMm}, {@link #soleVpn}); pages mapped more than once (after fork) keep their
          * mappings in {@link #shared}.
          */
-        private final Mm[] soleMm;
-        private final long[] soleVpn;
+        private final accelmm.core.mem.SparseRefs<Mm> sole;
         private final java.util.Map<Long, java.util.List<Mapping>> shared = new java.util.HashMap<>();
 
-        Pagemap(int slot, MemoryNode node, Object owner, PagemapOps ops) {
+        Pagemap(int slot, int slots, MemoryNode node, Object owner, PagemapOps ops) {
             this.slot = slot;
+            this.slots = slots;
             this.node = node;
             this.owner = owner;
             this.ops = ops;
-            this.soleMm = new Mm[(int) node.frames()];
-            this.soleVpn = new long[(int) node.frames()];
+            this.sole = new accelmm.core.mem.SparseRefs<>(node.frames());
+        }
+
+        /** The device-private entry for frame {@code pfn} of the node. */
+        int entry(long pfn, boolean writable) {
+            return Pte.device(slot + (int) (pfn >>> Pte.DEVICE_PFN_BITS), pfn & Pte.DEVICE_PFN_MASK, writable);
+        }
+
+        /** The node's frame a device-private entry of this pagemap names. */
+        long pfnOf(int pte) {
+            return ((long) (Pte.deviceSlot(pte) - slot) << Pte.DEVICE_PFN_BITS) | Pte.devicePfn(pte);
         }
 
         @Override
@@ -57,27 +69,24 @@ final class Pagemaps {
         /** Records that {@code mm} maps device page {@code pfn} at {@code vpn} (the PTE holds a reference). */
         synchronized void mapped(long pfn, Mm mm, long vpn) {
             mapped.incrementAndGet();
-            int i = (int) pfn;
             java.util.List<Mapping> more = shared.isEmpty() ? null : shared.get(pfn);
             if (more != null) {
                 more.add(new Mapping(mm, vpn));
-            } else if (soleMm[i] == null) {
-                soleMm[i] = mm;
-                soleVpn[i] = vpn;
+            } else if (sole.ref(pfn) == null) {
+                sole.set(pfn, mm, vpn);
             } else {
                 more = new java.util.ArrayList<>(4);
-                more.add(new Mapping(soleMm[i], soleVpn[i]));
+                more.add(new Mapping(sole.ref(pfn), sole.value(pfn)));
                 more.add(new Mapping(mm, vpn));
                 shared.put(pfn, more);
-                soleMm[i] = null;
+                sole.set(pfn, null, 0);
             }
         }
 
         /** Records that a mapping moved (mremap). */
         synchronized void moved(long pfn, Mm mm, long fromVpn, long toVpn) {
-            int i = (int) pfn;
-            if (soleMm[i] == mm && soleVpn[i] == fromVpn) {
-                soleVpn[i] = toVpn;
+            if (sole.ref(pfn) == mm && sole.value(pfn) == fromVpn) {
+                sole.set(pfn, mm, toVpn);
                 return;
             }
             java.util.List<Mapping> list = shared.get(pfn);
@@ -89,9 +98,8 @@ final class Pagemaps {
         /** Drops the reference the PTE at (mm, vpn) held; the last one frees the page and tells the driver. */
         void unmapped(long pfn, Mm mm, long vpn) {
             synchronized (this) {
-                int i = (int) pfn;
-                if (soleMm[i] == mm && soleVpn[i] == vpn) {
-                    soleMm[i] = null;
+                if (sole.ref(pfn) == mm && sole.value(pfn) == vpn) {
+                    sole.set(pfn, null, 0);
                 } else {
                     java.util.List<Mapping> list = shared.get(pfn);
                     if (list != null) {
@@ -109,8 +117,8 @@ final class Pagemaps {
         }
 
         private synchronized java.util.List<Mapping> mappingsOf(long pfn) {
-            if (soleMm[(int) pfn] != null) {
-                return java.util.List.of(new Mapping(soleMm[(int) pfn], soleVpn[(int) pfn]));
+            if (sole.ref(pfn) != null) {
+                return java.util.List.of(new Mapping(sole.ref(pfn), sole.value(pfn)));
             }
             java.util.List<Mapping> list = shared.get(pfn);
             return list == null ? java.util.List.of() : new java.util.ArrayList<>(list);
@@ -166,21 +174,27 @@ final class Pagemaps {
         if (owner == null || ops == null) {
             throw Errno.EINVAL.exception("a pagemap needs an owner and ops");
         }
+        int need = (int) ((node.frames() + Pte.DEVICE_PFN_MASK) >>> Pte.DEVICE_PFN_BITS);
         int free = -1;
+        int run = 0;
         for (int s = 1; s < bySlot.length(); s++) {
             Pagemap at = bySlot.get(s);
             if (at != null && at.node == node) {
                 throw Errno.EEXIST.exception(node.name() + " already has a pagemap");
             }
-            if (at == null && free < 0) {
-                free = s;
+            run = at == null ? run + 1 : 0;
+            if (run == need && free < 0) {
+                free = s - need + 1;
             }
         }
         if (free < 0) {
-            throw Errno.ENOSPC.exception("every pagemap slot is taken");
+            throw Errno.ENOSPC.exception("no " + need + " free pagemap slots in a row for " + node.name()
+                    + " (15 slots of 64 GiB in all)");
         }
-        Pagemap p = new Pagemap(free, node, owner, ops);
-        bySlot.set(free, p);
+        Pagemap p = new Pagemap(free, need, node, owner, ops);
+        for (int s = free; s < free + need; s++) {
+            bySlot.set(s, p);
+        }
         return p;
     }
 
@@ -191,7 +205,9 @@ final class Pagemaps {
         if (p.mapped.get() > 0) {
             throw Errno.EBUSY.exception(p.mapped.get() + " pages of " + p.node.name() + " are still mapped");
         }
-        bySlot.set(p.slot, null);
+        for (int s = p.slot; s < p.slot + p.slots; s++) {
+            bySlot.set(s, null);
+        }
     }
 
     Pagemap get(int slot) {

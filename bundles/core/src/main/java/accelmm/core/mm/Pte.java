@@ -19,12 +19,14 @@ final class Pte {
     static final int ZERO = 1 << 29;
     /**
      * A device-private entry: not present for the CPU; bits 24-27 name the pagemap slot, bits 0-23
-     * the device frame.
+     * the device frame within the slot's 64 GiB (a larger device's pagemap takes several slots).
      */
     static final int DEVICE = 1 << 28;
     /** Mask of the frame number. */
     static final int PFN_MASK = (1 << 28) - 1;
-    private static final int DEVICE_PFN_MASK = (1 << 24) - 1;
+    /** Bits of the device frame in a device-private entry: a pagemap slot covers 64 GiB. */
+    static final int DEVICE_PFN_BITS = 24;
+    static final int DEVICE_PFN_MASK = (1 << DEVICE_PFN_BITS) - 1;
 
     private Pte() {
     }

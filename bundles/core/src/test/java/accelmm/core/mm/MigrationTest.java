@@ -87,6 +87,26 @@ class MigrationTest {
     }
 
     @Test
+    void aDeviceLargerThanOnePagemapSlotKeepsBytesOnEveryFrame() {
+        Dmirror big = new Dmirror(mm, 192L << 30);
+        List<accelmm.api.mm.Block> low = big.vram.allocBlocks(0, 128L << 30, 128L << 30, 1L << 30, 0);
+        long a = as.mmap(0, 4 * PAGE, RW, ANON);
+        byte[] data = pattern(9, 4 * PAGE);
+        as.write(a, data, 0, data.length);
+        IntervalNotifier n = big.watch(as, a, 4 * PAGE);
+        assertEquals(4, big.migrateToDevice(as, a, a + 4 * PAGE));
+        for (long e : big.fault(as, n, a, a + 4 * PAGE, false)) {
+            assertEquals(big.vram.id(), HmmPfn.node(e));
+            assertTrue(HmmPfn.pfn(e) >= (128L << 30) / PAGE, "a frame past the first two slots: " + HmmPfn.pfn(e));
+        }
+        assertArrayEquals(data, big.read(as, n, a, 4));
+        assertArrayEquals(data, cpuRead(as, a, data.length), "back on the CPU with every byte");
+        n.remove();
+        big.vram.freeBlocks(low);
+        assertEquals(0, big.vram.info().used());
+    }
+
+    @Test
     void onlyPrivateAnonymousUnpinnedPagesAreCollected() {
         long shared = as.mmap(0, 2 * PAGE, RW, MapFlags.SHARED | MapFlags.ANONYMOUS);
         as.write(shared, new byte[] {1}, 0, 1);
