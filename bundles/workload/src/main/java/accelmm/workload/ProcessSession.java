@@ -40,12 +40,20 @@ final class ProcessSession {
     static final class Buffer {
         final long address;
         final int handle;
-        final byte[] expected;
+        final Expected expected;
 
-        Buffer(long address, int handle, int size) {
+        Buffer(long address, int handle, long size) {
+            this(address, handle, new Expected(size));
+        }
+
+        Buffer(long address, int handle, Expected expected) {
             this.address = address;
             this.handle = handle;
-            this.expected = new byte[size];
+            this.expected = expected;
+        }
+
+        long size() {
+            return expected.size();
         }
     }
 
@@ -75,7 +83,7 @@ final class ProcessSession {
     void step(WorkloadFile.Step s, String what) {
         switch (s.kind()) {
             case "mmap" -> {
-                int size = (int) s.size("size", 0);
+                long size = s.size("size", 0);
                 buffers.put(s.name("as"), new Buffer(p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS), 0, size));
             }
             case "heap" -> {
@@ -85,20 +93,18 @@ final class ProcessSession {
             }
             case "munmap" -> {
                 Buffer b = buffers.remove(s.name("buffer"));
-                p.mm().munmap(b.address, b.expected.length);
+                p.mm().munmap(b.address, b.size());
             }
             case "advise" -> {
                 Buffer b = buffers.get(s.name("buffer"));
                 int loc = s.name("location").equals("vram") ? Xe.LOC_VRAM : Xe.LOC_SYSTEM;
-                run.devices.ioctl(p, fd, new XeMadvise(xeVm(), b.address, b.address + b.expected.length, loc));
+                run.devices.ioctl(p, fd, new XeMadvise(xeVm(), b.address, b.address + b.size(), loc));
             }
             case "fork-check" -> {
                 Buffer b = buffers.get(s.name("buffer"));
                 MmProcess child = p.fork(p.name() + "-child");
                 try {
-                    byte[] seen = new byte[b.expected.length];
-                    child.mm().read(b.address, seen, 0, seen.length);
-                    run.check(name, what, b.expected, seen);
+                    readAll(child, b, what);
                 } finally {
                     child.exit();
                 }
@@ -109,19 +115,38 @@ final class ProcessSession {
         }
     }
 
-    /** write, read, gpu-write and gpu-read: a window of a buffer. */
+    /** Reads a whole buffer as {@code reader}'s CPU and checks it, a part at a time. */
+    private void readAll(MmProcess reader, Buffer b, String what) {
+        for (long off = 0; off < b.size(); off += Expected.PART) {
+            int n = (int) Math.min(Expected.PART, b.size() - off);
+            byte[] seen = new byte[n];
+            reader.mm().read(b.address + off, seen, 0, n);
+            run.check(name, what, b.expected.copy(off, n), seen);
+        }
+    }
+
+    /**
+     * write, read, gpu-write and gpu-read: a window of a buffer, moved {@link Expected#PART} bytes
+     * at a time (one CPU access or one device job each).
+     */
     private void access(WorkloadFile.Step s, String what) {
         boolean write = s.kind().endsWith("write");
         Buffer b = buffers.get(s.name(write ? "to" : "from"));
         long off = s.size("offset", 0);
-        long len = s.size("length", b.expected.length - off);
-        if (off < 0 || len < 1 || off + len > b.expected.length) {
+        long len = s.size("length", b.size() - off);
+        if (off < 0 || len < 1 || off + len > b.size()) {
             throw accelmm.api.Errno.EINVAL.exception("offset " + off + " and length " + len + " do not fit the "
-                    + b.expected.length + "-byte buffer");
+                    + b.size() + "-byte buffer");
         }
+        for (long done = 0; done < len; done += Expected.PART) {
+            access(s, what, b, write, off + done, (int) Math.min(Expected.PART, len - done));
+        }
+    }
+
+    private void access(WorkloadFile.Step s, String what, Buffer b, boolean write, long off, int len) {
         boolean gpu = s.kind().startsWith("gpu-");
         if (write) {
-            byte[] data = Run.bytes(r, (int) len);
+            byte[] data = Run.bytes(r, len);
             if (!gpu) {
                 p.mm().write(b.address + off, data, 0, data.length);
             } else if (gmem()) {
@@ -136,28 +161,28 @@ final class ProcessSession {
                         List.of(PanfrostCmd.store(b.address + off, data))));
                 gpuDone(what, true, j.done(), j.faultErrno(), j.faultAddress());
             }
-            System.arraycopy(data, 0, b.expected, (int) off, data.length);
+            b.expected.put(off, data);
             return;
         }
         byte[] seen;
         if (!gpu) {
-            seen = new byte[(int) len];
+            seen = new byte[len];
             p.mm().read(b.address + off, seen, 0, seen.length);
         } else if (gmem()) {
             seen = ((GmemRunResult) run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, npu(b.address + off), len,
                     0))).data();
         } else if (b.handle == 0) {
             XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
-                    new XeExec(xeVm(), List.of(XeCmd.load(b.address + off, (int) len))));
+                    new XeExec(xeVm(), List.of(XeCmd.load(b.address + off, len))));
             gpuDone(what, false, x.done(), x.faultErrno(), x.faultAddress());
             seen = x.loads().get(0);
         } else {
             PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
-                    List.of(PanfrostCmd.load(b.address + off, (int) len))));
+                    List.of(PanfrostCmd.load(b.address + off, len))));
             gpuDone(what, false, j.done(), j.faultErrno(), j.faultAddress());
             seen = j.loads().get(0);
         }
-        run.check(name, what, java.util.Arrays.copyOfRange(b.expected, (int) off, (int) (off + len)), seen);
+        run.check(name, what, b.expected.copy(off, len), seen);
     }
 
     /**
@@ -166,12 +191,12 @@ final class ProcessSession {
      * outputs at 32 KiB; the outputs are checked against the CPU's own arithmetic.
      */
     private void gnaInfer(Buffer b, WorkloadFile.Step s, String what) {
-        if (b.expected.length < 64 * 1024) {
+        if (b.size() < 64 * 1024) {
             throw accelmm.api.Errno.EINVAL.exception("gna-infer needs a buffer of at least 64k");
         }
         int nIn = (int) s.size("inputs", 0);
         int nOut = (int) s.size("outputs", 0);
-        java.nio.ByteBuffer img = java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(b.expected, 32768))
+        java.nio.ByteBuffer img = java.nio.ByteBuffer.wrap(b.expected.copy(0, 32768))
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         img.putInt(0, accelmm.api.uapi.gna.Gna.OP_AFFINE).putInt(4, nIn).putInt(8, nOut).putInt(12, 4096).putInt(16, 32768)
                 .putInt(20, 8192).putInt(24, 24576);
@@ -192,12 +217,12 @@ final class ProcessSession {
             out.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, acc)));
         }
         p.mm().write(b.address, img.array(), 0, 32768);
-        System.arraycopy(img.array(), 0, b.expected, 0, 32768);
+        b.expected.put(0, img.array());
         long id = ((accelmm.api.uapi.gna.GnaMemoryId) run.devices.ioctl(p, fd,
-                new accelmm.api.uapi.gna.GnaMapMemory(b.address, b.expected.length))).memoryId();
+                new accelmm.api.uapi.gna.GnaMapMemory(b.address, b.size()))).memoryId();
         try {
             long req = ((accelmm.api.uapi.gna.GnaRequestId) run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaCompute(0, 1,
-                    List.of(new accelmm.api.uapi.gna.GnaBuffer(id, 0, b.expected.length, List.of())),
+                    List.of(new accelmm.api.uapi.gna.GnaBuffer(id, 0, b.size(), List.of())),
                     accelmm.api.uapi.gna.Gna.MODE_XNN))).requestId();
             run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaWait(req, 30_000));
         } finally {
@@ -206,7 +231,7 @@ final class ProcessSession {
         byte[] seen = new byte[nOut * 4];
         p.mm().read(b.address + 32768, seen, 0, seen.length);
         run.check(name, what, out.array(), seen);
-        System.arraycopy(seen, 0, b.expected, 32768, seen.length);
+        b.expected.put(32768, seen);
     }
 
     /**
@@ -314,7 +339,7 @@ final class ProcessSession {
                 if (b.handle != 0) {
                     run.devices.ioctl(p, fd, new accelmm.api.uapi.panfrost.PanfrostFreeBo(b.handle));
                 } else {
-                    p.mm().munmap(b.address, b.expected.length);
+                    p.mm().munmap(b.address, b.size());
                 }
             } catch (accelmm.api.ErrnoException e) {
                 // The process may be gone; its exit frees what is left.
@@ -329,28 +354,24 @@ final class ProcessSession {
      */
     void protectCheck(String name, String what) {
         Buffer b = buffers.get(name);
-        p.mm().mprotect(b.address, b.expected.length, Prot.READ);
+        p.mm().mprotect(b.address, b.size(), Prot.READ);
         boolean faulted = false;
         try {
             p.mm().write(b.address, new byte[] {1}, 0, 1);
         } catch (accelmm.api.mm.SegvException e) {
             faulted = true;
         } finally {
-            p.mm().mprotect(b.address, b.expected.length, Prot.READ | Prot.WRITE);
+            p.mm().mprotect(b.address, b.size(), Prot.READ | Prot.WRITE);
         }
         run.check(this.name, what + " (a write to read-only memory faults)", faulted);
-        byte[] seen = new byte[b.expected.length];
-        p.mm().read(b.address, seen, 0, seen.length);
-        run.check(this.name, what, b.expected, seen);
+        readAll(p, b, what);
     }
 
     /** Grows a buffer by a page with {@code MREMAP_MAYMOVE}; its bytes move with it, the new page is zero. */
     void grow(String name) {
         Buffer b = buffers.get(name);
-        int size = b.expected.length + 4096;
-        long moved = p.mm().mremap(b.address, b.expected.length, size, accelmm.api.mm.MremapFlags.MAYMOVE, 0);
-        Buffer n = new Buffer(moved, 0, size);
-        System.arraycopy(b.expected, 0, n.expected, 0, b.expected.length);
-        buffers.put(name, n);
+        long size = b.size() + 4096;
+        long moved = p.mm().mremap(b.address, b.size(), size, accelmm.api.mm.MremapFlags.MAYMOVE, 0);
+        buffers.put(name, new Buffer(moved, 0, b.expected.resized(size)));
     }
 }

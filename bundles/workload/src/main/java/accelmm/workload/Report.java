@@ -148,8 +148,9 @@ final class Report {
             b.append(String.format(Locale.ROOT, "%-24s%14d%14.1f%n", n.name(), n.size() >> 20, n.peak() / 1048576.0));
         }
         b.append(nl).append(String.format(Locale.ROOT,
-                "per second: %.0f faults, %.0f migrations, %.0f invalidations%n",
-                perSecond(totals.get("faults")), perSecond(totals.get("migrations")), perSecond(totals.get("notifier invalidations"))));
+                "per second of the workload's %.2f s (the host's start-up excluded): %.0f faults, %.0f migrations, %.0f invalidations, %.1f MiB migrated%n",
+                wallNanos / 1e9, perSecond(totals.get("faults")), perSecond(totals.get("migrations")),
+                perSecond(totals.get("notifier invalidations")), perSecond(totals.get("migrated bytes")) / 1048576.0));
         failures.forEach((w, what) -> b.append("FAILED ").append(w).append(": data check ").append(what).append(nl));
         for (StepError e : errors) {
             b.append("FAILED ").append(e.workload()).append(": ").append(e.text()).append(nl);
@@ -201,6 +202,7 @@ final class Report {
                 .key("faults").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("faults"))))
                 .key("migrations").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("migrations"))))
                 .key("invalidations").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("notifier invalidations"))))
+                .key("migratedBytes").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("migrated bytes"))))
                 .close('}');
         j.key("notes").open('[');
         notes.forEach(j::value);

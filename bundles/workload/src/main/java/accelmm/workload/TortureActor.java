@@ -212,7 +212,7 @@ final class TortureActor implements Runnable {
             case "gna-infer" -> {
                 List<String> big = new ArrayList<>();
                 for (String b : mapped) {
-                    if (session.buffers.get(b).expected.length >= 64 << 10) {
+                    if (session.buffers.get(b).size() >= 64 << 10) {
                         big.add(b);
                     }
                 }
@@ -229,7 +229,7 @@ final class TortureActor implements Runnable {
 
     /** A random window of a buffer, a whole page range most of the time. */
     private void window(String op, String key, String buffer, String what) {
-        int size = session.buffers.get(buffer).expected.length;
+        int size = (int) session.buffers.get(buffer).size();
         long off;
         long len;
         if (r.nextInt(4) == 0) {

@@ -75,8 +75,10 @@ final class WorkloadFile {
     /** The most weights of a {@code gna-infer} layer (they fill 16 KiB of the buffer). */
     static final long GNA_MAX_WEIGHTS = 8192;
 
-    /** The largest buffer a workload file may create. */
-    static final long MAX_BUFFER = 256L << 20;
+    /** The largest mmap buffer a workload file may create: the most host memory there can be (1 TiB). */
+    static final long MAX_BUFFER = 1L << 40;
+    /** The largest Panfrost heap and Habana share: one device object. */
+    static final long MAX_OBJECT = 256L << 20;
 
     final String file;
     final String name;
@@ -180,7 +182,7 @@ final class WorkloadFile {
             for (Map.Entry<String, Node> a : argNodes.entrySet()) {
                 String type = spec.get(a.getKey());
                 Object v = switch (type) {
-                    case "size" -> size(file, a.getValue(), "'" + a.getKey() + "': a size (4096, 64k, 2m, 1g)");
+                    case "size" -> size(file, a.getValue(), "'" + a.getKey() + "': a size (4096, 64k, 2m, 1g, 1t)");
                     case "count" -> {
                         long c = number(file, a.getValue(), "'" + a.getKey() + "': a number from 1 to 1024");
                         if (c < 1 || c > 1024) {
@@ -216,7 +218,7 @@ final class WorkloadFile {
             if (!"habana".equals(kind)) {
                 throw error(file, s.line(), "'habana-share' needs a process whose device is a habana device");
             }
-            if (s.size("size", 0) < 4096 || s.size("size", 0) > MAX_BUFFER) {
+            if (s.size("size", 0) < 4096 || s.size("size", 0) > MAX_OBJECT) {
                 throw error(file, s.line(), "'size': from 4k to 256m");
             }
             String peer = s.name("peer");
@@ -231,8 +233,9 @@ final class WorkloadFile {
         }
         switch (s.kind()) {
             case "mmap", "heap" -> {
-                if (s.size("size", 0) < 4096 || s.size("size", 0) > MAX_BUFFER) {
-                    throw error(file, s.line(), "'size': from 4k to 256m");
+                long max = s.kind().equals("mmap") ? MAX_BUFFER : MAX_OBJECT;
+                if (s.size("size", 0) < 4096 || s.size("size", 0) > max) {
+                    throw error(file, s.line(), "'size': from 4k to " + (s.kind().equals("mmap") ? "1t" : "256m"));
                 }
                 if (buffers.containsKey(s.name("as"))) {
                     throw error(file, s.line(), "'as': a new buffer name; '" + s.name("as") + "' exists");
@@ -339,7 +342,7 @@ final class WorkloadFile {
 
     private static long size(String file, Node n, String what) {
         String s = string(file, n, what).toLowerCase(Locale.ROOT);
-        int shift = s.endsWith("k") ? 10 : s.endsWith("m") ? 20 : s.endsWith("g") ? 30 : 0;
+        int shift = s.endsWith("k") ? 10 : s.endsWith("m") ? 20 : s.endsWith("g") ? 30 : s.endsWith("t") ? 40 : 0;
         try {
             long v = Long.parseLong(shift == 0 ? s : s.substring(0, s.length() - 1));
             if (v < 0 || v > (1L << 40) >> shift) {

@@ -59,8 +59,8 @@ class WorkloadFileTest {
         assertEquals("w.yaml:6: expected 'size' in the arguments of 'mmap': as, size", error(HEAD + "      - mmap: {as: a}\n"));
         assertEquals("w.yaml:7: expected a buffer defined by an earlier mmap or heap step; 'b' is not",
                 error(HEAD + "      - mmap: {as: a, size: 4k}\n      - read: {from: b}\n"));
-        assertEquals("w.yaml:6: expected 'size': a size (4096, 64k, 2m, 1g), not 'lots'", error(HEAD + "      - mmap: {as: a, size: lots}\n"));
-        assertEquals("w.yaml:6: expected 'size': from 4k to 256m", error(HEAD + "      - mmap: {as: a, size: 1g}\n"));
+        assertEquals("w.yaml:6: expected 'size': a size (4096, 64k, 2m, 1g, 1t), not 'lots'", error(HEAD + "      - mmap: {as: a, size: lots}\n"));
+        assertEquals("w.yaml:6: expected 'size': from 4k to 1t", error(HEAD + "      - mmap: {as: a, size: 2k}\n"));
         assertEquals("w.yaml:6: expected 'heap' needs a process whose device is a panfrost device", error(HEAD + "      - heap: {as: h, size: 4m}\n"));
         assertEquals("w.yaml:4: expected 'device': a configured device (see dev:list), not 'npu9'",
                 error(HEAD.replace("xe0", "npu9") + "      - mmap: {as: a, size: 4k}\n"));

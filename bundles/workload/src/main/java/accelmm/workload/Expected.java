@@ -1,0 +1,64 @@
+package accelmm.workload;
+
+/**
+ * What a buffer must hold: its bytes as the writes left them, kept in parts of {@link #PART} bytes
+ * made on the first write into them (an unwritten part is zero), so that a buffer may be larger
+ * than a Java array and costs the heap only where it was written.
+ *
+ * <p>Concurrency: one thread (the session's).
+ */
+final class Expected {
+    /** The bytes of one part, and the most one access moves at once. */
+    static final int PART = 64 << 20;
+    private final long size;
+    private final byte[][] parts;
+
+    Expected(long size) {
+        this.size = size;
+        this.parts = new byte[(int) ((size + PART - 1) / PART)][];
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** The bytes of [off, off + len), len at most {@link #PART}. */
+    byte[] copy(long off, int len) {
+        byte[] out = new byte[len];
+        for (int done = 0; done < len;) {
+            long at = off + done;
+            byte[] p = parts[(int) (at / PART)];
+            int in = (int) (at % PART);
+            int n = Math.min(len - done, PART - in);
+            if (p != null) {
+                System.arraycopy(p, in, out, done, n);
+            }
+            done += n;
+        }
+        return out;
+    }
+
+    /** Records that [off, off + src.length) now holds {@code src}. */
+    void put(long off, byte[] src) {
+        for (int done = 0; done < src.length;) {
+            long at = off + done;
+            int pi = (int) (at / PART);
+            if (parts[pi] == null) {
+                parts[pi] = new byte[(int) Math.min(PART, size - (long) pi * PART)];
+            }
+            int in = (int) (at % PART);
+            int n = Math.min(src.length - done, PART - in);
+            System.arraycopy(src, done, parts[pi], in, n);
+            done += n;
+        }
+    }
+
+    /** A copy of this model, {@code newSize} long: cut, or grown with zeros. */
+    Expected resized(long newSize) {
+        Expected e = new Expected(newSize);
+        for (long off = 0; off < Math.min(size, newSize); off += PART) {
+            e.put(off, copy(off, (int) Math.min(PART, Math.min(size, newSize) - off)));
+        }
+        return e;
+    }
+}
