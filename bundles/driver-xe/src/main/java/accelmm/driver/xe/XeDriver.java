@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.service.component.annotations.Component;
 
 import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
@@ -69,6 +70,9 @@ public final class XeDriver implements DeviceDriver {
         if (request instanceof XeExec x) {
             return exec(file, x);
         }
+        if (request instanceof XeBoCreate c) {
+            return createBo(file, c);
+        }
         if (request instanceof XePrefetch p) {
             checkRange(p.start(), p.end());
             XeVm vm = XeVm.owned(file, p.vm());
@@ -108,9 +112,6 @@ public final class XeDriver implements DeviceDriver {
                 vm.mirrors().add(new long[] {b.start(), b.end(), 1});
                 return null;
             }
-            if (request instanceof XeBoCreate c) {
-                return XeBos.create(file, c);
-            }
             if (request instanceof XeBindBo b) {
                 XeBos.bind(file, XeVm.owned(file, b.vm()), b.handle(), b.va());
                 return null;
@@ -140,6 +141,34 @@ public final class XeDriver implements DeviceDriver {
             drop.forEach(DeviceNotifier::remove);
         }
         throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Xe driver");
+    }
+
+    /**
+     * Creates a BO; a VRAM BO that does not fit evicts SVM ranges of every VM on the device, least
+     * recently used first, until it does, as TTM makes room: {@code ENOMEM} only when none is left.
+     */
+    private static Integer createBo(DeviceFile file, XeBoCreate c) {
+        DeviceContext dev = file.device();
+        while (true) {
+            lock(dev).lock();
+            try {
+                return XeBos.create(file, c);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOMEM || c.placement() != Xe.LOC_VRAM) {
+                    throw e;
+                }
+            } finally {
+                lock(dev).unlock();
+            }
+            if (!evictLeastRecentlyUsed(dev, null, -1)) {
+                lock(dev).lock();
+                try {
+                    return XeBos.create(file, c);
+                } finally {
+                    lock(dev).unlock();
+                }
+            }
+        }
     }
 
     private static void destroy(DeviceFile file, XeVm vm, List<DeviceNotifier> drop) {
@@ -368,7 +397,10 @@ public final class XeDriver implements DeviceDriver {
         return found[0];
     }
 
-    /** Evicts the least recently used range in VRAM other than the one at {@code keep}; false if none. */
+    /**
+     * Evicts the least recently used range in VRAM of any VM, other than the one at {@code keep} in
+     * {@code self} (none if {@code self} is null); false if there is none.
+     */
     static boolean evictLeastRecentlyUsed(DeviceContext dev, XeVm self, long keep) {
         long[][] victim = new long[1][];
         long[] pfns;
@@ -378,7 +410,7 @@ public final class XeDriver implements DeviceDriver {
                 if (s != null) {
                     XeVm vm = new XeVm((int) id, s);
                     for (long[] r : vm.ranges().values()) {
-                        boolean candidate = (r[XeVm.R_FLAGS] & XeVm.DEVMEM) != 0 && !(vm.id == self.id && r[XeVm.R_START] == keep);
+                        boolean candidate = (r[XeVm.R_FLAGS] & XeVm.DEVMEM) != 0 && !(self != null && vm.id == self.id && r[XeVm.R_START] == keep);
                         if (candidate && (victim[0] == null || r[XeVm.R_USE] < victim[0][XeVm.R_USE])) {
                             victim[0] = r;
                         }

@@ -156,6 +156,25 @@ class XeDriverTest {
     }
 
     @Test
+    void aVramBoEvictsSvmRangesOfOtherProcessesToFit() {
+        Gpu other = new Gpu();
+        long a = other.malloc(4 * MIB);
+        byte[] data = pattern((int) (4 * MIB), 3);
+        other.p.mm().write(a, data, 0, data.length);
+        other.ioctl(new XeMadvise(other.vm, a, a + 4 * MIB, Xe.LOC_VRAM));
+        assertTrue(other.exec(XeCmd.load(a, 16)).done());
+        assertTrue(mm.nodes().stream().filter(n -> n.name().equals("xe0")).findFirst().orElseThrow().used() > 0);
+        Gpu g = new Gpu();
+        int bo = (Integer) g.ioctl(new XeBoCreate(4 * MIB, Xe.LOC_VRAM));
+        assertTrue(stat("xe.evict") > 0, "the BO made room by evicting the other process's ranges");
+        assertErrno(Errno.ENOMEM, () -> g.ioctl(new XeBoCreate(4096, Xe.LOC_VRAM)));
+        byte[] back = new byte[data.length];
+        other.p.mm().read(a, back, 0, back.length);
+        assertArrayEquals(data, back, "evicted bytes came home intact");
+        g.ioctl(new XeBoClose(bo));
+    }
+
+    @Test
     void buffersInVramAndSystemMemoryBindAtGpuAddressesNextToMirroredMemory() {
         Gpu g = new Gpu(false);
         g.ioctl(new XeBindMirror(g.vm, 0, 1L << 46));
