@@ -96,7 +96,7 @@ final class GmemKernel {
         for (long va = r.addr(); va < end;) {
             long next = Math.min((va & PageSize.PAGE_MASK) + PAGE, end);
             int stalls = 0;
-            long changes = changes(dev, ctx);
+            long changes = -1;
             while (!access(dev, ctx, va, (int) (next - va), r, data)) {
                 if (!replayable) {
                     throw Errno.EFAULT.exception(String.format("%s cannot replay its fault at 0x%x", dev.name(), va));
@@ -104,7 +104,7 @@ final class GmemKernel {
                 long now = changes(dev, ctx);
                 stalls = now == changes ? stalls + 1 : 0;
                 changes = now;
-                if (stalls > 2) {
+                if (stalls >= 2) {
                     throw Errno.EFAULT.exception(String.format("the fault at 0x%x maps nothing", va));
                 }
                 k.faultIn(dev, as, g, va, GmFaultHint.NONE, write);
