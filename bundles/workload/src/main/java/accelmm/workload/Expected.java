@@ -1,5 +1,7 @@
 package accelmm.workload;
 
+import java.util.Arrays;
+
 /**
  * What a buffer must hold: its bytes as the writes left them, kept in parts of {@link #PART} bytes
  * made on the first write into them (an unwritten part is zero), so that a buffer may be larger
@@ -56,9 +58,38 @@ final class Expected {
     /** A copy of this model, {@code newSize} long: cut, or grown with zeros. */
     Expected resized(long newSize) {
         Expected e = new Expected(newSize);
-        for (long off = 0; off < Math.min(size, newSize); off += PART) {
-            e.put(off, copy(off, (int) Math.min(PART, Math.min(size, newSize) - off)));
+        for (int i = 0; i < e.parts.length && i < parts.length; i++) {
+            if (parts[i] != null) {
+                e.parts[i] = Arrays.copyOf(parts[i], (int) Math.min(PART, newSize - (long) i * PART));
+            }
         }
         return e;
+    }
+
+    /** True if [off, off + seen.length) holds exactly {@code seen}; compares in place. */
+    boolean matches(long off, byte[] seen) {
+        for (int done = 0; done < seen.length;) {
+            long at = off + done;
+            byte[] p = parts[(int) (at / PART)];
+            int in = (int) (at % PART);
+            int n = Math.min(seen.length - done, PART - in);
+            if (p != null ? !Arrays.equals(p, in, in + n, seen, done, done + n) : !zero(seen, done, n)) {
+                return false;
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    private static final byte[] ZEROS = new byte[64 << 10];
+
+    private static boolean zero(byte[] b, int from, int n) {
+        for (int i = from; i < from + n; i += ZEROS.length) {
+            int m = Math.min(ZEROS.length, from + n - i);
+            if (!Arrays.equals(b, i, i + m, ZEROS, 0, m)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

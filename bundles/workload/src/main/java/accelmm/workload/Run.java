@@ -98,12 +98,20 @@ final class Run {
     /** Fills a buffer with seeded bytes. */
     static byte[] bytes(SplittableRandom r, int len) {
         byte[] b = new byte[len];
-        for (int i = 0; i < len; i += 8) {
+        int whole = len & ~7;
+        for (int i = 0; i < whole; i += 8) {
+            LONG_LE.set(b, i, r.nextLong());
+        }
+        if (whole < len) {
             long v = r.nextLong();
-            for (int k = 0; k < 8 && i + k < len; k++) {
-                b[i + k] = (byte) (v >>> (8 * k));
+            for (int k = 0; whole + k < len; k++) {
+                b[whole + k] = (byte) (v >>> (8 * k));
             }
         }
         return b;
     }
+
+    /** Eight bytes of a byte array as one little-endian long, the order {@link #bytes} has always written. */
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 }
