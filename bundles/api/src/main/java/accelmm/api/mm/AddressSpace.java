@@ -96,6 +96,29 @@ public interface AddressSpace {
     void write(long addr, byte[] src, int off, int len);
 
     /**
+     * Reads the stamps ({@link Stamps}) of {@code count} whole pages from page-aligned {@code addr}
+     * as the CPU does, faulting pages in: 0 for a page never written.
+     *
+     * @throws SegvException if any page of the range is unmapped or not readable (nothing is read)
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an address that is not page-aligned or a
+     *     bad array range; {@code ENOMEM} if a fault cannot allocate
+     */
+    void readStamps(long addr, long[] dst, int off, int count);
+
+    /**
+     * Writes a stamp ({@link Stamps}) into each of {@code count} whole pages from page-aligned
+     * {@code addr} as the CPU does, faulting pages in and breaking copy-on-write: each page then
+     * reads as the stamp's expansion.
+     *
+     * @throws SegvException if any page of the range is unmapped or not writable (nothing is
+     *     written)
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an address that is not page-aligned, a
+     *     bad array range or a stamp that is not {@link Stamps#valid} (nothing is written);
+     *     {@code ENOMEM} if a fault cannot allocate (nothing is written)
+     */
+    void writeStamps(long addr, long[] src, int off, int count);
+
+    /**
      * Faults the pages of {@code [addr, addr + length)} in without reading or writing them
      * ({@code madvise(MADV_POPULATE_READ)} or {@code MADV_POPULATE_WRITE} with {@code write}).
      *

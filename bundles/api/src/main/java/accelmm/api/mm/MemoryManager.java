@@ -104,6 +104,24 @@ public interface MemoryManager {
      */
     void physWrite(long physAddr, byte[] src, int off, int len);
 
+    /**
+     * Reads the stamp ({@link Stamps}) of the page at a page-aligned physical address, as a DMA
+     * engine that compares whole pages would: 0 for a page never written.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an address that is not page-aligned;
+     *     {@code EFAULT} if the page is not an allocated frame of a node
+     */
+    long physReadStamp(long physAddr);
+
+    /**
+     * Makes the page at a page-aligned physical address hold a stamp ({@link Stamps}).
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an address that is not page-aligned or a
+     *     stamp that is not {@link Stamps#valid}; {@code EFAULT} if the page is not an allocated
+     *     frame of a node
+     */
+    void physWriteStamp(long physAddr, long stamp);
+
     /** Lists the memory nodes (host RAM first). */
     List<NodeInfo> nodes();
 

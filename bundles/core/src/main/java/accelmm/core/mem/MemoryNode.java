@@ -242,6 +242,16 @@ public final class MemoryNode {
         data.write(pfn, offset, src, srcOff, len, this);
     }
 
+    /** Returns the stamp a frame reads as ({@link accelmm.api.mm.Stamps}); 0 for an unwritten frame. */
+    public long readStamp(long pfn) {
+        return data.readStamp(pfn);
+    }
+
+    /** Makes a frame hold a stamp ({@link accelmm.api.mm.Stamps}) instead of bytes; 0 makes it read as zero. */
+    public void writeStamp(long pfn, long stamp) {
+        data.writeStamp(pfn, stamp, this);
+    }
+
     /**
      * Copies a whole frame from another (or this) node. The frames share their bytes, so the copy
      * itself copies nothing; a migration, which then frees the source, moves them.

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 import accelmm.api.PageSize;
+import accelmm.api.mm.Stamps;
 import accelmm.core.concurrent.Handles;
 
 /**
@@ -18,6 +19,10 @@ import accelmm.core.concurrent.Handles;
  * copy leaves its count on the old buffer, so only frees make a buffer private again: a migration,
  * which copies a page and frees the source, moves the buffer, and the destination then writes it
  * in place. The bytes each page reads are always its own.
+ *
+ * <p>A page may hold a stamp instead of a buffer ({@link Stamps}): it reads as the stamp's
+ * expansion, is shared by copies (it never changes), and a byte write gives the page a buffer
+ * holding the expansion first.
  *
  * <p>Concurrency: a page's slot changes only under its own node's lock (first write, copy-on-write,
  * copy-into, discard) and is published with release stores; holder counts change atomically.
@@ -34,18 +39,29 @@ final class PageData {
     private static final VarHandle CHUNK = MethodHandles.arrayElementVarHandle(Frame[][].class);
     private static final VarHandle HOLDERS = Handles.field(MethodHandles.lookup(), Frame.class, "holders", int.class);
 
-    /** One page buffer and the number of pages holding it (frees only ever lower it). */
+    /**
+     * One page buffer and the number of pages holding it (frees only ever lower it); or, with no
+     * buffer, a stamp that stands for the page's content ({@link Stamps}), which never changes.
+     */
     private static final class Frame {
         final byte[] bytes;
+        final long stamp;
         volatile int holders = 1;
 
         Frame(byte[] bytes) {
             this.bytes = bytes;
+            this.stamp = 0;
+        }
+
+        Frame(long stamp) {
+            this.bytes = null;
+            this.stamp = stamp;
         }
     }
 
     private final Frame[][] chunks;
     private long backedPages;
+    private long stampedPages;
 
     /** Creates the store for {@code pages} pages. */
     PageData(long pages) {
@@ -73,7 +89,8 @@ final class PageData {
         }
         int i = (int) (pfn % CHUNK_PAGES);
         Frame old = c[i];
-        backedPages += (f != null ? 1 : 0) - (old != null ? 1 : 0);
+        backedPages += (f != null && f.bytes != null ? 1 : 0) - (old != null && old.bytes != null ? 1 : 0);
+        stampedPages += (f != null && f.bytes == null ? 1 : 0) - (old != null && old.bytes == null ? 1 : 0);
         SLOT.setRelease(c, i, f);
         if (old != null && release) {
             HOLDERS.getAndAdd(old, -1);
@@ -92,7 +109,24 @@ final class PageData {
             Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
             return;
         }
+        if (f.bytes == null) {
+            Stamps.expand(f.stamp, offset, dst, dstOff, len);
+            return;
+        }
         System.arraycopy(f.bytes, offset, dst, dstOff, len);
+    }
+
+    /** The stamp page {@code pfn} reads as: 0 unwritten, its stamp, or what {@link Stamps#ofBytes} makes of its bytes. */
+    long readStamp(long pfn) {
+        Frame f = frame(pfn);
+        return f == null ? 0 : f.bytes == null ? f.stamp : Stamps.ofBytes(f.bytes);
+    }
+
+    /** Makes page {@code pfn} hold {@code stamp} (0: the zero page); under {@code lock} (the node's). */
+    void writeStamp(long pfn, long stamp, Object lock) {
+        synchronized (lock) {
+            install(pfn, stamp == 0 ? null : new Frame(stamp), true);
+        }
     }
 
     /**
@@ -101,7 +135,7 @@ final class PageData {
      */
     void write(long pfn, int offset, byte[] src, int srcOff, int len, Object lock) {
         Frame f = frame(pfn);
-        if (f == null || f.holders != 1) {
+        if (f == null || f.holders != 1 || f.bytes == null) {
             synchronized (lock) {
                 f = own(pfn);
             }
@@ -112,10 +146,10 @@ final class PageData {
     /** Returns the frame the page holds alone, creating (zeroed) or copying it; under the node lock. */
     private Frame own(long pfn) {
         Frame f = frame(pfn);
-        if (f != null && f.holders == 1) {
+        if (f != null && f.holders == 1 && f.bytes != null) {
             return f;
         }
-        Frame mine = new Frame(f == null ? new byte[PAGE] : f.bytes.clone());
+        Frame mine = new Frame(f == null ? new byte[PAGE] : f.bytes == null ? Stamps.page(f.stamp) : f.bytes.clone());
         install(pfn, mine, false);
         return mine;
     }
@@ -127,7 +161,7 @@ final class PageData {
      */
     void copyPage(PageData src, long from, long to, boolean share) {
         Frame f = src.frame(from);
-        if (f != null && share) {
+        if (f != null && (share || f.bytes == null)) {
             HOLDERS.getAndAdd(f, 1);
         } else if (f != null) {
             f = new Frame(f.bytes.clone());
@@ -140,8 +174,8 @@ final class PageData {
         install(pfn, null, true);
     }
 
-    /** Returns the bytes of data memory in use: one page for each page holding a buffer, shared or not. */
+    /** Returns the bytes of data memory in use: one page for each page holding a buffer, shared or not, and a stamp's 8 bytes. */
     long backedBytes() {
-        return backedPages * PAGE;
+        return backedPages * PAGE + stampedPages * Long.BYTES;
     }
 }

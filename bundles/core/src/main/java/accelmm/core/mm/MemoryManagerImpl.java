@@ -326,6 +326,26 @@ public final class MemoryManagerImpl implements MemoryManager {
         forEachPage(physAddr, len, (pfn, pageOff, done, piece) -> n.write(pfn, pageOff, src, off + done, piece));
     }
 
+    @Override
+    public long physReadStamp(long physAddr) {
+        return stampPage(physAddr).readStamp(PhysAddr.pfn(physAddr));
+    }
+
+    @Override
+    public void physWriteStamp(long physAddr, long stamp) {
+        if (!accelmm.api.mm.Stamps.valid(stamp)) {
+            throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamp));
+        }
+        stampPage(physAddr).writeStamp(PhysAddr.pfn(physAddr), stamp);
+    }
+
+    private MemoryNode stampPage(long physAddr) {
+        if ((physAddr & ~PageSize.PAGE_MASK) != 0) {
+            throw Errno.EINVAL.exception("physical 0x" + Long.toHexString(physAddr) + " is not page-aligned");
+        }
+        return physRange(physAddr, new byte[0], 0, 0);
+    }
+
     /** One page's piece of a physical access. */
     private interface PagePiece {
         void apply(long pfn, int pageOff, int done, int piece);

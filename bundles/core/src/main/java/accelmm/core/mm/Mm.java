@@ -576,7 +576,7 @@ final class Mm implements AddressSpace {
     // ---- CPU access ---------------------------------------------------------------------------
 
     /** Checks every page of the range for the access before anything is done. */
-    private void checkAccess(long addr, int len, boolean write) {
+    private void checkAccess(long addr, long len, boolean write) {
         long end = addr + len;
         if (addr < 0 || end > TASK_SIZE || end < addr) {
             throw new SegvException(addr, false, write);
@@ -648,6 +648,68 @@ final class Mm implements AddressSpace {
                     ptl.unlock();
                 }
             });
+        } finally {
+            lock.readUnlock();
+        }
+    }
+
+    @Override
+    public void readStamps(long addr, long[] dst, int off, int count) {
+        stamps(addr, dst, off, count, false);
+    }
+
+    @Override
+    public void writeStamps(long addr, long[] src, int off, int count) {
+        stamps(addr, src, off, count, true);
+    }
+
+    /** A CPU access of whole pages by stamp, with the checks, faults and locking of {@link #access}. */
+    private void stamps(long addr, long[] stamps, int off, int count, boolean write) {
+        if (stamps == null || off < 0 || count < 0 || off + count > stamps.length || off + count < 0) {
+            throw Errno.EINVAL.exception("bad stamp array range");
+        }
+        if ((addr & (PAGE - 1)) != 0) {
+            throw Errno.EINVAL.exception(String.format("0x%x is not page-aligned; a stamp stands for a whole page", addr));
+        }
+        if (count == 0) {
+            return;
+        }
+        if (write) {
+            for (int i = off; i < off + count; i++) {
+                if (!accelmm.api.mm.Stamps.valid(stamps[i])) {
+                    throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamps[i]));
+                }
+            }
+        }
+        long len = (long) count * PAGE;
+        lock.readLock();
+        try {
+            checkAlive();
+            checkAccess(addr, len, write);
+            if (write) {
+                for (long a = addr; a < addr + len; a += PAGE) {
+                    ptl.lock();
+                    try {
+                        faults.fault(pt, find(a), a, true, thp);
+                    } finally {
+                        ptl.unlock();
+                    }
+                }
+            }
+            for (int i = 0; i < count; i++) {
+                long a = addr + (long) i * PAGE;
+                ptl.lock();
+                try {
+                    int pte = faults.fault(pt, find(a), a, write, thp);
+                    if (write) {
+                        node.writeStamp(Pte.pfn(pte), stamps[off + i]);
+                    } else {
+                        stamps[off + i] = Pte.zero(pte) ? 0 : node.readStamp(Pte.pfn(pte));
+                    }
+                } finally {
+                    ptl.unlock();
+                }
+            }
         } finally {
             lock.readUnlock();
         }

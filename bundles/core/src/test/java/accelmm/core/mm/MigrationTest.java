@@ -56,6 +56,11 @@ class MigrationTest {
         return b;
     }
 
+    static void assertErrno(Errno expected, org.junit.jupiter.api.function.Executable call) {
+        ErrnoException e = assertThrows(ErrnoException.class, call);
+        assertEquals(expected, e.errno(), e.getMessage());
+    }
+
     byte[] cpuRead(AddressSpace s, long a, int len) {
         byte[] b = new byte[len];
         s.read(a, b, 0, len);
@@ -104,6 +109,37 @@ class MigrationTest {
         n.remove();
         big.vram.freeBlocks(low);
         assertEquals(0, big.vram.info().used());
+    }
+
+    @Test
+    void stampsTravelWithTheirPagesThroughMigrationForkAndByteAccess() {
+        long a = as.mmap(0, 4 * PAGE, RW, ANON);
+        long[] stamps = {accelmm.api.mm.Stamps.of(1), accelmm.api.mm.Stamps.of(2), accelmm.api.mm.Stamps.of(3)};
+        as.writeStamps(a, stamps, 0, 3);
+        long[] seen = new long[4];
+        as.readStamps(a, seen, 0, 4);
+        assertArrayEquals(new long[] {stamps[0], stamps[1], stamps[2], 0}, seen, "an untouched page reads stamp 0");
+        assertArrayEquals(accelmm.api.mm.Stamps.page(stamps[1]), cpuRead(as, a + PAGE, PAGE), "bytes are the expansion");
+        assertTrue(mm.nodes().get(0).backed() < PAGE, "three stamped pages hold 8 bytes each, not 4 KiB");
+        IntervalNotifier n = dev.watch(as, a, 4 * PAGE);
+        assertEquals(4, dev.migrateToDevice(as, a, a + 4 * PAGE));
+        MmProcess child = proc.fork("child");
+        byte[] patch = {9};
+        as.write(a + 2 * PAGE + 5, patch, 0, 1);
+        as.readStamps(a, seen, 0, 4);
+        assertEquals(stamps[0], seen[0], "a migration there and back carries the stamp");
+        assertTrue(seen[2] < 0, "a page written with bytes matches no stamp: " + seen[2]);
+        byte[] expanded = accelmm.api.mm.Stamps.page(stamps[2]);
+        expanded[5] = 9;
+        assertArrayEquals(expanded, cpuRead(as, a + 2 * PAGE, PAGE), "a byte write lands on the expansion");
+        long[] childSeen = new long[3];
+        child.mm().readStamps(a, childSeen, 0, 3);
+        assertArrayEquals(stamps, childSeen, "the child keeps its stamps, from device memory too");
+        assertErrno(Errno.EINVAL, () -> as.writeStamps(a + 1, stamps, 0, 1));
+        assertErrno(Errno.EINVAL, () -> as.writeStamps(a, new long[] {-5}, 0, 1));
+        assertThrows(accelmm.api.mm.SegvException.class, () -> as.readStamps(a, new long[5], 0, 5));
+        n.remove();
+        child.exit();
     }
 
     @Test

@@ -13,6 +13,7 @@ import accelmm.api.gmem.GmMmuMode;
 import accelmm.api.gmem.GmPage;
 import accelmm.api.gmem.GmRet;
 import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.Stamps;
 import accelmm.api.uapi.gmem.GmemMarkHot;
 import accelmm.api.uapi.gmem.GmemOp;
 import accelmm.api.uapi.gmem.GmemRun;
@@ -71,14 +72,20 @@ final class GmemKernel {
             throw Errno.EINVAL.exception("no operation");
         }
         checkRange(r.addr(), r.length());
-        if (r.op() == GmemOp.LOAD && r.length() > GmemRun.MAX_LOAD) {
-            throw Errno.EINVAL.exception(String.format("a LOAD returns at most %d bytes; %d asked", GmemRun.MAX_LOAD, r.length()));
+        boolean stamps = r.op() == GmemOp.STORE_STAMPS || r.op() == GmemOp.LOAD_STAMPS;
+        if (stamps && ((r.addr() & (PAGE - 1)) != 0 || r.length() % PAGE != 0)) {
+            throw Errno.EINVAL.exception(String.format("a stamp kernel covers whole pages from a page-aligned address, not 0x%x + %d",
+                    r.addr(), r.length()));
+        }
+        long reply = r.op() == GmemOp.LOAD ? r.length() : r.op() == GmemOp.LOAD_STAMPS ? r.length() / PAGE * 8 : 0;
+        if (reply > GmemRun.MAX_LOAD) {
+            throw Errno.EINVAL.exception(String.format("a load returns at most %d bytes; %d asked", GmemRun.MAX_LOAD, reply));
         }
         GmAs as = attachedSpace(file, g);
         GmCtx ctx = context(as, g);
         DeviceContext dev = file.device();
-        byte[] data = new byte[r.op() == GmemOp.LOAD ? (int) r.length() : 0];
-        boolean write = r.op() != GmemOp.LOAD;
+        byte[] data = new byte[(int) reply];
+        boolean write = r.op() != GmemOp.LOAD && r.op() != GmemOp.LOAD_STAMPS;
         GmemKernel k = new GmemKernel();
         dev.count("gmem.run", 1);
         dev.count("gmem.run_bytes", r.length());
@@ -151,7 +158,7 @@ final class GmemKernel {
     private static boolean access(DeviceContext dev, GmCtx ctx, long va, int n, GmemRun r, byte[] data) {
         GmemDriver.lock(dev).lock();
         try {
-            long pa = GmemPmap.of(ctx.pmap()).translate(va, r.op() != GmemOp.LOAD);
+            long pa = GmemPmap.of(ctx.pmap()).translate(va, r.op() != GmemOp.LOAD && r.op() != GmemOp.LOAD_STAMPS);
             if (pa < 0) {
                 return false;
             }
@@ -165,6 +172,8 @@ final class GmemKernel {
                     add(b, r.value());
                     dev.memoryManager().physWrite(pa, b, 0, n);
                 }
+                case STORE_STAMPS -> dev.memoryManager().physWriteStamp(pa, Stamps.derive(r.value(), va));
+                case LOAD_STAMPS -> STAMP.set(data, off / (int) PAGE * 8, dev.memoryManager().physReadStamp(pa));
             }
             return true;
         } finally {
@@ -182,8 +191,25 @@ final class GmemKernel {
                 add(b, r.value());
                 mm.write(r.addr(), b, 0, b.length);
             }
+            case STORE_STAMPS -> {
+                long[] st = new long[(int) (r.length() / PAGE)];
+                for (int i = 0; i < st.length; i++) {
+                    st[i] = Stamps.derive(r.value(), r.addr() + i * PAGE);
+                }
+                mm.writeStamps(r.addr(), st, 0, st.length);
+            }
+            case LOAD_STAMPS -> {
+                long[] st = new long[(int) (r.length() / PAGE)];
+                mm.readStamps(r.addr(), st, 0, st.length);
+                for (int i = 0; i < st.length; i++) {
+                    STAMP.set(data, i * 8, st[i]);
+                }
+            }
         }
     }
+
+    private static final java.lang.invoke.VarHandle STAMP =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private static byte[] fill(int n, int value) {
         byte[] b = new byte[n];

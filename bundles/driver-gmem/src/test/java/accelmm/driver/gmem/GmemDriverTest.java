@@ -348,6 +348,27 @@ class GmemDriverTest {
     }
 
     @Test
+    void stampKernelsStoreAndLoadAStampPerPageThroughOversubscribedMemory() {
+        Npu n = new Npu("gmem0");
+        long size = 32 * MIB;
+        long a = n.malloc(size);
+        n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
+        n.run(GmemOp.STORE_STAMPS, a, size, 77);
+        long[] loaded = new long[(int) (size / 4096)];
+        java.nio.ByteBuffer.wrap(n.run(GmemOp.LOAD_STAMPS, a, size, 0).data()).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asLongBuffer().get(loaded);
+        long[] cpu = new long[(int) (size / 4096)];
+        n.p.mm().readStamps(a, cpu, 0, cpu.length);
+        for (int i = 0; i < cpu.length; i++) {
+            long want = accelmm.api.mm.Stamps.derive(77, a + i * 4096L);
+            assertEquals(want, loaded[i], "device page " + i);
+            assertEquals(want, cpu[i], "CPU page " + i);
+        }
+        assertErrno(Errno.EINVAL, () -> n.run(GmemOp.STORE_STAMPS, a + 8, 4096, 1));
+        assertErrno(Errno.EINVAL, () -> n.run(GmemOp.LOAD_STAMPS, a, 100, 1));
+    }
+
+    @Test
     void badRequestsGetTheirErrnoAndChangeNothing() {
         Npu n = new Npu("gmem0");
         long a = n.malloc(REGION);

@@ -188,6 +188,9 @@ public final class XeDriver implements DeviceDriver {
         DeviceContext dev = file.device();
         ReentrantLock lock = lock(dev);
         XeSvm svm = new XeSvm(file, vm, lock);
+        for (XeCmd c : x.commands()) {
+            checkStamps(c);
+        }
         List<byte[]> loads = new ArrayList<>();
         int faults = 0;
         for (XeCmd c : x.commands()) {
@@ -196,14 +199,18 @@ public final class XeDriver implements DeviceDriver {
                     : List.of(c);
             byte[] carried = null;
             for (XeCmd step : steps) {
-                boolean write = step.op() != XeCmd.Op.LOAD;
-                byte[] buf = step.op() == XeCmd.Op.STORE ? (step.data() != null ? step.data() : carried) : new byte[step.length()];
+                boolean stamps = step.op() == XeCmd.Op.STORE_STAMPS || step.op() == XeCmd.Op.LOAD_STAMPS;
+                boolean write = step.op() != XeCmd.Op.LOAD && step.op() != XeCmd.Op.LOAD_STAMPS;
+                byte[] buf = step.op() == XeCmd.Op.STORE || step.op() == XeCmd.Op.STORE_STAMPS
+                        ? (step.data() != null ? step.data() : carried)
+                        : new byte[stamps ? step.length() / 512 : step.length()];
                 int done = 0;
                 while (true) {
                     int next;
                     lock.lock();
                     try {
                         next = step.op() == XeCmd.Op.ATOMIC_INC ? (atomicInc(vm, dev, step.va()) ? buf.length : 0)
+                                : stamps ? advanceStamps(vm, dev, step.va(), buf, done, write)
                                 : advance(vm, dev, step.va(), buf, done, write);
                     } finally {
                         lock.unlock();
@@ -217,15 +224,16 @@ public final class XeDriver implements DeviceDriver {
                     }
                     faults++;
                     dev.count("xe.gpu_fault", 1);
+                    long at = step.va() + (stamps ? (long) (done / 8) * XeSvm.PAGE : done);
                     try {
-                        svm.fault(step.va() + done, write);
+                        svm.fault(at, write);
                     } catch (XeSvm.Fatal f) {
-                        return new XeExecResult(false, step.va() + done, f.errno.name(), faults, loads);
+                        return new XeExecResult(false, at, f.errno.name(), faults, loads);
                     }
                 }
                 carried = buf;
             }
-            if (c.op() == XeCmd.Op.LOAD) {
+            if (c.op() == XeCmd.Op.LOAD || c.op() == XeCmd.Op.LOAD_STAMPS) {
                 loads.add(carried);
             }
         }
@@ -273,6 +281,64 @@ public final class XeDriver implements DeviceDriver {
         }
         return done;
     }
+
+    /**
+     * Checks a stamp command: whole pages from a page-aligned address, and for a store 8 bytes of
+     * stamp per page.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} otherwise
+     */
+    private static void checkStamps(XeCmd c) {
+        if (c.op() != XeCmd.Op.STORE_STAMPS && c.op() != XeCmd.Op.LOAD_STAMPS) {
+            return;
+        }
+        if ((c.va() & (XeSvm.PAGE - 1)) != 0 || c.length() <= 0 || c.length() % XeSvm.PAGE != 0) {
+            throw Errno.EINVAL.exception(String.format("a stamp command covers whole pages from a page-aligned address, not 0x%x + %d",
+                    c.va(), c.length()));
+        }
+        if (c.op() == XeCmd.Op.STORE_STAMPS && (c.data() == null || c.data().length != c.length() / 512)) {
+            throw Errno.EINVAL.exception("a stamp store carries 8 bytes for each of its " + c.length() / XeSvm.PAGE + " pages");
+        }
+        if (c.op() == XeCmd.Op.STORE_STAMPS) {
+            for (long stamp : XeCmd.stamps(c.data())) {
+                if (!accelmm.api.mm.Stamps.valid(stamp)) {
+                    throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamp));
+                }
+            }
+        }
+    }
+
+    /**
+     * The stamp commands' {@link #advance}: page by page from stamp {@code done / 8}, while the pages
+     * are mapped; under the device lock. Returns how far it got, in bytes of {@code buf}.
+     */
+    private static int advanceStamps(XeVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write) {
+        int limit = Math.min(buf.length, done + ACCESS_BURST / 512);
+        long[] range = null;
+        for (; done < limit; done += 8) {
+            long page = va + (long) (done / 8) * XeSvm.PAGE;
+            long p = vm.pgtable().iovaToPhys(page);
+            if (p == 0) {
+                return done;
+            }
+            if (!vm.boAt(page) && (range == null || page < range[XeVm.R_START] || page >= range[XeVm.R_END])) {
+                range = vm.rangeAt(page);
+                if (range == null || (write && (range[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
+                    return done;
+                }
+                range[XeVm.R_USE] = System.nanoTime();
+            }
+            if (write) {
+                dev.memoryManager().physWriteStamp(p, (long) STAMP.get(buf, done));
+            } else {
+                STAMP.set(buf, done, dev.memoryManager().physReadStamp(p));
+            }
+        }
+        return done;
+    }
+
+    private static final java.lang.invoke.VarHandle STAMP =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Increments the little-endian u32 at {@code va} if its pages are mapped writable; under the device lock. */
     private static boolean atomicInc(XeVm vm, DeviceContext dev, long va) {

@@ -156,6 +156,32 @@ class XeDriverTest {
     }
 
     @Test
+    void stampsGoThroughVramAndComeBackPageByPage() {
+        Gpu g = new Gpu();
+        int pages = 2048;
+        long a = g.malloc(pages * 4096L);
+        g.ioctl(new XeMadvise(g.vm, a, a + pages * 4096L, Xe.LOC_VRAM));
+        long[] stamps = new long[pages];
+        for (int i = 0; i < pages; i++) {
+            stamps[i] = accelmm.api.mm.Stamps.of(i);
+        }
+        assertTrue(g.exec(XeCmd.storeStamps(a, stamps)).done());
+        assertTrue(stat("xe.evict") > 0, "8 MiB of stamps through 4 MiB of VRAM evicts");
+        XeExecResult r = g.exec(XeCmd.loadStamps(a, pages));
+        assertTrue(r.done(), r.faultErrno());
+        assertArrayEquals(stamps, XeCmd.stamps(r.loads().get(0)));
+        long[] cpu = new long[pages];
+        g.p.mm().readStamps(a, cpu, 0, pages);
+        assertArrayEquals(stamps, cpu, "the CPU sees the GPU's stamps");
+        byte[] bytes = new byte[4096];
+        g.p.mm().read(a + 7 * 4096L, bytes, 0, 4096);
+        assertArrayEquals(accelmm.api.mm.Stamps.page(stamps[7]), bytes);
+        assertErrno(Errno.EINVAL, () -> g.exec(XeCmd.loadStamps(a + 8, 1)));
+        assertErrno(Errno.EINVAL, () -> g.exec(XeCmd.storeStamps(a, new long[] {0})));
+        assertErrno(Errno.EINVAL, () -> g.exec(new XeCmd(XeCmd.Op.STORE_STAMPS, a, 8192, new byte[8], 0)));
+    }
+
+    @Test
     void aVramBoEvictsSvmRangesOfOtherProcessesToFit() {
         Gpu other = new Gpu();
         long a = other.malloc(4 * MIB);

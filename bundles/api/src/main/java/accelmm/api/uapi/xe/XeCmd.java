@@ -5,8 +5,8 @@ package accelmm.api.uapi.xe;
  *
  * @param op the command
  * @param va the GPU address
- * @param length bytes to load or copy
- * @param data bytes to store
+ * @param length bytes to load or copy (for the stamp commands: bytes of the pages they cover)
+ * @param data bytes to store (for {@link Op#STORE_STAMPS}: the stamps, 8 little-endian bytes each)
  * @param dst the destination of a copy
  */
 public record XeCmd(Op op, long va, int length, byte[] data, long dst) {
@@ -19,7 +19,11 @@ public record XeCmd(Op op, long va, int length, byte[] data, long dst) {
         /** Atomically increment the little-endian u32 at the address. */
         ATOMIC_INC,
         /** Copy bytes from the address to {@code dst}. */
-        COPY
+        COPY,
+        /** Make each page of a page-aligned range hold a stamp ({@link accelmm.api.mm.Stamps}). */
+        STORE_STAMPS,
+        /** Load the stamp of each page of a page-aligned range into the result, 8 little-endian bytes each. */
+        LOAD_STAMPS
     }
 
     /** A store. */
@@ -35,6 +39,25 @@ public record XeCmd(Op op, long va, int length, byte[] data, long dst) {
     /** A copy of {@code length} bytes from {@code src} to {@code dst}. */
     public static XeCmd copy(long src, long dst, int length) {
         return new XeCmd(Op.COPY, src, length, null, dst);
+    }
+
+    /** Stores one stamp in each page from page-aligned {@code va}. */
+    public static XeCmd storeStamps(long va, long[] stamps) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(stamps.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(stamps);
+        return new XeCmd(Op.STORE_STAMPS, va, stamps.length * 4096, b.array(), 0);
+    }
+
+    /** Loads the stamps of {@code pages} pages from page-aligned {@code va}. */
+    public static XeCmd loadStamps(long va, int pages) {
+        return new XeCmd(Op.LOAD_STAMPS, va, pages * 4096, null, 0);
+    }
+
+    /** Reads the stamps a {@link Op#LOAD_STAMPS} result (or a {@link Op#STORE_STAMPS} payload) carries. */
+    public static long[] stamps(byte[] result) {
+        long[] s = new long[result.length / 8];
+        java.nio.ByteBuffer.wrap(result).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(s);
+        return s;
     }
 
     /** An atomic increment. */
