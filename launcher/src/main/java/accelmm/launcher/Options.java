@@ -26,7 +26,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
               accelmm exec  [OPTIONS] 'CMD; CMD'   run shell commands without a terminal, print their
                                                    results and exit (non-zero if any command failed);
                                                    '-' reads the commands from standard input
-              accelmm run   [OPTIONS] [--workload NAME|FILE] [--json FILE|-] [--seed N]
+              accelmm run   [OPTIONS] [--workload NAME|FILE] [--json FILE|-] [--seed N] [--content bytes|stamps]
                                                    run a workload (default: demo, every driver at
                                                    once with a hot-swap; or a workload file, see
                                                    workloads/README.md) and print what the memory
@@ -34,7 +34,9 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                                                    writes it as JSON ('-': JSON on standard output,
                                                    the table on standard error). Exit 1 if a data
                                                    check or a step failed, 2 if the workload, its
-                                                   file or a device it needs is not right
+                                                   file or a device it needs is not right;
+                                                   --content stamps keeps a 64-bit stamp a page
+                                                   instead of its bytes (workload files only)
               accelmm torture [OPTIONS] [--seconds N] [--seed S] [--threads T] [--swap-every MS] [--fail PCT]
                                                    many processes make random concurrent calls on every
                                                    driver while driver bundles are updated, or removed
@@ -119,6 +121,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         String workload = "demo";
         String json = null;
         String seed = null;
+        String content = null;
         boolean lockdep = mode.equals("torture");
         List<String> torture = new ArrayList<>();
         List<String> rest = new ArrayList<>();
@@ -133,6 +136,12 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                 case "--json" -> {
                     String j = runOnly(mode, a, value(args, ++i, a));
                     json = j.equals("-") ? "-" : Path.of(j).toAbsolutePath().toString();
+                }
+                case "--content" -> {
+                    content = runOnly(mode, a, value(args, ++i, a));
+                    if (!content.equals("bytes") && !content.equals("stamps")) {
+                        throw new UsageException("--content takes bytes or stamps, not '" + content + "'");
+                    }
                 }
                 case "--seed" -> {
                     seed = value(args, ++i, a);
@@ -191,7 +200,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                 }
                 workload = "\"" + file.toString().replace("\\", "/") + "\"";
             }
-            commands = "workload:run" + (seed == null ? "" : " --seed " + seed)
+            commands = "workload:run" + (seed == null ? "" : " --seed " + seed) + (content == null ? "" : " --content " + content)
                     + (json == null ? "" : " --json \"" + json.replace("\\", "/") + "\"") + " " + workload;
         }
         if (mode.equals("torture")) {

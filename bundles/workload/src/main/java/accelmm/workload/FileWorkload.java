@@ -44,7 +44,7 @@ final class FileWorkload implements Workload {
         MmProcess p = run.spawn(proc.name());
         try {
             ProcessSession session = new ProcessSession(run, proc.name(), proc.device(),
-                    run.random(file.name + "/" + proc.name()), p);
+                    run.random(file.name + "/" + proc.name()), p, file.content);
             for (WorkloadFile.Step s : proc.steps()) {
                 try {
                     session.step(s, file.file + ":" + s.line() + " " + s.kind());

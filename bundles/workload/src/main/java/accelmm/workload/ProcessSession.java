@@ -41,15 +41,18 @@ final class ProcessSession {
         final long address;
         final int handle;
         final Expected expected;
+        /** The pages' stamps in stamps mode, else null. */
+        final StampModel stamps;
 
-        Buffer(long address, int handle, long size) {
-            this(address, handle, new Expected(size));
+        Buffer(long address, int handle, long size, Content content) {
+            this(address, handle, new Expected(size), content == Content.STAMPS ? new StampModel(size / 4096) : null);
         }
 
-        Buffer(long address, int handle, Expected expected) {
+        Buffer(long address, int handle, Expected expected, StampModel stamps) {
             this.address = address;
             this.handle = handle;
             this.expected = expected;
+            this.stamps = stamps;
         }
 
         long size() {
@@ -64,6 +67,7 @@ final class ProcessSession {
     final MmProcess p;
     final int fd;
     final Map<String, Buffer> buffers = new HashMap<>();
+    final Content content;
     private int vm;
 
     /**
@@ -71,8 +75,9 @@ final class ProcessSession {
      *
      * @throws accelmm.api.ErrnoException as {@code Devices.open}
      */
-    ProcessSession(Run run, String name, String device, SplittableRandom r, MmProcess p) {
+    ProcessSession(Run run, String name, String device, SplittableRandom r, MmProcess p, Content content) {
         this.run = run;
+        this.content = content;
         this.name = name;
         this.device = device;
         this.r = r;
@@ -84,12 +89,12 @@ final class ProcessSession {
         switch (s.kind()) {
             case "mmap" -> {
                 long size = s.size("size", 0);
-                buffers.put(s.name("as"), new Buffer(p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS), 0, size));
+                buffers.put(s.name("as"), new Buffer(p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS), 0, size, content));
             }
             case "heap" -> {
                 int size = (int) s.size("size", 0);
                 PanfrostBo bo = (PanfrostBo) run.devices.ioctl(p, fd, new PanfrostCreateBo(size, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
-                buffers.put(s.name("as"), new Buffer(bo.offset(), bo.handle(), size));
+                buffers.put(s.name("as"), new Buffer(bo.offset(), bo.handle(), size, content));
             }
             case "munmap" -> {
                 Buffer b = buffers.remove(s.name("buffer"));
@@ -117,6 +122,14 @@ final class ProcessSession {
 
     /** Reads a whole buffer as {@code reader}'s CPU and checks it, a part at a time. */
     private void readAll(MmProcess reader, Buffer b, String what) {
+        if (b.stamps != null) {
+            for (long first = 0; first < b.stamps.pages(); first += StampModel.PART_PAGES) {
+                long[] seen = new long[(int) Math.min(StampModel.PART_PAGES, b.stamps.pages() - first)];
+                reader.mm().readStamps(b.address + first * 4096, seen, 0, seen.length);
+                run.check(name, what, b.stamps.matches(first, seen));
+            }
+            return;
+        }
         for (long off = 0; off < b.size(); off += Expected.PART) {
             int n = (int) Math.min(Expected.PART, b.size() - off);
             byte[] seen = new byte[n];
@@ -138,9 +151,60 @@ final class ProcessSession {
             throw accelmm.api.Errno.EINVAL.exception("offset " + off + " and length " + len + " do not fit the "
                     + b.size() + "-byte buffer");
         }
+        if (b.stamps != null) {
+            for (long page = off / 4096; page < (off + len) / 4096; page += StampModel.PART_PAGES) {
+                accessStamps(s, what, b, write, page, (int) Math.min(StampModel.PART_PAGES, (off + len) / 4096 - page));
+            }
+            return;
+        }
         for (long done = 0; done < len; done += Expected.PART) {
             access(s, what, b, write, off + done, (int) Math.min(Expected.PART, len - done));
         }
+    }
+
+    /**
+     * A window of whole pages in stamps mode: a write gives each page a new stamp (the CPU's and
+     * Xe's from the session's seeded random numbers and the address, a GMEM kernel's derived from
+     * one seeded value and the address), a read checks each page's stamp against the model.
+     */
+    private void accessStamps(WorkloadFile.Step s, String what, Buffer b, boolean write, long first, int pages) {
+        boolean gpu = s.kind().startsWith("gpu-");
+        long addr = b.address + first * 4096;
+        if (write) {
+            long[] st = new long[pages];
+            if (gpu && gmem()) {
+                int value = r.nextInt();
+                run.devices.ioctl(p, fd, new GmemRun(GmemOp.STORE_STAMPS, npu(addr), pages * 4096L, value));
+                for (int i = 0; i < pages; i++) {
+                    st[i] = accelmm.api.mm.Stamps.derive(value, addr + i * 4096L);
+                }
+            } else {
+                for (int i = 0; i < pages; i++) {
+                    st[i] = accelmm.api.mm.Stamps.of(r.nextLong() + addr + i * 4096L);
+                }
+                if (!gpu) {
+                    p.mm().writeStamps(addr, st, 0, pages);
+                } else {
+                    XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd, new XeExec(xeVm(), List.of(XeCmd.storeStamps(addr, st))));
+                    gpuDone(what, true, x.done(), x.faultErrno(), x.faultAddress());
+                }
+            }
+            b.stamps.put(first, st);
+            return;
+        }
+        long[] seen;
+        if (!gpu) {
+            seen = new long[pages];
+            p.mm().readStamps(addr, seen, 0, pages);
+        } else if (gmem()) {
+            seen = accelmm.api.mm.Stamps.unpack(((GmemRunResult) run.devices.ioctl(p, fd,
+                    new GmemRun(GmemOp.LOAD_STAMPS, npu(addr), pages * 4096L, 0))).data());
+        } else {
+            XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd, new XeExec(xeVm(), List.of(XeCmd.loadStamps(addr, pages))));
+            gpuDone(what, false, x.done(), x.faultErrno(), x.faultAddress());
+            seen = accelmm.api.mm.Stamps.unpack(x.loads().get(0));
+        }
+        run.check(name, what, b.stamps.matches(first, seen));
     }
 
     private void access(WorkloadFile.Step s, String what, Buffer b, boolean write, long off, int len) {
@@ -372,6 +436,6 @@ final class ProcessSession {
         Buffer b = buffers.get(name);
         long size = b.size() + 4096;
         long moved = p.mm().mremap(b.address, b.size(), size, accelmm.api.mm.MremapFlags.MAYMOVE, 0);
-        buffers.put(name, new Buffer(moved, 0, b.expected.resized(size)));
+        buffers.put(name, new Buffer(moved, 0, b.expected.resized(size), b.stamps == null ? null : b.stamps.resized(size / 4096)));
     }
 }

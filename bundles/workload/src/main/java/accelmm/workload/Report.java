@@ -36,7 +36,8 @@ final class Report {
     }
 
     /** The configuration that ran, as the JSON report records it. */
-    record Config(String workload, String file, long seed, String swapDriver, int swapAfterPercent, List<String> devices) {
+    record Config(String workload, String file, long seed, String swapDriver, int swapAfterPercent, List<String> devices,
+            Content content) {
     }
 
     final Config config;
@@ -105,7 +106,8 @@ final class Report {
     String headline() {
         String checks = failed == 0 ? "all " + passed + " data checks passed" : failed + " of " + (passed + failed) + " data checks FAILED";
         String steps = errors.isEmpty() ? "" : ", " + errors.size() + " step" + (errors.size() == 1 ? "" : "s") + " FAILED";
-        return String.format(Locale.ROOT, "workload %s (seed %d): %s%s in %.2f s", config.workload(), config.seed(), checks, steps,
+        return String.format(Locale.ROOT, "workload %s (seed %d%s): %s%s in %.2f s", config.workload(), config.seed(),
+                config.content() == Content.STAMPS ? ", stamps" : "", checks, steps,
                 wallNanos / 1e9);
     }
 
@@ -169,6 +171,7 @@ final class Report {
         j.key("workload").value(config.workload());
         j.key("file").value(config.file());
         j.key("seed").value(config.seed());
+        j.key("content").value(config.content().toString());
         j.key("swap");
         if (config.swapDriver() == null) {
             j.nul();

@@ -82,7 +82,7 @@ final class TortureActor implements Runnable {
                 own = torture.run.spawn(name);
                 p = own;
             }
-            session = new ProcessSession(torture.run, name, device, new SplittableRandom(r.nextLong()), p);
+            session = new ProcessSession(torture.run, name, device, new SplittableRandom(r.nextLong()), p, Content.BYTES);
         } catch (ErrnoException e) {
             if (!torture.injected(e)) {
                 torture.lost(name + " cannot open " + device + ": " + e.getMessage());

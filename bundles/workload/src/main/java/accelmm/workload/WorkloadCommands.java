@@ -78,6 +78,7 @@ public final class WorkloadCommands {
     @Descriptor("run a built-in workload (demo: all at once with a driver hot-swap) and print what the memory system did")
     public String run(@Descriptor("also write the report as JSON to this file ('-' for standard output)") @Parameter(names = "--json", absentValue = "") String json,
             @Descriptor("random seed, any whole number (default: the file's, else 1)") @Parameter(names = "--seed", absentValue = "") String seedOption,
+            @Descriptor("page content: bytes (every page its 4 KiB) or stamps (a 64-bit stamp a page; workload files only); default: the file's, else bytes") @Parameter(names = "--content", absentValue = "") String contentOption,
             @Descriptor("built-in workload name (see workload:list) or a workload file (.yaml, .yml, .json)") String name)
             throws IOException, InterruptedException {
         List<Workload> chosen = new ArrayList<>();
@@ -86,19 +87,25 @@ public final class WorkloadCommands {
         Long seedGiven = seedOption.isEmpty() ? null : Args.number("seed", seedOption, Long.MIN_VALUE, Long.MAX_VALUE);
         long seed = seedGiven == null ? 1 : seedGiven;
         boolean optional = name.equals("demo");
+        Content content = contentOption.isEmpty() ? null : Content.parse(contentOption);
+        Content runContent = Content.BYTES;
         String file = null;
         if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json") || name.contains("/")) {
             Path path = Path.of(name);
-            WorkloadFile wf = WorkloadFile.parse(path.getFileName().toString(), text(path), this::kindOf);
+            WorkloadFile wf = WorkloadFile.parse(path.getFileName().toString(), text(path), this::kindOf, content);
             for (WorkloadFile.Proc proc : wf.processes) {
                 chosen.add(new FileWorkload(wf, proc));
             }
             swapDriver = wf.swapDriver;
+            runContent = wf.content;
             swapPercent = wf.swapAfterPercent;
             seed = seedGiven == null ? wf.seed : seedGiven;
             name = wf.name;
             file = path.toAbsolutePath().toString();
         } else {
+            if (content == Content.STAMPS) {
+                throw Errno.EINVAL.exception("the built-in workloads run with bytes; stamps mode is for workload files");
+            }
             for (Workload w : builtIns()) {
                 if (name.equals("demo") || w.name().equals(name)) {
                     chosen.add(w);
@@ -172,7 +179,7 @@ public final class WorkloadCommands {
             config.add(d.name() + " " + d.kind() + " " + (d.driver() == null ? "-" : d.driver() + " " + d.driverVersion())
                     + " " + (devices.spec(d.name()).memoryBytes() >> 20) + " MiB");
         }
-        Report report = new Report(new Report.Config(name, file, seed, swapDriver, swapPercent, config), System.nanoTime() - start,
+        Report report = new Report(new Report.Config(name, file, seed, swapDriver, swapPercent, config, runContent), System.nanoTime() - start,
                 run, before, counters(), injected() - injectedBefore, unplugs() - unplugsBefore, memory.nodes(), notes);
         String result = report.text();
         if (json.equals("-")) {

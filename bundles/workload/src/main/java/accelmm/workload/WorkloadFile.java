@@ -86,9 +86,12 @@ final class WorkloadFile {
     final String swapDriver;
     final int swapAfterPercent;
     final List<Proc> processes;
+    final Content content;
 
-    private WorkloadFile(String file, String name, long seed, String swapDriver, int swapAfterPercent, List<Proc> processes) {
+    private WorkloadFile(String file, String name, long seed, String swapDriver, int swapAfterPercent, List<Proc> processes,
+            Content content) {
         this.file = file;
+        this.content = content;
         this.name = name;
         this.seed = seed;
         this.swapDriver = swapDriver;
@@ -100,9 +103,10 @@ final class WorkloadFile {
      * Reads and checks a workload file.
      *
      * @param deviceKind device name to kind, or null for an unknown device
+     * @param content the content mode to check and run it in, or null for the file's ({@code content:}, else bytes)
      * @throws accelmm.api.ErrnoException {@code EINVAL} naming the file, the line and what was expected
      */
-    static WorkloadFile parse(String file, String text, java.util.function.Function<String, String> deviceKind) {
+    static WorkloadFile parse(String file, String text, java.util.function.Function<String, String> deviceKind, Content content) {
         Node root;
         try {
             root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
@@ -114,7 +118,17 @@ final class WorkloadFile {
             throw error(file, 1, "the file is empty; expected a mapping with 'name' and 'processes'");
         }
         Map<String, Node> top = mapping(file, root, "the workload (a mapping with 'name' and 'processes')",
-                List.of("name", "seed", "swap", "processes"), List.of("name", "processes"));
+                List.of("name", "seed", "content", "swap", "processes"), List.of("name", "processes"));
+        if (content == null) {
+            content = Content.BYTES;
+            if (top.containsKey("content")) {
+                String c = string(file, top.get("content"), "'content': bytes or stamps");
+                if (!c.equals("bytes") && !c.equals("stamps")) {
+                    throw error(file, line(top.get("content")), "'content': bytes or stamps, not '" + c + "'");
+                }
+                content = Content.parse(c);
+            }
+        }
         String name = string(file, top.get("name"), "'name': a string");
         long seed = top.containsKey("seed") ? number(file, top.get("seed"), "'seed': a number") : 1;
         String swapDriver = null;
@@ -151,16 +165,17 @@ final class WorkloadFile {
             if (device != null && kind == null) {
                 throw error(file, line(p.get("device")), "'device': a configured device (see dev:list), not '" + device + "'");
             }
-            processes.add(new Proc(pname, device, steps(file, p.get("steps"), kind, deviceKind)));
+            processes.add(new Proc(pname, device, steps(file, p.get("steps"), kind, deviceKind, content)));
         }
-        return new WorkloadFile(file, name, seed, swapDriver, after, processes);
+        return new WorkloadFile(file, name, seed, swapDriver, after, processes, content);
     }
 
     /** A buffer a step can name: what made it and its size. */
     private record Buf(String kind, long size) {
     }
 
-    private static List<Step> steps(String file, Node node, String kind, java.util.function.Function<String, String> deviceKind) {
+    private static List<Step> steps(String file, Node node, String kind, java.util.function.Function<String, String> deviceKind,
+            Content content) {
         if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
             throw error(file, line(node), "'steps': a list of at least one step");
         }
@@ -203,6 +218,9 @@ final class WorkloadFile {
             }
             Step step = new Step(stepKind, args, line(sn));
             checkStep(file, step, kind, buffers, deviceKind);
+            if (content == Content.STAMPS) {
+                checkStamps(file, step, buffers);
+            }
             out.add(step);
         }
         return out;
@@ -288,6 +306,33 @@ final class WorkloadFile {
                     buffers.remove(buf);
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses, in stamps mode, what stamps cannot show: a buffer or a window that is not whole
+     * pages, arithmetic on bytes ({@code gna-infer}), a GPU heap (its jobs store bytes). Runs after
+     * {@link #checkStep}, so the buffer is known.
+     */
+    private static void checkStamps(String file, Step s, Map<String, Buf> buffers) {
+        String why = switch (s.kind()) {
+            case "gna-infer" -> "a step stamps can show; 'gna-infer' computes on bytes (run it with content: bytes)";
+            case "heap" -> "a step stamps can show; 'heap' is a Panfrost GPU heap, whose jobs store bytes (run it with content: bytes)";
+            case "mmap" -> s.size("size", 0) % 4096 != 0 ? "'size': whole pages (a multiple of 4k) in stamps mode, not "
+                    + s.size("size", 0) : null;
+            default -> null;
+        };
+        if (why == null && (s.args().containsKey("offset") || s.args().containsKey("length"))) {
+            long off = s.size("offset", 0);
+            Buf b = buffers.get(s.name(s.args().containsKey("to") ? "to" : "from"));
+            long len = s.size("length", b == null ? 0 : b.size() - off);
+            if (off % 4096 != 0 || len % 4096 != 0) {
+                why = "'offset' and 'length' of whole pages (multiples of 4k) in stamps mode, not " + off + " and " + len
+                        + ": a stamp stands for a whole page, so a part of one cannot be checked";
+            }
+        }
+        if (why != null) {
+            throw error(file, s.line(), why);
         }
     }
 

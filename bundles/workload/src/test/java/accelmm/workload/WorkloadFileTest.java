@@ -17,7 +17,7 @@ class WorkloadFileTest {
             "habana1", "habana");
 
     static WorkloadFile parse(String text) {
-        return WorkloadFile.parse("w.yaml", text, DEVICES::get);
+        return WorkloadFile.parse("w.yaml", text, DEVICES::get, null);
     }
 
     static String error(String text) {
@@ -31,21 +31,37 @@ class WorkloadFileTest {
     @Test
     void theExampleFilesParse() throws Exception {
         WorkloadFile yaml = WorkloadFile.parse("svm-and-heap.yaml",
-                Files.readString(Path.of("../../workloads/svm-and-heap.yaml")), DEVICES::get);
+                Files.readString(Path.of("../../workloads/svm-and-heap.yaml")), DEVICES::get, null);
         assertEquals(2, yaml.processes.size());
         assertEquals(7, yaml.seed);
         assertEquals("panfrost", yaml.swapDriver);
         WorkloadFile json = WorkloadFile.parse("cpu-and-gpu.json",
-                Files.readString(Path.of("../../workloads/cpu-and-gpu.json")), DEVICES::get);
+                Files.readString(Path.of("../../workloads/cpu-and-gpu.json")), DEVICES::get, null);
         assertEquals(6, json.processes.get(0).steps().size());
         assertEquals(65536L, json.processes.get(0).steps().get(0).size("size", 0));
+    }
+
+    @Test
+    void stampsModeRefusesWhatAStampCannotShow() {
+        String whole = "content: stamps\n" + HEAD + "      - mmap: {as: a, size: 64k}\n      - write: {to: a, offset: 8k, length: 16k}\n";
+        assertEquals(Content.STAMPS, parse(whole).content);
+        assertEquals(Content.BYTES, parse(HEAD + "      - mmap: {as: a, size: 64k}\n").content);
+        String part = HEAD + "      - mmap: {as: a, size: 64k}\n      - read: {from: a, offset: 100, length: 4k}\n";
+        assertEquals(Content.BYTES, WorkloadFile.parse("w.yaml", part, DEVICES::get, null).content);
+        accelmm.api.ErrnoException e = org.junit.jupiter.api.Assertions.assertThrows(accelmm.api.ErrnoException.class,
+                () -> WorkloadFile.parse("w.yaml", part, DEVICES::get, Content.STAMPS));
+        assertEquals("EINVAL: w.yaml:7: expected 'offset' and 'length' of whole pages (multiples of 4k) in stamps mode, not 100 and 4096:"
+                + " a stamp stands for a whole page, so a part of one cannot be checked", e.getMessage());
+        assertEquals("w.yaml:7: expected 'size': whole pages (a multiple of 4k) in stamps mode, not 5000",
+                error("content: stamps\n" + HEAD + "      - mmap: {as: a, size: 5000}\n"));
+        assertEquals("w.yaml:1: expected 'content': bytes or stamps, not 'words'", error("content: words\n" + HEAD + "      - mmap: {as: a, size: 4k}\n"));
     }
 
     @Test
     void everyMistakeNamesItsLineAndWhatWasExpected() {
         assertEquals("w.yaml:1: expected the workload (a mapping with 'name' and 'processes')", error("- a\n- b\n"));
         assertEquals("w.yaml:1: expected 'processes' in the workload (a mapping with 'name' and 'processes')", error("name: t\n"));
-        assertEquals("w.yaml:2: expected one of name, seed, swap, processes; not 'color'", error("name: t\ncolor: red\nprocesses: []\n"));
+        assertEquals("w.yaml:2: expected one of name, seed, content, swap, processes; not 'color'", error("name: t\ncolor: red\nprocesses: []\n"));
         assertEquals("w.yaml:6: expected a step name, one of mmap, write, read, munmap, heap, advise, gpu-write, gpu-read, "
                 + "fork-check, gna-infer, habana-share; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
         assertEquals("w.yaml:7: expected 'gna-infer' needs a gna device and an mmap buffer",

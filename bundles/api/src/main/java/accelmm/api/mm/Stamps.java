@@ -69,6 +69,24 @@ public final class Stamps {
         return h | Long.MIN_VALUE;
     }
 
+    /** Packs stamps as 8 little-endian bytes each, as uapi replies and payloads carry them. */
+    public static byte[] pack(long[] stamps) {
+        byte[] b = new byte[stamps.length * 8];
+        for (int i = 0; i < stamps.length; i++) {
+            LONG_LE.set(b, i * 8, stamps[i]);
+        }
+        return b;
+    }
+
+    /** Unpacks stamps from 8 little-endian bytes each ({@link #pack}); a trailing partial stamp is ignored. */
+    public static long[] unpack(byte[] packed) {
+        long[] s = new long[packed.length / 8];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (long) LONG_LE.get(packed, i * 8);
+        }
+        return s;
+    }
+
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -354,9 +354,7 @@ class GmemDriverTest {
         long a = n.malloc(size);
         n.attach(GmMmuMode.COHERENT_EXCLUSIVE);
         n.run(GmemOp.STORE_STAMPS, a, size, 77);
-        long[] loaded = new long[(int) (size / 4096)];
-        java.nio.ByteBuffer.wrap(n.run(GmemOp.LOAD_STAMPS, a, size, 0).data()).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .asLongBuffer().get(loaded);
+        long[] loaded = accelmm.api.mm.Stamps.unpack(n.run(GmemOp.LOAD_STAMPS, a, size, 0).data());
         long[] cpu = new long[(int) (size / 4096)];
         n.p.mm().readStamps(a, cpu, 0, cpu.length);
         for (int i = 0; i < cpu.length; i++) {

@@ -300,7 +300,7 @@ public final class XeDriver implements DeviceDriver {
             throw Errno.EINVAL.exception("a stamp store carries 8 bytes for each of its " + c.length() / XeSvm.PAGE + " pages");
         }
         if (c.op() == XeCmd.Op.STORE_STAMPS) {
-            for (long stamp : XeCmd.stamps(c.data())) {
+            for (long stamp : accelmm.api.mm.Stamps.unpack(c.data())) {
                 if (!accelmm.api.mm.Stamps.valid(stamp)) {
                     throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamp));
                 }

@@ -169,7 +169,7 @@ class XeDriverTest {
         assertTrue(stat("xe.evict") > 0, "8 MiB of stamps through 4 MiB of VRAM evicts");
         XeExecResult r = g.exec(XeCmd.loadStamps(a, pages));
         assertTrue(r.done(), r.faultErrno());
-        assertArrayEquals(stamps, XeCmd.stamps(r.loads().get(0)));
+        assertArrayEquals(stamps, accelmm.api.mm.Stamps.unpack(r.loads().get(0)));
         long[] cpu = new long[pages];
         g.p.mm().readStamps(a, cpu, 0, pages);
         assertArrayEquals(stamps, cpu, "the CPU sees the GPU's stamps");

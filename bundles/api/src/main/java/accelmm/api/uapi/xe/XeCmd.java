@@ -43,21 +43,12 @@ public record XeCmd(Op op, long va, int length, byte[] data, long dst) {
 
     /** Stores one stamp in each page from page-aligned {@code va}. */
     public static XeCmd storeStamps(long va, long[] stamps) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(stamps.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.asLongBuffer().put(stamps);
-        return new XeCmd(Op.STORE_STAMPS, va, stamps.length * 4096, b.array(), 0);
+        return new XeCmd(Op.STORE_STAMPS, va, stamps.length * 4096, accelmm.api.mm.Stamps.pack(stamps), 0);
     }
 
     /** Loads the stamps of {@code pages} pages from page-aligned {@code va}. */
     public static XeCmd loadStamps(long va, int pages) {
         return new XeCmd(Op.LOAD_STAMPS, va, pages * 4096, null, 0);
-    }
-
-    /** Reads the stamps a {@link Op#LOAD_STAMPS} result (or a {@link Op#STORE_STAMPS} payload) carries. */
-    public static long[] stamps(byte[] result) {
-        long[] s = new long[result.length / 8];
-        java.nio.ByteBuffer.wrap(result).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(s);
-        return s;
     }
 
     /** An atomic increment. */
