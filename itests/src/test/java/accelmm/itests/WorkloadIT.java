@@ -90,6 +90,29 @@ public class WorkloadIT {
     }
 
     @Test
+    public void stampsModeChecksEveryPageAndRefusesWhatStampsCannotShow() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("../workloads").toAbsolutePath().normalize();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("stamps", ".yaml");
+        java.nio.file.Files.writeString(file, "name: stamped\ncontent: stamps\nprocesses:\n"
+                + "  - name: svm\n    device: xe0\n    steps:\n      - mmap: {as: a, size: 48m}\n      - write: {to: a}\n"
+                + "      - advise: {buffer: a, location: vram}\n      - gpu-read: {from: a}\n"
+                + "      - gpu-write: {to: a, offset: 4k, length: 40m}\n      - fork-check: {buffer: a}\n      - read: {from: a}\n"
+                + "  - name: npu\n    device: gmem0\n    steps:\n      - mmap: {as: b, size: 24m}\n      - gpu-write: {to: b}\n"
+                + "      - write: {to: b, offset: 2m, length: 8k}\n      - gpu-read: {from: b}\n      - read: {from: b}\n");
+        String report = Gogo.run(processor, "workload:run \"" + file + "\"");
+        assertTrue(report, report.contains("workload stamped (seed 1, stamps): all 6 data checks passed"));
+        String npu = Gogo.run(processor, "workload:run --content stamps \"" + dir.resolve("npu-oversubscribed.yaml") + "\"");
+        assertTrue(npu, npu.contains("workload npu-oversubscribed (seed 3, stamps): all 6 data checks passed"));
+        ErrnoException gna = Gogo.failure(processor, "workload:run --content stamps \"" + dir.resolve("gna-inference.yaml") + "\"");
+        assertEquals(Errno.EINVAL, gna.errno());
+        assertTrue(gna.getMessage(), gna.getMessage().endsWith("gna-inference.yaml:8: expected a step stamps can show; "
+                + "'gna-infer' computes on bytes (run it with content: bytes)"));
+        assertEquals(Errno.EINVAL, Gogo.failure(processor, "workload:run --content stamps xe").errno());
+        assertEquals(Errno.EINVAL, Gogo.failure(processor, "workload:run --content words xe").errno());
+        assertEquals(List.of(), memory.check());
+    }
+
+    @Test
     public void anUnknownWorkloadIsEinval() throws Exception {
         try {
             Gogo.run(processor, "workload:run nope");

@@ -76,4 +76,11 @@ class OptionsTest {
         assertTrue(parse("run", "--lockdep").lockdep());
         assertTrue(!parse("run").lockdep());
     }
+
+    @Test
+    void runTakesAContentMode() {
+        assertEquals("workload:run --seed 3 --content stamps xe", parse("run", "--seed", "3", "--content", "stamps", "--workload", "xe").commands());
+        assertEquals("--content takes bytes or stamps, not 'words'", usageError("run", "--content", "words"));
+        assertEquals("--content belongs to 'accelmm run'", usageError("exec", "--content", "stamps", "x"));
+    }
 }
