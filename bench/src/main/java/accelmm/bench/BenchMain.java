@@ -50,7 +50,12 @@ public final class BenchMain {
                     .measurementTime(TimeValue.seconds(1))
                     .jvmArgs("-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch",
                             gc.equals(PARALLEL) ? "-XX:+UseParallelGC" : "-XX:+UseG1GC");
-            Collection<RunResult> results = new Runner(opts.build()).run();
+            Collection<RunResult> results;
+            try {
+                results = new Runner(opts.build()).run();
+            } catch (org.openjdk.jmh.runner.NoBenchmarksException e) {
+                results = List.of();
+            }
             for (RunResult r : results) {
                 scores.put(key(r) + "@" + gc, r.getPrimaryResult().getScore());
                 if (r.getParams().getMode() == org.openjdk.jmh.annotations.Mode.SampleTime) {
@@ -75,6 +80,9 @@ public final class BenchMain {
         memoryGoals(scores, natives, lines);
         if (include.equals("accelmm\\.bench\\..*") || include.contains("Swap")) {
             BundleSwap.run(lines);
+        }
+        if (include.equals("accelmm\\.bench\\..*") || include.contains("Workload")) {
+            WorkloadRuns.run(natives, lines);
         }
         for (Object[] l : lines) {
             Goal g = (Goal) l[0];

@@ -51,10 +51,12 @@ final class Report {
     final Map<String, Map<String, Long>> perDevice = new TreeMap<>();
     final List<NodeInfo> nodes;
     final List<String> notes;
+    final long heapPeakBytes;
 
     Report(Config config, long wallNanos, Run run, Map<String, Map<String, Long>> before, Map<String, Map<String, Long>> after,
-            long injected, long unplugs, List<NodeInfo> nodes, List<String> notes) {
+            long injected, long unplugs, List<NodeInfo> nodes, List<String> notes, long heapPeakBytes) {
         this.config = config;
+        this.heapPeakBytes = heapPeakBytes;
         this.wallNanos = wallNanos;
         this.passed = run.passed.get();
         this.failed = run.failed.get();
@@ -149,6 +151,7 @@ final class Report {
         for (NodeInfo n : nodes) {
             b.append(String.format(Locale.ROOT, "%-24s%14d%14.1f%n", n.name(), n.size() >> 20, n.peak() / 1048576.0));
         }
+        b.append(String.format(Locale.ROOT, "%-24s%14s%14.1f%n", "(Java heap)", "", heapPeakBytes / 1048576.0));
         b.append(nl).append(String.format(Locale.ROOT,
                 "per second of the workload's %.2f s (the host's start-up excluded): %.0f faults, %.0f migrations, %.0f invalidations, %.1f MiB migrated%n",
                 wallNanos / 1e9, perSecond(totals.get("faults")), perSecond(totals.get("migrations")),
@@ -183,6 +186,7 @@ final class Report {
         j.close(']').close('}');
         j.key("passed").value(passed());
         j.key("wallSeconds").raw(String.format(Locale.ROOT, "%.3f", wallNanos / 1e9));
+        j.key("heapPeakBytes").value(heapPeakBytes);
         j.key("checks").open('{').key("passed").value(passed).key("failed").value(failed).close('}');
         j.key("failedSteps").value(errors.size());
         j.key("injectedFailures").value(injected);

@@ -134,6 +134,7 @@ public final class WorkloadCommands {
                     + ") has a driver; start accelmm with --drivers all");
         }
         Run run = new Run(devices, memory, seed);
+        HeapPeak.reset();
         long start = System.nanoTime();
         if (swapDriver != null) {
             String bsn = "accelmm.driver." + swapDriver;
@@ -180,7 +181,8 @@ public final class WorkloadCommands {
                     + " " + (devices.spec(d.name()).memoryBytes() >> 20) + " MiB");
         }
         Report report = new Report(new Report.Config(name, file, seed, swapDriver, swapPercent, config, runContent), System.nanoTime() - start,
-                run, before, counters(), injected() - injectedBefore, unplugs() - unplugsBefore, memory.nodes(), notes);
+                run, before, counters(), injected() - injectedBefore, unplugs() - unplugsBefore, memory.nodes(), notes,
+                HeapPeak.bytes());
         String result = report.text();
         if (json.equals("-")) {
             System.err.print(result);
