@@ -81,6 +81,11 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     private final Idr<DeviceFileImpl> files;
     private final Idr<IoPgtable> pgtables;
     private final Set<String> idrNames = ConcurrentHashMap.newKeySet();
+    /**
+     * The driver registries already looked up, by name and base, so that a driver's calls do not
+     * each go through the registry's lock; emptied before and after an unplug removes them.
+     */
+    private final ConcurrentHashMap<String, Idr<?>> idrCache = new ConcurrentHashMap<>();
     private final Set<Block> blocks = ConcurrentHashMap.newKeySet();
     private final Set<DeviceExportImpl> exports = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private volatile AsidSlots<Object> asidSlots;
@@ -155,8 +160,12 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         if ("files".equals(name) || "pgtables".equals(name)) {
             throw Errno.EEXIST.exception("the registry '" + name + "' is the core's");
         }
-        Idr<T> idr = registry.idr(owner(), name, base);
-        idrNames.add(name);
+        @SuppressWarnings("unchecked")
+        Idr<T> idr = (Idr<T>) idrCache.computeIfAbsent(name + "#" + base, k -> {
+            Idr<Object> made = registry.idr(owner(), name, base);
+            idrNames.add(name);
+            return made;
+        });
         return idr;
     }
 
@@ -739,10 +748,12 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             blocks.clear();
             memory.freeBlocks(all);
         }
+        idrCache.clear();
         for (String n : idrNames) {
             registry.remove(owner(), n);
         }
         idrNames.clear();
+        idrCache.clear();
         pgtables.destroy();
         state.clear();
         asidSlots = newAsidSlots();
