@@ -103,10 +103,17 @@ public class WorkloadIT {
         assertTrue(report, report.contains("workload stamped (seed 1, stamps): all 6 data checks passed"));
         String npu = Gogo.run(processor, "workload:run --content stamps \"" + dir.resolve("npu-oversubscribed.yaml") + "\"");
         assertTrue(npu, npu.contains("workload npu-oversubscribed (seed 3, stamps): all 6 data checks passed"));
-        ErrnoException gna = Gogo.failure(processor, "workload:run --content stamps \"" + dir.resolve("gna-inference.yaml") + "\"");
-        assertEquals(Errno.EINVAL, gna.errno());
-        assertTrue(gna.getMessage(), gna.getMessage().endsWith("gna-inference.yaml:8: expected a step stamps can show; "
-                + "'gna-infer' computes on bytes (run it with content: bytes)"));
+        for (String f : List.of("svm-and-heap.yaml", "gna-inference.yaml", "habana-p2p.yaml", "cpu-and-gpu.json")) {
+            String r = Gogo.run(processor, "workload:run --content stamps \"" + dir.resolve(f) + "\"");
+            assertTrue(r, r.contains(", stamps): all ") && r.contains("data checks passed"));
+        }
+        java.nio.file.Path part = java.nio.file.Files.createTempFile("part", ".yaml");
+        java.nio.file.Files.writeString(part, "name: part\ncontent: stamps\nprocesses:\n  - name: p\n    steps:\n"
+                + "      - mmap: {as: a, size: 64k}\n      - read: {from: a, offset: 100, length: 4k}\n");
+        ErrnoException partial = Gogo.failure(processor, "workload:run \"" + part + "\"");
+        assertEquals(Errno.EINVAL, partial.errno());
+        assertTrue(partial.getMessage(), partial.getMessage().endsWith(".yaml:7: expected 'offset' and 'length' of whole pages "
+                + "(multiples of 4k) in stamps mode, not 100 and 4096: a stamp stands for a whole page, so a part of one cannot be checked"));
         assertEquals(Errno.EINVAL, Gogo.failure(processor, "workload:run --content stamps xe").errno());
         assertEquals(Errno.EINVAL, Gogo.failure(processor, "workload:run --content words xe").errno());
         assertEquals(List.of(), memory.check());

@@ -163,8 +163,8 @@ final class ProcessSession {
     }
 
     /**
-     * A window of whole pages in stamps mode: a write gives each page a new stamp (the CPU's and
-     * Xe's from the session's seeded random numbers and the address, a GMEM kernel's derived from
+     * A window of whole pages in stamps mode: a write gives each page a new stamp (the CPU's, Xe's
+     * and Panfrost's from the session's seeded random numbers and the address, a GMEM kernel's derived from
      * one seeded value and the address), a read checks each page's stamp against the model.
      */
     private void accessStamps(WorkloadFile.Step s, String what, Buffer b, boolean write, long first, int pages) {
@@ -184,9 +184,13 @@ final class ProcessSession {
                 }
                 if (!gpu) {
                     p.mm().writeStamps(addr, st, 0, pages);
-                } else {
+                } else if (b.handle == 0) {
                     XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd, new XeExec(xeVm(), List.of(XeCmd.storeStamps(addr, st))));
                     gpuDone(what, true, x.done(), x.faultErrno(), x.faultAddress());
+                } else {
+                    PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
+                            List.of(PanfrostCmd.storeStamps(addr, st))));
+                    gpuDone(what, true, j.done(), j.faultErrno(), j.faultAddress());
                 }
             }
             b.stamps.put(first, st);
@@ -199,10 +203,15 @@ final class ProcessSession {
         } else if (gmem()) {
             seen = accelmm.api.mm.Stamps.unpack(((GmemRunResult) run.devices.ioctl(p, fd,
                     new GmemRun(GmemOp.LOAD_STAMPS, npu(addr), pages * 4096L, 0))).data());
-        } else {
+        } else if (b.handle == 0) {
             XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd, new XeExec(xeVm(), List.of(XeCmd.loadStamps(addr, pages))));
             gpuDone(what, false, x.done(), x.faultErrno(), x.faultAddress());
             seen = accelmm.api.mm.Stamps.unpack(x.loads().get(0));
+        } else {
+            PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
+                    List.of(PanfrostCmd.loadStamps(addr, pages))));
+            gpuDone(what, false, j.done(), j.faultErrno(), j.faultAddress());
+            seen = accelmm.api.mm.Stamps.unpack(j.loads().get(0));
         }
         run.check(name, what, b.stamps.matches(first, seen));
     }
@@ -260,7 +269,7 @@ final class ProcessSession {
         }
         int nIn = (int) s.size("inputs", 0);
         int nOut = (int) s.size("outputs", 0);
-        java.nio.ByteBuffer img = java.nio.ByteBuffer.wrap(b.expected.copy(0, 32768))
+        java.nio.ByteBuffer img = java.nio.ByteBuffer.wrap(layerBase(b))
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         img.putInt(0, accelmm.api.uapi.gna.Gna.OP_AFFINE).putInt(4, nIn).putInt(8, nOut).putInt(12, 4096).putInt(16, 32768)
                 .putInt(20, 8192).putInt(24, 24576);
@@ -281,7 +290,13 @@ final class ProcessSession {
             out.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, acc)));
         }
         p.mm().write(b.address, img.array(), 0, 32768);
-        b.expected.put(0, img.array());
+        if (b.stamps != null) {
+            for (int pg = 0; pg < 8; pg++) {
+                b.stamps.putBytes(pg, java.util.Arrays.copyOfRange(img.array(), pg * 4096, (pg + 1) * 4096));
+            }
+        } else {
+            b.expected.put(0, img.array());
+        }
         long id = ((accelmm.api.uapi.gna.GnaMemoryId) run.devices.ioctl(p, fd,
                 new accelmm.api.uapi.gna.GnaMapMemory(b.address, b.size()))).memoryId();
         try {
@@ -295,7 +310,25 @@ final class ProcessSession {
         byte[] seen = new byte[nOut * 4];
         p.mm().read(b.address + 32768, seen, 0, seen.length);
         run.check(name, what, out.array(), seen);
-        b.expected.put(32768, seen);
+        if (b.stamps != null) {
+            byte[] page = b.stamps.pageBytes(8);
+            System.arraycopy(seen, 0, page, 0, seen.length);
+            b.stamps.putBytes(8, page);
+        } else {
+            b.expected.put(32768, seen);
+        }
+    }
+
+    /** What the first 32 KiB of a buffer must hold: the base a GNA layer is written over. */
+    private static byte[] layerBase(Buffer b) {
+        if (b.stamps == null) {
+            return b.expected.copy(0, 32768);
+        }
+        byte[] base = new byte[32768];
+        for (int pg = 0; pg < 8; pg++) {
+            System.arraycopy(b.stamps.pageBytes(pg), 0, base, pg * 4096, 4096);
+        }
+        return base;
     }
 
     /**

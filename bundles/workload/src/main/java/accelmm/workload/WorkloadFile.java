@@ -311,14 +311,12 @@ final class WorkloadFile {
 
     /**
      * Refuses, in stamps mode, what stamps cannot show: a buffer or a window that is not whole
-     * pages, arithmetic on bytes ({@code gna-infer}), a GPU heap (its jobs store bytes). Runs after
+     * pages. Runs after
      * {@link #checkStep}, so the buffer is known.
      */
     private static void checkStamps(String file, Step s, Map<String, Buf> buffers) {
         String why = switch (s.kind()) {
-            case "gna-infer" -> "a step stamps can show; 'gna-infer' computes on bytes (run it with content: bytes)";
-            case "heap" -> "a step stamps can show; 'heap' is a Panfrost GPU heap, whose jobs store bytes (run it with content: bytes)";
-            case "mmap" -> s.size("size", 0) % 4096 != 0 ? "'size': whole pages (a multiple of 4k) in stamps mode, not "
+            case "mmap", "heap" -> s.size("size", 0) % 4096 != 0 ? "'size': whole pages (a multiple of 4k) in stamps mode, not "
                     + s.size("size", 0) : null;
             default -> null;
         };

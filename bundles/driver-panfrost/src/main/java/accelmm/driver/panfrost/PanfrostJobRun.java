@@ -54,6 +54,9 @@ final class PanfrostJobRun {
         for (int h : s.boHandles()) {
             bos.owned(file, h);
         }
+        for (PanfrostCmd c : s.commands()) {
+            checkStamps(c);
+        }
         AsidSlots<Object> slots = file.device().asidSlots();
         Object owner = file.id();
         slot = slots.get(owner);
@@ -71,6 +74,12 @@ final class PanfrostJobRun {
                         byte[] b = new byte[c.length()];
                         access(c.va(), b, false);
                         access(c.dst(), b, true);
+                    }
+                    case STORE_STAMPS -> stamps(c.va(), c.data(), true);
+                    case LOAD_STAMPS -> {
+                        byte[] b = new byte[c.length() / 512];
+                        stamps(c.va(), b, false);
+                        loads.add(b);
                     }
                     default -> throw Errno.EINVAL.exception("unknown command");
                 }
@@ -94,19 +103,67 @@ final class PanfrostJobRun {
         return Bos.pgtable(file);
     }
 
+    /** The physical address of {@code at}, after a fault if it is not mapped; or the job ends. */
+    private long translate(long at) {
+        long pa = ownerPgtable().iovaToPhys(at);
+        if (pa == 0) {
+            fault(at);
+            pa = ownerPgtable().iovaToPhys(at);
+            if (pa == 0) {
+                throw new Terminal(at, Errno.EFAULT);
+            }
+        }
+        return pa;
+    }
+
+    /**
+     * Checks a stamp command: whole pages from a page-aligned address, and for a store 8 valid
+     * stamp bytes per page.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} otherwise (before the job runs)
+     */
+    private static void checkStamps(PanfrostCmd c) {
+        if (c.op() != PanfrostCmd.Op.STORE_STAMPS && c.op() != PanfrostCmd.Op.LOAD_STAMPS) {
+            return;
+        }
+        if ((c.va() & (PAGE - 1)) != 0 || c.length() <= 0 || c.length() % PAGE != 0) {
+            throw Errno.EINVAL.exception(String.format("a stamp command covers whole pages from a page-aligned address, not 0x%x + %d",
+                    c.va(), c.length()));
+        }
+        if (c.op() == PanfrostCmd.Op.STORE_STAMPS) {
+            if (c.data() == null || c.data().length != c.length() / 512) {
+                throw Errno.EINVAL.exception("a stamp store carries 8 bytes for each of its " + c.length() / PAGE + " pages");
+            }
+            for (long stamp : accelmm.api.mm.Stamps.unpack(c.data())) {
+                if (!accelmm.api.mm.Stamps.valid(stamp)) {
+                    throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamp));
+                }
+            }
+        }
+    }
+
+    /** Stores or loads one stamp per page from {@code va}; {@code buf} holds 8 bytes a page. */
+    private void stamps(long va, byte[] buf, boolean write) {
+        long[] s = write ? accelmm.api.mm.Stamps.unpack(buf) : new long[buf.length / 8];
+        for (int i = 0; i < s.length; i++) {
+            long pa = translate(va + i * PAGE);
+            if (write) {
+                file.device().memoryManager().physWriteStamp(pa, s[i]);
+            } else {
+                s[i] = file.device().memoryManager().physReadStamp(pa);
+            }
+        }
+        if (!write) {
+            System.arraycopy(accelmm.api.mm.Stamps.pack(s), 0, buf, 0, buf.length);
+        }
+    }
+
     private void access(long va, byte[] buf, boolean write) {
         int done = 0;
         while (done < buf.length) {
             long at = va + done;
             int n = (int) Math.min(buf.length - done, PAGE - (at & (PAGE - 1)));
-            long pa = ownerPgtable().iovaToPhys(at);
-            if (pa == 0) {
-                fault(at);
-                pa = ownerPgtable().iovaToPhys(at);
-                if (pa == 0) {
-                    throw new Terminal(at, Errno.EFAULT);
-                }
-            }
+            long pa = translate(at);
             if (write) {
                 file.device().memoryManager().physWrite(pa, buf, done, n);
             } else {

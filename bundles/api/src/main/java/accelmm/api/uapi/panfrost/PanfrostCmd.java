@@ -19,7 +19,11 @@ public record PanfrostCmd(Op op, long va, long dst, int length, byte[] data) {
         /** Load bytes into the job's output. */
         LOAD,
         /** Copy bytes. */
-        COPY
+        COPY,
+        /** Make each page of a page-aligned range hold a stamp ({@link accelmm.api.mm.Stamps}); {@code data} carries them, 8 little-endian bytes each. */
+        STORE_STAMPS,
+        /** Load the stamp of each page of a page-aligned range into the job's output, 8 little-endian bytes each. */
+        LOAD_STAMPS
     }
 
     /** A store. */
@@ -30,6 +34,16 @@ public record PanfrostCmd(Op op, long va, long dst, int length, byte[] data) {
     /** A load. */
     public static PanfrostCmd load(long va, int length) {
         return new PanfrostCmd(Op.LOAD, va, 0, length, null);
+    }
+
+    /** Stores one stamp in each page from page-aligned {@code va}. */
+    public static PanfrostCmd storeStamps(long va, long[] stamps) {
+        return new PanfrostCmd(Op.STORE_STAMPS, va, 0, stamps.length * 4096, accelmm.api.mm.Stamps.pack(stamps));
+    }
+
+    /** Loads the stamps of {@code pages} pages from page-aligned {@code va}. */
+    public static PanfrostCmd loadStamps(long va, int pages) {
+        return new PanfrostCmd(Op.LOAD_STAMPS, va, 0, pages * 4096, null);
     }
 
     /** A copy. */
