@@ -175,8 +175,6 @@ public final class BenchMain {
                 ratio(out, s, new Goal("notifier.lodborg_vs_ours_span_" + span + sfx, ">=", 3.0),
                         "NotifierBench.lodborgQuery[n=1048576,span=" + span + "]" + at, big + span + "]" + at);
             }
-            ratio(out, s, new Goal("notifier.n1m_vs_n1k_512_hits" + sfx, "<=", 3.0),
-                    big + "2097152]" + at, "NotifierBench.invalidate[n=1024,span=2097152]" + at);
             Double check = s.get("ReadCheckBench.readBeginRetry" + at);
             if (check != null) {
                 out.add(new Object[] {new Goal("notifier.read_begin_retry_ns" + sfx, "<=", 10.0), check});
