@@ -10,6 +10,7 @@ import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.hmm.MigratePfn;
 import accelmm.api.idr.Idr;
 import accelmm.api.mm.Block;
 import accelmm.api.mm.PhysAddr;
@@ -22,9 +23,10 @@ import accelmm.api.uapi.xe.XeBoCreate;
 
 /**
  * Buffer objects: VRAM blocks of the device, or pinned shmem pages in system memory, bound into a
- * VM at a GPU address. A BO is a map of plain values and core objects: {@code file}, {@code size},
- * {@code placement}, {@code blocks} (VRAM) or {@code shmem} and {@code pins} (system), and
- * {@code binds} (how many VMs bind it).
+ * VM at a GPU address. A BO is a map of plain values and core objects: {@code file} and
+ * {@code owner} (the file itself), {@code size}, {@code placement}, {@code blocks} (VRAM) or
+ * {@code shmem} and {@code pins} (system), {@code binds} (how many VMs bind it), {@code use} (when
+ * it was created or last bound) and {@code evicted} (a VRAM BO moved to system memory to make room).
  *
  * <p>Concurrency: under the device lock.
  */
@@ -58,6 +60,8 @@ final class XeBos {
         long size = (c.size() + PAGE - 1) & ~(PAGE - 1);
         Map<String, Object> bo = new HashMap<>();
         bo.put("file", (long) file.id());
+        bo.put("owner", file);
+        bo.put("use", System.nanoTime());
         bo.put("size", size);
         bo.put("placement", c.placement());
         bo.put("binds", 0);
@@ -126,6 +130,71 @@ final class XeBos {
         }
         vm.boBinds().add(new long[] {va, va + size, handle});
         bo.put("binds", (Integer) bo.get("binds") + 1);
+        bo.put("use", System.nanoTime());
+    }
+
+    /** The VRAM BO bound or created longest ago, or 0 if there is none. */
+    static int victim(DeviceContext dev) {
+        int[] found = {0};
+        long[] oldest = {Long.MAX_VALUE};
+        all(dev).forEach((id, bo) -> {
+            if (bo != null && bo.get("blocks") != null && (Long) bo.get("use") < oldest[0]) {
+                oldest[0] = (Long) bo.get("use");
+                found[0] = (int) id;
+            }
+            return 0;
+        });
+        return found[0];
+    }
+
+    /**
+     * Moves a VRAM BO to pinned system memory, as TTM evicts a BO that may live there: its pages
+     * are copied (bytes or stamps alike), every VM that binds it maps the new pages at the same
+     * addresses, and its VRAM is freed. Under the device lock.
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOMEM} if system memory cannot hold it (the BO
+     *     stays in VRAM)
+     */
+    @SuppressWarnings("unchecked")
+    static void evictToSystem(DeviceContext dev, int handle) {
+        Map<String, Object> bo = all(dev).find(handle);
+        DeviceFile owner = (DeviceFile) bo.get("owner");
+        long size = (Long) bo.get("size");
+        long[] from = pages(dev, bo);
+        SharedFile shmem = dev.shmem(owner, "xe-bo", size);
+        PinnedPages pins;
+        try {
+            pins = dev.pinShmem(owner, shmem, 0, (int) (size / PAGE));
+        } catch (ErrnoException e) {
+            shmem.close();
+            throw e;
+        }
+        long[] to = new long[from.length];
+        for (int i = 0; i < from.length; i++) {
+            to[i] = PhysAddr.of(pins.node(), pins.pfns()[i], 0);
+            dev.memoryManager().copyPage(MigratePfn.of(PhysAddr.node(from[i]), PhysAddr.pfn(from[i])),
+                    MigratePfn.of(pins.node(), pins.pfns()[i]));
+        }
+        XeVm.all(dev).forEach((id, s) -> {
+            if (s != null) {
+                XeVm vm = new XeVm((int) id, s);
+                for (long[] b : vm.boBinds()) {
+                    if (b[2] == handle) {
+                        vm.pgtable().unmapPages(b[0], PAGE, (b[1] - b[0]) / PAGE, new IotlbGather());
+                        for (int i = 0; i < to.length; i++) {
+                            vm.pgtable().mapPages(b[0] + i * PAGE, to[i], PAGE, 1, IommuProt.READ | IommuProt.WRITE);
+                        }
+                    }
+                }
+            }
+            return 0;
+        });
+        dev.freeBlocks((List<Block>) bo.remove("blocks"));
+        bo.put("pins", pins);
+        bo.put("shmem", shmem);
+        bo.put("evicted", true);
+        dev.count("xe.bo_evict", 1);
+        dev.count("xe.migrate_bytes", size);
     }
 
     /** Unbinds every BO of a VM. */

@@ -465,7 +465,8 @@ public final class XeDriver implements DeviceDriver {
 
     /**
      * Evicts the least recently used range in VRAM of any VM, other than the one at {@code keep} in
-     * {@code self} (none if {@code self} is null); false if there is none.
+     * {@code self} (none if {@code self} is null); with no such range, moves the VRAM BO bound
+     * longest ago to system memory; false if there is neither.
      */
     static boolean evictLeastRecentlyUsed(DeviceContext dev, XeVm self, long keep) {
         long[][] victim = new long[1][];
@@ -485,7 +486,19 @@ public final class XeDriver implements DeviceDriver {
                 return 0;
             });
             if (victim[0] == null) {
-                return false;
+                int bo = XeBos.victim(dev);
+                if (bo == 0) {
+                    return false;
+                }
+                try {
+                    XeBos.evictToSystem(dev, bo);
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.ENOMEM) {
+                        throw e;
+                    }
+                    return false;
+                }
+                return true;
             }
             pfns = XeSvm.takeDevicePages(dev, victim[0]);
         } finally {

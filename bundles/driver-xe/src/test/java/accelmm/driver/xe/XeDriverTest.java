@@ -182,6 +182,31 @@ class XeDriverTest {
     }
 
     @Test
+    void svmRangesAdvisedToVramMoveAVramBoOfAnotherProcessToSystemMemory() {
+        Gpu owner = new Gpu(false);
+        owner.ioctl(new XeBindMirror(owner.vm, 0, 1L << 46));
+        int bo = (Integer) owner.ioctl(new XeBoCreate(4 * MIB, Xe.LOC_VRAM));
+        long va = 1L << 46;
+        owner.ioctl(new XeBindBo(owner.vm, bo, va));
+        byte[] data = pattern((int) (4 * MIB), 9);
+        assertTrue(owner.exec(XeCmd.store(va, data)).done());
+        Gpu svm = new Gpu();
+        long a = svm.malloc(SZ_2M);
+        byte[] mine = pattern((int) SZ_2M, 4);
+        svm.p.mm().write(a, mine, 0, mine.length);
+        svm.ioctl(new XeMadvise(svm.vm, a, a + SZ_2M, Xe.LOC_VRAM));
+        XeExecResult r = svm.exec(XeCmd.load(a, (int) SZ_2M));
+        assertTrue(r.done(), r.faultErrno());
+        assertArrayEquals(mine, r.loads().get(0));
+        assertEquals(1, stat("xe.bo_evict"), "the BO moved to system memory");
+        assertEquals(1, stat("xe.migrate_to_vram"), "the range took its VRAM");
+        XeExecResult back = owner.exec(XeCmd.load(va, (int) (4 * MIB)));
+        assertTrue(back.done(), back.faultErrno());
+        assertArrayEquals(data, back.loads().get(0), "the BO kept every byte at the same GPU address");
+        assertEquals(0, back.gpuFaults());
+    }
+
+    @Test
     void aVramBoEvictsSvmRangesOfOtherProcessesToFit() {
         Gpu other = new Gpu();
         long a = other.malloc(4 * MIB);
@@ -193,7 +218,9 @@ class XeDriverTest {
         Gpu g = new Gpu();
         int bo = (Integer) g.ioctl(new XeBoCreate(4 * MIB, Xe.LOC_VRAM));
         assertTrue(stat("xe.evict") > 0, "the BO made room by evicting the other process's ranges");
-        assertErrno(Errno.ENOMEM, () -> g.ioctl(new XeBoCreate(4096, Xe.LOC_VRAM)));
+        int small = (Integer) g.ioctl(new XeBoCreate(4096, Xe.LOC_VRAM));
+        assertEquals(1, stat("xe.bo_evict"), "with no range left, the older BO moved to system memory");
+        g.ioctl(new XeBoClose(small));
         byte[] back = new byte[data.length];
         other.p.mm().read(a, back, 0, back.length);
         assertArrayEquals(data, back, "evicted bytes came home intact");
