@@ -174,6 +174,7 @@ public final class XeDriver implements DeviceDriver {
     private static void destroy(DeviceFile file, XeVm vm, List<DeviceNotifier> drop) {
         for (long[] r : vm.ranges().values()) {
             XeSvm.zap(vm, r);
+            XeLru.forget(file.device(), r);
         }
         XeBos.unbindAll(file, vm);
         vm.ranges().clear();
@@ -265,7 +266,7 @@ public final class XeDriver implements DeviceDriver {
                     if (range == null || (write && (range[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
                         return done;
                     }
-                    range[XeVm.R_USE] = System.nanoTime();
+                    XeLru.touch(dev, vm, range);
                 }
             }
             if (buf.length == 0) {
@@ -326,7 +327,7 @@ public final class XeDriver implements DeviceDriver {
                 if (range == null || (write && (range[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
                     return done;
                 }
-                range[XeVm.R_USE] = System.nanoTime();
+                XeLru.touch(dev, vm, range);
             }
             if (write) {
                 dev.memoryManager().physWriteStamp(p, (long) STAMP.get(buf, done));
@@ -352,7 +353,7 @@ public final class XeDriver implements DeviceDriver {
                 return false;
             }
             if (r != null) {
-                r[XeVm.R_USE] = System.nanoTime();
+                XeLru.touch(dev, vm, r);
             }
             pa[page == (va & ~(XeSvm.PAGE - 1)) ? 0 : 1] = p;
         }
@@ -469,23 +470,12 @@ public final class XeDriver implements DeviceDriver {
      * longest ago to system memory; false if there is neither.
      */
     static boolean evictLeastRecentlyUsed(DeviceContext dev, XeVm self, long keep) {
-        long[][] victim = new long[1][];
+        long[] victim;
         long[] pfns;
         lock(dev).lock();
         try {
-            XeVm.all(dev).forEach((id, s) -> {
-                if (s != null) {
-                    XeVm vm = new XeVm((int) id, s);
-                    for (long[] r : vm.ranges().values()) {
-                        boolean candidate = (r[XeVm.R_FLAGS] & XeVm.DEVMEM) != 0 && !(self != null && vm.id == self.id && r[XeVm.R_START] == keep);
-                        if (candidate && (victim[0] == null || r[XeVm.R_USE] < victim[0][XeVm.R_USE])) {
-                            victim[0] = r;
-                        }
-                    }
-                }
-                return 0;
-            });
-            if (victim[0] == null) {
+            victim = XeLru.victim(dev, self, keep);
+            if (victim == null) {
                 int bo = XeBos.victim(dev);
                 if (bo == 0) {
                     return false;
@@ -500,7 +490,7 @@ public final class XeDriver implements DeviceDriver {
                 }
                 return true;
             }
-            pfns = XeSvm.takeDevicePages(dev, victim[0]);
+            pfns = XeSvm.takeDevicePages(dev, victim);
         } finally {
             lock(dev).unlock();
         }

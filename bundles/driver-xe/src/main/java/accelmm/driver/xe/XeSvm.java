@@ -191,7 +191,7 @@ final class XeSvm {
         }
         long[] existing = vm.rangeAt(addr);
         if (existing != null) {
-            existing[XeVm.R_USE] = System.nanoTime();
+            XeLru.touch(dev, vm, existing);
             return existing;
         }
         long win = window(addr);
@@ -203,7 +203,7 @@ final class XeSvm {
                 if (!vm.notifiers().containsKey(win)) {
                     return null;
                 }
-                long[] r = {s, e, (writable ? XeVm.WRITABLE : 0) | (mirror[2] != 0 ? XeVm.USERPTR : 0), System.nanoTime()};
+                long[] r = {s, e, (writable ? XeVm.WRITABLE : 0) | (mirror[2] != 0 ? XeVm.USERPTR : 0), XeLru.tick(dev)};
                 vm.ranges().put(s, r);
                 dev.count("xe.range", 1);
                 return r;
@@ -228,6 +228,7 @@ final class XeSvm {
         System.arraycopy(entries, 0, next, XeVm.R_PFNS, entries.length);
         next[XeVm.R_FLAGS] = (r[XeVm.R_FLAGS] & ~XeVm.DEVMEM) | XeVm.MAPPED | (devmem ? XeVm.DEVMEM : 0);
         vm.ranges().put(start, next);
+        XeLru.placed(dev, vm, next);
         dev.count("xe.bind", 1);
     }
 
@@ -282,6 +283,7 @@ final class XeSvm {
             }
         }
         r[XeVm.R_FLAGS] &= ~XeVm.DEVMEM;
+        XeLru.forget(dev, r);
         return Arrays.copyOf(pfns, n);
     }
 

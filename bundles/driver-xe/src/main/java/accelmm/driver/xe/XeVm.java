@@ -19,8 +19,8 @@ import accelmm.api.mmu.IoPgtable;
  * the garbage collector will remove, and the GPU page table.
  *
  * <p>A range is {@code long[]}: {@link #R_START}, {@link #R_END}, {@link #R_FLAGS} ({@link #MAPPED},
- * {@link #UNMAPPED}, {@link #PARTIAL}, {@link #DEVMEM}, {@link #WRITABLE}, {@link #USERPTR}), {@link #R_USE} (the last
- * use, for eviction), then the hmm entries of its pages from the last get-pages.
+ * {@link #UNMAPPED}, {@link #PARTIAL}, {@link #DEVMEM}, {@link #WRITABLE}, {@link #USERPTR}), {@link #R_USE} (the tick of
+ * the device clock at its last use, the key of {@link XeLru}), then the hmm entries of its pages from the last get-pages.
  *
  * <p>Concurrency: guarded by the device lock ({@link XeDriver#lock}).
  */

@@ -207,6 +207,26 @@ class XeDriverTest {
     }
 
     @Test
+    void vramPressureEvictsTheLeastRecentlyUsedRange() {
+        Gpu g = new Gpu();
+        long[] buf = new long[3];
+        for (int i = 0; i < 3; i++) {
+            buf[i] = g.malloc(SZ_2M);
+            g.p.mm().write(buf[i], pattern(4096, i), 0, 4096);
+            g.ioctl(new XeMadvise(g.vm, buf[i], buf[i] + SZ_2M, Xe.LOC_VRAM));
+        }
+        assertTrue(g.exec(XeCmd.load(buf[0], 16)).done());
+        assertTrue(g.exec(XeCmd.load(buf[1], 16)).done());
+        assertTrue(g.exec(XeCmd.load(buf[0], 16)).done(), "the first range is used again: the second is now the oldest");
+        assertTrue(g.exec(XeCmd.load(buf[2], 16)).done());
+        long before = mm.counters().getOrDefault("fault.device_private", 0L);
+        g.p.mm().read(buf[1], new byte[16], 0, 16);
+        assertEquals(before, mm.counters().getOrDefault("fault.device_private", 0L), "the second range went home");
+        g.p.mm().read(buf[0], new byte[16], 0, 16);
+        assertTrue(mm.counters().getOrDefault("fault.device_private", 0L) > before, "the first range stayed in VRAM");
+    }
+
+    @Test
     void aVramBoEvictsSvmRangesOfOtherProcessesToFit() {
         Gpu other = new Gpu();
         long a = other.malloc(4 * MIB);
