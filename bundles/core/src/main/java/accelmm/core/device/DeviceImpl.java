@@ -181,7 +181,8 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     @Override
     public void count(String counter, long delta) {
-        counters.computeIfAbsent(counter, k -> new LongAdder()).add(delta);
+        LongAdder c = counters.get(counter);
+        (c != null ? c : counters.computeIfAbsent(counter, k -> new LongAdder())).add(delta);
     }
 
     @Override
