@@ -40,6 +40,8 @@ public final class Lockdep {
     private static final int KEEP_REPORTS = 64;
 
     private static volatile boolean enabled = Boolean.getBoolean("accelmm.lockdep");
+    /** Whether checking was ever on: until it is, no thread has anything recorded to release. */
+    private static volatile boolean everEnabled = enabled;
 
     private static final ThreadLocal<HeldLocks> HELD = ThreadLocal.withInitial(HeldLocks::new);
     /** Orders seen (from key to key), with where each was first seen. */
@@ -64,6 +66,9 @@ public final class Lockdep {
      * are ignored.
      */
     public static void setEnabled(boolean on) {
+        if (on) {
+            everEnabled = true;
+        }
         enabled = on;
     }
 
@@ -117,6 +122,9 @@ public final class Lockdep {
 
     /** Records that the current thread released {@code lock} (once per {@link #acquire}). */
     public static void release(Object lock) {
+        if (!everEnabled) {
+            return;
+        }
         HeldLocks held = HELD.get();
         if (held.depth == 0) {
             return;
