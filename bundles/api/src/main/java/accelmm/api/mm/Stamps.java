@@ -29,6 +29,49 @@ public final class Stamps {
         return s > 0;
     }
 
+    /**
+     * Checks that a page is given a stamp it can hold.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a stamp that is not {@link #valid}
+     */
+    public static void checkValid(long stamp) {
+        if (!valid(stamp)) {
+            throw accelmm.api.Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamp));
+        }
+    }
+
+    /**
+     * Checks a stamp access: whole pages ({@code length} a positive multiple of 4096) from a
+     * page-aligned {@code addr}, and for a store ({@code packed} not null) one valid stamp of 8
+     * bytes per page; nothing is done when it fails.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} otherwise
+     */
+    public static void checkPages(long addr, long length, byte[] packed) {
+        if ((addr & (PAGE - 1)) != 0 || length <= 0 || length % PAGE != 0) {
+            throw accelmm.api.Errno.EINVAL.exception(String.format(
+                    "a stamp access covers whole pages from a page-aligned address, not 0x%x + %d", addr, length));
+        }
+        if (packed != null) {
+            if (packed.length != length / PAGE * 8) {
+                throw accelmm.api.Errno.EINVAL.exception("a stamp store carries 8 bytes for each of its " + length / PAGE + " pages");
+            }
+            for (int i = 0; i < packed.length; i += 8) {
+                checkValid((long) LONG_LE.get(packed, i));
+            }
+        }
+    }
+
+    /** The stamp at index {@code i} of a packed array ({@link #pack}). */
+    public static long get(byte[] packed, int i) {
+        return (long) LONG_LE.get(packed, i * 8);
+    }
+
+    /** Sets the stamp at index {@code i} of a packed array ({@link #pack}). */
+    public static void set(byte[] packed, int i, long stamp) {
+        LONG_LE.set(packed, i * 8, stamp);
+    }
+
     /** Makes a valid stamp from any 64 bits (a writer's random value, a seed and an offset mixed). */
     public static long of(long bits) {
         long s = mix(bits) & Long.MAX_VALUE;

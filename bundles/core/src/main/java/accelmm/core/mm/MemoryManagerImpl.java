@@ -333,9 +333,7 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     @Override
     public void physWriteStamp(long physAddr, long stamp) {
-        if (!accelmm.api.mm.Stamps.valid(stamp)) {
-            throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamp));
-        }
+        accelmm.api.mm.Stamps.checkValid(stamp);
         stampPage(physAddr).writeStamp(PhysAddr.pfn(physAddr), stamp);
     }
 

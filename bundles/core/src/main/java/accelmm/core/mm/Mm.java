@@ -618,6 +618,29 @@ final class Mm implements AddressSpace {
         if (len == 0) {
             return;
         }
+        cpuAccess(addr, len, write, () -> PageCopy.forEachChunk(addr, len, (pageAddr, in, done, chunk) -> {
+            ptl.lock();
+            try {
+                int pte = faults.fault(pt, find(pageAddr), pageAddr, write, thp);
+                if (write) {
+                    node.write(Pte.pfn(pte), in, buf, off + done, chunk);
+                } else if (Pte.zero(pte)) {
+                    java.util.Arrays.fill(buf, off + done, off + done + chunk, (byte) 0);
+                } else {
+                    node.read(Pte.pfn(pte), in, buf, off + done, chunk);
+                }
+            } finally {
+                ptl.unlock();
+            }
+        }));
+    }
+
+    /**
+     * The frame of a CPU access, {@link #access} and {@link #stamps} alike: under the mmap lock, the
+     * process alive and the whole range accessible, every page of a write faulted in before
+     * {@code body} runs (so an ENOMEM changes nothing).
+     */
+    private void cpuAccess(long addr, long len, boolean write, Runnable body) {
         lock.readLock();
         try {
             checkAlive();
@@ -633,21 +656,7 @@ final class Mm implements AddressSpace {
                     }
                 }
             }
-            PageCopy.forEachChunk(addr, len, (pageAddr, in, done, chunk) -> {
-                ptl.lock();
-                try {
-                    int pte = faults.fault(pt, find(pageAddr), pageAddr, write, thp);
-                    if (write) {
-                        node.write(Pte.pfn(pte), in, buf, off + done, chunk);
-                    } else if (Pte.zero(pte)) {
-                        java.util.Arrays.fill(buf, off + done, off + done + chunk, (byte) 0);
-                    } else {
-                        node.read(Pte.pfn(pte), in, buf, off + done, chunk);
-                    }
-                } finally {
-                    ptl.unlock();
-                }
-            });
+            body.run();
         } finally {
             lock.readUnlock();
         }
@@ -663,7 +672,7 @@ final class Mm implements AddressSpace {
         stamps(addr, src, off, count, true);
     }
 
-    /** A CPU access of whole pages by stamp, with the checks, faults and locking of {@link #access}. */
+    /** A CPU access of whole pages by stamp, in the frame of {@link #cpuAccess}. */
     private void stamps(long addr, long[] stamps, int off, int count, boolean write) {
         if (stamps == null || off < 0 || count < 0 || off + count > stamps.length || off + count < 0) {
             throw Errno.EINVAL.exception("bad stamp array range");
@@ -676,26 +685,10 @@ final class Mm implements AddressSpace {
         }
         if (write) {
             for (int i = off; i < off + count; i++) {
-                if (!accelmm.api.mm.Stamps.valid(stamps[i])) {
-                    throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamps[i]));
-                }
+                accelmm.api.mm.Stamps.checkValid(stamps[i]);
             }
         }
-        long len = (long) count * PAGE;
-        lock.readLock();
-        try {
-            checkAlive();
-            checkAccess(addr, len, write);
-            if (write) {
-                for (long a = addr; a < addr + len; a += PAGE) {
-                    ptl.lock();
-                    try {
-                        faults.fault(pt, find(a), a, true, thp);
-                    } finally {
-                        ptl.unlock();
-                    }
-                }
-            }
+        cpuAccess(addr, (long) count * PAGE, write, () -> {
             for (int i = 0; i < count; i++) {
                 long a = addr + (long) i * PAGE;
                 ptl.lock();
@@ -710,9 +703,7 @@ final class Mm implements AddressSpace {
                     ptl.unlock();
                 }
             }
-        } finally {
-            lock.readUnlock();
-        }
+        });
     }
 
     @Override

@@ -73,9 +73,8 @@ final class GmemKernel {
         }
         checkRange(r.addr(), r.length());
         boolean stamps = r.op() == GmemOp.STORE_STAMPS || r.op() == GmemOp.LOAD_STAMPS;
-        if (stamps && ((r.addr() & (PAGE - 1)) != 0 || r.length() % PAGE != 0)) {
-            throw Errno.EINVAL.exception(String.format("a stamp kernel covers whole pages from a page-aligned address, not 0x%x + %d",
-                    r.addr(), r.length()));
+        if (stamps) {
+            Stamps.checkPages(r.addr(), r.length(), null);
         }
         long reply = r.op() == GmemOp.LOAD ? r.length() : r.op() == GmemOp.LOAD_STAMPS ? r.length() / PAGE * 8 : 0;
         if (reply > GmemRun.MAX_LOAD) {
@@ -173,7 +172,7 @@ final class GmemKernel {
                     dev.memoryManager().physWrite(pa, b, 0, n);
                 }
                 case STORE_STAMPS -> dev.memoryManager().physWriteStamp(pa, Stamps.derive(r.value(), va));
-                case LOAD_STAMPS -> STAMP.set(data, off / (int) PAGE * 8, dev.memoryManager().physReadStamp(pa));
+                case LOAD_STAMPS -> Stamps.set(data, off / (int) PAGE, dev.memoryManager().physReadStamp(pa));
             }
             return true;
         } finally {
@@ -201,15 +200,11 @@ final class GmemKernel {
             case LOAD_STAMPS -> {
                 long[] st = new long[(int) (r.length() / PAGE)];
                 mm.readStamps(r.addr(), st, 0, st.length);
-                for (int i = 0; i < st.length; i++) {
-                    STAMP.set(data, i * 8, st[i]);
-                }
+                System.arraycopy(Stamps.pack(st), 0, data, 0, data.length);
             }
         }
     }
 
-    private static final java.lang.invoke.VarHandle STAMP =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private static byte[] fill(int n, int value) {
         byte[] b = new byte[n];

@@ -117,44 +117,26 @@ final class PanfrostJobRun {
     }
 
     /**
-     * Checks a stamp command: whole pages from a page-aligned address, and for a store 8 valid
-     * stamp bytes per page.
+     * Checks a stamp command ({@link accelmm.api.mm.Stamps#checkPages}) before the job runs.
      *
-     * @throws accelmm.api.ErrnoException {@code EINVAL} otherwise (before the job runs)
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for one that is not whole pages or carries bad stamps
      */
     private static void checkStamps(PanfrostCmd c) {
-        if (c.op() != PanfrostCmd.Op.STORE_STAMPS && c.op() != PanfrostCmd.Op.LOAD_STAMPS) {
-            return;
-        }
-        if ((c.va() & (PAGE - 1)) != 0 || c.length() <= 0 || c.length() % PAGE != 0) {
-            throw Errno.EINVAL.exception(String.format("a stamp command covers whole pages from a page-aligned address, not 0x%x + %d",
-                    c.va(), c.length()));
-        }
-        if (c.op() == PanfrostCmd.Op.STORE_STAMPS) {
-            if (c.data() == null || c.data().length != c.length() / 512) {
-                throw Errno.EINVAL.exception("a stamp store carries 8 bytes for each of its " + c.length() / PAGE + " pages");
-            }
-            for (long stamp : accelmm.api.mm.Stamps.unpack(c.data())) {
-                if (!accelmm.api.mm.Stamps.valid(stamp)) {
-                    throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamp));
-                }
-            }
+        if (c.op() == PanfrostCmd.Op.STORE_STAMPS || c.op() == PanfrostCmd.Op.LOAD_STAMPS) {
+            accelmm.api.mm.Stamps.checkPages(c.va(), c.length(),
+                    c.op() == PanfrostCmd.Op.STORE_STAMPS ? (c.data() == null ? new byte[0] : c.data()) : null);
         }
     }
 
     /** Stores or loads one stamp per page from {@code va}; {@code buf} holds 8 bytes a page. */
     private void stamps(long va, byte[] buf, boolean write) {
-        long[] s = write ? accelmm.api.mm.Stamps.unpack(buf) : new long[buf.length / 8];
-        for (int i = 0; i < s.length; i++) {
+        for (int i = 0; i < buf.length / 8; i++) {
             long pa = translate(va + i * PAGE);
             if (write) {
-                file.device().memoryManager().physWriteStamp(pa, s[i]);
+                file.device().memoryManager().physWriteStamp(pa, accelmm.api.mm.Stamps.get(buf, i));
             } else {
-                s[i] = file.device().memoryManager().physReadStamp(pa);
+                accelmm.api.mm.Stamps.set(buf, i, file.device().memoryManager().physReadStamp(pa));
             }
-        }
-        if (!write) {
-            System.arraycopy(accelmm.api.mm.Stamps.pack(s), 0, buf, 0, buf.length);
         }
     }
 

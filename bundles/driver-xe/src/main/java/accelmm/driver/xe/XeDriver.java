@@ -284,29 +284,18 @@ public final class XeDriver implements DeviceDriver {
     }
 
     /**
-     * Checks a stamp command: whole pages from a page-aligned address, and for a store 8 bytes of
-     * stamp per page.
+     * Checks a stamp command ({@link accelmm.api.mm.Stamps#checkPages}).
      *
-     * @throws accelmm.api.ErrnoException {@code EINVAL} otherwise
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for one that is not whole pages or carries bad stamps
      */
     private static void checkStamps(XeCmd c) {
-        if (c.op() != XeCmd.Op.STORE_STAMPS && c.op() != XeCmd.Op.LOAD_STAMPS) {
-            return;
+        if (c.op() == XeCmd.Op.STORE_STAMPS || c.op() == XeCmd.Op.LOAD_STAMPS) {
+            accelmm.api.mm.Stamps.checkPages(c.va(), c.length(), c.op() == XeCmd.Op.STORE_STAMPS ? nonNull(c.data()) : null);
         }
-        if ((c.va() & (XeSvm.PAGE - 1)) != 0 || c.length() <= 0 || c.length() % XeSvm.PAGE != 0) {
-            throw Errno.EINVAL.exception(String.format("a stamp command covers whole pages from a page-aligned address, not 0x%x + %d",
-                    c.va(), c.length()));
-        }
-        if (c.op() == XeCmd.Op.STORE_STAMPS && (c.data() == null || c.data().length != c.length() / 512)) {
-            throw Errno.EINVAL.exception("a stamp store carries 8 bytes for each of its " + c.length() / XeSvm.PAGE + " pages");
-        }
-        if (c.op() == XeCmd.Op.STORE_STAMPS) {
-            for (long stamp : accelmm.api.mm.Stamps.unpack(c.data())) {
-                if (!accelmm.api.mm.Stamps.valid(stamp)) {
-                    throw Errno.EINVAL.exception(String.format("0x%x is not a stamp (non-zero, bit 63 clear)", stamp));
-                }
-            }
-        }
+    }
+
+    private static byte[] nonNull(byte[] b) {
+        return b == null ? new byte[0] : b;
     }
 
     /**
@@ -330,16 +319,14 @@ public final class XeDriver implements DeviceDriver {
                 XeLru.touch(dev, vm, range);
             }
             if (write) {
-                dev.memoryManager().physWriteStamp(p, (long) STAMP.get(buf, done));
+                dev.memoryManager().physWriteStamp(p, accelmm.api.mm.Stamps.get(buf, done / 8));
             } else {
-                STAMP.set(buf, done, dev.memoryManager().physReadStamp(p));
+                accelmm.api.mm.Stamps.set(buf, done / 8, dev.memoryManager().physReadStamp(p));
             }
         }
         return done;
     }
 
-    private static final java.lang.invoke.VarHandle STAMP =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Increments the little-endian u32 at {@code va} if its pages are mapped writable; under the device lock. */
     private static boolean atomicInc(XeVm vm, DeviceContext dev, long va) {
