@@ -24,8 +24,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * page-fault program, then prints every goal as {@code ratio <name> <value> <op> <target> PASS|FAIL}.
  *
  * <p>Arguments: an optional regular expression selecting benchmarks. System properties
- * {@code bench.native.fault} and {@code bench.native.memcpy}: the compiled programs of
- * {@code bench/native}. Environment:
+ * {@code bench.native.fault}, {@code bench.native.memcpy} and {@code bench.native.kernel}: the
+ * compiled programs of {@code bench/native}. Environment:
  * {@code BENCH_QUICK=1} for short iterations (a smoke run, not a measurement).
  */
 public final class BenchMain {
@@ -68,6 +68,9 @@ public final class BenchMain {
         Map<String, Double> natives = new TreeMap<>();
         runNative("bench.native.fault", natives);
         runNative("bench.native.memcpy", natives);
+        runNative("bench.native.kernel", natives);
+        KernelPeers kernel = KernelPeers.of(natives);
+        System.out.println("bench: " + kernel.describe());
         Double linux = natives.get("ns_per_fault");
         System.out.println();
         System.out.println("results (ns/op; SwapBench in ms):");
@@ -77,7 +80,7 @@ public final class BenchMain {
         int failed = 0;
         List<Object[]> lines = new ArrayList<>();
         goals(scores, linux, include, lines);
-        memoryGoals(scores, natives, lines);
+        memoryGoals(scores, natives, kernel, lines);
         if (include.equals("accelmm\\.bench\\..*") || include.contains("Swap")) {
             BundleSwap.run(lines);
         }
@@ -158,18 +161,18 @@ public final class BenchMain {
     }
 
     /** The notifier and migration goals. */
-    static void memoryGoals(Map<String, Double> s, Map<String, Double> natives, List<Object[]> out) {
+    static void memoryGoals(Map<String, Double> s, Map<String, Double> natives, KernelPeers kernel, List<Object[]> out) {
         for (String gc : List.of(PARALLEL, G1)) {
             String at = "@" + gc;
             String sfx = gc.equals(PARALLEL) ? "" : "@g1";
             String big = "NotifierBench.invalidate[n=1048576,span=";
             Double q4k = s.get(big + "4096]" + at);
             if (q4k != null) {
-                out.add(new Object[] {new Goal("notifier.invalidate_4k_vs_kernel" + sfx, "<=", 2.0), q4k / 2050.0});
+                out.add(new Object[] {new Goal("notifier.invalidate_4k_vs_kernel" + sfx, "<=", 2.0), q4k / kernel.invalidate4kNs()});
             }
             Double q1g = s.get(big + "1073741824]" + at);
             if (q1g != null) {
-                out.add(new Object[] {new Goal("notifier.per_hit_1g_vs_kernel" + sfx, "<=", 2.0), q1g / 262144 / 190.0});
+                out.add(new Object[] {new Goal("notifier.per_hit_1g_vs_kernel" + sfx, "<=", 2.0), q1g / 262144 / kernel.perHit1gNs()});
             }
             for (String span : List.of("4096", "2097152", "67108864", "1073741824")) {
                 ratio(out, s, new Goal("notifier.lodborg_vs_ours_span_" + span + sfx, ">=", 3.0),
@@ -181,7 +184,7 @@ public final class BenchMain {
             }
             Double t4 = s.get("PageTableBench.translate4k" + at);
             if (t4 != null) {
-                out.add(new Object[] {new Goal("pgtable.translate_4k_random_vs_kernel_xa_load" + sfx, "<=", 1.0), t4 / 72.0});
+                out.add(new Object[] {new Goal("pgtable.translate_4k_random_vs_kernel_xa_load" + sfx, "<=", 1.0), t4 / kernel.xaLoadRandomNs()});
             }
             ratio(out, s, new Goal("pgtable.translate_2m_vs_4k" + sfx, "<=", 1.0),
                     "PageTableBench.translate2m" + at, "PageTableBench.translate4k" + at);
