@@ -36,7 +36,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                                                    check or a step failed, 2 if the workload, its
                                                    file or a device it needs is not right;
                                                    --content stamps keeps a 64-bit stamp a page
-                                                   instead of its bytes (workload files only)
+                                                   instead of its bytes (built-in workloads and files)
               accelmm torture [OPTIONS] [--seconds N] [--seed S] [--threads T] [--swap-every MS] [--fail PCT]
                                                    many processes make random concurrent calls on every
                                                    driver while driver bundles are updated, or removed

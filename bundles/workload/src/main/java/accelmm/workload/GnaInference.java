@@ -18,7 +18,8 @@ import accelmm.api.uapi.gna.GnaWait;
 
 /**
  * GNA inference with pinning per request: the CPU writes a fresh affine layer and inputs, the GNA
- * scores it through its MMU, the CPU checks the outputs against its own arithmetic.
+ * scores it through its MMU, the CPU checks the outputs against its own arithmetic. Its pages hold
+ * bytes in stamps mode too, as a file's {@code gna-infer}: the arithmetic is over them.
  *
  * <p>Concurrency: one thread.
  */

@@ -19,7 +19,8 @@ import accelmm.api.uapi.habana.HlUnmapMemory;
 
 /**
  * Habana device memory shared peer to peer: habana0 exports DRAM as a dma-buf, another process
- * passes the descriptor to habana1, which copies from and to it by DMA.
+ * passes the descriptor to habana1, which copies from and to it by DMA. Device DRAM holds bytes in
+ * stamps mode too, as a file's {@code habana-share}: the peer copies parts of pages.
  *
  * <p>Concurrency: one thread.
  */

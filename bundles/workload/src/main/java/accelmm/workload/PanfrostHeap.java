@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.Stamps;
 import accelmm.api.uapi.panfrost.Panfrost;
 import accelmm.api.uapi.panfrost.PanfrostBo;
 import accelmm.api.uapi.panfrost.PanfrostCmd;
@@ -53,25 +54,55 @@ final class PanfrostHeap implements Workload {
         try {
             int fd = run.devices.open(p, device());
             PanfrostBo heap = (PanfrostBo) run.devices.ioctl(p, fd, new PanfrostCreateBo(HEAP, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
-            List<byte[]> written = new ArrayList<>();
-            List<PanfrostCmd> loads = new ArrayList<>();
-            for (int j = 0; j < jobs; j++) {
-                long at = heap.offset() + j * (HEAP / jobs) + r.nextInt(4096);
-                byte[] data = Run.bytes(r, 64);
-                PanfrostJob job = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
-                        List.of(PanfrostCmd.store(at, data), PanfrostCmd.load(at, data.length))));
-                run.check(name(), "job " + j, data, job.done() ? job.loads().get(0) : new byte[0]);
-                written.add(data);
-                loads.add(PanfrostCmd.load(at, data.length));
-                run.step(name());
+            if (run.stamps()) {
+                withStamps(run, r, p, fd, heap);
+            } else {
+                withBytes(run, r, p, fd, heap);
             }
-            PanfrostJob all = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
-            for (int j = 0; j < written.size(); j++) {
-                run.check(name(), "read back " + j, written.get(j), all.done() ? all.loads().get(j) : new byte[0]);
-            }
-            run.step(name());
         } finally {
             p.exit();
         }
+    }
+
+    /** Each job stores 64 bytes at a random place of its part of the heap and loads them; a last job loads them all. */
+    private void withBytes(Run run, SplittableRandom r, MmProcess p, int fd, PanfrostBo heap) {
+        List<byte[]> written = new ArrayList<>();
+        List<PanfrostCmd> loads = new ArrayList<>();
+        for (int j = 0; j < jobs; j++) {
+            long at = heap.offset() + j * (HEAP / jobs) + r.nextInt(4096);
+            byte[] data = Run.bytes(r, 64);
+            PanfrostJob job = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
+                    List.of(PanfrostCmd.store(at, data), PanfrostCmd.load(at, data.length))));
+            run.check(name(), "job " + j, data, job.done() ? job.loads().get(0) : new byte[0]);
+            written.add(data);
+            loads.add(PanfrostCmd.load(at, data.length));
+            run.step(name());
+        }
+        PanfrostJob all = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
+        for (int j = 0; j < written.size(); j++) {
+            run.check(name(), "read back " + j, written.get(j), all.done() ? all.loads().get(j) : new byte[0]);
+        }
+        run.step(name());
+    }
+
+    /** The same in stamps mode: each job stores a whole page's stamp at a random page of its part. */
+    private void withStamps(Run run, SplittableRandom r, MmProcess p, int fd, PanfrostBo heap) {
+        List<long[]> written = new ArrayList<>();
+        List<PanfrostCmd> loads = new ArrayList<>();
+        for (int j = 0; j < jobs; j++) {
+            long at = heap.offset() + j * (HEAP / jobs) + 4096L * r.nextInt((int) (HEAP / jobs / 4096));
+            long[] st = Run.stamps(r, at, 1);
+            PanfrostJob job = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
+                    List.of(PanfrostCmd.storeStamps(at, st), PanfrostCmd.loadStamps(at, 1))));
+            run.check(name(), "job " + j, st, job.done() ? Stamps.unpack(job.loads().get(0)) : new long[0]);
+            written.add(st);
+            loads.add(PanfrostCmd.loadStamps(at, 1));
+            run.step(name());
+        }
+        PanfrostJob all = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
+        for (int j = 0; j < written.size(); j++) {
+            run.check(name(), "read back " + j, written.get(j), all.done() ? Stamps.unpack(all.loads().get(j)) : new long[0]);
+        }
+        run.step(name());
     }
 }

@@ -179,9 +179,7 @@ final class ProcessSession {
                     st[i] = accelmm.api.mm.Stamps.derive(value, addr + i * 4096L);
                 }
             } else {
-                for (int i = 0; i < pages; i++) {
-                    st[i] = accelmm.api.mm.Stamps.of(r.nextLong() + addr + i * 4096L);
-                }
+                st = Run.stamps(r, addr, pages);
                 if (!gpu) {
                     p.mm().writeStamps(addr, st, 0, pages);
                 } else if (b.handle == 0) {

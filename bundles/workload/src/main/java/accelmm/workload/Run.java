@@ -19,6 +19,8 @@ final class Run {
     final Devices devices;
     final MemoryManager memory;
     final long seed;
+    /** How the run's process pages hold their content. */
+    final Content content;
     final AtomicLong passed = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final ConcurrentHashMap<String, AtomicInteger> progress = new ConcurrentHashMap<>();
@@ -27,10 +29,33 @@ final class Run {
     final java.util.concurrent.ConcurrentLinkedQueue<StepError> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean cancelled;
 
-    Run(Devices devices, MemoryManager memory, long seed) {
+    Run(Devices devices, MemoryManager memory, long seed, Content content) {
         this.devices = devices;
         this.memory = memory;
         this.seed = seed;
+        this.content = content;
+    }
+
+    /** Returns true in stamps mode. */
+    boolean stamps() {
+        return content == Content.STAMPS;
+    }
+
+    /**
+     * Stamps for {@code pages} whole pages from {@code addr}, each made from the workload's random
+     * numbers and its page's address ({@link accelmm.api.mm.Stamps#of}).
+     */
+    static long[] stamps(SplittableRandom r, long addr, int pages) {
+        long[] st = new long[pages];
+        for (int i = 0; i < pages; i++) {
+            st[i] = accelmm.api.mm.Stamps.of(r.nextLong() + addr + i * 4096L);
+        }
+        return st;
+    }
+
+    /** Records a data check of page stamps. */
+    boolean check(String workload, String what, long[] expected, long[] actual) {
+        return check(workload, what, Arrays.equals(expected, actual));
     }
 
     /** A random source for one workload, derived from the run's seed. */

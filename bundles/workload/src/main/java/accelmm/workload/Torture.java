@@ -73,7 +73,7 @@ final class Torture {
         this.options = options;
         this.out = out;
         this.terminal = terminal;
-        this.run = new Run(devices, memory, options.seed());
+        this.run = new Run(devices, memory, options.seed(), Content.BYTES);
     }
 
     boolean stopping() {

@@ -78,7 +78,7 @@ public final class WorkloadCommands {
     @Descriptor("run a built-in workload (demo: all at once with a driver hot-swap) and print what the memory system did")
     public String run(@Descriptor("also write the report as JSON to this file ('-' for standard output)") @Parameter(names = "--json", absentValue = "") String json,
             @Descriptor("random seed, any whole number (default: the file's, else 1)") @Parameter(names = "--seed", absentValue = "") String seedOption,
-            @Descriptor("page content: bytes (every page its 4 KiB) or stamps (a 64-bit stamp a page; workload files only); default: the file's, else bytes") @Parameter(names = "--content", absentValue = "") String contentOption,
+            @Descriptor("page content: bytes (every page its 4 KiB) or stamps (a 64-bit stamp a page); default: the file's, else bytes") @Parameter(names = "--content", absentValue = "") String contentOption,
             @Descriptor("built-in workload name (see workload:list) or a workload file (.yaml, .yml, .json)") String name)
             throws IOException, InterruptedException {
         List<Workload> chosen = new ArrayList<>();
@@ -103,9 +103,7 @@ public final class WorkloadCommands {
             name = wf.name;
             file = path.toAbsolutePath().toString();
         } else {
-            if (content == Content.STAMPS) {
-                throw Errno.EINVAL.exception("the built-in workloads run with bytes; stamps mode is for workload files");
-            }
+            runContent = content == null ? Content.BYTES : content;
             for (Workload w : builtIns()) {
                 if (name.equals("demo") || w.name().equals(name)) {
                     chosen.add(w);
@@ -133,7 +131,7 @@ public final class WorkloadCommands {
                     + String.join(", ", chosen.stream().map(Workload::device).toList())
                     + ") has a driver; start accelmm with --drivers all");
         }
-        Run run = new Run(devices, memory, seed);
+        Run run = new Run(devices, memory, seed, runContent);
         HeapPeak.reset();
         long start = System.nanoTime();
         if (swapDriver != null) {
