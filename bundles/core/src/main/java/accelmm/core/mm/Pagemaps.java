@@ -116,14 +116,6 @@ final class Pagemaps {
             }
         }
 
-        private synchronized java.util.List<Mapping> mappingsOf(long pfn) {
-            if (sole.ref(pfn) != null) {
-                return java.util.List.of(new Mapping(sole.ref(pfn), sole.value(pfn)));
-            }
-            java.util.List<Mapping> list = shared.get(pfn);
-            return list == null ? java.util.List.of() : new java.util.ArrayList<>(list);
-        }
-
         @Override
         public int evict(long firstPfn, long count) {
             if (firstPfn < 0 || count < 0) {
@@ -132,16 +124,31 @@ final class Pagemaps {
             MemoryNode host = nodes.apply(0);
             int evicted = 0;
             for (long pfn = firstPfn; pfn < firstPfn + count && pfn < node.frames(); pfn++) {
-                java.util.List<Mapping> maps = mappingsOf(pfn);
-                if (maps.isEmpty()) {
-                    continue;
+                Mm soleMm;
+                long soleVpn;
+                java.util.List<Mapping> maps = null;
+                synchronized (this) {
+                    soleMm = sole.ref(pfn);
+                    soleVpn = sole.value(pfn);
+                    if (soleMm == null) {
+                        java.util.List<Mapping> list = shared.get(pfn);
+                        if (list == null) {
+                            continue;
+                        }
+                        maps = new java.util.ArrayList<>(list);
+                    }
                 }
                 // The eviction holds the copy's first reference until every mapping took its own:
                 // one that took it may unmap it meanwhile.
                 long copy = host.allocFrame();
-                boolean taken = false;
-                for (Mapping m : maps) {
-                    taken |= m.mm.evictEntry(this, pfn, m.vpn, copy, taken);
+                boolean taken;
+                if (maps == null) {
+                    taken = soleMm.evictEntry(this, pfn, soleVpn, copy, false);
+                } else {
+                    taken = false;
+                    for (Mapping m : maps) {
+                        taken |= m.mm.evictEntry(this, pfn, m.vpn, copy, taken);
+                    }
                 }
                 host.put(copy);
                 if (taken) {

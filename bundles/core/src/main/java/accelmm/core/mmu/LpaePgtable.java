@@ -48,6 +48,8 @@ public final class LpaePgtable implements IoPgtable {
     private final IoTlbOps tlb;
     private final FailSite failSite;
     private final Table root = new Table();
+    /** The tables of the walk {@link #unmapOne} is on; under the table's lock. */
+    private final Table[] path = new Table[LEVELS];
     private long tables = 1;
 
     /**
@@ -194,7 +196,6 @@ public final class LpaePgtable implements IoPgtable {
 
     /** Unmaps the entry of {@code iova} at {@code level}; false if it is not mapped at that size. */
     private boolean unmapOne(long iova, int level, IotlbGather gather) {
-        Table[] path = new Table[LEVELS];
         Table t = root;
         for (int l = 0; l < level; l++) {
             path[l] = t;

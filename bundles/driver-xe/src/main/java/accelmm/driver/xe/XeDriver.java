@@ -383,10 +383,14 @@ public final class XeDriver implements DeviceDriver {
                 return true;
             }
             XeVm vm = new XeVm((int) (notifier.cookie() >>> 32), s);
-            for (long[] r : vm.ranges().subMap(range.start() - Xe.CHUNK_SIZES[0], range.end()).values()) {
-                if (r[XeVm.R_END] <= range.start() || r[XeVm.R_START] >= range.end()) {
-                    continue;
-                }
+            java.util.TreeMap<Long, long[]> ranges = vm.ranges();
+            // Ranges do not overlap: the one below the start, if it reaches it, then those after.
+            Long at = ranges.floorKey(range.start());
+            if (at == null || ranges.get(at)[XeVm.R_END] <= range.start()) {
+                at = ranges.higherKey(range.start());
+            }
+            for (; at != null && at < range.end(); at = ranges.higherKey(at)) {
+                long[] r = ranges.get(at);
                 XeSvm.zap(vm, r);
                 if (range.event() == NotifierEvent.UNMAP) {
                     r[XeVm.R_FLAGS] |= XeVm.UNMAPPED;

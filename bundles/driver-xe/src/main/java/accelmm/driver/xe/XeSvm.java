@@ -235,8 +235,10 @@ final class XeSvm {
     /** Removes a range's GPU mappings. */
     static void zap(XeVm vm, long[] r) {
         if ((r[XeVm.R_FLAGS] & XeVm.MAPPED) != 0) {
+            IotlbGather gather = new IotlbGather();
+            // unmap_pages stops at a page that is not mapped: go on after it.
             for (long a = r[XeVm.R_START]; a < r[XeVm.R_END]; a += PAGE) {
-                vm.pgtable().unmapPages(a, PAGE, 1, new IotlbGather());
+                a += vm.pgtable().unmapPages(a, PAGE, (r[XeVm.R_END] - a) / PAGE, gather);
             }
             r[XeVm.R_FLAGS] &= ~XeVm.MAPPED;
         }
@@ -292,8 +294,14 @@ final class XeSvm {
      * invalidated, so this runs without the device lock.
      */
     static void evictPages(DeviceContext dev, long[] pfns) {
-        for (long pfn : pfns) {
-            dev.devicePagemap().evict(pfn, 1);
+        accelmm.api.hmm.DevicePagemap pagemap = dev.devicePagemap();
+        for (int i = 0; i < pfns.length; ) {
+            int run = 1;
+            while (i + run < pfns.length && pfns[i + run] == pfns[i] + run) {
+                run++;
+            }
+            pagemap.evict(pfns[i], run);
+            i += run;
         }
         dev.count("xe.evict", 1);
     }
