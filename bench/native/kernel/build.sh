@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds bench/native/kernel/peers.c against the kernel's own lib/xarray.c and lib/interval_tree.c,
+# Builds bench/native/kernel/peers.c against the kernel's own lib/xarray.c, lib/idr.c and lib/interval_tree.c,
 # taken from the distribution's linux-source package (fetched into bench/target/kernel, never
 # committed), with the user-space harness of tools/testing/radix-tree.
 # Usage: build.sh OUT_DIR          prints the built program's path; exits 1 with the reason on stderr.
@@ -38,7 +38,7 @@ if [[ ! -f $src/.extracted ]]; then
   rm -rf "$src"
   mkdir -p "$out"
   tar -xJf "$tarball" -C "$out" \
-    "$name/lib/xarray.c" "$name/lib/radix-tree.c" "$name/lib/interval_tree.c" \
+    "$name/lib/xarray.c" "$name/lib/radix-tree.c" "$name/lib/idr.c" "$name/lib/interval_tree.c" \
     "$name/include/linux/xarray.h" "$name/include/linux/radix-tree.h" "$name/include/linux/idr.h" \
     "$name/include/linux/gfp_types.h" "$name/include/linux/kconfig.h" "$name/include/linux/interval_tree.h" \
     "$name/tools/include" "$name/tools/lib" "$name/tools/testing/radix-tree" \
@@ -55,9 +55,11 @@ echo '#define XA_CHUNK_SHIFT 6' >"$obj/generated/map-shift.h"
 echo '#define CONFIG_64BIT 1' >"$obj/generated/bit-length.h"
 printf '#include "bit-length.h"\n#define CONFIG_XARRAY_MULTI 1\n' >"$obj/generated/autoconf.h"
 cp "$src/include/linux/interval_tree.h" "$obj/linux/"
-sed -e 's/^static //' -e 's/__always_inline //' -e 's/inline //' <"$src/lib/radix-tree.c" >"$obj/radix-tree.c"
+for f in radix-tree idr; do
+  sed -e 's/^static //' -e 's/__always_inline //' -e 's/inline //' <"$src/lib/$f.c" >"$obj/$f.c"
+done
 flags=(-O2 -w -D_LGPL_SOURCE -I "$here/shim" -I "$obj" -I "$rt" -I "$src/tools/include")
-units=("$here/peers.c" "$src/lib/xarray.c" "$obj/radix-tree.c" "$src/lib/interval_tree.c"
+units=("$here/peers.c" "$src/lib/xarray.c" "$obj/radix-tree.c" "$obj/idr.c" "$src/lib/interval_tree.c"
        "$rt/linux.c" "$rt/bitmap.c" "$src/tools/lib/rbtree.c" "$src/tools/lib/find_bit.c" "$src/tools/lib/slab.c")
 objs=()
 for u in "${units[@]}"; do

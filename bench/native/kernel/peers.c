@@ -2,6 +2,8 @@
  * The kernel's own structures, built from its lib/xarray.c and lib/interval_tree.c, timed on the
  * operations the JMH benchmarks time on ours, in the same run:
  *   xa_load_random_1m_ns          xa_load of a random index among 1M dense entries
+ *   idr_churn_1m_ns               idr_remove of a random id among 1M live ones, then idr_alloc,
+ *                                 which hands the same id out again (lib/idr.c)
  *   itree_invalidate_1m_<span>_ns an invalidation over 1M one-page intervals, as
  *                                 mn_itree_invalidate walks them: lock, mark the sequence,
  *                                 interval_tree_iter_first/next calling each notifier's op,
@@ -14,6 +16,7 @@
 
 #include <linux/xarray.h>
 #include <linux/interval_tree.h>
+#include <linux/idr.h>
 
 #define N (1UL << 20)
 #define ROUNDS 7
@@ -23,6 +26,15 @@
 #define ROUND_NS 50e6
 
 void radix_tree_init(void);
+
+/* lib/idr.c's debug dump of the IDA calls these, which lib/xarray.c defines only with XA_DEBUG. */
+void xa_dump_index(unsigned long index, unsigned int shift)
+{
+}
+
+void xa_dump_node(const struct xa_node *node)
+{
+}
 
 static unsigned long rng = 88172645463325252UL;
 
@@ -86,6 +98,29 @@ static void xarray_peers(void)
 		sink += sum;
 	}
 	printf("xa_load_random_1m_ns %.1f\n", median(ns));
+	free(order);
+}
+
+static void idr_peer(void)
+{
+	static DEFINE_IDR(idr);
+	unsigned long *order = shuffled(N);
+	int *ids = malloc(N * sizeof(*ids));
+	double ns[ROUNDS];
+
+	for (unsigned long i = 0; i < N; i++)
+		ids[i] = idr_alloc(&idr, &ids[i], 0, 0, GFP_KERNEL);
+	for (int r = 0; r < ROUNDS; r++) {
+		double t0 = now_ns();
+		for (unsigned long i = 0; i < N; i++) {
+			unsigned long k = order[i];
+			idr_remove(&idr, ids[k]);
+			ids[k] = idr_alloc(&idr, &ids[k], 0, 0, GFP_KERNEL);
+		}
+		ns[r] = (now_ns() - t0) / N;
+	}
+	printf("idr_churn_1m_ns %.1f\n", median(ns));
+	free(ids);
 	free(order);
 }
 
@@ -192,6 +227,7 @@ int main(void)
 {
 	radix_tree_init();
 	xarray_peers();
+	idr_peer();
 	interval_tree_peers();
 	return 0;
 }

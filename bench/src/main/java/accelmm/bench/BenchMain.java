@@ -182,6 +182,10 @@ public final class BenchMain {
             if (check != null) {
                 out.add(new Object[] {new Goal("notifier.read_begin_retry_ns" + sfx, "<=", 10.0), check});
             }
+            Double churn = s.get("IdrChurnBench.churn[impl=idr,live=1048576]" + at);
+            if (churn != null && !Double.isNaN(kernel.idrChurnNs())) {
+                out.add(new Object[] {new Goal("idr.churn_1m_vs_kernel_idr" + sfx, "<=", 1.0), churn / kernel.idrChurnNs()});
+            }
             Double t4 = s.get("PageTableBench.translate4k" + at);
             if (t4 != null) {
                 out.add(new Object[] {new Goal("pgtable.translate_4k_random_vs_kernel_xa_load" + sfx, "<=", 1.0), t4 / kernel.xaLoadRandomNs()});
