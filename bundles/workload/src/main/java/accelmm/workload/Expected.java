@@ -40,6 +40,36 @@ final class Expected {
         return out;
     }
 
+    /**
+     * The part that [off, off + len) is exactly, made if need be, for a writer to fill in place;
+     * null if the window is not one whole part.
+     */
+    byte[] wholePart(long off, int len) {
+        if (off % PART != 0 || len != Math.min(PART, size - off)) {
+            return null;
+        }
+        int pi = (int) (off / PART);
+        if (parts[pi] == null) {
+            parts[pi] = new byte[len];
+        }
+        return parts[pi];
+    }
+
+    /** Records that [off, off + len) now holds {@code len} bytes of {@code value}. */
+    void fill(long off, long len, byte value) {
+        for (long done = 0; done < len;) {
+            long at = off + done;
+            int pi = (int) (at / PART);
+            if (parts[pi] == null) {
+                parts[pi] = new byte[(int) Math.min(PART, size - (long) pi * PART)];
+            }
+            int in = (int) (at % PART);
+            int n = (int) Math.min(len - done, PART - in);
+            Arrays.fill(parts[pi], in, in + n, value);
+            done += n;
+        }
+    }
+
     /** Records that [off, off + src.length) now holds {@code src}. */
     void put(long off, byte[] src) {
         for (int done = 0; done < src.length;) {
@@ -68,11 +98,16 @@ final class Expected {
 
     /** True if [off, off + seen.length) holds exactly {@code seen}; compares in place. */
     boolean matches(long off, byte[] seen) {
-        for (int done = 0; done < seen.length;) {
+        return matches(off, seen, seen.length);
+    }
+
+    /** True if [off, off + len) holds exactly the first {@code len} bytes of {@code seen}. */
+    boolean matches(long off, byte[] seen, int len) {
+        for (int done = 0; done < len;) {
             long at = off + done;
             byte[] p = parts[(int) (at / PART)];
             int in = (int) (at % PART);
-            int n = Math.min(seen.length - done, PART - in);
+            int n = Math.min(len - done, PART - in);
             if (p != null ? !Arrays.equals(p, in, in + n, seen, done, done + n) : !zero(seen, done, n)) {
                 return false;
             }

@@ -69,6 +69,8 @@ final class ProcessSession {
     final Map<String, Buffer> buffers = new HashMap<>();
     final Content content;
     private int vm;
+    /** Where CPU reads land before their check, reused: at most {@link Expected#PART} bytes. */
+    private byte[] scratch = new byte[0];
 
     /**
      * Opens {@code device} (or none, if null) for process {@code p}.
@@ -120,6 +122,14 @@ final class ProcessSession {
         }
     }
 
+    /** The read buffer, grown to at least {@code len} bytes. */
+    private byte[] scratch(int len) {
+        if (scratch.length < len) {
+            scratch = new byte[len];
+        }
+        return scratch;
+    }
+
     /** Reads a whole buffer as {@code reader}'s CPU and checks it, a part at a time. */
     private void readAll(MmProcess reader, Buffer b, String what) {
         if (b.stamps != null) {
@@ -132,9 +142,9 @@ final class ProcessSession {
         }
         for (long off = 0; off < b.size(); off += Expected.PART) {
             int n = (int) Math.min(Expected.PART, b.size() - off);
-            byte[] seen = new byte[n];
+            byte[] seen = scratch(n);
             reader.mm().read(b.address + off, seen, 0, n);
-            run.check(name, what, b.expected.matches(off, seen));
+            run.check(name, what, b.expected.matches(off, seen, n));
         }
     }
 
@@ -216,13 +226,23 @@ final class ProcessSession {
 
     private void access(WorkloadFile.Step s, String what, Buffer b, boolean write, long off, int len) {
         boolean gpu = s.kind().startsWith("gpu-");
+        if (write && gpu && gmem()) {
+            byte value = (byte) r.nextLong();
+            run.devices.ioctl(p, fd, new GmemRun(GmemOp.STORE, npu(b.address + off), len, value));
+            b.expected.fill(off, len, value);
+            return;
+        }
         if (write) {
-            byte[] data = Run.bytes(r, len);
+            // A write of a whole part of the model makes its bytes in the model itself.
+            byte[] data = b.expected.wholePart(off, len);
+            boolean inModel = data != null;
+            if (inModel) {
+                Run.fill(r, data, len);
+            } else {
+                data = Run.bytes(r, len);
+            }
             if (!gpu) {
                 p.mm().write(b.address + off, data, 0, data.length);
-            } else if (gmem()) {
-                java.util.Arrays.fill(data, data[0]);
-                run.devices.ioctl(p, fd, new GmemRun(GmemOp.STORE, npu(b.address + off), len, data[0]));
             } else if (b.handle == 0) {
                 XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
                         new XeExec(xeVm(), List.of(XeCmd.store(b.address + off, data))));
@@ -232,14 +252,19 @@ final class ProcessSession {
                         List.of(PanfrostCmd.store(b.address + off, data))));
                 gpuDone(what, true, j.done(), j.faultErrno(), j.faultAddress());
             }
-            b.expected.put(off, data);
+            if (!inModel) {
+                b.expected.put(off, data);
+            }
+            return;
+        }
+        if (!gpu) {
+            byte[] seen = scratch(len);
+            p.mm().read(b.address + off, seen, 0, len);
+            run.check(name, what, b.expected.matches(off, seen, len));
             return;
         }
         byte[] seen;
-        if (!gpu) {
-            seen = new byte[len];
-            p.mm().read(b.address + off, seen, 0, seen.length);
-        } else if (gmem()) {
+        if (gmem()) {
             seen = ((GmemRunResult) run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, npu(b.address + off), len,
                     0))).data();
         } else if (b.handle == 0) {

@@ -123,6 +123,12 @@ final class Run {
     /** Fills a buffer with seeded bytes. */
     static byte[] bytes(SplittableRandom r, int len) {
         byte[] b = new byte[len];
+        fill(r, b, len);
+        return b;
+    }
+
+    /** Fills the first {@code len} bytes of {@code b} as {@link #bytes} makes them. */
+    static void fill(SplittableRandom r, byte[] b, int len) {
         int whole = len & ~7;
         for (int i = 0; i < whole; i += 8) {
             LONG_LE.set(b, i, r.nextLong());
@@ -133,7 +139,6 @@ final class Run {
                 b[whole + k] = (byte) (v >>> (8 * k));
             }
         }
-        return b;
     }
 
     /** Eight bytes of a byte array as one little-endian long, the order {@link #bytes} has always written. */
