@@ -203,4 +203,12 @@ public interface AddressSpace {
      * that an invalidation callback takes.
      */
     VmaInfo vmaLookup(long addr);
+
+    /**
+     * Returns the mappings that intersect {@code [start, end)}, in address order, without counting
+     * resident pages ({@code for_each_vma_range}); empty when {@code end <= start}.
+     *
+     * <p>Context: takes the mmap lock for reading, as {@link #vmaLookup}.
+     */
+    List<VmaInfo> vmas(long start, long end);
 }

@@ -49,7 +49,7 @@ final class GmMoves {
      */
     static List<long[]> pieces(AddressSpace mm, long start, long end) {
         List<long[]> out = new ArrayList<>();
-        for (VmaInfo v : mm.maps()) {
+        for (VmaInfo v : mm.vmas(start, end)) {
             long s = Math.max(v.start(), start);
             long e = Math.min(v.end(), end);
             if (s < e) {

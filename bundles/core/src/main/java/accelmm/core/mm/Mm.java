@@ -1081,11 +1081,37 @@ final class Mm implements AddressSpace {
         lock.readLock();
         try {
             Vma v = find(addr);
-            return v == null ? null : new VmaInfo(v.start, v.end, v.prot, v.shared, v.name(),
-                    v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, -1);
+            return v == null ? null : info(v);
         } finally {
             lock.readUnlock();
         }
+    }
+
+    @Override
+    public List<VmaInfo> vmas(long start, long end) {
+        List<VmaInfo> out = new ArrayList<>();
+        // Unsigned, as the kernel's addresses: an end past 2^63 reaches every mapping.
+        long last = end < 0 ? Long.MAX_VALUE : end;
+        if (start < 0 || last <= start) {
+            return out;
+        }
+        lock.readLock();
+        try {
+            Map.Entry<Long, Vma> below = vmas.lowerEntry(start);
+            if (below != null && below.getValue().end > start) {
+                out.add(info(below.getValue()));
+            }
+            for (Vma v : vmas.subMap(start, true, last, false).values()) {
+                out.add(info(v));
+            }
+            return out;
+        } finally {
+            lock.readUnlock();
+        }
+    }
+
+    private static VmaInfo info(Vma v) {
+        return new VmaInfo(v.start, v.end, v.prot, v.shared, v.name(), v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, -1);
     }
 
     @Override

@@ -86,6 +86,26 @@ class AddressSpaceTest {
     }
 
     @Test
+    void vmasListsTheMappingsARangeIntersectsWithoutResidency() {
+        long a = as.mmap(0x30000000L, 8 * PAGE, RW, ANON | MapFlags.FIXED);
+        as.write(a, new byte[] {1}, 0, 1);
+        as.mprotect(a + 2 * PAGE, 2 * PAGE, Prot.READ);
+        as.munmap(a + 5 * PAGE, PAGE);
+        VmaInfo first = new VmaInfo(a, a + 2 * PAGE, RW, false, "[anon]", 0, -1);
+        VmaInfo ro = new VmaInfo(a + 2 * PAGE, a + 4 * PAGE, Prot.READ, false, "[anon]", 0, -1);
+        VmaInfo mid = new VmaInfo(a + 4 * PAGE, a + 5 * PAGE, RW, false, "[anon]", 0, -1);
+        VmaInfo last = new VmaInfo(a + 6 * PAGE, a + 8 * PAGE, RW, false, "[anon]", 0, -1);
+        assertEquals(java.util.List.of(first, ro, mid, last), as.vmas(a, a + 8 * PAGE));
+        assertEquals(java.util.List.of(first, ro), as.vmas(a + PAGE, a + 2 * PAGE + 1));
+        assertEquals(java.util.List.of(ro), as.vmas(a + 3 * PAGE, a + 4 * PAGE));
+        assertEquals(java.util.List.of(), as.vmas(a + 5 * PAGE, a + 6 * PAGE));
+        assertEquals(java.util.List.of(last), as.vmas(a + 5 * PAGE, -1L));
+        assertEquals(java.util.List.of(), as.vmas(a + 4 * PAGE, a + 4 * PAGE));
+        assertEquals(java.util.List.of(), as.vmas(a + 4 * PAGE, a));
+        assertEquals(java.util.List.of(), as.vmas(-PAGE, -1L));
+    }
+
+    @Test
     void mmapRejectsBadArgumentsWithLinuxErrnos() {
         assertErrno(Errno.EINVAL, () -> as.mmap(0, 0, RW, ANON));
         assertErrno(Errno.EINVAL, () -> as.mmap(0, PAGE, RW, MapFlags.ANONYMOUS));

@@ -99,11 +99,12 @@ final class GmemKernel {
             }
         }
         long end = r.addr() + r.length();
+        byte[] pattern = r.op() == GmemOp.STORE ? fill((int) PAGE, r.value()) : null;
         for (long va = r.addr(); va < end;) {
-            long next = Math.min((va & PageSize.PAGE_MASK) + PAGE, end);
             int stalls = 0;
             long changes = -1;
-            while (!access(dev, ctx, va, (int) (next - va), r, data)) {
+            long done;
+            while ((done = access(dev, ctx, va, end, r, data, pattern)) == 0) {
                 if (!replayable) {
                     throw Errno.EFAULT.exception(String.format("%s cannot replay its fault at 0x%x", dev.name(), va));
                 }
@@ -118,7 +119,7 @@ final class GmemKernel {
             if (va == r.addr() || (va & (GmPage.REGION - 1)) == 0) {
                 g.touch(as, va);
             }
-            va = next;
+            va += done;
         }
         return new GmemRunResult(data, k.faults, k.migrating, k.evictions);
     }
@@ -153,31 +154,44 @@ final class GmemKernel {
         }
     }
 
-    /** One access within a page; false if the device page table misses. */
-    private static boolean access(DeviceContext dev, GmCtx ctx, long va, int n, GmemRun r, byte[] data) {
+    /**
+     * Accesses the pages from {@code va} on, up to {@code end} and at most to the end of its region,
+     * under one hold of the device lock; stops at the first page the device page table misses.
+     *
+     * @return the bytes done; 0 if the first page misses
+     */
+    private static long access(DeviceContext dev, GmCtx ctx, long va, long end, GmemRun r, byte[] data, byte[] pattern) {
+        long stop = Math.min(end, (va & -GmPage.REGION) + GmPage.REGION);
+        boolean write = r.op() != GmemOp.LOAD && r.op() != GmemOp.LOAD_STAMPS;
+        long at = va;
         GmemDriver.lock(dev).lock();
         try {
-            long pa = GmemPmap.of(ctx.pmap()).translate(va, r.op() != GmemOp.LOAD && r.op() != GmemOp.LOAD_STAMPS);
-            if (pa < 0) {
-                return false;
-            }
-            int off = (int) (va - r.addr());
-            switch (r.op()) {
-                case LOAD -> dev.memoryManager().physRead(pa, data, off, n);
-                case STORE -> dev.memoryManager().physWrite(pa, fill(n, r.value()), 0, n);
-                case INC -> {
-                    byte[] b = new byte[n];
-                    dev.memoryManager().physRead(pa, b, 0, n);
-                    add(b, r.value());
-                    dev.memoryManager().physWrite(pa, b, 0, n);
+            GmemPmap pmap = GmemPmap.of(ctx.pmap());
+            while (at < stop) {
+                long pa = pmap.translate(at, write);
+                if (pa < 0) {
+                    break;
                 }
-                case STORE_STAMPS -> dev.memoryManager().physWriteStamp(pa, Stamps.derive(r.value(), va));
-                case LOAD_STAMPS -> Stamps.set(data, off / (int) PAGE, dev.memoryManager().physReadStamp(pa));
+                int n = (int) (Math.min((at & PageSize.PAGE_MASK) + PAGE, stop) - at);
+                int off = (int) (at - r.addr());
+                switch (r.op()) {
+                    case LOAD -> dev.memoryManager().physRead(pa, data, off, n);
+                    case STORE -> dev.memoryManager().physWrite(pa, pattern, 0, n);
+                    case INC -> {
+                        byte[] b = new byte[n];
+                        dev.memoryManager().physRead(pa, b, 0, n);
+                        add(b, r.value());
+                        dev.memoryManager().physWrite(pa, b, 0, n);
+                    }
+                    case STORE_STAMPS -> dev.memoryManager().physWriteStamp(pa, Stamps.derive(r.value(), at));
+                    case LOAD_STAMPS -> Stamps.set(data, off / (int) PAGE, dev.memoryManager().physReadStamp(pa));
+                }
+                at += n;
             }
-            return true;
         } finally {
             GmemDriver.lock(dev).unlock();
         }
+        return at - va;
     }
 
     private void runShared(AddressSpace mm, GmemRun r, byte[] data) {
