@@ -28,6 +28,7 @@ final class Report {
         GROUPS.put("migrations", new String[] {"migrate_to_vram", "migrate_to_device", "migrate.to_ram", "migrate_to_ram", "migrate_to_host", "evict"});
         GROUPS.put("migrated bytes", new String[] {"migrate_bytes"});
         GROUPS.put("pinned pages", new String[] {"pin.pages"});
+        GROUPS.put("reclaimed pages", new String[] {"shrink.pages"});
         GROUPS.put("TLB invalidations", new String[] {"tlb.flush"});
         GROUPS.put("notifier invalidations", new String[] {"notifier.invalidate"});
         GROUPS.put("retries", new String[] {".retry"});

@@ -108,6 +108,31 @@ public interface DeviceDriver {
     }
 
     /**
+     * How many host pages the driver could give back now if the host ran short: its purgeable
+     * objects ({@code count_objects} of the driver's shrinker); 0 by default. The core registers
+     * one {@link accelmm.api.mm.Shrinker} per device and asks the bound driver through it.
+     *
+     * <p>Context: no core lock held; never waits for a lock (see {@link accelmm.api.mm.Shrinker}).
+     */
+    default long shrinkCount(DeviceContext device) {
+        return 0;
+    }
+
+    /**
+     * Gives back up to about {@code nrPages} host pages by purging objects
+     * ({@code scan_objects}); nothing by default.
+     *
+     * <p>Context: as {@link #shrinkCount}: a driver tries its lock and answers
+     * {@link accelmm.api.mm.Shrinker#SHRINK_STOP} when it cannot take it, or when the calling
+     * thread already holds it.
+     *
+     * @return the pages freed, or {@link accelmm.api.mm.Shrinker#SHRINK_STOP}
+     */
+    default long shrinkScan(DeviceContext device, long nrPages) {
+        return 0;
+    }
+
+    /**
      * A device attaches to a buffer exported with {@link DeviceContext#exportDmaBuf}.
      *
      * <p>Context: a callback, from another device's call (the importer's); may take this device's

@@ -33,7 +33,10 @@
  * So a driver holding its device lock never calls into an address space (no VMA lookup, CPU
  * access, {@code hmm_range_fault}, migration, device-page eviction, notifier insertion or removal,
  * {@code readBegin}) and never waits for another device; it collects that work and does it after
- * the unlock. The locks are {@link accelmm.api.lockdep.TrackedLock}s: with the lock-order checker on
+ * the unlock. A shrinker ({@link accelmm.api.device.DeviceDriver#shrinkScan}) is the exception that
+ * runs on whatever thread ran the host out of memory, with any of these locks held: it takes its
+ * device lock only with {@code tryLock}, never when the thread holds it already, and gives up
+ * ({@code SHRINK_STOP}) otherwise. The locks are {@link accelmm.api.lockdep.TrackedLock}s: with the lock-order checker on
  * (every test, {@code ./accelmm torture}, {@code --lockdep}), the first acquisition against this
  * order is reported with both stacks.
  *
@@ -56,5 +59,5 @@
  * }</pre>
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package accelmm.api.device;

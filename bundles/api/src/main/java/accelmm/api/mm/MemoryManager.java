@@ -32,6 +32,23 @@ public interface MemoryManager {
     List<ProcessInfo> processes();
 
     /**
+     * Registers a cache that gives host memory back when the host runs short ({@code register_shrinker}).
+     *
+     * @param name what {@code mm:stats} and warnings call it
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a null shrinker or an empty name
+     */
+    Shrinker.Registration registerShrinker(String name, Shrinker shrinker);
+
+    /**
+     * Asks the registered shrinkers to free about {@code nrPages} pages now, as the host's own
+     * allocations do when it is full ({@code drop_caches} for the caches that are shrinkers).
+     *
+     * @return the pages they freed
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for fewer than one page
+     */
+    long reclaim(long nrPages);
+
+    /**
      * Creates a shared file of {@code size} zero bytes.
      *
      * @throws accelmm.api.ErrnoException {@code EINVAL} for a negative size or an empty name

@@ -94,6 +94,8 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     private accelmm.api.hmm.DevicePagemap pagemap;
     private final LongAdder binds = new LongAdder();
     private final LongAdder unplugs = new LongAdder();
+    /** The device's place among the host's shrinkers, for its driver's purgeable objects. */
+    private final accelmm.api.mm.Shrinker.Registration shrinker;
 
     DeviceImpl(DeviceSpec spec, MemoryManager memoryManager, Dma dma, IdrRegistry registry, GmemImpl gmem,
             Warnings warnings) {
@@ -115,6 +117,37 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         this.files = registry.idr(owner(), "files", 1);
         this.pgtables = registry.idr(owner(), "pgtables", 0);
         this.asidSlots = newAsidSlots();
+        this.shrinker = memoryManager.registerShrinker("device " + spec.name(), new accelmm.api.mm.Shrinker() {
+            @Override
+            public long count() {
+                return shrinkCall(d -> d.shrinkCount(DeviceImpl.this));
+            }
+
+            @Override
+            public long scan(long nrPages) {
+                long freed = shrinkCall(d -> d.shrinkScan(DeviceImpl.this, nrPages));
+                if (freed > 0) {
+                    DeviceImpl.this.count("shrink.pages", freed);
+                }
+                return freed;
+            }
+        });
+    }
+
+    /**
+     * Asks the bound driver's shrinker, without waiting for a driver that is being replaced (there
+     * is none to ask then: 0).
+     */
+    private long shrinkCall(java.util.function.ToLongFunction<DeviceDriver> call) {
+        DeviceDriver d = gate.enterCallback(gate.generation(), false);
+        if (d == null) {
+            return 0;
+        }
+        try {
+            return call.applyAsLong(d);
+        } finally {
+            gate.exit();
+        }
     }
 
     private String owner() {
@@ -771,6 +804,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             if (memory != null) {
                 memoryManager.removeDeviceMemory(memory);
             }
+            shrinker.unregister();
         }
         return true;
     }

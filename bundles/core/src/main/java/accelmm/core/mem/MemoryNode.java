@@ -133,7 +133,7 @@ public final class MemoryNode {
             }
         }
         if (pfn < 0) {
-            throw Errno.ENOMEM.exception(name + " has no free block of " + (PageSize.PAGE_SIZE << order) + " bytes");
+            throw new NoMemoryException(this, name + " has no free block of " + (PageSize.PAGE_SIZE << order) + " bytes");
         }
         if (order > 0) {
             buddy.splitAllocated(pfn);

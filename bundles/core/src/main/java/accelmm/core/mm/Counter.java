@@ -26,6 +26,8 @@ enum Counter {
     FORK("fork"),
     NOTIFIER_INVALIDATIONS("notifier.invalidations"),
     NOTIFIER_CALLBACKS("notifier.callbacks"),
+    RECLAIM_RUNS("reclaim.runs"),
+    RECLAIM_PAGES("reclaim.pages"),
     EXIT("exit");
 
     final String label;

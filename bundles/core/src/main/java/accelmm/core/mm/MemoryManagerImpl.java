@@ -59,6 +59,7 @@ public final class MemoryManagerImpl implements MemoryManager {
     private final CoreDiagnostics diag;
     private final MemoryNode host;
     private final Counters counters = new Counters();
+    private final Shrinkers shrinkers = new Shrinkers(counters);
     private final Idr<ProcessImpl> pids;
     private final IdrRegistry registry;
     private final Ida nodeIds;
@@ -134,7 +135,7 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     @Override
     public MmProcess spawn(String name) {
-        return register(name, new Mm(host, counters, thp, pagemaps));
+        return register(name, new Mm(host, counters, thp, pagemaps, shrinkers));
     }
 
     private ProcessImpl register(String name, Mm mm) {
@@ -156,7 +157,7 @@ public final class MemoryManagerImpl implements MemoryManager {
         if (!parent.alive()) {
             throw Errno.ESRCH.exception(parent + " has exited");
         }
-        Mm child = new Mm(host, counters, thp, pagemaps);
+        Mm child = new Mm(host, counters, thp, pagemaps, shrinkers);
         parent.mmImpl().forkInto(child);
         ProcessImpl p;
         try {
@@ -193,6 +194,19 @@ public final class MemoryManagerImpl implements MemoryManager {
             return 0;
         });
         return all;
+    }
+
+    @Override
+    public accelmm.api.mm.Shrinker.Registration registerShrinker(String name, accelmm.api.mm.Shrinker shrinker) {
+        return shrinkers.register(name, shrinker);
+    }
+
+    @Override
+    public long reclaim(long nrPages) {
+        if (nrPages < 1) {
+            throw Errno.EINVAL.exception("reclaim needs at least one page, not " + nrPages);
+        }
+        return shrinkers.reclaim(nrPages);
     }
 
     @Override

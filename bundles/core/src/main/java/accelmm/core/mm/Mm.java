@@ -60,6 +60,7 @@ final class Mm implements AddressSpace {
     final Subscriptions notifiers;
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private final MemoryNode node;
+    private final Shrinkers shrinkers;
     private final Counters counters;
     private final Faults faults;
     private final boolean thp;
@@ -67,8 +68,9 @@ final class Mm implements AddressSpace {
 
     private final Pagemaps pagemaps;
 
-    Mm(MemoryNode node, Counters counters, boolean thp, Pagemaps pagemaps) {
+    Mm(MemoryNode node, Counters counters, boolean thp, Pagemaps pagemaps, Shrinkers shrinkers) {
         this.node = node;
+        this.shrinkers = shrinkers;
         this.counters = counters;
         this.pagemaps = pagemaps;
         this.notifiers = new Subscriptions(calls -> {
@@ -77,6 +79,36 @@ final class Mm implements AddressSpace {
         });
         this.faults = new Faults(node, counters, notifiers, this::deviceFault);
         this.thp = thp;
+    }
+
+    // ---- reclaim ------------------------------------------------------------------------------
+
+    /** The fewest pages direct reclaim asks the shrinkers for ({@code SWAP_CLUSTER_MAX}). */
+    static final long RECLAIM_BATCH = 32;
+
+    /**
+     * Runs a call that may allocate host pages for {@code pages} pages; when the host node has no
+     * free block for it, the shrinkers free what they can and it runs again, as direct reclaim does
+     * before an allocation gives up (an injected failure is not reclaimed). Called with no lock
+     * held, so the call's own locks are released before the shrinkers run.
+     */
+    private void reclaiming(long pages, Runnable call) {
+        reclaiming(pages, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    private <T> T reclaiming(long pages, java.util.function.Supplier<T> call) {
+        while (true) {
+            try {
+                return call.get();
+            } catch (accelmm.core.mem.NoMemoryException e) {
+                if (e.node() != node || shrinkers.reclaim(Math.max(RECLAIM_BATCH, pages)) <= 0) {
+                    throw e;
+                }
+            }
+        }
     }
 
     // ---- lookup -------------------------------------------------------------------------------
@@ -618,7 +650,7 @@ final class Mm implements AddressSpace {
         if (len == 0) {
             return;
         }
-        cpuAccess(addr, len, write, () -> PageCopy.forEachChunk(addr, len, (pageAddr, in, done, chunk) -> {
+        reclaiming(len / PAGE, () -> cpuAccess(addr, len, write, () -> PageCopy.forEachChunk(addr, len, (pageAddr, in, done, chunk) -> {
             ptl.lock();
             try {
                 int pte = faults.fault(pt, find(pageAddr), pageAddr, write, thp);
@@ -632,7 +664,7 @@ final class Mm implements AddressSpace {
             } finally {
                 ptl.unlock();
             }
-        }));
+        })));
     }
 
     /**
@@ -688,7 +720,7 @@ final class Mm implements AddressSpace {
                 accelmm.api.mm.Stamps.checkValid(stamps[i]);
             }
         }
-        cpuAccess(addr, (long) count * PAGE, write, () -> {
+        reclaiming(count, () -> cpuAccess(addr, (long) count * PAGE, write, () -> {
             for (int i = 0; i < count; i++) {
                 long a = addr + (long) i * PAGE;
                 ptl.lock();
@@ -703,7 +735,7 @@ final class Mm implements AddressSpace {
                     ptl.unlock();
                 }
             }
-        });
+        }));
     }
 
     @Override
@@ -715,6 +747,11 @@ final class Mm implements AddressSpace {
             return;
         }
         long end = rangeEnd(addr, length);
+        reclaiming(length / PAGE, () -> populateRange(addr, end, write));
+    }
+
+    /** Faults in every page of [addr, end), as {@link #populate} asks. */
+    private void populateRange(long addr, long end, boolean write) {
         lock.readLock();
         try {
             checkAlive();
@@ -745,6 +782,11 @@ final class Mm implements AddressSpace {
         if (!notifiers.owns(r.notifier) || r.start < r.notifier.start() || r.end - 1 > r.notifier.last()) {
             throw Errno.EINVAL.exception("the range's notifier is not of this address space or does not cover it");
         }
+        reclaiming(r.pfns.length, () -> hmmFault(r));
+    }
+
+    /** The body of {@link #hmmRangeFault}, after its checks. */
+    private void hmmFault(HmmRange r) {
         lock.readLock();
         try {
             if (dead) {
@@ -922,7 +964,11 @@ final class Mm implements AddressSpace {
         if ((addr & (PAGE - 1)) != 0 || nrPages < 1) {
             throw Errno.EINVAL.exception("unaligned address or no pages");
         }
-        boolean write = (gupFlags & GupFlags.WRITE) != 0;
+        return reclaiming(nrPages, () -> pin(addr, nrPages, (gupFlags & GupFlags.WRITE) != 0));
+    }
+
+    /** Faults in and pins {@code nrPages} pages from {@code addr}; on failure pins none. */
+    private PinnedPages pin(long addr, int nrPages, boolean write) {
         long[] pfns = new long[nrPages];
         int pinned = 0;
         lock.readLock();

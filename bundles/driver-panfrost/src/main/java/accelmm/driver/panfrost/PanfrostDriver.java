@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Component;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
+import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.mm.PhysAddr;
@@ -145,7 +146,7 @@ public final class PanfrostDriver implements DeviceDriver {
         try {
             return file.device().pinShmem(file, shmem, first, count);
         } catch (ErrnoException e) {
-            if (e.errno() != Errno.ENOMEM || shrink(bos) == 0) {
+            if (e.errno() != Errno.ENOMEM || shrink(bos, Long.MAX_VALUE) == 0) {
                 throw e;
             }
             return file.device().pinShmem(file, shmem, first, count);
@@ -221,13 +222,18 @@ public final class PanfrostDriver implements DeviceDriver {
     }
 
     /**
-     * Reclaims every DONTNEED BO: unmaps it, drops its pages, marks it purged.
+     * Reclaims DONTNEED BOs until about {@code nrPages} pages came back: unmaps each, drops its
+     * pages, marks it purged ({@code panfrost_gem_purge}). Under the device lock.
      *
-     * @return the BOs purged
+     * @return the pages of the BOs purged
      */
-    static int shrink(Bos bos) {
+    static long shrink(Bos bos, long nrPages) {
         int purged = 0;
+        long pages = 0;
         for (int handle : List.copyOf(bos.shrinker())) {
+            if (pages >= nrPages) {
+                break;
+            }
             Map<String, Object> bo = bos.all().find(handle);
             bos.shrinker().remove(handle);
             if (bo == null) {
@@ -243,9 +249,47 @@ public final class PanfrostDriver implements DeviceDriver {
             bo.put("shmem", bos.dev.shmem(owner, "panfrost-purged", (Long) bo.get("size")));
             bo.put("purged", true);
             purged++;
+            pages += (Long) bo.get("size") / PAGE;
         }
         bos.dev.count("panfrost.purged", purged);
-        return purged;
+        return pages;
+    }
+
+    /** The pages of the DONTNEED BOs not purged yet; 0 when the device lock is busy. */
+    @Override
+    public long shrinkCount(DeviceContext device) {
+        Bos bos = new Bos(device);
+        ReentrantLock lock = bos.lock();
+        if (lock.isHeldByCurrentThread() || !lock.tryLock()) {
+            return 0;
+        }
+        try {
+            long pages = 0;
+            for (int handle : bos.shrinker()) {
+                Map<String, Object> bo = bos.all().find(handle);
+                if (bo != null && !(Boolean) bo.get("purged")) {
+                    pages += (Long) bo.get("size") / PAGE;
+                }
+            }
+            return pages;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Purges DONTNEED BOs for the host, as the driver's shrinker does; gives up if the device lock is busy. */
+    @Override
+    public long shrinkScan(DeviceContext device, long nrPages) {
+        Bos bos = new Bos(device);
+        ReentrantLock lock = bos.lock();
+        if (lock.isHeldByCurrentThread() || !lock.tryLock()) {
+            return accelmm.api.mm.Shrinker.SHRINK_STOP;
+        }
+        try {
+            return shrink(bos, nrPages);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
+import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MmProcess;
@@ -184,7 +185,7 @@ class PanfrostDriverTest {
         assertEquals("ENOENT", outside.faultErrno());
         assertEquals(Panfrost.VA_END - 4096, outside.faultAddress());
         assertTrue((Boolean) g.ioctl(new PanfrostMadvise(bo.handle(), Panfrost.MADV_DONTNEED)));
-        assertEquals(1, PanfrostDriver.shrink(new Bos(devices.file(g.p, g.fd).device())));
+        assertEquals(1, PanfrostDriver.shrink(new Bos(devices.file(g.p, g.fd).device()), Long.MAX_VALUE));
         assertFalse((Boolean) g.ioctl(new PanfrostMadvise(bo.handle(), Panfrost.MADV_WILLNEED)));
         PanfrostJob purged = g.job(List.of(bo.handle()), PanfrostCmd.load(bo.offset(), 1));
         assertEquals("EINVAL", purged.faultErrno());
@@ -202,6 +203,62 @@ class PanfrostDriverTest {
         assertTrue((Boolean) g.ioctl(new PanfrostMadvise(keep.handle(), Panfrost.MADV_WILLNEED)));
         assertEquals(1L, devices.stats("panfrost0").get("panfrost.purged"));
         g.ioctl(new PanfrostFreeBo(big.handle()));
+    }
+
+    @Test
+    void anotherProcessRunningTheHostOutOfMemoryPurgesDontneedBosThroughTheShrinker() {
+        Gpu g = new Gpu();
+        PanfrostBo keep = g.create(8 * MIB, NOEXEC);
+        PanfrostBo spare = g.create(96 * MIB, NOEXEC);
+        g.ioctl(new PanfrostMadvise(spare.handle(), Panfrost.MADV_DONTNEED));
+        MmProcess cpu = mm.spawn("cpu-user");
+        try {
+            long a = cpu.mm().mmap(0, 80 * MIB, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+            byte[] data = new byte[(int) (80 * MIB)];
+            java.util.Arrays.fill(data, (byte) 7);
+            cpu.mm().write(a, data, 0, data.length);
+            byte[] back = new byte[data.length];
+            cpu.mm().read(a, back, 0, back.length);
+            assertArrayEquals(data, back);
+            assertFalse((Boolean) g.ioctl(new PanfrostMadvise(spare.handle(), Panfrost.MADV_WILLNEED)), "the spare BO was purged");
+            assertTrue((Boolean) g.ioctl(new PanfrostMadvise(keep.handle(), Panfrost.MADV_WILLNEED)), "the needed BO kept its pages");
+            assertEquals(96 * MIB / 4096, devices.stats("panfrost0").get("shrink.pages"));
+            assertEquals(96 * MIB / 4096, mm.counters().get("reclaim.pages"));
+            long more = cpu.mm().mmap(0, 80 * MIB, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+            assertErrno(Errno.ENOMEM, () -> cpu.mm().write(more, data, 0, data.length));
+            assertEquals(96 * MIB / 4096, mm.counters().get("reclaim.pages"), "nothing more was purgeable");
+        } finally {
+            cpu.exit();
+        }
+    }
+
+    @Test
+    void anInjectedHostFailureIsNotReclaimedAndTheShrinkerSkipsAThreadInsideTheDriver() {
+        Gpu g = new Gpu();
+        PanfrostBo spare = g.create(8 * MIB, NOEXEC);
+        g.ioctl(new PanfrostMadvise(spare.handle(), Panfrost.MADV_DONTNEED));
+        MmProcess cpu = mm.spawn("cpu-user");
+        try {
+            long a = cpu.mm().mmap(0, MIB, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+            mm.failArm("page.alloc", 100, 1, 1, 1);
+            assertErrno(Errno.ENOMEM, () -> cpu.mm().write(a, new byte[1], 0, 1));
+            mm.failDisarm("page.alloc");
+            assertTrue((Boolean) g.ioctl(new PanfrostMadvise(spare.handle(), Panfrost.MADV_DONTNEED)), "nothing was purged");
+            DeviceContext dev = devices.file(g.p, g.fd).device();
+            dev.lock().lock();
+            try {
+                assertEquals(accelmm.api.mm.Shrinker.SHRINK_STOP, new PanfrostDriver().shrinkScan(dev, 1));
+                assertEquals(0, new PanfrostDriver().shrinkCount(dev));
+            } finally {
+                dev.lock().unlock();
+            }
+            assertEquals(8 * MIB / 4096, new PanfrostDriver().shrinkCount(dev));
+            assertEquals(8 * MIB / 4096, mm.reclaim(1));
+            assertFalse((Boolean) g.ioctl(new PanfrostMadvise(spare.handle(), Panfrost.MADV_WILLNEED)));
+            assertErrno(Errno.EINVAL, () -> mm.reclaim(0));
+        } finally {
+            cpu.exit();
+        }
     }
 
     @Test

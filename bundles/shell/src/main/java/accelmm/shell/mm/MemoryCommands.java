@@ -43,6 +43,7 @@ import accelmm.shell.format.Section;
     "osgi.command.function=notifiers",
     "osgi.command.function=stats",
     "osgi.command.function=check",
+    "osgi.command.function=reclaim",
     "osgi.command.function=fail"
 })
 public final class MemoryCommands {
@@ -128,6 +129,18 @@ public final class MemoryCommands {
             throw Errno.EIO.exception(problems.size() + " invariant breach(es):\n  " + String.join("\n  ", problems));
         }
         return "all invariants hold";
+    }
+
+    /**
+     * Asks the shrinkers to give pages back, as a full host does.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a count outside 1..2^40
+     */
+    @Descriptor("ask the shrinkers (drivers' purgeable objects) to free pages now, as a full host does; prints what they freed")
+    public String reclaim(@Descriptor("pages to ask for, 1 to 2^40") String pages) {
+        long n = Args.number("pages", pages, 1, 1L << 40);
+        long freed = memory.reclaim(n);
+        return "reclaimed " + freed + " page" + (freed == 1 ? "" : "s") + " (" + (freed * 4096 >> 10) + " KiB)";
     }
 
     /** Lists the fault-injection sites. */
