@@ -133,6 +133,7 @@ final class TortureActor implements Runnable {
                 if (!heaps.isEmpty()) {
                     ops.addAll(List.of("gpu-write", "gpu-read"));
                 }
+                ops.add("purgeable");
             }
             case "gna" -> ops.add("gna-infer");
             case "habana" -> ops.add("habana-share");
@@ -221,6 +222,7 @@ final class TortureActor implements Runnable {
                             (long) (4 << r.nextInt(4))), what);
                 }
             }
+            case "purgeable" -> PurgeCheck.run(session, what, r.nextBoolean());
             case "habana-share" -> session.step(step(op, "size", (long) (64 << 10) << r.nextInt(5), "peer", torture.habanaPeer(device)),
                     what);
             default -> throw Errno.EINVAL.exception("no step " + op);

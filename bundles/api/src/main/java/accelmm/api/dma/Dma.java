@@ -88,6 +88,19 @@ public interface Dma {
     SgTable sgFromPages(long[] pfns, int offset, long size, long maxSegment);
 
     /**
+     * Appends pages to a table ({@code sg_alloc_append_table_from_pages}): the leading pages that
+     * continue the last entry physically merge into it, each as a whole page, while it stays within
+     * {@code maxSegment}; the rest make new entries as {@link #sgFromPages} does, {@code size}
+     * trimming the last. Tables are values: {@code prev} is left as it was and the longer table is
+     * returned.
+     *
+     * @param prev the table so far; null to start one (then this is {@link #sgFromPages})
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a segment limit below one page, a
+     *     non-zero {@code offset} when appending, or pages that cannot hold {@code offset + size}
+     */
+    SgTable sgAppendFromPages(SgTable prev, long[] pfns, int offset, long size, long maxSegment);
+
+    /**
      * Builds a DMA-only table for device memory ({@code alloc_sgt_from_device_pages}).
      *
      * @param pageAddrs the bus addresses of the device pages

@@ -182,6 +182,14 @@ public final class DmaImpl implements Dma {
     }
 
     @Override
+    public SgTable sgAppendFromPages(SgTable prev, long[] pfns, int offset, long size, long maxSegment) {
+        if (pfns == null) {
+            throw Errno.EINVAL.exception("no pages");
+        }
+        return Scatterlist.append(prev, pfns, offset, size, maxSegment);
+    }
+
+    @Override
     public SgTable dmaOnlyFromDevicePages(long[] pageAddrs, long pageSize, long exportSize, long dmaMaxSegSize) {
         return Scatterlist.dmaOnlyFromDevicePages(pageAddrs, pageSize, exportSize, dmaMaxSegSize);
     }

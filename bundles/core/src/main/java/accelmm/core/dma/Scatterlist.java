@@ -33,11 +33,14 @@ public final class Scatterlist {
     }
 
     /**
-     * {@code sg_alloc_append_table_from_pages}: like {@link #fromPages}, appending to {@code prev};
-     * the first new page merges into the previous last entry when it is physically contiguous and
-     * the entry stays within {@code maxSegment}.
+     * {@code sg_alloc_append_table_from_pages}: like {@link #fromPages}, appending to {@code prev}.
+     * As the kernel's, the leading new pages that continue the last entry physically (the frame
+     * after its end) merge into it while it stays within {@code maxSegment}, each as a whole page
+     * whatever {@code size} says; {@code size} then trims only the entries made after them.
      *
-     * @throws accelmm.api.ErrnoException as {@link #fromPages}
+     * @param prev the table to append to; null for a new one
+     * @throws accelmm.api.ErrnoException as {@link #fromPages}; {@code EINVAL} for a non-zero
+     *     {@code offset} when appending
      */
     public static SgTable append(SgTable prev, long[] pfns, int offset, long size, long maxSegment) {
         long maxSeg = maxSegment & PageSize.PAGE_MASK;
@@ -58,10 +61,8 @@ public final class Scatterlist {
             SgEntry last = out.get(out.size() - 1);
             long nextPfn = last.pfn() + (last.offset() + last.length()) / PageSize.PAGE_SIZE;
             long grown = last.length();
-            while (i < pfns.length && left > 0 && pfns[i] == nextPfn + i && grown + PageSize.PAGE_SIZE <= maxSeg) {
-                long piece = Math.min(PageSize.PAGE_SIZE, left);
-                grown += piece;
-                left -= piece;
+            while (i < pfns.length && pfns[i] == nextPfn + i && grown + PageSize.PAGE_SIZE <= maxSeg) {
+                grown += PageSize.PAGE_SIZE;
                 i++;
             }
             out.set(out.size() - 1, new SgEntry(last.pfn(), last.offset(), grown, -1));

@@ -81,6 +81,24 @@ class ScatterlistTest {
     }
 
     @Test
+    void anAppendMergesWholePagesIntoTheLastEntryWithinTheSegmentLimitAsTheKernel() {
+        SgTable t = Scatterlist.fromPages(pfn(10, 11), 0, 2 * P, 3 * P);
+        SgTable merged = Scatterlist.append(t, pfn(12, 13, 20), 0, 3 * P, 3 * P);
+        assertEquals(List.of(new SgEntry(10, 0, 3 * P, -1), new SgEntry(13, 0, P, -1), new SgEntry(20, 0, P, -1)),
+                merged.entries(), "12 fills the last entry to the limit, 13 starts a new one");
+        SgTable partial = Scatterlist.append(t, pfn(12, 30), 0, P + 100, SGMAX);
+        assertEquals(List.of(new SgEntry(10, 0, 3 * P, -1), new SgEntry(30, 0, P, -1)), partial.entries(),
+                "a merged page counts whole and is not taken off the size, as in lib/scatterlist.c");
+        assertEquals(List.of(new SgEntry(10, 0, 2 * P, -1), new SgEntry(40, 0, P + 100, -1)),
+                Scatterlist.append(t, pfn(40, 41), 0, P + 100, SGMAX).entries(), "without a merge the size trims the last entry");
+        assertEquals(List.of(new SgEntry(10, 0, 2 * P, -1), new SgEntry(12, 0, 2 * P, -1)),
+                Scatterlist.append(t, pfn(12, 13), 0, 2 * P, 2 * P).entries(), "a full last entry takes nothing more");
+        assertEquals(t.entries(), Scatterlist.fromPages(pfn(10, 11), 0, 2 * P, 3 * P).entries(), "the table appended to is unchanged");
+        assertEquals(List.of(new SgEntry(10, 0, 2 * P, -1)), Scatterlist.append(null, pfn(10, 11), 0, 2 * P, SGMAX).entries());
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> Scatterlist.append(t, pfn(12), 0, P, 100)).errno());
+    }
+
+    @Test
     void deviceMemoryGetsADmaOnlyTableSplitOrMergedByTheSegmentLimit() {
         long m2 = 2L << 20;
         SgTable split = Scatterlist.dmaOnlyFromDevicePages(new long[] {0x1000_0000L}, m2, m2, 512 * 1024);
