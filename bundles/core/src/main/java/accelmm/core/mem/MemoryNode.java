@@ -36,6 +36,11 @@ public final class MemoryNode {
     private final SparseInts refcount;
     private final SparseInts pincount;
     private final PageData data;
+    /**
+     * One bit per 2 MiB block of frames, set while the block is one huge page: allocated by
+     * {@link #allocHuge} and none of its frames freed since (a compound page until it is split).
+     */
+    private final SparseBits huge;
     private final FailSite allocSite;
     private long usedFrames;
     private long peakFrames;
@@ -62,6 +67,7 @@ public final class MemoryNode {
         this.refcount = new SparseInts(frames);
         this.pincount = new SparseInts(frames);
         this.data = new PageData(frames);
+        this.huge = new SparseBits((int) ((frames >>> HUGE_ORDER) + 64 >>> 6));
         this.allocSite = allocSite;
     }
 
@@ -72,7 +78,7 @@ public final class MemoryNode {
      * size; page contents are apart ({@link NodeInfo#backedBytes}).
      */
     public synchronized long metadataBytes() {
-        return refcount.bytes() + pincount.bytes() + buddy.metadataBytes();
+        return refcount.bytes() + pincount.bytes() + buddy.metadataBytes() + huge.bytes();
     }
 
     /** Returns the node id. */
@@ -116,6 +122,34 @@ public final class MemoryNode {
      */
     public synchronized long allocFrames(int order) {
         return allocOrder(order);
+    }
+
+    /**
+     * Allocates a huge page: {@code 2^HUGE_ORDER} aligned frames as {@link #allocFrames}, remembered
+     * as one page until one of them is freed ({@link #isHugeHead}).
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOMEM}
+     */
+    public synchronized long allocHuge() {
+        long pfn = allocOrder(HUGE_ORDER);
+        huge.setBit(pfn >>> HUGE_ORDER);
+        return pfn;
+    }
+
+    /** Returns true if {@code pfn} heads a huge page from {@link #allocHuge} none of whose frames was freed. */
+    public synchronized boolean isHugeHead(long pfn) {
+        if (pfn < 0 || pfn >= frames || (pfn & ((1L << HUGE_ORDER) - 1)) != 0) {
+            return false;
+        }
+        long b = pfn >>> HUGE_ORDER;
+        return (huge.word((int) (b >>> 6)) >>> b & 1) != 0;
+    }
+
+    /** Forgets that the huge page headed by {@code pfn}, if it is one, is whole: it is mapped by pages now. */
+    public synchronized void splitHuge(long pfn) {
+        if (pfn >= 0 && pfn < frames && (pfn & ((1L << HUGE_ORDER) - 1)) == 0) {
+            huge.clearBit(pfn >>> HUGE_ORDER);
+        }
     }
 
     private long allocOrder(int order) {
@@ -167,6 +201,7 @@ public final class MemoryNode {
             return false;
         }
         data.discard(pfn);
+        huge.clearBit(pfn >>> HUGE_ORDER);
         if (pcpCount < PCP_MAX) {
             pcp[pcpCount++] = pfn;
         } else {

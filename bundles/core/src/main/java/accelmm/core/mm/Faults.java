@@ -129,7 +129,7 @@ final class Faults {
         }
         long head;
         try {
-            head = node.allocFrames(MemoryNode.HUGE_ORDER);
+            head = node.allocHuge();
         } catch (accelmm.api.ErrnoException e) {
             return false;
         }

@@ -320,6 +320,28 @@ final class Mm implements AddressSpace {
             right.file.addMapping();
         }
         vmas.put(addr, right);
+        splitHuge(addr);
+    }
+
+    /**
+     * A mapping boundary inside a huge page maps it by pages from now on, as
+     * {@code vma_adjust_trans_huge} splits the PMD that straddles it.
+     */
+    private void splitHuge(long addr) {
+        long vpn = addr >>> PageSize.PAGE_SHIFT;
+        long base = vpn & ~((1L << MemoryNode.HUGE_ORDER) - 1);
+        if (base == vpn) {
+            return;
+        }
+        ptl.lock();
+        try {
+            int pte = pt.get(base);
+            if (Pte.present(pte) && !Pte.zero(pte)) {
+                node.splitHuge(Pte.pfn(pte));
+            }
+        } finally {
+            ptl.unlock();
+        }
     }
 
     /** Removes every mapping in [start, end), dropping its frames, with an UNMAP invalidation. */
@@ -795,6 +817,7 @@ final class Mm implements AddressSpace {
             if (r.notifier.checkRetry(r.notifierSeq)) {
                 throw Errno.EBUSY.exception("the range was invalidated since readBegin");
             }
+            long[] huge = {-1, 0};
             for (int i = 0; i < r.pfns.length; i++) {
                 long a = r.start + i * PAGE;
                 long req = (r.pfns[i] & r.pfnFlagsMask) | r.defaultFlags;
@@ -828,8 +851,12 @@ final class Mm implements AddressSpace {
                             throw Errno.EPERM.exception(String.format("write fault on read-only 0x%x", a));
                         }
                         pte = faults.fault(pt, v, a, wantWrite, thp);
+                        huge[0] = -1;
                     }
                     r.pfns[i] = hmmEntry(pte);
+                    if (r.pfns[i] != 0 && pmdMapped(v, a >>> PageSize.PAGE_SHIFT, pte, huge)) {
+                        r.pfns[i] |= (long) MemoryNode.HUGE_ORDER << HmmPfn.ORDER_SHIFT;
+                    }
                 } finally {
                     ptl.unlock();
                 }
@@ -840,6 +867,38 @@ final class Mm implements AddressSpace {
         } finally {
             lock.readUnlock();
         }
+    }
+
+    /**
+     * Whether the page at {@code vpn} is mapped as part of a whole huge page, as a PMD maps a THP:
+     * the aligned 2 MiB lies in the mapping and its 512 entries map the frames of one unsplit huge
+     * page in order, all present with the same write permission. {@code memo} keeps the answer for
+     * the block last asked ({@code {block, answer}}), so a range over a huge page looks once.
+     * Under the page-table lock.
+     */
+    private boolean pmdMapped(Vma v, long vpn, int pte, long[] memo) {
+        long base = vpn & ~((1L << MemoryNode.HUGE_ORDER) - 1);
+        if (memo[0] == base) {
+            return memo[1] != 0;
+        }
+        memo[0] = base;
+        memo[1] = 0;
+        if (!Pte.present(pte) || Pte.zero(pte) || !thp) {
+            return false;
+        }
+        long head = Pte.pfn(pte) - (vpn - base);
+        long pages = 1L << MemoryNode.HUGE_ORDER;
+        if (base << PageSize.PAGE_SHIFT < v.start || (base + pages) << PageSize.PAGE_SHIFT > v.end || !node.isHugeHead(head)) {
+            return false;
+        }
+        for (long i = 0; i < pages; i++) {
+            int e = pt.get(base + i);
+            if (!Pte.present(e) || Pte.zero(e) || Pte.pfn(e) != head + i || Pte.writable(e) != Pte.writable(pte)) {
+                return false;
+            }
+        }
+        memo[1] = 1;
+        return true;
     }
 
     private static long hmmEntry(int pte) {

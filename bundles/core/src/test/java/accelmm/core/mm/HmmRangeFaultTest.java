@@ -86,6 +86,57 @@ class HmmRangeFaultTest {
     }
 
     @Test
+    void aTransparentHugePageIsReportedWithMapOrderNineUntilItIsSplit() {
+        MemoryManagerImpl thpMm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 32L << 20, true);
+        MmProcess p = thpMm.spawn("thp");
+        try {
+            AddressSpace t = p.mm();
+            long a = t.mmap(0x40000000L, 4L << 20, RW, ANON | MapFlags.FIXED);
+            IntervalNotifier n = t.insertNotifier(a, 4L << 20, (sub, range, cur) -> {
+                sub.setSeq(cur);
+                return true;
+            });
+            t.write(a, new byte[] {1}, 0, 1);
+            HmmRange r = new HmmRange(n, a, a + (4L << 20));
+            r.defaultFlags = 0;
+            r.notifierSeq = n.readBegin();
+            t.hmmRangeFault(r);
+            for (int i = 0; i < 512; i++) {
+                assertEquals(9, HmmPfn.order(r.pfns[i]), "page " + i + " of the huge page");
+                assertTrue(HmmPfn.writable(r.pfns[i]));
+            }
+            assertEquals(0, r.pfns[512], "the second 2 MiB is not present");
+            t.mprotect(a + PAGE, PAGE, Prot.READ);
+            HmmRange split = new HmmRange(n, a, a + (2L << 20));
+            split.defaultFlags = 0;
+            HmmRetry.fault(t, split);
+            assertEquals(0, HmmPfn.order(split.pfns[0]), "a VMA split inside the huge page maps it by pages");
+            assertEquals(0, HmmPfn.order(split.pfns[511]));
+            t.mprotect(a + PAGE, PAGE, RW);
+            HmmRange back = new HmmRange(n, a, a + (2L << 20));
+            back.defaultFlags = 0;
+            HmmRetry.fault(t, back);
+            assertEquals(0, HmmPfn.order(back.pfns[0]), "the split stays when the permissions come back");
+            t.munmap(a + 2 * PAGE, PAGE);
+            HmmRange holed = new HmmRange(n, a, a + (2L << 20));
+            holed.defaultFlags = 0;
+            HmmRetry.fault(t, holed);
+            assertEquals(0, HmmPfn.order(holed.pfns[0]), "a freed page splits the huge page for good");
+            assertEquals(HmmPfn.ERROR, holed.pfns[2], "the hole has no mapping");
+            t.mmap(a + 2 * PAGE, PAGE, RW, ANON | MapFlags.FIXED);
+            t.write(a + 2 * PAGE, new byte[] {2}, 0, 1);
+            HmmRange again = new HmmRange(n, a, a + (2L << 20));
+            again.defaultFlags = 0;
+            HmmRetry.fault(t, again);
+            assertEquals(0, HmmPfn.order(again.pfns[0]), "a page faulted into the hole does not make it huge again");
+            n.remove();
+        } finally {
+            p.exit();
+        }
+        assertEquals(List.of(), thpMm.check());
+    }
+
+    @Test
     void pagesWithoutARequestAreReportedAsTheyAre() {
         long a = as.mmap(0x41000000L, 2 * PAGE, Prot.READ, ANON | MapFlags.FIXED);
         IntervalNotifier n = notifier(0x41000000L - PAGE, 4 * PAGE);
