@@ -105,16 +105,21 @@ final class XeBos {
     }
 
     /**
-     * Binds a BO at {@code va}.
+     * Binds a BO at {@code va}; inside a CPU-address-mirror bind it takes that part of the mirror.
      *
      * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown BO; {@code EINVAL} for an
-     *     unaligned address or one that overlaps another bind
+     *     unaligned address or one that overlaps another BO or a userptr bind; {@code EBUSY} if an
+     *     SVM range is mapped where it would go
      */
     static void bind(DeviceFile file, XeVm vm, int handle, long va) {
         Map<String, Object> bo = owned(file, handle);
         long size = (Long) bo.get("size");
-        if ((va & (PAGE - 1)) != 0 || va < 0 || va + size < va || vm.bound(va, va + size)) {
+        if ((va & (PAGE - 1)) != 0 || va < 0 || va + size < va || vm.boOrUserptrBound(va, va + size)) {
             throw Errno.EINVAL.exception("cannot bind BO " + handle + " at 0x" + Long.toHexString(va));
+        }
+        if (vm.overlaps(va, va + size)) {
+            throw Errno.EBUSY.exception("SVM ranges are mapped in [0x" + Long.toHexString(va) + ", 0x"
+                    + Long.toHexString(va + size) + ") of the CPU address mirror");
         }
         long[] pages = pages(file.device(), bo);
         int mapped = 0;
@@ -128,9 +133,56 @@ final class XeBos {
             }
             throw e;
         }
-        vm.boBinds().add(new long[] {va, va + size, handle});
+        vm.carveMirrors(va, va + size);
+        vm.boBinds().add(new long[] {va, va + size, handle, 0});
         bo.put("binds", (Integer) bo.get("binds") + 1);
         bo.put("use", System.nanoTime());
+    }
+
+    /**
+     * Unmaps {@code [start, end)} ({@code DRM_XE_VM_BIND_OP_UNMAP}): BO binds inside it go, one it
+     * cuts keeps its outer parts at their offsets into the BO, mirrors lose that part.
+     *
+     * @throws accelmm.api.ErrnoException {@code EBUSY} if an SVM range is mapped in a mirror
+     *     there; {@code EINVAL} if a userptr bind overlaps it; nothing changes then
+     */
+    static void unbind(DeviceContext dev, XeVm vm, long start, long end) {
+        for (long[] m : vm.mirrors()) {
+            if (m[0] < end && start < m[1] && m[2] != 0) {
+                throw Errno.EINVAL.exception("[0x" + Long.toHexString(start) + ", 0x" + Long.toHexString(end)
+                        + ") overlaps a userptr bind");
+            }
+        }
+        if (vm.overlaps(start, end)) {
+            throw Errno.EBUSY.exception("SVM ranges are mapped in [0x" + Long.toHexString(start) + ", 0x"
+                    + Long.toHexString(end) + ") of the CPU address mirror");
+        }
+        List<long[]> kept = new ArrayList<>();
+        for (long[] b : vm.boBinds()) {
+            if (b[1] <= start || end <= b[0]) {
+                kept.add(b);
+                continue;
+            }
+            long from = Math.max(b[0], start);
+            long to = Math.min(b[1], end);
+            vm.pgtable().unmapPages(from, PAGE, (to - from) / PAGE, new IotlbGather());
+            Map<String, Object> bo = all(dev).find(b[2]);
+            int parts = 0;
+            if (b[0] < from) {
+                kept.add(new long[] {b[0], from, b[2], XeVm.boOffset(b)});
+                parts++;
+            }
+            if (to < b[1]) {
+                kept.add(new long[] {to, b[1], b[2], XeVm.boOffset(b) + (to - b[0])});
+                parts++;
+            }
+            if (bo != null) {
+                bo.put("binds", (Integer) bo.get("binds") - 1 + parts);
+            }
+        }
+        vm.boBinds().clear();
+        vm.boBinds().addAll(kept);
+        vm.carveMirrors(start, end);
     }
 
     /** The VRAM BO bound or created longest ago, or 0 if there is none. */
@@ -180,9 +232,11 @@ final class XeBos {
                 XeVm vm = new XeVm((int) id, s);
                 for (long[] b : vm.boBinds()) {
                     if (b[2] == handle) {
-                        vm.pgtable().unmapPages(b[0], PAGE, (b[1] - b[0]) / PAGE, new IotlbGather());
-                        for (int i = 0; i < to.length; i++) {
-                            vm.pgtable().mapPages(b[0] + i * PAGE, to[i], PAGE, 1, IommuProt.READ | IommuProt.WRITE);
+                        int first = (int) (XeVm.boOffset(b) / PAGE);
+                        int n = (int) ((b[1] - b[0]) / PAGE);
+                        vm.pgtable().unmapPages(b[0], PAGE, n, new IotlbGather());
+                        for (int i = 0; i < n; i++) {
+                            vm.pgtable().mapPages(b[0] + i * PAGE, to[first + i], PAGE, 1, IommuProt.READ | IommuProt.WRITE);
                         }
                     }
                 }

@@ -18,6 +18,7 @@ import accelmm.api.device.Devices;
 import accelmm.api.mm.MemoryManager;
 import accelmm.api.uapi.xe.Xe;
 import accelmm.api.uapi.xe.XeBindBo;
+import accelmm.api.uapi.xe.XeUnbind;
 import accelmm.api.uapi.xe.XeBindMirror;
 import accelmm.api.uapi.xe.XeBindUserptr;
 import accelmm.api.uapi.xe.XeBoClose;
@@ -41,7 +42,7 @@ import accelmm.api.uapi.xe.XeVmDestroy;
 @Component(service = XeCommands.class, property = {"osgi.command.scope=xe", "osgi.command.function=devices",
     "osgi.command.function=counters", "osgi.command.function=vm_create", "osgi.command.function=vm_destroy",
     "osgi.command.function=vm_bind", "osgi.command.function=madvise", "osgi.command.function=prefetch",
-    "osgi.command.function=bo_create", "osgi.command.function=bo_bind", "osgi.command.function=bo_close",
+    "osgi.command.function=bo_create", "osgi.command.function=bo_bind", "osgi.command.function=unbind", "osgi.command.function=bo_close",
     "osgi.command.function=exec"})
 public final class XeCommands {
     private final Devices devices;
@@ -159,14 +160,28 @@ public final class XeCommands {
     /**
      * Binds a buffer object at a GPU address ({@code DRM_XE_VM_BIND_OP_MAP}).
      *
-     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown handle; {@code EINVAL} for an overlap
+     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown handle; {@code EINVAL} for an
+     *     overlap with a BO or userptr bind; {@code EBUSY} over SVM ranges of a mirror
      */
-    @Descriptor("bind a buffer object into a VM at a GPU address")
+    @Descriptor("bind a buffer object into a VM at a GPU address (inside a CPU address mirror it takes that part)")
     public String bo_bind(@Descriptor("process id") String pid, @Descriptor("Xe file descriptor") String fd,
             @Descriptor("VM id") String vm, @Descriptor("BO handle") String handle, @Descriptor("GPU address") String va) {
         ioctl(pid, fd, new XeBindBo(Args.integer("vm", vm, 0, Integer.MAX_VALUE), Args.integer("handle", handle, 1, Integer.MAX_VALUE),
                 Args.address(va)));
         return "handle " + handle + " bound at " + va;
+    }
+
+    /**
+     * Unmaps a range of a VM ({@code DRM_XE_VM_BIND_OP_UNMAP}).
+     *
+     * @throws accelmm.api.ErrnoException {@code EBUSY} while SVM ranges are mapped in a mirror
+     *     there; {@code EINVAL} for a bad range or one over a userptr bind
+     */
+    @Descriptor("unmap [START, END) of a VM: BO binds there go (one cut keeps its other parts), mirrors lose that part")
+    public String unbind(@Descriptor("process id") String pid, @Descriptor("Xe file descriptor") String fd,
+            @Descriptor("VM id") String vm, @Descriptor("first GPU address") String start, @Descriptor("end GPU address") String end) {
+        ioctl(pid, fd, new XeUnbind(Args.integer("vm", vm, 0, Integer.MAX_VALUE), Args.address(start), Args.address(end)));
+        return "unbound [" + start + ", " + end + ")";
     }
 
     /**

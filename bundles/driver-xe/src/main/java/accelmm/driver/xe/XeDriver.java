@@ -23,6 +23,7 @@ import accelmm.api.notifier.NotifierEvent;
 import accelmm.api.notifier.NotifierRange;
 import accelmm.api.uapi.xe.Xe;
 import accelmm.api.uapi.xe.XeBindBo;
+import accelmm.api.uapi.xe.XeUnbind;
 import accelmm.api.uapi.xe.XeBindMirror;
 import accelmm.api.uapi.xe.XeBindUserptr;
 import accelmm.api.uapi.xe.XeBoClose;
@@ -114,6 +115,12 @@ public final class XeDriver implements DeviceDriver {
             }
             if (request instanceof XeBindBo b) {
                 XeBos.bind(file, XeVm.owned(file, b.vm()), b.handle(), b.va());
+                return null;
+            }
+            if (request instanceof XeUnbind u) {
+                XeVm vm = XeVm.owned(file, u.vm());
+                checkRange(u.start(), u.end());
+                XeBos.unbind(dev, vm, u.start(), u.end());
                 return null;
             }
             if (request instanceof XeBoClose c) {

@@ -15,7 +15,7 @@ import accelmm.api.mmu.IoPgtable;
 
 /**
  * A VM's state, kept by the core across driver updates as plain collections and core objects:
- * mirror and userptr binds ({@code {start, end, userptr}}), BO binds ({@code {va, end, handle}}), memory advice, SVM ranges by start, the notifier of each 512 MiB window, the ranges
+ * mirror and userptr binds ({@code {start, end, userptr}}), BO binds ({@code {va, end, handle, offset into the BO}}), memory advice, SVM ranges by start, the notifier of each 512 MiB window, the ranges
  * the garbage collector will remove, and the GPU page table.
  *
  * <p>A range is {@code long[]}: {@link #R_START}, {@link #R_END}, {@link #R_FLAGS} ({@link #MAPPED},
@@ -104,6 +104,45 @@ final class XeVm {
             }
         }
         return false;
+    }
+
+    /** The offset into its BO at which a BO bind starts (binds made before offsets were kept start at 0). */
+    static long boOffset(long[] bind) {
+        return bind.length > 3 ? bind[3] : 0;
+    }
+
+    /** True if {@code [start, end)} overlaps a BO or a userptr bind (not a CPU address mirror). */
+    boolean boOrUserptrBound(long start, long end) {
+        for (long[] m : mirrors()) {
+            if (m[2] != 0 && m[0] < end && start < m[1]) {
+                return true;
+            }
+        }
+        for (long[] b : boBinds()) {
+            if (b[0] < end && start < b[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes {@code [start, end)} out of every CPU-address-mirror bind, as GPUVM remaps them around a new mapping. */
+    void carveMirrors(long start, long end) {
+        List<long[]> kept = new ArrayList<>();
+        for (long[] m : mirrors()) {
+            if (m[2] != 0 || m[1] <= start || end <= m[0]) {
+                kept.add(m);
+                continue;
+            }
+            if (m[0] < start) {
+                kept.add(new long[] {m[0], start, 0});
+            }
+            if (end < m[1]) {
+                kept.add(new long[] {end, m[1], 0});
+            }
+        }
+        mirrors().clear();
+        mirrors().addAll(kept);
     }
 
     /** True if a BO is bound at {@code addr}. */

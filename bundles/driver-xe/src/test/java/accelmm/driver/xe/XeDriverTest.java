@@ -26,6 +26,7 @@ import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.api.uapi.xe.Xe;
 import accelmm.api.uapi.xe.XeBindBo;
+import accelmm.api.uapi.xe.XeUnbind;
 import accelmm.api.uapi.xe.XeBindMirror;
 import accelmm.api.uapi.xe.XeBindUserptr;
 import accelmm.api.uapi.xe.XeBoClose;
@@ -258,7 +259,8 @@ class XeDriverTest {
         g.ioctl(new XeBindBo(g.vm, vramBo, vramVa));
         g.ioctl(new XeBindBo(g.vm, sysBo, sysVa));
         assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindBo(g.vm, sysBo, vramVa + 4096)));
-        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindBo(g.vm, sysBo, 4096)));
+        g.ioctl(new XeBindBo(g.vm, sysBo, 4096));
+        g.ioctl(new XeUnbind(g.vm, 4096, 8192));
         assertErrno(Errno.ENOENT, () -> g.ioctl(new XeBindBo(g.vm, 99, sysVa + (1L << 20))));
         assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBoCreate(0, Xe.LOC_SYSTEM)));
         long a = g.malloc(64 * 1024);
@@ -273,6 +275,42 @@ class XeDriverTest {
         g.ioctl(new XeVmDestroy(g.vm));
         g.ioctl(new XeBoClose(vramBo));
         assertErrno(Errno.ENOENT, () -> g.ioctl(new XeBoClose(vramBo)));
+    }
+
+    @Test
+    void aBoBindsInsideTheMirrorWhereNoSvmRangeIsAndUnbindGivesItsAddressesBack() {
+        Gpu g = new Gpu();
+        long a = g.malloc(SZ_2M);
+        g.p.mm().write(a, pattern(100, 1), 0, 100);
+        assertTrue(g.exec(XeCmd.load(a, 100)).done());
+        int bo = (Integer) g.ioctl(new XeBoCreate(4 * 4096, Xe.LOC_SYSTEM));
+        assertErrno(Errno.EBUSY, () -> g.ioctl(new XeBindBo(g.vm, bo, a)));
+        long va = 1L << 45;
+        g.ioctl(new XeBindBo(g.vm, bo, va));
+        byte[] data = pattern(4 * 4096, 2);
+        XeExecResult w = g.exec(XeCmd.store(va, data), XeCmd.load(va, data.length));
+        assertTrue(w.done(), w.faultErrno());
+        assertArrayEquals(data, w.loads().get(0));
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindBo(g.vm, bo, va + 4096)));
+        g.ioctl(new XeUnbind(g.vm, va + 4096, va + 3 * 4096));
+        XeExecResult ends = g.exec(XeCmd.load(va, 4096), XeCmd.load(va + 3 * 4096, 4096));
+        assertTrue(ends.done(), ends.faultErrno());
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 0, 4096), ends.loads().get(0));
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 3 * 4096, 4 * 4096), ends.loads().get(1), "the tail keeps its offset into the BO");
+        XeExecResult hole = g.exec(XeCmd.load(va + 4096, 1));
+        assertFalse(hole.done(), "the unbound middle is neither BO nor mirror");
+        assertEquals("EINVAL", hole.faultErrno());
+        assertErrno(Errno.EBUSY, () -> g.ioctl(new XeBoClose(bo)));
+        assertErrno(Errno.EBUSY, () -> g.ioctl(new XeUnbind(g.vm, a, a + 4096)));
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeUnbind(g.vm, va, va)));
+        g.ioctl(new XeUnbind(g.vm, va, va + 4 * 4096));
+        g.ioctl(new XeBoClose(bo));
+        long b = g.malloc(SZ_2M);
+        g.p.mm().write(b, pattern(64, 5), 0, 64);
+        XeExecResult around = g.exec(XeCmd.load(b, 64), XeCmd.load(a, 100));
+        assertTrue(around.done(), "the mirror still serves the addresses around the unbound hole");
+        assertArrayEquals(pattern(64, 5), around.loads().get(0));
+        assertArrayEquals(pattern(100, 1), around.loads().get(1));
     }
 
     @Test
