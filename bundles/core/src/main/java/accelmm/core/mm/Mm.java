@@ -178,6 +178,22 @@ final class Mm implements AddressSpace {
     }
 
     private long map(long addr, long length, int prot, int flags, FileObject file, long pgoff) {
+        long start = mapLocked(addr, length, prot, flags, file, pgoff);
+        if ((flags & MapFlags.POPULATE) != 0) {
+            // As vm_mmap_pgoff: MAP_POPULATE runs after the mmap lock is dropped, so it may reclaim;
+            // it is best effort: the mapping stands, later accesses fault again.
+            long end = start + ((length + PAGE - 1) & PageSize.PAGE_MASK);
+            boolean write = (prot & Prot.WRITE) != 0 && (flags & MapFlags.SHARED) == 0;
+            try {
+                reclaiming((end - start) / PAGE, () -> populateRange(start, end, write));
+            } catch (ErrnoException e) {
+                // The mapping changed meanwhile, or memory ran out: nothing to report.
+            }
+        }
+        return start;
+    }
+
+    private long mapLocked(long addr, long length, int prot, int flags, FileObject file, long pgoff) {
         if ((flags & ~MapFlags.VALID) != 0 || (prot & ~Prot.ALL) != 0) {
             throw Errno.EINVAL.exception("unknown flags 0x" + Integer.toHexString(flags) + " or prot " + prot);
         }
@@ -234,28 +250,9 @@ final class Mm implements AddressSpace {
             }
             vmas.put(start, v);
             counters.inc(Counter.MMAP);
-            if ((flags & MapFlags.POPULATE) != 0) {
-                populate(v);
-            }
             return start;
         } finally {
             lock.writeUnlock();
-        }
-    }
-
-    private void populate(Vma v) {
-        boolean write = v.writable() && !v.shared;
-        try {
-            ptl.lock();
-            try {
-                for (long a = v.start; a < v.end; a += PAGE) {
-                    faults.fault(pt, v, a, write, thp);
-                }
-            } finally {
-                ptl.unlock();
-            }
-        } catch (ErrnoException e) {
-            // MAP_POPULATE is best effort: the mapping stands, later accesses fault again.
         }
     }
 

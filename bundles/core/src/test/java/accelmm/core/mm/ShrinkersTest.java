@@ -117,6 +117,16 @@ class ShrinkersTest {
     }
 
     @Test
+    void mapPopulateReclaimsAfterTheMmapLockIsDropped() {
+        PinnedCache c = new PinnedCache(28);
+        mm.registerShrinker("pinned", c);
+        long a = user.mm().mmap(0, 2 * MIB, RW, ANON | MapFlags.POPULATE);
+        assertEquals(512, user.mm().maps().get(0).residentPages(), "every page was populated");
+        assertEquals(true, mm.counters().get("reclaim.pages") >= 512 - 256);
+        c.held.forEach(PinnedPages::unpin);
+    }
+
+    @Test
     void badArgumentsAreEinval() {
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> mm.registerShrinker("", new PinnedCache(0))).errno());
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> mm.registerShrinker("x", null)).errno());
