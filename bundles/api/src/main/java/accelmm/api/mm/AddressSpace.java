@@ -196,6 +196,20 @@ public interface AddressSpace {
     List<VmaInfo> maps();
 
     /**
+     * Gives advice about a range ({@code madvise}): {@link Madvise#HUGEPAGE} or
+     * {@link Madvise#NOHUGEPAGE}, kept per mapping (a mapping is split where the range starts and
+     * ends inside it, which also maps a huge page there by pages from then on). The length is
+     * rounded up to whole pages; a length of 0 does nothing.
+     *
+     * <p>Context: takes the mmap lock for writing.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for unknown advice, an unaligned
+     *     {@code addr} or a range that wraps; {@code ENOMEM} if part of the range is not mapped
+     *     (the mapped parts still take the advice, as the kernel's walk does)
+     */
+    void madvise(long addr, long length, int advice);
+
+    /**
      * Returns the mapping that contains {@code addr}, or null ({@code vma_lookup}). Unlike
      * {@link #maps()} it does not count resident pages: {@link VmaInfo#residentPages()} is -1.
      *

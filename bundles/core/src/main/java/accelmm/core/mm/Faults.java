@@ -52,7 +52,8 @@ final class Faults {
      *
      * @throws accelmm.api.ErrnoException {@code ENOMEM}; {@code EFAULT} beyond the end of a file
      */
-    int fault(PageTable pt, Vma v, long addr, boolean write, boolean thp) {
+    int fault(PageTable pt, Vma v, long addr, boolean write, ThpMode mode) {
+        boolean thp = mode.allows(v);
         long vpn = addr >>> PageSize.PAGE_SHIFT;
         int pte = pt.get(vpn);
         if (Pte.present(pte)) {

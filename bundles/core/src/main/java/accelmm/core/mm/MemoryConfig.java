@@ -15,4 +15,8 @@ public @interface MemoryConfig {
     /** Whether anonymous memory gets 2 MiB pages where alignment allows. */
     @AttributeDefinition(name = "Transparent huge pages", description = "Map whole, aligned 2 MiB ranges of anonymous memory with one huge page on the first write.")
     boolean thp() default true;
+
+    /** With {@link #thp}: huge pages only for mappings advised {@code MADV_HUGEPAGE} (the kernel's "madvise" setting). */
+    @AttributeDefinition(name = "Huge pages on advice only", description = "With transparent huge pages on, give them only to mappings advised MADV_HUGEPAGE (the kernel's 'madvise' setting); else every mapping not advised MADV_NOHUGEPAGE gets them ('always').")
+    boolean thpMadviseOnly() default false;
 }

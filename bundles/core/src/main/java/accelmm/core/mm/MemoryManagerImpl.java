@@ -67,7 +67,7 @@ public final class MemoryManagerImpl implements MemoryManager {
     /** Every memory node by id, replaced whole under this object's lock and read without it. */
     private volatile MemoryNode[] nodesById;
     private final Pagemaps pagemaps = new Pagemaps(this::nodeById);
-    private final boolean thp;
+    private final ThpMode thp;
     private final Set<FileObject> files = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** The most host memory a configuration may give: 1 TiB. */
@@ -79,7 +79,8 @@ public final class MemoryManagerImpl implements MemoryManager {
      */
     @Activate
     public MemoryManagerImpl(@Reference IdrRegistry registry, MemoryConfig config) {
-        this(CoreDiagnostics.shared(), registry, hostMiB(config.hostMiB()) << 20, config.thp());
+        this(CoreDiagnostics.shared(), registry, hostMiB(config.hostMiB()) << 20,
+                !config.thp() ? ThpMode.NEVER : config.thpMadviseOnly() ? ThpMode.MADVISE : ThpMode.ALWAYS);
     }
 
     private static long hostMiB(long asked) {
@@ -96,6 +97,11 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     /** Creates a memory manager (tests and benchmarks). */
     public MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, boolean thp) {
+        this(diag, registry, hostBytes, thp ? ThpMode.ALWAYS : ThpMode.NEVER);
+    }
+
+    /** Creates a memory manager whose huge pages follow {@code thp} (tests). */
+    MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, ThpMode thp) {
         this.diag = diag;
         this.host = new MemoryNode(0, "host", NodeKind.HOST, hostBytes, diag.faults().site(PAGE_ALLOC_SITE));
         diag.faults().site(DEVICE_ALLOC_SITE);

@@ -63,12 +63,12 @@ final class Mm implements AddressSpace {
     private final Shrinkers shrinkers;
     private final Counters counters;
     private final Faults faults;
-    private final boolean thp;
+    private final ThpMode thp;
     private boolean dead;
 
     private final Pagemaps pagemaps;
 
-    Mm(MemoryNode node, Counters counters, boolean thp, Pagemaps pagemaps, Shrinkers shrinkers) {
+    Mm(MemoryNode node, Counters counters, ThpMode thp, Pagemaps pagemaps, Shrinkers shrinkers) {
         this.node = node;
         this.shrinkers = shrinkers;
         this.counters = counters;
@@ -463,6 +463,58 @@ final class Mm implements AddressSpace {
     }
 
     // ---- mprotect -----------------------------------------------------------------------------
+
+    // ---- madvise ------------------------------------------------------------------------------
+
+    @Override
+    public void madvise(long addr, long length, int advice) {
+        if (advice != accelmm.api.mm.Madvise.HUGEPAGE && advice != accelmm.api.mm.Madvise.NOHUGEPAGE) {
+            throw Errno.EINVAL.exception("madvise advice " + advice + " is not known");
+        }
+        if ((addr & (PAGE - 1)) != 0 || addr < 0) {
+            throw Errno.EINVAL.exception(String.format("madvise(0x%x): the address is not page-aligned", addr));
+        }
+        long len = (length + PAGE - 1) & PageSize.PAGE_MASK;
+        if (length < 0 || len < length || addr + len < addr) {
+            throw Errno.EINVAL.exception(String.format("madvise(0x%x, %d): the range wraps", addr, length));
+        }
+        if (len == 0) {
+            return;
+        }
+        long end = addr + len;
+        boolean hole = false;
+        lock.writeLock();
+        try {
+            checkAlive();
+            // As madvise_update_vma: a mapping whose advice does not change is not split.
+            Vma first = find(addr);
+            if (first != null && first.hugeAdvice != advice) {
+                splitAt(addr);
+            }
+            Vma last = find(end - 1);
+            if (last != null && last.hugeAdvice != advice) {
+                splitAt(end);
+            }
+            long at = addr;
+            Map.Entry<Long, Vma> below = vmas.lowerEntry(addr);
+            List<Vma> in = new ArrayList<>();
+            if (below != null && below.getValue().end > addr) {
+                in.add(below.getValue());
+            }
+            in.addAll(vmas.subMap(addr, true, end, false).values());
+            for (Vma v : in) {
+                hole |= v.start > at;
+                v.hugeAdvice = advice;
+                at = v.end;
+            }
+            hole |= at < end;
+        } finally {
+            lock.writeUnlock();
+        }
+        if (hole) {
+            throw Errno.ENOMEM.exception(String.format("madvise(0x%x, %d): part of the range is not mapped", addr, length));
+        }
+    }
 
     @Override
     public void mprotect(long addr, long length, int prot) {
@@ -880,7 +932,7 @@ final class Mm implements AddressSpace {
         }
         memo[0] = base;
         memo[1] = 0;
-        if (!Pte.present(pte) || Pte.zero(pte) || !thp) {
+        if (!Pte.present(pte) || Pte.zero(pte) || thp == ThpMode.NEVER) {
             return false;
         }
         long head = Pte.pfn(pte) - (vpn - base);

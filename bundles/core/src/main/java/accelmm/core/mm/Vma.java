@@ -18,6 +18,8 @@ final class Vma {
     final FileObject file;
     /** File page index of {@code start}. */
     long pgoff;
+    /** {@link accelmm.api.mm.Madvise#HUGEPAGE}, {@link accelmm.api.mm.Madvise#NOHUGEPAGE} or 0 ({@code VM_HUGEPAGE}, {@code VM_NOHUGEPAGE}). */
+    int hugeAdvice;
 
     Vma(long start, long end, int prot, boolean shared, FileObject file, long pgoff) {
         this.start = start;
@@ -51,7 +53,9 @@ final class Vma {
 
     /** A copy covering [from, to) of this mapping; the file reference is the caller's to take. */
     Vma slice(long from, long to) {
-        return new Vma(from, to, prot, shared, file, file == null ? 0 : filePage(from));
+        Vma v = new Vma(from, to, prot, shared, file, file == null ? 0 : filePage(from));
+        v.hugeAdvice = hugeAdvice;
+        return v;
     }
 
     String name() {

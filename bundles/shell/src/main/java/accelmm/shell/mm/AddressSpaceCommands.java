@@ -39,6 +39,7 @@ import accelmm.api.mm.Prot;
     "osgi.command.function=mprotect",
     "osgi.command.function=mremap",
     "osgi.command.function=populate",
+    "osgi.command.function=madvise",
     "osgi.command.function=write",
     "osgi.command.function=read"
 })
@@ -168,6 +169,27 @@ public final class AddressSpaceCommands {
         long len = Args.size("length", length, 1);
         mm(pid).populate(a, len, write);
         return String.format(Locale.ROOT, "populated 0x%x-0x%x for %s", a, a + len, write ? "writing" : "reading");
+    }
+
+    /**
+     * Gives huge-page advice for a range.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for other advice or an unaligned address;
+     *     {@code ENOMEM} if part of the range is not mapped
+     */
+    @Descriptor("advise a range: hugepage (MADV_HUGEPAGE, it may get transparent huge pages) or nohugepage (MADV_NOHUGEPAGE, it never does)")
+    public String madvise(@Descriptor("process id") String pid, @Descriptor("start address, page-aligned") String addr,
+            @Descriptor("length in bytes (suffix allowed), rounded up to pages") String length,
+            @Descriptor("hugepage or nohugepage") String advice) {
+        long a = Args.address(addr);
+        long len = Args.size("length", length, 0);
+        int adv = switch (advice.toLowerCase(Locale.ROOT)) {
+            case "hugepage" -> accelmm.api.mm.Madvise.HUGEPAGE;
+            case "nohugepage" -> accelmm.api.mm.Madvise.NOHUGEPAGE;
+            default -> throw accelmm.api.Errno.EINVAL.exception("advice " + advice + ": hugepage or nohugepage");
+        };
+        mm(pid).madvise(a, len, adv);
+        return String.format(Locale.ROOT, "advised 0x%x-0x%x %s", a, a + len, advice.toLowerCase(Locale.ROOT));
     }
 
     /**
