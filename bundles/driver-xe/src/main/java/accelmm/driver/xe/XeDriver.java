@@ -184,7 +184,7 @@ public final class XeDriver implements DeviceDriver {
             XeLru.forget(file.device(), r);
         }
         XeBos.unbindAll(file, vm);
-        vm.ranges().clear();
+        vm.clearRanges();
         drop.addAll(vm.notifiers().values());
         vm.notifiers().clear();
         file.device().freePgtable(vm.pgtable());
@@ -390,27 +390,40 @@ public final class XeDriver implements DeviceDriver {
                 return true;
             }
             XeVm vm = new XeVm((int) (notifier.cookie() >>> 32), s);
-            java.util.TreeMap<Long, long[]> ranges = vm.ranges();
-            // Ranges do not overlap: the one below the start, if it reaches it, then those after.
-            Long at = ranges.floorKey(range.start());
-            if (at == null || ranges.get(at)[XeVm.R_END] <= range.start()) {
-                at = ranges.higherKey(range.start());
-            }
-            for (; at != null && at < range.end(); at = ranges.higherKey(at)) {
-                long[] r = ranges.get(at);
-                XeSvm.zap(vm, r);
-                if (range.event() == NotifierEvent.UNMAP) {
-                    r[XeVm.R_FLAGS] |= XeVm.UNMAPPED;
-                    if (range.start() > r[XeVm.R_START] || range.end() < r[XeVm.R_END]) {
-                        r[XeVm.R_FLAGS] |= XeVm.PARTIAL;
+            long[] hint = vm.rangeHint();
+            if (hint != null && hint[XeVm.R_START] <= range.start() && range.end() <= hint[XeVm.R_END]) {
+                invalidated(vm, hint, range);
+            } else {
+                java.util.TreeMap<Long, long[]> ranges = vm.ranges();
+                // Ranges do not overlap: the one below the start, if it reaches it, then those after.
+                Long at = ranges.floorKey(range.start());
+                if (at == null || ranges.get(at)[XeVm.R_END] <= range.start()) {
+                    at = ranges.higherKey(range.start());
+                }
+                for (; at != null && at < range.end(); at = ranges.higherKey(at)) {
+                    long[] r = ranges.get(at);
+                    invalidated(vm, r, range);
+                    if (r[XeVm.R_START] <= range.start() && range.end() <= r[XeVm.R_END]) {
+                        vm.setRangeHint(r);
                     }
-                    vm.gc().add(r[XeVm.R_START]);
                 }
             }
             dev.count("xe.invalidate", 1);
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** What an invalidation does to one range it reaches: zap it; an UNMAP also queues it for removal. */
+    private static void invalidated(XeVm vm, long[] r, NotifierRange range) {
+        XeSvm.zap(vm, r);
+        if (range.event() == NotifierEvent.UNMAP) {
+            r[XeVm.R_FLAGS] |= XeVm.UNMAPPED;
+            if (range.start() > r[XeVm.R_START] || range.end() < r[XeVm.R_END]) {
+                r[XeVm.R_FLAGS] |= XeVm.PARTIAL;
+            }
+            vm.gc().add(r[XeVm.R_START]);
         }
     }
 

@@ -204,7 +204,7 @@ final class XeSvm {
                     return null;
                 }
                 long[] r = {s, e, (writable ? XeVm.WRITABLE : 0) | (mirror[2] != 0 ? XeVm.USERPTR : 0), XeLru.tick(dev)};
-                vm.ranges().put(s, r);
+                vm.putRange(s, r);
                 dev.count("xe.range", 1);
                 return r;
             }
@@ -227,7 +227,7 @@ final class XeSvm {
         long[] next = Arrays.copyOf(r, XeVm.R_PFNS + entries.length);
         System.arraycopy(entries, 0, next, XeVm.R_PFNS, entries.length);
         next[XeVm.R_FLAGS] = (r[XeVm.R_FLAGS] & ~XeVm.DEVMEM) | XeVm.MAPPED | (devmem ? XeVm.DEVMEM : 0);
-        vm.ranges().put(start, next);
+        vm.putRange(start, next);
         XeLru.placed(dev, vm, next);
         dev.count("xe.bind", 1);
     }
@@ -250,7 +250,7 @@ final class XeSvm {
      */
     void collectGarbage(List<DeviceNotifier> drop, List<long[]> evict) {
         for (long start : vm.gc()) {
-            long[] r = vm.ranges().remove(start);
+            long[] r = vm.removeRange(start);
             if (r == null) {
                 continue;
             }

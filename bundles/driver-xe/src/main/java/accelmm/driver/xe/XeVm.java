@@ -179,6 +179,43 @@ final class XeVm {
         return (IoPgtable) state.get("pgtable");
     }
 
+    /** Adds or replaces the range at {@code start}. Under the device lock. */
+    void putRange(long start, long[] r) {
+        forgetHint(start);
+        ranges().put(start, r);
+    }
+
+    /** Removes the range at {@code start}; returns it, or null. Under the device lock. */
+    long[] removeRange(long start) {
+        forgetHint(start);
+        return ranges().remove(start);
+    }
+
+    /** Removes every range. Under the device lock. */
+    void clearRanges() {
+        state.remove("rangeHint");
+        ranges().clear();
+    }
+
+    /**
+     * The range an invalidation last reached, or null: an eviction invalidates a range page by page,
+     * and this spares each page the search. Kept true by {@link #putRange} and {@link #removeRange}.
+     */
+    long[] rangeHint() {
+        return (long[]) state.get("rangeHint");
+    }
+
+    void setRangeHint(long[] r) {
+        state.put("rangeHint", r);
+    }
+
+    private void forgetHint(long start) {
+        long[] h = rangeHint();
+        if (h != null && h[R_START] == start) {
+            state.remove("rangeHint");
+        }
+    }
+
     /** The range holding {@code addr}, or null. */
     long[] rangeAt(long addr) {
         Map.Entry<Long, long[]> e = ranges().floorEntry(addr);
