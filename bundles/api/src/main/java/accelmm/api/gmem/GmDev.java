@@ -71,6 +71,15 @@ public interface GmDev {
     void touch(GmAs as, long va);
 
     /**
+     * Returns how many CPU touches took a region of this device home ({@code gm_host_fault}) since
+     * it was created: a device fault that maps nothing can tell from it that a CPU made progress
+     * meanwhile.
+     *
+     * <p>Concurrency: lock-free.
+     */
+    long hostFaults();
+
+    /**
      * Moves the least recently used region of this device that is not WILLNEED back to host memory
      * (through {@link GmMmu#peerUnmap} with copy).
      *

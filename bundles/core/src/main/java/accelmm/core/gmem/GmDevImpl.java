@@ -205,6 +205,20 @@ final class GmDevImpl implements GmDev {
         }
     }
 
+    /** CPU touches that took a region of this device home. */
+    private final java.util.concurrent.atomic.LongAdder hostFaults = new java.util.concurrent.atomic.LongAdder();
+
+    @Override
+    public long hostFaults() {
+        return hostFaults.sum();
+    }
+
+    /** Counts a CPU touch that takes a region home. */
+    void hostFaulted() {
+        hostFaults.increment();
+        device.count("gmem.host_fault", 1);
+    }
+
     @Override
     public boolean evictLru() {
         List<Region> order;

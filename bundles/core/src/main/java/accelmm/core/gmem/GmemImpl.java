@@ -207,7 +207,7 @@ public final class GmemImpl implements Gmem {
         if (d == null) {
             return false;
         }
-        d.device.count("gmem.host_fault", 1);
+        d.hostFaulted();
         moves.toHost(mm, spaces.get(mm), addr & -GmPage.REGION, d);
         return true;
     }

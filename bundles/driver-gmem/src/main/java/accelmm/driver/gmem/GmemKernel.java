@@ -108,7 +108,7 @@ final class GmemKernel {
                 if (!replayable) {
                     throw Errno.EFAULT.exception(String.format("%s cannot replay its fault at 0x%x", dev.name(), va));
                 }
-                long now = changes(dev, ctx);
+                long now = changes(dev, g, ctx);
                 stalls = now == changes ? stalls + 1 : 0;
                 changes = now;
                 if (stalls >= 2) {
@@ -144,8 +144,8 @@ final class GmemKernel {
      * table changed, or a CPU touch took a region home (which a fault racing it loses). A fault that
      * leaves it as it was mapped nothing. Under no lock.
      */
-    private static long changes(DeviceContext dev, GmCtx ctx) {
-        long cpu = dev.counters().getOrDefault("gmem.host_fault", 0L);
+    private static long changes(DeviceContext dev, GmDev g, GmCtx ctx) {
+        long cpu = g.hostFaults();
         GmemDriver.lock(dev).lock();
         try {
             return GmemPmap.of(ctx.pmap()).changeCount() + cpu;

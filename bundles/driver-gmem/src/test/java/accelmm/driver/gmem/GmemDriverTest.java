@@ -186,6 +186,7 @@ class GmemDriverTest {
         assertTrue(stat("gmem0", "gmem.migrate_to_device") >= 2);
         assertEquals(2, stat("gmem0", "gmem.migrate_to_host"));
         assertEquals(2, stat("gmem0", "gmem.host_fault"));
+        assertEquals(2, n.gm().hostFaults(), "the device counts the CPU touches that took its regions home");
     }
 
     @Test
