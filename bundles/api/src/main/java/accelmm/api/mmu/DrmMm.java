@@ -6,7 +6,9 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A range allocator with the semantics of the kernel's {@code drm_mm} (used for GPU virtual
- * address space; units are the caller's, e.g. pages).
+ * address space; units are the caller's, e.g. pages). Starts, sizes, ends and alignments are
+ * unsigned 64-bit numbers, as the kernel's {@code u64}: an allocator may manage
+ * {@code [0, U64_MAX)} (-1 as a Java long is U64_MAX) and an alignment may be up to 2^63.
  *
  * <p>Concurrency: thread-safe.
  */

@@ -5,12 +5,12 @@ package accelmm.api.mmu;
  *
  * <p>Concurrency: immutable.
  *
- * @param start first unit
- * @param size units
+ * @param start first unit, unsigned
+ * @param size units, unsigned
  * @param color the caller's tag, passed to the colour-adjust callback of neighbouring holes
  */
 public record DrmMmNode(long start, long size, long color) {
-    /** Returns one past the last unit. */
+    /** Returns one past the last unit, unsigned. */
     public long end() {
         return start + size;
     }

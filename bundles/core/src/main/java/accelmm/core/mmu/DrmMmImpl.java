@@ -12,7 +12,9 @@ import accelmm.api.mmu.DrmMmNode;
 /**
  * {@link DrmMm} over a sorted map of nodes; holes are the gaps between neighbours. A search walks
  * the holes in address order (or backwards for {@link DrmMm.Mode#HIGH}), applies the colour-adjust
- * callback, then the range and alignment, as {@code drm_mm_insert_node_in_range} does.
+ * callback, then the range and alignment, as {@code drm_mm_insert_node_in_range} does. Every
+ * address, size and alignment is an unsigned 64-bit number, as the kernel's {@code u64}: a
+ * manager may span {@code [0, U64_MAX)} and an alignment may be up to 2^63.
  *
  * <p>Concurrency: every call synchronizes on the allocator.
  */
@@ -20,7 +22,7 @@ public final class DrmMmImpl implements DrmMm {
     private final long start;
     private final long end;
     private final ColorAdjust colorAdjust;
-    private final TreeMap<Long, DrmMmNode> nodes = new TreeMap<>();
+    private final TreeMap<Long, DrmMmNode> nodes = new TreeMap<>(Long::compareUnsigned);
 
     /**
      * Manages {@code [start, start + size)} ({@code drm_mm_init}).
@@ -29,8 +31,8 @@ public final class DrmMmImpl implements DrmMm {
      * @throws accelmm.api.ErrnoException {@code EINVAL} for an empty or wrapping range
      */
     public DrmMmImpl(long start, long size, ColorAdjust colorAdjust) {
-        if (size <= 0 || start < 0 || start + size < start) {
-            throw Errno.EINVAL.exception("bad drm_mm range " + start + " + " + size);
+        if (size == 0 || Long.compareUnsigned(start + size, start) <= 0) {
+            throw Errno.EINVAL.exception("bad drm_mm range " + Long.toUnsignedString(start) + " + " + Long.toUnsignedString(size));
         }
         this.start = start;
         this.end = start + size;
@@ -60,32 +62,35 @@ public final class DrmMmImpl implements DrmMm {
 
     @Override
     public synchronized DrmMmNode insertNode(long size, long alignment, long color, long rangeStart, long rangeEnd, Mode mode) {
-        if (size <= 0 || rangeEnd - rangeStart < size) {
-            throw Errno.ENOSPC.exception("no room for " + size + " units");
+        if (size == 0 || Long.compareUnsigned(rangeEnd - rangeStart, size) < 0) {
+            throw Errno.ENOSPC.exception("no room for " + Long.toUnsignedString(size) + " units");
         }
-        long align = alignment <= 1 ? 0 : alignment;
+        long align = Long.compareUnsigned(alignment, 1) <= 0 ? 0 : alignment;
         DrmMmNode best = null;
-        long bestHole = Long.MAX_VALUE;
+        long bestHole = -1L;
         for (DrmMmNode[] h : holes(mode == Mode.HIGH)) {
             long[] raw = hole(h[0], h[1]);
-            if (raw[1] - raw[0] < size) {
+            if (Long.compareUnsigned(raw[1] - raw[0], size) < 0) {
                 continue;
             }
             long[] col = colorAdjust == null ? raw : colorAdjust.adjust(h[0], color, raw[0], raw[1]);
-            long lo = Math.max(col[0], rangeStart);
-            long hi = Math.min(col[1], rangeEnd);
-            if (hi <= lo || hi - lo < size) {
+            long lo = Long.compareUnsigned(col[0], rangeStart) >= 0 ? col[0] : rangeStart;
+            long hi = Long.compareUnsigned(col[1], rangeEnd) <= 0 ? col[1] : rangeEnd;
+            if (Long.compareUnsigned(hi, lo) <= 0 || Long.compareUnsigned(hi - lo, size) < 0) {
                 continue;
             }
             long at = mode == Mode.HIGH ? hi - size : lo;
             if (align != 0) {
-                long rem = Math.floorMod(at, align);
+                long rem = Long.remainderUnsigned(at, align);
                 if (rem != 0) {
                     at -= rem;
                     if (mode != Mode.HIGH) {
                         at += align;
                     }
-                    if (at < lo || hi - at < size) {
+                    // Unsigned: a step past 2^64 wraps below lo; a step past hi must not make
+                    // hi - at wrap into a large room.
+                    if (Long.compareUnsigned(at, lo) < 0 || Long.compareUnsigned(at, hi) > 0
+                            || Long.compareUnsigned(hi - at, size) < 0) {
                         continue;
                     }
                 }
@@ -95,13 +100,14 @@ public final class DrmMmImpl implements DrmMm {
                 nodes.put(at, n);
                 return n;
             }
-            if (raw[1] - raw[0] < bestHole) {
+            if (Long.compareUnsigned(raw[1] - raw[0], bestHole) < 0) {
                 best = n;
                 bestHole = raw[1] - raw[0];
             }
         }
         if (best == null) {
-            throw Errno.ENOSPC.exception("no hole fits " + size + " units aligned to " + alignment);
+            throw Errno.ENOSPC.exception("no hole fits " + Long.toUnsignedString(size) + " units aligned to "
+                    + Long.toUnsignedString(alignment));
         }
         nodes.put(best.start(), best);
         return best;
@@ -110,18 +116,19 @@ public final class DrmMmImpl implements DrmMm {
     @Override
     public synchronized DrmMmNode reserveNode(long nodeStart, long size, long color) {
         long nodeEnd = nodeStart + size;
-        if (size <= 0 || nodeEnd <= nodeStart || nodeStart < start || nodeEnd > end) {
-            throw Errno.ENOSPC.exception("cannot reserve [" + nodeStart + ", " + nodeEnd + ")");
+        if (size == 0 || Long.compareUnsigned(nodeEnd, nodeStart) <= 0 || Long.compareUnsigned(nodeStart, start) < 0
+                || Long.compareUnsigned(nodeEnd, end) > 0) {
+            throw Errno.ENOSPC.exception("cannot reserve [" + Long.toUnsignedString(nodeStart) + ", " + Long.toUnsignedString(nodeEnd) + ")");
         }
         Map.Entry<Long, DrmMmNode> before = nodes.floorEntry(nodeStart);
         DrmMmNode prev = before == null ? null : before.getValue();
-        if (prev != null && prev.end() > nodeStart) {
+        if (prev != null && Long.compareUnsigned(prev.end(), nodeStart) > 0) {
             throw Errno.ENOSPC.exception("[" + nodeStart + ", " + nodeEnd + ") overlaps a node");
         }
         Map.Entry<Long, DrmMmNode> after = nodes.higherEntry(nodeStart);
         long[] raw = hole(prev, after == null ? null : after.getValue());
         long[] col = colorAdjust == null ? raw : colorAdjust.adjust(prev, color, raw[0], raw[1]);
-        if (col[0] > nodeStart || col[1] < nodeEnd) {
+        if (Long.compareUnsigned(col[0], nodeStart) > 0 || Long.compareUnsigned(col[1], nodeEnd) < 0) {
             throw Errno.ENOSPC.exception("[" + nodeStart + ", " + nodeEnd + ") does not fit its hole");
         }
         DrmMmNode n = new DrmMmNode(nodeStart, size, color);

@@ -27,7 +27,28 @@ class DrmMmTest {
     @Test
     void anEmptyOrWrappingRangeIsEinval() {
         assertErrno(Errno.EINVAL, () -> new DrmMmImpl(0, 0, null));
-        assertErrno(Errno.EINVAL, () -> new DrmMmImpl(Long.MAX_VALUE, 2, null));
+        assertErrno(Errno.EINVAL, () -> new DrmMmImpl(-2L, 3, null));
+        assertErrno(Errno.EINVAL, () -> new DrmMmImpl(1, -1L, null));
+    }
+
+    @Test
+    void theWholeUnsigned64BitRangeAndAlignmentsUpTo2To63AreManaged() {
+        DrmMmImpl all = new DrmMmImpl(0, -1L, null);
+        long top = 1L << 63;
+        assertEquals(new DrmMmNode(top, 16, 0), all.insertNode(16, top, 0, 1, -1L, Mode.LOW), "aligned to 2^63, above it");
+        assertEquals(new DrmMmNode(-1L - 16, 16, 0), all.insertNode(16, 0, 0, 0, -1L, Mode.HIGH), "the top of [0, U64_MAX)");
+        assertEquals(new DrmMmNode(top + 16, top - 33, 0), all.insertNode(top - 33, 0, 0, top, -1L, Mode.BEST),
+                "the hole between them, 2^63 - 33 units");
+        assertErrno(Errno.ENOSPC, () -> all.insertNode(2, top, 0, top + 1, -1L, Mode.LOW));
+        assertEquals(new DrmMmNode(0, 4, 0), all.insertNode(4, top, 0, 0, -1L, Mode.LOW), "0 is aligned to 2^63 too");
+        assertErrno(Errno.ENOSPC, () -> all.reserveNode(-1L - 17, 1, 0));
+        assertEquals(new DrmMmNode(100, 1, 0), all.reserveNode(100, 1, 0));
+        assertErrno(Errno.ENOSPC, () -> all.reserveNode(-1L - 1, 2, 0));
+        List<DrmMmNode> nodes = all.nodes();
+        for (int i = 1; i < nodes.size(); i++) {
+            assertTrue(Long.compareUnsigned(nodes.get(i - 1).end(), nodes.get(i).start()) <= 0, "in unsigned order: " + nodes);
+        }
+        assertEquals(top, nodes.get(2).start(), "the node at 2^63 sorts after those below it, not first");
     }
 
     @Test
