@@ -8,12 +8,16 @@
  * 192 GiB start as fast as small ones. A page holds either its 4096 bytes or a 64-bit stamp that
  * stands for them; every byte path reads a stamped page as the stamp's expansion, and copies and
  * migrations carry the stamp, so a large working set can be simulated with every page checked.
+ * When the host runs full, a CPU access, populate, pin or HMM fault first asks the registered
+ * {@link accelmm.api.mm.Shrinker}s (drivers' purgeable objects) for pages and tries again, as direct
+ * reclaim does. {@link accelmm.api.mm.AddressSpace#madvise} keeps huge-page advice per mapping.
  *
  * <h2>Locking</h2>
  * {@link accelmm.api.mm.AddressSpace} calls take the address space's mmap lock and page-table
  * lock themselves (see their javadoc); {@link accelmm.api.mm.MemoryManager} physical accesses take
  * only the node's lock, as a DMA engine does. Neither may be called holding a lock an invalidation
- * callback takes.
+ * callback takes. Shrinkers run on the allocating thread after the address space dropped its
+ * locks, but possibly inside a caller's own locks: they only try locks.
  *
  * <h2>Example</h2>
  * <pre>{@code
