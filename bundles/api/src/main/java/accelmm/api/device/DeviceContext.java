@@ -86,6 +86,14 @@ public interface DeviceContext {
      */
     IoPgtable ioPgtable(long pgsizeBitmap, int ias, int oas);
 
+    /**
+     * Creates a device page table of {@code format} (a stage-2 table for an IOMMU's second stage),
+     * as {@link #ioPgtable(long, int, int)} does for stage 1; the page sizes choose the granule.
+     *
+     * @throws accelmm.api.ErrnoException as the io-pgtable constructor: {@code EINVAL}
+     */
+    IoPgtable ioPgtable(accelmm.api.mmu.IoPgtableFormat format, long pgsizeBitmap, int ias, int oas);
+
     /** Returns the table id of a page table of this device, or -1. */
     long pgtableId(IoPgtable table);
 

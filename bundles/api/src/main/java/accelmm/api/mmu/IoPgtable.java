@@ -3,9 +3,10 @@ package accelmm.api.mmu;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * A device page table in the style of the kernel's io-pgtable (ARM LPAE / Mali): 4 KiB granule,
- * 512 entries per table, leaves of the sizes in {@link #pgsizeBitmap()}, input addresses below
- * {@code 2^ias} and output addresses below {@code 2^oas}.
+ * A device page table in the style of the kernel's io-pgtable (ARM LPAE / Mali, stage 1 or 2):
+ * a 4 KiB, 16 KiB or 64 KiB granule (tables of 512, 2048 or 8192 entries), leaves of the sizes in
+ * {@link #pgsizeBitmap()}, input addresses below {@code 2^ias} and output addresses below
+ * {@code 2^oas}, as few levels as {@code ias} needs.
  *
  * <p>Concurrency: thread-safe; changes are serialized, translations take the same lock.
  */

@@ -227,7 +227,12 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     @Override
     public IoPgtable ioPgtable(long pgsizeBitmap, int ias, int oas) {
-        IoPgtable t = new LpaePgtable(pgsizeBitmap, ias, oas, new IoTlbOps() {
+        return ioPgtable(accelmm.api.mmu.IoPgtableFormat.ARM_64_LPAE_S1, pgsizeBitmap, ias, oas);
+    }
+
+    @Override
+    public IoPgtable ioPgtable(accelmm.api.mmu.IoPgtableFormat format, long pgsizeBitmap, int ias, int oas) {
+        IoPgtable t = new LpaePgtable(format, pgsizeBitmap, ias, oas, new IoTlbOps() {
             @Override
             public void flushAll() {
                 count("tlb.flush", 1);

@@ -5,15 +5,19 @@ import java.util.List;
 
 import accelmm.api.Errno;
 import accelmm.api.mmu.IoPgtable;
+import accelmm.api.mmu.IoPgtableFormat;
 import accelmm.api.mmu.IoTlbOps;
 import accelmm.api.mmu.IommuProt;
 import accelmm.api.mmu.IotlbGather;
 import accelmm.core.fault.FailSite;
 
 /**
- * An io-pgtable with the ARM LPAE layout and a 4 KiB granule: four levels of 512-entry tables;
- * level 3 holds 4 KiB pages, level 2 may hold 2 MiB blocks, level 1 1 GiB blocks
- * ({@code drivers/iommu/io-pgtable-arm.c}).
+ * An io-pgtable with the ARM LPAE layout ({@code drivers/iommu/io-pgtable-arm.c}), stage 1 or
+ * stage 2, with the 4 KiB, 16 KiB or 64 KiB granule the page sizes choose: tables of 512, 2048 or
+ * 8192 entries; leaves of 4K|2M|1G, 16K|32M or 64K|512M. As the kernel's, the walk has as few
+ * levels as the input address size needs, numbered so that the last is level 3 (a 4 KiB table of
+ * 32-bit addresses starts at level 1 with a 4-entry table), and a stage-2 walk that would start at
+ * level 0 with at most 16 entries starts at level 1 on concatenated tables.
  *
  * <p>Entries are longs: {@link #VALID}, {@link #LEAF} for pages and blocks, the protection in bits
  * 2-5 and the output address from bit 12. A table entry is a valid non-leaf entry whose next-level
@@ -30,53 +34,129 @@ public final class LpaePgtable implements IoPgtable {
     static final long LEAF = 1 << 1;
     static final int PROT_SHIFT = 2;
     static final long ADDR_MASK = ~0xfffL;
-    static final int ENTRIES = 512;
+    /** {@code ARM_LPAE_MAX_LEVELS}: levels are numbered 0 to 3 whatever the walk's depth. */
     static final int LEVELS = 4;
     /** The sizes a 4 KiB granule allows: 4K, 2M, 1G. */
     public static final long GRANULE_4K_SIZES = (1L << 12) | (1L << 21) | (1L << 30);
+    /** The sizes a 16 KiB granule allows: 16K, 32M. */
+    public static final long GRANULE_16K_SIZES = (1L << 14) | (1L << 25);
+    /** The sizes a 64 KiB granule allows: 64K, 512M. */
+    public static final long GRANULE_64K_SIZES = (1L << 16) | (1L << 29);
+    /** {@code ARM_LPAE_S2_MAX_CONCAT_PAGES}: the most tables a stage-2 start level concatenates. */
+    static final int S2_MAX_CONCAT = 16;
 
     /** One table of the walk. */
     static final class Table {
-        final long[] pte = new long[ENTRIES];
-        final Table[] next = new Table[ENTRIES];
+        final long[] pte;
+        final Table[] next;
         int used;
+
+        Table(int entries) {
+            pte = new long[entries];
+            next = new Table[entries];
+        }
     }
 
+    private final IoPgtableFormat format;
     private final long pgsizeBitmap;
     private final int ias;
     private final int oas;
     private final IoTlbOps tlb;
     private final FailSite failSite;
-    private final Table root = new Table();
+    private final long granule;
+    /** Bits of index per table below the start level ({@code bits_per_level}). */
+    private final int bpl;
+    private final int startLevel;
+    /** Bits of index of the start level's table ({@code pgd_bits}). */
+    private final int pgdBits;
+    private final Table root;
+    /** Per level, the shift of the address bits that index it ({@code ARM_LPAE_LVL_SHIFT}) and their mask. */
+    private final int[] shifts = new int[LEVELS];
+    private final int[] masks = new int[LEVELS];
     /** The tables of the walk {@link #unmapOne} is on; under the table's lock. */
     private final Table[] path = new Table[LEVELS];
     private long tables = 1;
 
     /**
-     * Creates an empty table.
+     * Creates an empty stage-1 table.
      *
-     * @param pgsizeBitmap the page sizes to allow; a non-empty subset of 4K|2M|1G
+     * @throws accelmm.api.ErrnoException as {@link #LpaePgtable(IoPgtableFormat, long, int, int, IoTlbOps, FailSite)}
+     */
+    public LpaePgtable(long pgsizeBitmap, int ias, int oas, IoTlbOps tlb, FailSite failSite) {
+        this(IoPgtableFormat.ARM_64_LPAE_S1, pgsizeBitmap, ias, oas, tlb, failSite);
+    }
+
+    /**
+     * Creates an empty table ({@code alloc_io_pgtable_ops}). The granule is 4 KiB if the bitmap has
+     * it, else its smallest size; the bitmap is then cut to what that granule allows, as
+     * {@code arm_lpae_restrict_pgsizes} does.
+     *
+     * @param pgsizeBitmap the page sizes asked for
      * @param ias input address bits, 32..48
      * @param oas output address bits, 32..48
      * @param tlb the driver's TLB maintenance
      * @param failSite fault site of table allocation, or null
-     * @throws accelmm.api.ErrnoException {@code EINVAL} for a bad bitmap or address size
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a bitmap left without a granule size, an
+     *     address size out of range, or no TLB operations
      */
-    public LpaePgtable(long pgsizeBitmap, int ias, int oas, IoTlbOps tlb, FailSite failSite) {
-        if (pgsizeBitmap == 0 || (pgsizeBitmap & ~GRANULE_4K_SIZES) != 0 || ias < 32 || ias > 48 || oas < 32 || oas > 48
-                || tlb == null) {
-            throw Errno.EINVAL.exception("page sizes 0x" + Long.toHexString(pgsizeBitmap) + ", ias " + ias + ", oas " + oas);
+    public LpaePgtable(IoPgtableFormat format, long pgsizeBitmap, int ias, int oas, IoTlbOps tlb, FailSite failSite) {
+        long granule = (pgsizeBitmap & (1L << 12)) != 0 ? 1L << 12 : Long.lowestOneBit(pgsizeBitmap & ~0xfffL);
+        long sizes = granule == 1L << 12 ? GRANULE_4K_SIZES : granule == 1L << 14 ? GRANULE_16K_SIZES
+                : granule == 1L << 16 ? GRANULE_64K_SIZES : 0;
+        long restricted = pgsizeBitmap & sizes;
+        if (format == null || (restricted & granule) == 0 || ias < 32 || ias > 48 || oas < 32 || oas > 48 || tlb == null) {
+            throw Errno.EINVAL.exception("page sizes 0x" + Long.toHexString(pgsizeBitmap) + ", ias " + ias + ", oas " + oas
+                    + (format == null ? ", no format" : ""));
         }
-        this.pgsizeBitmap = pgsizeBitmap;
+        this.format = format;
+        this.pgsizeBitmap = restricted;
         this.ias = ias;
         this.oas = oas;
         this.tlb = tlb;
         this.failSite = failSite;
+        this.granule = granule;
+        int pgShift = Long.numberOfTrailingZeros(granule);
+        this.bpl = pgShift - 3;
+        int vaBits = ias - pgShift;
+        int levels = (vaBits + bpl - 1) / bpl;
+        int start = LEVELS - levels;
+        int pgd = vaBits - bpl * (levels - 1);
+        if (format == IoPgtableFormat.ARM_64_LPAE_S2 && start == 0 && (1 << pgd) <= S2_MAX_CONCAT) {
+            pgd += bpl;
+            start++;
+        }
+        this.startLevel = start;
+        this.pgdBits = pgd;
+        for (int l = 0; l < LEVELS; l++) {
+            shifts[l] = (LEVELS - l) * bpl + 3;
+            masks[l] = (1 << (l == start ? pgd : bpl)) - 1;
+        }
+        this.root = new Table(1 << pgd);
     }
 
     @Override
     public long pgsizeBitmap() {
         return pgsizeBitmap;
+    }
+
+    /** Returns the format. */
+    public IoPgtableFormat format() {
+        return format;
+    }
+
+    /** Returns the granule: the smallest page size and the size of a table below the start level. */
+    public long granule() {
+        return granule;
+    }
+
+    /** Returns the level the walk starts at (0 to 3; the last level is 3). */
+    public int startLevel() {
+        return startLevel;
+    }
+
+    /** Returns the entries of the start level's table (more than a table's for concatenated stage-2 tables). */
+    public int startEntries() {
+        return 1 << pgdBits;
     }
 
     @Override
@@ -90,17 +170,22 @@ public final class LpaePgtable implements IoPgtable {
     }
 
     /** The bytes one entry of {@code level} covers. */
-    static long levelSize(int level) {
-        return 1L << (12 + 9 * (LEVELS - 1 - level));
+    private long levelSize(int level) {
+        return 1L << shifts[level];
     }
 
-    static int index(long iova, int level) {
-        return (int) (iova >>> (12 + 9 * (LEVELS - 1 - level))) & (ENTRIES - 1);
+    private int index(long iova, int level) {
+        return (int) (iova >>> shifts[level]) & masks[level];
     }
 
     /** The level whose entries are {@code pgsize} bytes. */
-    private static int leafLevel(long pgsize) {
-        return LEVELS - 1 - (Long.numberOfTrailingZeros(pgsize) - 12) / 9;
+    private int leafLevel(long pgsize) {
+        return LEVELS - (Long.numberOfTrailingZeros(pgsize) - 3) / bpl;
+    }
+
+    /** A new table below the start level. */
+    private Table newTable() {
+        return new Table(1 << bpl);
     }
 
     private void checkSize(long iova, long paddr, long pgsize, long pgcount) {
@@ -143,7 +228,7 @@ public final class LpaePgtable implements IoPgtable {
 
     private void mapOne(long iova, long paddr, int level, int prot) {
         Table t = root;
-        for (int l = 0; l < level; l++) {
+        for (int l = startLevel; l < level; l++) {
             int i = index(iova, l);
             long e = t.pte[i];
             if ((e & LEAF) != 0) {
@@ -153,7 +238,7 @@ public final class LpaePgtable implements IoPgtable {
                 if (failSite != null && failSite.shouldFail()) {
                     throw Errno.ENOMEM.exception("page table allocation failed");
                 }
-                t.next[i] = new Table();
+                t.next[i] = newTable();
                 t.pte[i] = VALID;
                 t.used++;
                 tables++;
@@ -169,7 +254,7 @@ public final class LpaePgtable implements IoPgtable {
             if (t.next[i].used != 0) {
                 throw Errno.EEXIST.exception(String.format("0x%x has smaller mappings under it", iova));
             }
-            tlb.flushWalk(iova, levelSize(level), 4096);
+            tlb.flushWalk(iova, levelSize(level), granule);
             t.next[i] = null;
             t.used--;
             tables--;
@@ -197,7 +282,7 @@ public final class LpaePgtable implements IoPgtable {
     /** Unmaps the entry of {@code iova} at {@code level}; false if it is not mapped at that size. */
     private boolean unmapOne(long iova, int level, IotlbGather gather) {
         Table t = root;
-        for (int l = 0; l < level; l++) {
+        for (int l = startLevel; l < level; l++) {
             path[l] = t;
             long e = t.pte[index(iova, l)];
             if ((e & VALID) == 0 || (e & LEAF) != 0) {
@@ -214,16 +299,16 @@ public final class LpaePgtable implements IoPgtable {
         if ((e & LEAF) != 0) {
             tlb.addPage(gather, iova, size);
         } else {
-            tlb.flushWalk(iova, size, 4096);
+            tlb.flushWalk(iova, size, granule);
             tables -= countTables(t.next[i]);
             t.next[i] = null;
         }
         t.pte[i] = 0;
         t.used--;
-        for (int l = level - 1; l >= 0 && t.used == 0; l--) {
+        for (int l = level - 1; l >= startLevel && t.used == 0; l--) {
             Table parent = path[l];
             int pi = index(iova, l);
-            tlb.flushWalk(iova & ~(levelSize(l) - 1), levelSize(l), 4096);
+            tlb.flushWalk(iova & ~(levelSize(l) - 1), levelSize(l), granule);
             parent.pte[pi] = 0;
             parent.next[pi] = null;
             parent.used--;
@@ -249,7 +334,7 @@ public final class LpaePgtable implements IoPgtable {
             return 0;
         }
         Table t = root;
-        for (int l = 0; l < LEVELS; l++) {
+        for (int l = startLevel; l < LEVELS; l++) {
             long e = t.pte[index(iova, l)];
             if ((e & VALID) == 0) {
                 return 0;
@@ -266,7 +351,7 @@ public final class LpaePgtable implements IoPgtable {
     public synchronized List<String> walk(long iova) {
         List<String> lines = new ArrayList<>();
         Table t = root;
-        for (int l = 0; l < LEVELS && t != null; l++) {
+        for (int l = startLevel; l < LEVELS && t != null; l++) {
             int i = index(iova, l);
             long e = t.pte[i];
             String what = (e & VALID) == 0 ? "invalid" : (e & LEAF) != 0
@@ -283,11 +368,11 @@ public final class LpaePgtable implements IoPgtable {
 
     @Override
     public synchronized void forEachLeaf(LeafVisitor visitor) {
-        visit(root, 0, 0, visitor);
+        visit(root, startLevel, 0, visitor);
     }
 
-    private static void visit(Table t, int level, long base, LeafVisitor visitor) {
-        for (int i = 0; i < ENTRIES; i++) {
+    private void visit(Table t, int level, long base, LeafVisitor visitor) {
+        for (int i = 0; i < t.pte.length; i++) {
             long e = t.pte[i];
             if ((e & VALID) == 0) {
                 continue;

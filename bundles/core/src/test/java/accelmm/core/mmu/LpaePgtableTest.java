@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.function.Executable;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.mmu.IoTlbOps;
+import accelmm.api.mmu.IoPgtableFormat;
 import accelmm.api.mmu.IommuProt;
 import accelmm.api.mmu.IotlbGather;
 import accelmm.core.fault.FaultInjector;
@@ -51,9 +53,89 @@ class LpaePgtableTest {
     @Test
     void badConfigurationsAreEinval() {
         assertErrno(Errno.EINVAL, () -> new LpaePgtable(0, 48, 40, tlb, null));
-        assertErrno(Errno.EINVAL, () -> new LpaePgtable(K4 | (1L << 16), 48, 40, tlb, null));
+        assertErrno(Errno.EINVAL, () -> new LpaePgtable(M2, 48, 40, tlb, null));
+        assertErrno(Errno.EINVAL, () -> new LpaePgtable(1L << 13, 48, 40, tlb, null));
         assertErrno(Errno.EINVAL, () -> new LpaePgtable(K4, 52, 40, tlb, null));
+        assertErrno(Errno.EINVAL, () -> new LpaePgtable(K4, 31, 40, tlb, null));
         assertErrno(Errno.EINVAL, () -> new LpaePgtable(K4, 48, 40, null, null));
+        assertErrno(Errno.EINVAL, () -> new LpaePgtable(null, K4, 48, 40, tlb, null));
+    }
+
+    static final long K16 = 1L << 14;
+    static final long M32 = 1L << 25;
+    static final long K64 = 1L << 16;
+    static final long M512 = 1L << 29;
+
+    @Test
+    void thePageSizesChooseTheGranuleAndAreCutToItAsArmLpaeRestrictPgsizes() {
+        assertEquals(K4, new LpaePgtable(K4 | K64, 48, 40, tlb, null).pgsizeBitmap(), "4K wins; 64K is not a 4K-granule size");
+        LpaePgtable g16 = new LpaePgtable(K16 | M32 | M2, 48, 48, tlb, null);
+        assertEquals(K16, g16.granule());
+        assertEquals(K16 | M32, g16.pgsizeBitmap());
+        LpaePgtable g64 = new LpaePgtable(K64 | M512 | M32, 48, 48, tlb, null);
+        assertEquals(K64, g64.granule());
+        assertEquals(K64 | M512, g64.pgsizeBitmap());
+    }
+
+    @Test
+    void theWalkHasAsFewLevelsAsTheInputSizeNeedsAndStageTwoConcatenates() {
+        record Geometry(IoPgtableFormat fmt, long sizes, int ias, int start, int entries) {
+        }
+        IoPgtableFormat s1 = IoPgtableFormat.ARM_64_LPAE_S1;
+        IoPgtableFormat s2 = IoPgtableFormat.ARM_64_LPAE_S2;
+        for (Geometry g : List.of(
+                new Geometry(s1, K4, 48, 0, 512), new Geometry(s1, K4, 40, 0, 2), new Geometry(s1, K4, 39, 1, 512),
+                new Geometry(s1, K4, 32, 1, 4), new Geometry(s2, K4, 40, 1, 1024), new Geometry(s2, K4, 48, 0, 512),
+                new Geometry(s2, K4, 43, 1, 8192), new Geometry(s2, K4, 44, 0, 32),
+                new Geometry(s1, K16, 48, 0, 2), new Geometry(s2, K16, 48, 1, 4096), new Geometry(s1, K16, 47, 1, 2048),
+                new Geometry(s1, K16, 37, 1, 2), new Geometry(s1, K16, 36, 2, 2048), new Geometry(s1, K16, 32, 2, 128),
+                new Geometry(s1, K64, 48, 1, 64), new Geometry(s2, K64, 48, 1, 64), new Geometry(s1, K64, 42, 2, 8192),
+                new Geometry(s1, K64, 32, 2, 8))) {
+            LpaePgtable t = new LpaePgtable(g.fmt(), g.sizes(), g.ias(), 48, tlb, null);
+            assertEquals(g.start(), t.startLevel(), g.toString());
+            assertEquals(g.entries(), t.startEntries(), g.toString());
+        }
+    }
+
+    @Test
+    void everyGranuleFormatAndAddressSizeMapsTranslatesAndFreesAtTheTopOfItsRange() {
+        for (IoPgtableFormat fmt : IoPgtableFormat.values()) {
+            for (long gran : new long[] {K4, K16, K64}) {
+                for (int ias = 32; ias <= 48; ias++) {
+                    LpaePgtable t = new LpaePgtable(fmt, gran, ias, 48, tlb, null);
+                    long top = (1L << ias) - gran;
+                    assertEquals(gran, t.mapPages(top, 7 * gran, gran, 1, RW), fmt + " " + gran + " " + ias);
+                    assertEquals(7 * gran + 5, t.iovaToPhys(top + 5));
+                    assertEquals(0, t.iovaToPhys(top - gran));
+                    List<String> walk = t.walk(top);
+                    assertEquals(4 - t.startLevel(), walk.size(), walk.toString());
+                    assertTrue(walk.get(walk.size() - 1).startsWith("L3["), walk.toString());
+                    assertErrno(Errno.ERANGE, () -> t.mapPages(top + gran, 0, gran, 1, RW));
+                    assertEquals(gran, t.unmapPages(top, gran, 1, new IotlbGather()));
+                    assertEquals(1, t.tables(), "every table below the start level is freed");
+                }
+            }
+        }
+    }
+
+    @Test
+    void sixteenAndSixtyFourKibGranulesMapTheirBlocks() {
+        LpaePgtable g16 = new LpaePgtable(K16 | M32, 48, 48, tlb, null);
+        assertEquals(M32, g16.mapPages(M32 * 3, M32, M32, 1, RW));
+        assertEquals(M32 + 0x12345, g16.iovaToPhys(M32 * 3 + 0x12345));
+        assertTrue(g16.walk(M32 * 3).get(2).contains("block -> 0x2000000"), g16.walk(M32 * 3).toString());
+        assertEquals(0, g16.unmapPages(M32 * 3, K16, 1, new IotlbGather()), "a page of a block is not unmapped alone");
+        assertErrno(Errno.EINVAL, () -> g16.mapPages(0, 0, K4, 1, RW));
+        assertErrno(Errno.EEXIST, () -> g16.mapPages(M32 * 3 + K16, 0, K16, 1, RW));
+        LpaePgtable g64 = new LpaePgtable(K64 | M512, 48, 48, tlb, null);
+        assertEquals(2 * K64, g64.mapPages(M512, 3 * K64, K64, 2, RW));
+        assertEquals(M512, g64.mapPages(2 * M512, 0, M512, 1, IommuProt.READ));
+        assertEquals(4 * K64 + 9, g64.iovaToPhys(M512 + K64 + 9));
+        assertEquals(0x1234567, g64.iovaToPhys(2 * M512 + 0x1234567));
+        List<long[]> leaves = new java.util.ArrayList<>();
+        g64.forEachLeaf((iova, paddr, size, prot) -> leaves.add(new long[] {iova, paddr, size}));
+        assertEquals(3, leaves.size());
+        assertEquals(M512, leaves.get(2)[2]);
     }
 
     @Test
