@@ -8,15 +8,11 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define PAGE 4096UL
 #define PAGES 65536UL
 #define ROUNDS 7
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 int main(void)
 {
@@ -29,15 +25,13 @@ int main(void)
 			return 1;
 		}
 		madvise((void *)p, PAGES * PAGE, MADV_NOHUGEPAGE);
-		struct timespec t0, t1;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		double t0 = now_ns();
 		for (unsigned long i = 0; i < PAGES; i++)
 			p[i * PAGE] = 1;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double t1 = now_ns();
 		munmap((void *)p, PAGES * PAGE);
-		ns[r] = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / PAGES;
+		ns[r] = (t1 - t0) / PAGES;
 	}
-	qsort(ns, ROUNDS, sizeof(ns[0]), cmp);
-	printf("ns_per_fault %.1f\n", ns[ROUNDS / 2]);
+	printf("ns_per_fault %.1f\n", median(ns, ROUNDS));
 	return 0;
 }

@@ -10,23 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define PAGE 4096UL
 #define RANGE (2UL << 20)
 #define POOL (64UL << 20)
 #define ROUNDS 201
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 int main(void)
 {
@@ -39,33 +28,30 @@ int main(void)
 	for (int i = 0; i < 512; i++)
 		idx[i] = (unsigned long)(rand() % (POOL / PAGE)) * PAGE;
 	for (int r = 0; r < ROUNDS; r++) {
-		double t0 = now();
+		double t0 = now_ns();
 		memcpy(dev, host, RANGE);
 		memcpy(host, dev, RANGE);
-		double t1 = now();
+		double t1 = now_ns();
 		for (int i = 0; i < 512; i++)
 			memcpy(dev + idx[i], host + idx[i], PAGE);
 		for (int i = 0; i < 512; i++)
 			memcpy(host + idx[i], dev + idx[i], PAGE);
-		double t2 = now();
+		double t2 = now_ns();
 		t2m[r] = t1 - t0;
 		t4k[r] = t2 - t1;
 	}
-	qsort(t2m, ROUNDS, sizeof(double), cmp);
-	qsort(t4k, ROUNDS, sizeof(double), cmp);
-	printf("memcpy_2m_roundtrip_ns %.1f\nmemcpy_4k_batch_roundtrip_ns %.1f\n", t2m[ROUNDS / 2], t4k[ROUNDS / 2]);
+	printf("memcpy_2m_roundtrip_ns %.1f\nmemcpy_4k_batch_roundtrip_ns %.1f\n", median(t2m, ROUNDS), median(t4k, ROUNDS));
 	size_t big = 256UL << 20, piece = 64UL << 20;
 	char *a = malloc(big), *b = malloc(big);
 	memset(a, 3, big);
 	memset(b, 0, big);
 	static double t1g[9];
 	for (int r = 0; r < 9; r++) {
-		double t0 = now();
+		double t0 = now_ns();
 		for (size_t done = 0; done < (1UL << 30); done += piece)
 			memcpy(b + done % big, a + done % big, piece);
-		t1g[r] = now() - t0;
+		t1g[r] = now_ns() - t0;
 	}
-	qsort(t1g, 9, sizeof(double), cmp);
-	printf("memcpy_1g_ns %.1f\n", t1g[4]);
+	printf("memcpy_1g_ns %.1f\n", median(t1g, 9));
 	return host[5] + dev[5] + a[5] + b[5] == 0;
 }

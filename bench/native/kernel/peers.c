@@ -18,6 +18,8 @@
 #include <linux/interval_tree.h>
 #include <linux/idr.h>
 
+#include "../timing.h"
+
 #define N (1UL << 20)
 #define ROUNDS 7
 #define PAGE 4096UL
@@ -59,25 +61,6 @@ static unsigned long *shuffled(unsigned long n)
 	return a;
 }
 
-static double now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-	qsort(v, ROUNDS, sizeof(v[0]), cmp);
-	return v[ROUNDS / 2];
-}
-
 static volatile unsigned long sink;
 
 static void xarray_peers(void)
@@ -97,7 +80,7 @@ static void xarray_peers(void)
 		ns[r] = (now_ns() - t0) / N;
 		sink += sum;
 	}
-	printf("xa_load_random_1m_ns %.1f\n", median(ns));
+	printf("xa_load_random_1m_ns %.1f\n", median(ns, ROUNDS));
 	free(order);
 }
 
@@ -119,7 +102,7 @@ static void idr_peer(void)
 		}
 		ns[r] = (now_ns() - t0) / N;
 	}
-	printf("idr_churn_1m_ns %.1f\n", median(ns));
+	printf("idr_churn_1m_ns %.1f\n", median(ns, ROUNDS));
 	free(ids);
 	free(order);
 }
@@ -218,7 +201,7 @@ static void interval_tree_peers(void)
 			} while ((t = now_ns()) - t0 < ROUND_NS || ops < 8);
 			ns[r] = (t - t0) / ops;
 		}
-		printf("itree_invalidate_1m_%lu_ns %.1f\n", span, median(ns));
+		printf("itree_invalidate_1m_%lu_ns %.1f\n", span, median(ns, ROUNDS));
 	}
 	free(subscribed);
 }
