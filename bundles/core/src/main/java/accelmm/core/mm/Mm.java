@@ -104,7 +104,10 @@ final class Mm implements AddressSpace {
             try {
                 return call.get();
             } catch (accelmm.core.mem.NoMemoryException e) {
-                if (e.node() != node || shrinkers.reclaim(Math.max(RECLAIM_BATCH, pages)) <= 0) {
+                // Another try only after real progress: the shrinkers say they freed pages and the
+                // host holds fewer (a shrinker that only claims to free cannot keep it looping).
+                long before = node.info().used();
+                if (e.node() != node || shrinkers.reclaim(Math.max(RECLAIM_BATCH, pages)) <= 0 || node.info().used() >= before) {
                     throw e;
                 }
             }

@@ -127,6 +127,27 @@ class ShrinkersTest {
     }
 
     @Test
+    void aShrinkerThatOnlyClaimsToFreeCannotKeepAnAccessLooping() {
+        PinnedCache c = new PinnedCache(30);
+        mm.registerShrinker("liar", new Shrinker() {
+            @Override
+            public long count() {
+                return 1000;
+            }
+
+            @Override
+            public long scan(long nrPages) {
+                return nrPages;
+            }
+        });
+        long a = user.mm().mmap(0, 2 * MIB, RW, ANON);
+        ErrnoException e = assertThrows(ErrnoException.class, () -> user.mm().write(a, new byte[(int) (2 * MIB)], 0, (int) (2 * MIB)));
+        assertEquals(Errno.ENOMEM, e.errno());
+        assertEquals(1L, mm.counters().get("reclaim.runs"), "one reclaim, no progress, no second try");
+        c.held.forEach(PinnedPages::unpin);
+    }
+
+    @Test
     void badArgumentsAreEinval() {
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> mm.registerShrinker("", new PinnedCache(0))).errno());
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> mm.registerShrinker("x", null)).errno());
