@@ -32,12 +32,28 @@ class MadviseTest {
         assertEquals(expected, e.errno(), e.getMessage());
     }
 
-    /** Touches one byte in each of four aligned 2 MiB blocks, the middle two advised; returns the huge faults. */
-    long hugeFaults(ThpMode mode, int advice) {
+    /** What a test does with a fresh process of a memory manager whose huge pages follow {@code mode}. */
+    @FunctionalInterface
+    interface Body {
+        void run(MemoryManagerImpl mm, MmProcess p, AddressSpace as);
+    }
+
+    /** Runs {@code body} on a fresh process, ends it, and checks the invariants. */
+    void withProcess(ThpMode mode, Body body) {
         MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 64L << 20, mode);
         MmProcess p = mm.spawn("p");
         try {
-            AddressSpace as = p.mm();
+            body.run(mm, p, p.mm());
+        } finally {
+            p.exit();
+        }
+        assertEquals(List.of(), mm.check());
+    }
+
+    /** Touches one byte in each of four aligned 2 MiB blocks, the middle two advised; returns the huge faults. */
+    long hugeFaults(ThpMode mode, int advice) {
+        long[] huge = new long[1];
+        withProcess(mode, (mm, p, as) -> {
             long a = as.mmap(0x40000000L, 4 * SZ_2M, RW, ANON | MapFlags.FIXED);
             if (advice != 0) {
                 as.madvise(a + SZ_2M, 2 * SZ_2M, advice);
@@ -45,11 +61,9 @@ class MadviseTest {
             for (int i = 0; i < 4; i++) {
                 as.write(a + i * SZ_2M, new byte[] {1}, 0, 1);
             }
-            return mm.counters().get("fault.anon_huge");
-        } finally {
-            p.exit();
-            assertEquals(List.of(), mm.check());
-        }
+            huge[0] = mm.counters().get("fault.anon_huge");
+        });
+        return huge[0];
     }
 
     @Test
@@ -65,10 +79,7 @@ class MadviseTest {
 
     @Test
     void adviceSplitsMappingsOnlyWhereItChangesThemAndReachesTheChild() {
-        MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 64L << 20, ThpMode.MADVISE);
-        MmProcess p = mm.spawn("p");
-        try {
-            AddressSpace as = p.mm();
+        withProcess(ThpMode.MADVISE, (mm, p, as) -> {
             long a = as.mmap(0x40000000L, 3 * SZ_2M, RW, ANON | MapFlags.FIXED);
             as.madvise(a + SZ_2M, SZ_2M - 100, Madvise.HUGEPAGE);
             assertEquals(3, as.maps().size(), "split at both ends; the length was rounded up to a page");
@@ -84,18 +95,12 @@ class MadviseTest {
             } finally {
                 child.exit();
             }
-        } finally {
-            p.exit();
-        }
-        assertEquals(List.of(), mm.check());
+        });
     }
 
     @Test
     void badAdviceAndRangesAnswerAsTheKernel() {
-        MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 64L << 20, ThpMode.ALWAYS);
-        MmProcess p = mm.spawn("p");
-        try {
-            AddressSpace as = p.mm();
+        withProcess(ThpMode.ALWAYS, (mm, p, as) -> {
             long a = as.mmap(0x40000000L, 4 * PAGE, RW, ANON | MapFlags.FIXED);
             assertErrno(Errno.EINVAL, () -> as.madvise(a, PAGE, 4));
             assertErrno(Errno.EINVAL, () -> as.madvise(a + 1, PAGE, Madvise.HUGEPAGE));
@@ -104,9 +109,6 @@ class MadviseTest {
             assertErrno(Errno.ENOMEM, () -> as.madvise(a + 2 * PAGE, 4 * PAGE, Madvise.NOHUGEPAGE));
             assertEquals(2, as.maps().size(), "the mapped part took the advice before the ENOMEM");
             assertErrno(Errno.ENOMEM, () -> as.madvise(a + 8 * PAGE, PAGE, Madvise.NOHUGEPAGE));
-        } finally {
-            p.exit();
-        }
-        assertEquals(List.of(), mm.check());
+        });
     }
 }
