@@ -126,6 +126,32 @@ public class ShellIT {
     }
 
     @Test
+    public void aHeapBufferIsSharedByTheCpuAndVgem() throws Exception {
+        MmProcess p = memory.spawn("heapit");
+        int pid = p.pid();
+        assertEquals("fd 1", run("mm:heap_alloc " + pid + " 10000"));
+        String addr = run("mm:dmabuf_mmap " + pid + " 1 12k");
+        assertEquals("14 bytes written", run("mm:write " + pid + " " + addr + " hello-from-cpu"));
+        assertEquals("synced", run("mm:dmabuf_sync " + pid + " 1 end w"));
+        assertEquals("fd 0", run("mm:vgem_open " + pid));
+        String imported = run("mm:vgem_import " + pid + " 0 1");
+        assertTrue(imported, imported.startsWith("handle 1, 1 DMA segment(s)\n  0x"));
+        String dump = run("mm:vgem_read " + pid + " 0 1 0 16");
+        assertTrue(dump, dump.endsWith("|hello-from-cpu..|"));
+        assertEquals("9 bytes written", run("mm:vgem_write " + pid + " 0 1 4096 from-vgem"));
+        long page2 = Long.decode(addr) + 4096;
+        assertTrue(run("mm:read " + pid + " 0x" + Long.toHexString(page2) + " 9").endsWith("|from-vgem|"));
+        assertEquals(Errno.EINVAL, errnoOf("mm:dmabuf_mmap " + pid + " 1 16k"));
+        assertEquals(Errno.EINVAL, errnoOf("mm:dmabuf_sync " + pid + " 1 end x"));
+        assertEquals(Errno.ENOENT, errnoOf("mm:heap_alloc --heap cma " + pid + " 4k"));
+        assertEquals(Errno.EACCES, errnoOf("mm:dmabuf_mmap " + pid + " " + run("mm:heap_alloc -m ro " + pid + " 4k").substring(3) + " 4k"));
+        assertEquals("closed", run("mm:vgem_close " + pid + " 0 1"));
+        assertEquals(Errno.EINVAL, errnoOf("mm:vgem_close " + pid + " 0 1"));
+        p.exit();
+        assertTrue(run("mm:dmabuf"), !run("mm:dmabuf").contains("system"));
+    }
+
+    @Test
     public void mmIdrListsRegistriesAndTheirEntries() throws Exception {
         Idr<String> idr = registry.idr("shellit", "objects", 1);
         idr.alloc("first", 1, 0);

@@ -13,8 +13,14 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Dma {
+    /** Descriptor access mode: read only. */
+    int O_RDONLY = 0;
+    /** Descriptor access mode: write only. */
+    int O_WRONLY = 1;
     /** Descriptor flag: read and write access. */
     int O_RDWR = 2;
+    /** The access-mode bits of descriptor flags. */
+    int O_ACCMODE = 3;
     /** Descriptor flag: close on exec. */
     int O_CLOEXEC = 0x80000;
 
@@ -58,13 +64,17 @@ public interface Dma {
 
     /**
      * Installs the buffer's file at the lowest free descriptor of {@code table}
-     * ({@code dma_buf_fd}); the descriptor owns the export's reference. The buffer is complete
-     * before the descriptor exists, so closing it at once from another thread is safe.
+     * ({@code dma_buf_fd}). The descriptor owns a reference the caller held: the export's, or one
+     * from {@link DmaBuf#get()} for a further descriptor of the same file. The buffer is complete
+     * before the descriptor exists, so closing it at once from another thread is safe. The first
+     * descriptor sets the file's access mode, which later ones share: without {@link #O_RDWR} the
+     * file is read-only, as an exporter's file made without it, and a shared writable
+     * {@link #mmap} of it is {@code EACCES}.
      *
      * @return the descriptor
      * @throws accelmm.api.ErrnoException {@code EINVAL} for flags other than {@link #O_RDWR} and
-     *     {@link #O_CLOEXEC}, a null buffer, or one already given a descriptor; the table's
-     *     {@code EMFILE} or {@code ESRCH}
+     *     {@link #O_CLOEXEC}, or a null or released buffer; the table's {@code EMFILE} or
+     *     {@code ESRCH} (the caller keeps its reference)
      */
     int fd(DmaBuf buf, FdTable table, int flags);
 
@@ -76,6 +86,67 @@ public interface Dma {
      *     {@code EINVAL} if it is not a dma-buf
      */
     DmaBuf get(FdTable table, int fd);
+
+    /**
+     * Maps a dma-buf descriptor into an address space ({@code mmap} on the descriptor): the
+     * file's access mode is checked as {@code do_mmap} does, then {@link DmaBuf#mmap} maps it.
+     *
+     * @return the address of the mapping
+     * @throws accelmm.api.ErrnoException {@code EBADF} if the descriptor is not open;
+     *     {@code EINVAL} if it is not a dma-buf, for a length of 0 or an offset that is not
+     *     page-aligned; {@code EACCES} for a write-only file, or a shared writable mapping of a
+     *     read-only one; as {@link DmaBuf#mmap}
+     */
+    long mmap(FdTable table, int fd, accelmm.api.mm.AddressSpace mm, long addr, long length, int prot, int flags,
+            long offset);
+
+    /**
+     * {@code DMA_BUF_IOCTL_SYNC} on a dma-buf descriptor, as {@link DmaBuf#sync}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EBADF} if the descriptor is not open;
+     *     {@code ENOTTY} if it is not a dma-buf; as {@link DmaBuf#sync}
+     */
+    void sync(FdTable table, int fd, long flags);
+
+    /** Lists the dma-buf heaps by name ({@code /dev/dma_heap/*}). */
+    List<String> heaps();
+
+    /**
+     * Opens a dma-buf heap ({@code open("/dev/dma_heap/NAME")}).
+     *
+     * @return the descriptor
+     * @throws accelmm.api.ErrnoException {@code ENOENT} for a heap that does not exist; the
+     *     table's {@code EMFILE} or {@code ESRCH}
+     */
+    int heapOpen(FdTable table, String heap);
+
+    /**
+     * An ioctl on a heap descriptor ({@code dma_heap_ioctl}): {@code arg} is the user's struct,
+     * as long as the size {@code cmd} encodes (see {@link DmaHeapIoctl}). As the kernel, the
+     * command's number picks the kernel command whatever its size: a shorter struct reads as if
+     * zero-filled, a longer one keeps its extra bytes, and the reply is written back over the
+     * user's size. {@link DmaHeapIoctl#ALLOC} allocates a buffer of the heap and writes its
+     * descriptor into the struct's {@code fd} field.
+     *
+     * @throws accelmm.api.ErrnoException {@code EBADF} if the descriptor is not open;
+     *     {@code ENOTTY} if it is not a heap; {@code EINVAL} for a command number the heap does not
+     *     know, a non-zero {@code fd} field, and as {@link #heapAlloc}; {@code EFAULT} for a
+     *     struct shorter than {@code cmd}'s size
+     */
+    void heapIoctl(FdTable table, int heapFd, int cmd, byte[] arg);
+
+    /**
+     * Allocates a buffer from a heap ({@code DMA_HEAP_IOCTL_ALLOC} with the current struct):
+     * {@code len} rounded up to pages, always zeroed.
+     *
+     * @param fdFlags the new descriptor's flags: {@link #O_CLOEXEC} and an access mode
+     * @param heapFlags none are defined
+     * @return the new descriptor
+     * @throws accelmm.api.ErrnoException {@code EBADF}, {@code ENOTTY} as {@link #heapIoctl};
+     *     {@code EINVAL} for other descriptor or heap flags, or a length that rounds to 0;
+     *     {@code ENOMEM} when memory cannot hold it; the table's {@code EMFILE}
+     */
+    int heapAlloc(FdTable table, int heapFd, long len, int fdFlags, long heapFlags);
 
     /**
      * Builds a table from pages ({@code sg_alloc_table_from_pages_segment}): frames (global frame

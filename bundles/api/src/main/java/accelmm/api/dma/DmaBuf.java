@@ -21,6 +21,17 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface DmaBuf {
+    /** {@code DMA_BUF_IOCTL_SYNC} flag: the CPU reads. */
+    long SYNC_READ = 1;
+    /** {@code DMA_BUF_IOCTL_SYNC} flag: the CPU writes. */
+    long SYNC_WRITE = 2;
+    /** {@code DMA_BUF_IOCTL_SYNC} flags: the CPU reads and writes. */
+    long SYNC_RW = SYNC_READ | SYNC_WRITE;
+    /** {@code DMA_BUF_IOCTL_SYNC} flag value: CPU access begins. */
+    long SYNC_START = 0;
+    /** {@code DMA_BUF_IOCTL_SYNC} flag: CPU access ends. */
+    long SYNC_END = 4;
+
     /** Returns the buffer's unique number. */
     long inode();
 
@@ -105,10 +116,42 @@ public interface DmaBuf {
      */
     void moveNotify();
 
+    /**
+     * Maps the buffer into an address space ({@code dma_buf_mmap}): {@code length} bytes from
+     * byte {@code offset}, through the exporter's {@code mmap}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an exporter without {@code mmap}, a
+     *     released buffer, an offset that is not page-aligned or negative, a length of 0, or a
+     *     range past the end of the buffer; {@code EOVERFLOW} for a range whose end overflows;
+     *     the address space's errors
+     */
+    long mmap(accelmm.api.mm.AddressSpace mm, long addr, long length, int prot, int flags, long offset);
+
+    /**
+     * Brackets CPU access ({@code DMA_BUF_IOCTL_SYNC}): {@link #SYNC_START} or {@link #SYNC_END}
+     * with {@link #SYNC_READ}, {@link #SYNC_WRITE} or both. It waits for the reservation lock and
+     * calls the exporter's {@code begin_cpu_access} or {@code end_cpu_access}, if it has them.
+     *
+     * <p>Context: may block on {@link #resv()}; must not be called holding it from another thread's
+     * point of view (the lock is reentrant).
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for flags outside
+     *     {@code SYNC_RW | SYNC_END}, or neither read nor write; the exporter's error
+     */
+    void sync(long flags);
+
     /** Returns the number of attachments holding a pin. */
     int pinCount();
 
-    /** Drops a reference taken by {@link Dma#get} ({@code dma_buf_put}). */
+    /**
+     * Takes another reference ({@code get_dma_buf}), for instance to give the buffer a second
+     * descriptor with {@link Dma#fd}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} once the buffer is released
+     */
+    void get();
+
+    /** Drops a reference taken by {@link Dma#get} or {@link #get()} ({@code dma_buf_put}). */
     void put();
 
     /** Returns true once the last reference went and the exporter released the buffer. */

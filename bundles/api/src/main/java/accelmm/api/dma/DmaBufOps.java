@@ -17,9 +17,47 @@ package accelmm.api.dma;
  * @param release frees the exporter's object on the last close
  * @param cacheSgtMapping keep the first mapping of each attachment and return it again (older
  *     kernels' {@code cache_sgt_mapping})
+ * @param mmap maps the buffer into a process ({@code mmap}); without it a process's {@code mmap}
+ *     of the buffer is {@code EINVAL}
+ * @param beginCpuAccess prepares the memory for the CPU ({@code begin_cpu_access}, from
+ *     {@code DMA_BUF_IOCTL_SYNC} without {@code END}); optional
+ * @param endCpuAccess hands the memory back to devices ({@code end_cpu_access}); optional
  */
 public record DmaBufOps(Attach attach, Detach detach, Pin pin, Pin unpin, MapOp map, UnmapOp unmap,
-        Runnable release, boolean cacheSgtMapping) {
+        Runnable release, boolean cacheSgtMapping, MmapOp mmap, CpuAccess beginCpuAccess,
+        CpuAccess endCpuAccess) {
+
+    /** Operations without {@code mmap} and CPU-access brackets. */
+    public DmaBufOps(Attach attach, Detach detach, Pin pin, Pin unpin, MapOp map, UnmapOp unmap,
+            Runnable release, boolean cacheSgtMapping) {
+        this(attach, detach, pin, unpin, map, unmap, release, cacheSgtMapping, null, null, null);
+    }
+
+    /** Maps the buffer into a process. */
+    @FunctionalInterface
+    public interface MmapOp {
+        /**
+         * Maps {@code length} bytes of the buffer from byte {@code offset} at {@code addr} of
+         * {@code mm} (a hint, or exact with {@code MAP_FIXED}); the core has checked that the
+         * range lies inside the buffer.
+         *
+         * @return the address of the mapping
+         * @throws accelmm.api.ErrnoException as {@link accelmm.api.mm.AddressSpace#mmap}
+         */
+        long mmap(DmaBuf buf, accelmm.api.mm.AddressSpace mm, long addr, long length, int prot, int flags,
+                long offset);
+    }
+
+    /** Brackets CPU access. */
+    @FunctionalInterface
+    public interface CpuAccess {
+        /**
+         * Makes the memory coherent for the CPU (begin) or for devices (end) in {@code dir}.
+         *
+         * @throws accelmm.api.ErrnoException to fail the {@code DMA_BUF_IOCTL_SYNC}
+         */
+        void apply(DmaBuf buf, DmaDirection dir);
+    }
 
     /** Vets an attachment. */
     @FunctionalInterface

@@ -4,5 +4,5 @@
  * ({@link accelmm.api.dma.Dma}), and dma-buf sharing ({@link accelmm.api.dma.DmaBuf}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package accelmm.api.dma;

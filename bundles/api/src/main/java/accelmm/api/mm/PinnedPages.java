@@ -16,6 +16,15 @@ public interface PinnedPages {
     /** Returns the page frame numbers, one per pinned page, in address order. */
     long[] pfns();
 
+    /** Returns the pages' global frame numbers ({@link PhysAddr#globalPfn}), in address order. */
+    default long[] globalPfns() {
+        long[] pfns = pfns().clone();
+        for (int i = 0; i < pfns.length; i++) {
+            pfns[i] = PhysAddr.globalPfn(node(), pfns[i]);
+        }
+        return pfns;
+    }
+
     /** Releases the pins; a second call does nothing and returns false. */
     boolean unpin();
 }

@@ -35,5 +35,5 @@
  * {@code ENOSPC} and allocates nothing.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.5.0")
+@org.osgi.annotation.versioning.Version("1.6.0")
 package accelmm.api.mm;

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import accelmm.api.Errno;
+import accelmm.api.PageSize;
 import accelmm.api.dma.DmaBuf;
 import accelmm.api.dma.DmaBufAttachment;
 import accelmm.api.dma.DmaBufImporterOps;
@@ -15,6 +16,7 @@ import accelmm.api.dma.DmaBufOps;
 import accelmm.api.dma.DmaDevice;
 import accelmm.api.dma.DmaDirection;
 import accelmm.api.dma.SgTable;
+import accelmm.api.mm.AddressSpace;
 import accelmm.core.diag.Warnings;
 
 /**
@@ -36,8 +38,8 @@ final class DmaBufImpl implements DmaBuf {
     private final Runnable onRelease;
     private final Warnings warnings;
     private volatile boolean released;
-    /** Set once a descriptor owns the export's reference. */
-    volatile boolean installed;
+    /** The file's access mode, set by its first descriptor; -1 before. Guarded by this object. */
+    int accessMode = -1;
 
     DmaBufImpl(long inode, String exporter, long size, Object priv, DmaBufOps ops, Runnable onRelease, Warnings warnings) {
         this.inode = inode;
@@ -274,6 +276,54 @@ final class DmaBufImpl implements DmaBuf {
     }
 
     @Override
+    public long mmap(AddressSpace mm, long addr, long length, int prot, int flags, long offset) {
+        checkMmapArgs(length, offset);
+        if (ops.mmap() == null) {
+            throw Errno.EINVAL.exception(this + " cannot be mapped: its exporter has no mmap");
+        }
+        requireLive();
+        long pages = (length + PageSize.PAGE_SIZE - 1) >>> PageSize.PAGE_SHIFT;
+        if (offset / PageSize.PAGE_SIZE + pages > size >>> PageSize.PAGE_SHIFT) {
+            throw Errno.EINVAL.exception("offset " + offset + " + " + length + " bytes lies past the end of " + this);
+        }
+        return ops.mmap().mmap(this, mm, addr, length, prot, flags, offset);
+    }
+
+    /** The checks the mmap system call makes before it looks at the file. */
+    static void checkMmapArgs(long length, long offset) {
+        if (length == 0) {
+            throw Errno.EINVAL.exception("mmap of 0 bytes");
+        }
+        if (length < 0) {
+            throw Errno.ENOMEM.exception("mmap length " + Long.toUnsignedString(length) + " is too large");
+        }
+        if (offset < 0 || (offset & (PageSize.PAGE_SIZE - 1)) != 0) {
+            throw Errno.EINVAL.exception("offset " + offset + " is not page aligned");
+        }
+    }
+
+    @Override
+    public void sync(long flags) {
+        if ((flags & ~(SYNC_RW | SYNC_END)) != 0) {
+            throw Errno.EINVAL.exception("sync flags 0x" + Long.toHexString(flags));
+        }
+        DmaDirection dir = switch ((int) (flags & SYNC_RW)) {
+            case (int) SYNC_READ -> DmaDirection.FROM_DEVICE;
+            case (int) SYNC_WRITE -> DmaDirection.TO_DEVICE;
+            case (int) SYNC_RW -> DmaDirection.BIDIRECTIONAL;
+            default -> throw Errno.EINVAL.exception("sync flags name neither read nor write");
+        };
+        // Begin waits for the buffer's pending work, as the kernel waits on the reservation's
+        // fences: here a move or a mapping in progress holds the reservation lock.
+        resv.lock();
+        resv.unlock();
+        DmaBufOps.CpuAccess op = (flags & SYNC_END) != 0 ? ops.endCpuAccess() : ops.beginCpuAccess();
+        if (op != null) {
+            op.apply(this, dir);
+        }
+    }
+
+    @Override
     public int pinCount() {
         resv.lock();
         try {
@@ -284,6 +334,13 @@ final class DmaBufImpl implements DmaBuf {
             return n;
         } finally {
             resv.unlock();
+        }
+    }
+
+    @Override
+    public void get() {
+        if (!tryGet()) {
+            throw Errno.EINVAL.exception(this + " is released");
         }
     }
 

@@ -1,5 +1,7 @@
 package accelmm.core.dma;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,15 +17,21 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
 import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.PageSize;
 import accelmm.api.dma.Dma;
 import accelmm.api.dma.DmaBuf;
 import accelmm.api.dma.DmaBufInfo;
 import accelmm.api.dma.DmaBufOps;
 import accelmm.api.dma.DmaDevice;
+import accelmm.api.dma.DmaHeapIoctl;
 import accelmm.api.dma.PciTopology;
 import accelmm.api.dma.SgTable;
+import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.FdTable;
+import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.Prot;
 import accelmm.core.diag.CoreDiagnostics;
 
 /**
@@ -36,7 +44,7 @@ import accelmm.core.diag.CoreDiagnostics;
 @Designate(ocd = DmaConfig.class)
 public final class DmaImpl implements Dma {
     /** The file a dma-buf descriptor refers to; its last close drops the export's reference. */
-    private record DmaBufFile(DmaBufImpl buf) implements AutoCloseable {
+    private record DmaBufFile(DmaBufImpl buf, int accessMode) implements AutoCloseable {
         @Override
         public void close() {
             buf.put();
@@ -48,6 +56,18 @@ public final class DmaImpl implements Dma {
         }
     }
 
+    /** An open dma-buf heap ({@code /dev/dma_heap/NAME}). */
+    private record HeapFile(String name) implements AutoCloseable {
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return "/dev/dma_heap/" + name;
+        }
+    }
+
     private final MemoryManager memory;
     private final CoreDiagnostics diag;
     private final Set<String> p2pHostBridges;
@@ -56,6 +76,7 @@ public final class DmaImpl implements Dma {
     private final Map<Long, DmaBufImpl> bufs = new ConcurrentSkipListMap<>();
     private final AtomicLong inodes = new AtomicLong();
     private PciTopology topology = new PciTopologyImpl(Map.of(), Set.of());
+    private final SystemHeap systemHeap;
 
     /** Creates the service from its configuration. */
     @Activate
@@ -68,6 +89,7 @@ public final class DmaImpl implements Dma {
         this.memory = memory;
         this.diag = diag;
         this.p2pHostBridges = Set.copyOf(p2pHostBridges);
+        this.systemHeap = new SystemHeap(memory, this);
     }
 
     @Override
@@ -148,16 +170,18 @@ public final class DmaImpl implements Dma {
         if ((flags & ~(O_RDWR | O_CLOEXEC)) != 0) {
             throw Errno.EINVAL.exception("descriptor flags 0x" + Integer.toHexString(flags));
         }
+        return install(buf, table, flags);
+    }
+
+    private int install(DmaBuf buf, FdTable table, int flags) {
         if (!(buf instanceof DmaBufImpl b) || bufs.get(b.inode()) != b || table == null) {
             throw Errno.EINVAL.exception("not a dma-buf of this service");
         }
         synchronized (b) {
-            if (b.installed) {
-                throw Errno.EINVAL.exception(b + " already has a descriptor");
+            if (b.accessMode < 0) {
+                b.accessMode = flags & O_ACCMODE;
             }
-            int fd = table.install(new DmaBufFile(b));
-            b.installed = true;
-            return fd;
+            return table.install(new DmaBufFile(b, b.accessMode));
         }
     }
 
@@ -174,6 +198,106 @@ public final class DmaImpl implements Dma {
             throw Errno.EBADF.exception("descriptor " + fd + " was closed");
         }
         return f.buf();
+    }
+
+    private DmaBufFile dmaBufFile(FdTable table, int fd, Errno notDmaBuf) {
+        if (table == null) {
+            throw Errno.EINVAL.exception("no descriptor table");
+        }
+        if (!(table.get(fd) instanceof DmaBufFile f)) {
+            throw notDmaBuf.exception("descriptor " + fd + " is not a dma-buf");
+        }
+        return f;
+    }
+
+    @Override
+    public long mmap(FdTable table, int fd, AddressSpace mm, long addr, long length, int prot, int flags, long offset) {
+        DmaBufFile f = dmaBufFile(table, fd, Errno.EINVAL);
+        DmaBufImpl.checkMmapArgs(length, offset);
+        if (f.accessMode() == O_WRONLY) {
+            throw Errno.EACCES.exception("descriptor " + fd + " is open for writing only");
+        }
+        if ((flags & MapFlags.SHARED) != 0 && (prot & Prot.WRITE) != 0 && f.accessMode() != O_RDWR) {
+            throw Errno.EACCES.exception("descriptor " + fd + " is read-only: no shared writable mapping");
+        }
+        return f.buf().mmap(mm, addr, length, prot, flags, offset);
+    }
+
+    @Override
+    public void sync(FdTable table, int fd, long flags) {
+        dmaBufFile(table, fd, Errno.ENOTTY).buf().sync(flags);
+    }
+
+    @Override
+    public List<String> heaps() {
+        return List.of(SystemHeap.NAME);
+    }
+
+    @Override
+    public int heapOpen(FdTable table, String heap) {
+        if (table == null) {
+            throw Errno.EINVAL.exception("no descriptor table");
+        }
+        if (!SystemHeap.NAME.equals(heap)) {
+            throw Errno.ENOENT.exception("no dma-buf heap " + heap + "; heaps: " + heaps());
+        }
+        return table.install(new HeapFile(heap));
+    }
+
+    @Override
+    public void heapIoctl(FdTable table, int heapFd, int cmd, byte[] arg) {
+        if (table == null || arg == null) {
+            throw Errno.EINVAL.exception("no descriptor table or argument");
+        }
+        if (!(table.get(heapFd) instanceof HeapFile)) {
+            throw Errno.ENOTTY.exception("descriptor " + heapFd + " is not a dma-buf heap");
+        }
+        if (DmaHeapIoctl.nr(cmd) != DmaHeapIoctl.nr(DmaHeapIoctl.ALLOC)) {
+            throw Errno.EINVAL.exception("dma-buf heaps have no ioctl number " + DmaHeapIoctl.nr(cmd));
+        }
+        int userSize = DmaHeapIoctl.size(cmd);
+        if (arg.length < userSize) {
+            throw Errno.EFAULT.exception("the struct holds " + arg.length + " bytes, the command says " + userSize);
+        }
+        int common = DmaHeapIoctl.dir(cmd) & DmaHeapIoctl.dir(DmaHeapIoctl.ALLOC);
+        int inSize = (common & DmaHeapIoctl.IOC_WRITE) != 0 ? userSize : 0;
+        int outSize = (common & DmaHeapIoctl.IOC_READ) != 0 ? userSize : 0;
+        ByteBuffer k = ByteBuffer.allocate(Math.max(userSize, DmaHeapIoctl.ALLOC_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
+        k.put(0, arg, 0, inSize);
+        if (k.getInt(8) != 0) {
+            throw Errno.EINVAL.exception("the fd field must be 0 on entry");
+        }
+        int fd = allocate(table, k.getLong(0), k.getInt(12), k.getLong(16));
+        k.putInt(8, fd);
+        k.get(0, arg, 0, outSize);
+    }
+
+    @Override
+    public int heapAlloc(FdTable table, int heapFd, long len, int fdFlags, long heapFlags) {
+        byte[] arg = DmaHeapIoctl.allocData(DmaHeapIoctl.ALLOC_SIZE, len, fdFlags, heapFlags);
+        heapIoctl(table, heapFd, DmaHeapIoctl.ALLOC, arg);
+        return DmaHeapIoctl.fd(arg);
+    }
+
+    /** {@code dma_heap_ioctl_allocate} and {@code dma_heap_buffer_alloc}. */
+    private int allocate(FdTable table, long len, int fdFlags, long heapFlags) {
+        if ((fdFlags & ~(O_CLOEXEC | O_ACCMODE)) != 0) {
+            throw Errno.EINVAL.exception("descriptor flags 0x" + Integer.toHexString(fdFlags));
+        }
+        if (heapFlags != 0) {
+            throw Errno.EINVAL.exception("heap flags 0x" + Long.toHexString(heapFlags) + ": none are defined");
+        }
+        long aligned = (len + PageSize.PAGE_SIZE - 1) & PageSize.PAGE_MASK;
+        if (aligned == 0) {
+            throw Errno.EINVAL.exception("a heap buffer of " + Long.toUnsignedString(len) + " bytes rounds to 0 pages");
+        }
+        DmaBuf buf = systemHeap.allocate(aligned);
+        try {
+            return install(buf, table, fdFlags);
+        } catch (ErrnoException e) {
+            buf.put();
+            throw e;
+        }
     }
 
     @Override

@@ -30,9 +30,11 @@ import accelmm.api.dma.SgTable;
 import accelmm.api.mm.Block;
 import accelmm.api.mm.DeviceMemory;
 import accelmm.api.mm.FdTable;
+import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.PhysAddr;
 import accelmm.api.mm.PinnedPages;
+import accelmm.api.mm.Prot;
 
 /** dma-buf export, descriptors, attach, map rules, p2p, move_notify and lifetime. */
 class DmaBufTest extends DmaFixture {
@@ -93,7 +95,13 @@ class DmaBufTest extends DmaFixture {
         DmaBuf buf = hostBuf(a, 2, false, false);
         assertErrno(Errno.EINVAL, () -> dma.fd(buf, a.fds(), 0x40));
         int fd = dma.fd(buf, a.fds(), Dma.O_RDWR | Dma.O_CLOEXEC);
-        assertErrno(Errno.EINVAL, () -> dma.fd(buf, a.fds(), 0));
+        buf.get();
+        int again = dma.fd(buf, a.fds(), 0);
+        assertEquals(fd + 1, again, "a second descriptor of the same file, on the reference taken for it");
+        assertEquals(2, dma.bufs().get(0).fileRefs());
+        assertErrno(Errno.EINVAL, () -> dma.mmap(a.fds(), again, a.mm(), 0, PAGE, Prot.READ, MapFlags.PRIVATE, 0),
+                "the exporter has no mmap");
+        a.fds().close(again);
         int other = a.fds().install(() -> { });
         assertErrno(Errno.EINVAL, () -> dma.get(a.fds(), other));
         assertErrno(Errno.EBADF, () -> dma.get(a.fds(), 99));

@@ -14,7 +14,6 @@ import accelmm.api.dma.SgTable;
 import accelmm.api.mm.GupFlags;
 import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MmProcess;
-import accelmm.api.mm.PhysAddr;
 import accelmm.api.mm.PinnedPages;
 import accelmm.api.mm.Prot;
 import accelmm.core.diag.CoreDiagnostics;
@@ -30,8 +29,12 @@ class DmaFixture {
     final DmaImpl dma = new DmaImpl(mm, diag, Set.of("rc0"));
 
     static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
+        assertErrno(expected, call, "");
+    }
+
+    static void assertErrno(Errno expected, Executable call, String why) {
+        ErrnoException e = assertThrows(ErrnoException.class, call, why);
+        assertEquals(expected, e.errno(), why + ": " + e.getMessage());
     }
 
     static byte[] pattern(int len, int seed) {
@@ -51,10 +54,7 @@ class DmaFixture {
 
     /** The scatter-gather table of pinned pages. */
     static SgTable table(PinnedPages pinned) {
-        long[] pfns = pinned.pfns().clone();
-        for (int i = 0; i < pfns.length; i++) {
-            pfns[i] = PhysAddr.globalPfn(pinned.node(), pfns[i]);
-        }
+        long[] pfns = pinned.globalPfns();
         return Scatterlist.fromPages(pfns, 0, (long) pfns.length * PAGE, Scatterlist.SG_MAX_SEGMENT);
     }
 }

@@ -179,10 +179,7 @@ final class GnaRequest {
     }
 
     private SgTable table(PinnedPages p) {
-        long[] pfns = p.pfns().clone();
-        for (int i = 0; i < pfns.length; i++) {
-            pfns[i] = PhysAddr.globalPfn(p.node(), pfns[i]);
-        }
+        long[] pfns = p.globalPfns();
         return dev.dma().sgFromPages(pfns, 0, pfns.length * PAGE, dev.dmaDevice().maxSegSize());
     }
 

@@ -251,11 +251,7 @@ public final class HabanaDriver implements DeviceDriver {
         SgTable mapped = null;
         DrmMmNode node = null;
         try {
-            long[] pfns = pins.pfns().clone();
-            for (int i = 0; i < pfns.length; i++) {
-                pfns[i] = PhysAddr.globalPfn(pins.node(), pfns[i]);
-            }
-            mapped = dev.dmaMap(file, dev.dma().sgFromPages(pfns, 0, (long) pages * PAGE, dev.dmaDevice().maxSegSize()),
+            mapped = dev.dmaMap(file, dev.dma().sgFromPages(pins.globalPfns(), 0, (long) pages * PAGE, dev.dmaDevice().maxSegSize()),
                     DmaDirection.BIDIRECTIONAL);
             node = st.hostVa().insertNode((long) pages * PAGE, PAGE, 0, Hl.HOST_VA_BASE, Hl.HOST_VA_BASE + (1L << 40),
                     DrmMm.Mode.LOW);
