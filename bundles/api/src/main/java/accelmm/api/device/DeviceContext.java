@@ -202,4 +202,21 @@ public interface DeviceContext {
      * @throws accelmm.api.ErrnoException {@code EINVAL} for a size below 1
      */
     DeviceExport exportDmaBuf(DeviceFile file, long size, long cookie);
+
+    /**
+     * Exports a shmem-backed object as a dma-buf ({@code drm_gem_prime_export} with the GEM-shmem
+     * helpers): the core does the work. Each attachment is first offered to the bound driver
+     * ({@link DeviceDriver#dmaBufAttach}, which may refuse it, as a heap BO's pin does), then pins
+     * the object's pages until it detaches; a mapping is those pages mapped on the importer's
+     * IOMMU; a process's {@code mmap} of the buffer maps the same pages. The export keeps the
+     * object alive: the shmem moves from the file to the export, and closes when both the driver
+     * has called {@link DeviceExport#objectFreed} and the buffer's last reference went (then the
+     * driver hears {@link DeviceDriver#dmaBufRelease}); if the buffer goes first, the shmem goes
+     * back to the file. An unplug revokes it as {@link #exportDmaBuf} does; its pages stay until
+     * it is released.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a file of another device or a shmem
+     *     object the core did not make for this file
+     */
+    DeviceExport exportShmem(DeviceFile file, accelmm.api.mm.SharedFile shmem, long cookie);
 }

@@ -21,6 +21,13 @@ public interface DeviceExport {
     /** Returns the driver's key for what it exports (a handle, an address, ...). */
     long cookie();
 
+    /**
+     * The driver freed the object behind a {@link DeviceContext#exportShmem} export (its last
+     * handle went): the export closes the shmem once the buffer is released too. Nothing for other
+     * exports; a second call does nothing.
+     */
+    void objectFreed();
+
     /** Returns true once revoked by an unplug. */
     boolean revoked();
 }

@@ -53,6 +53,62 @@ public interface DmaDevice {
      */
     void dmaWrite(long dmaAddr, byte[] src, int off, int len);
 
+    /**
+     * Returns the physical address behind a device address ({@code iommu_iova_to_phys}): the page
+     * an IOVA of this device maps, whatever the mapping's direction; a peer's bus address as it is.
+     *
+     * @throws accelmm.api.ErrnoException {@code EFAULT} for an address nothing maps
+     */
+    long iovaToPhys(long dmaAddr);
+
+    /**
+     * Reads by DMA from byte {@code offset} of what a table mapped on this device covers, segment
+     * by segment ({@link #dmaRead} on each).
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a range outside the table or the
+     *     array; as {@link #dmaRead}
+     */
+    default void dmaRead(SgTable mapped, long offset, byte[] dst, int off, int len) {
+        dmaTable(this, mapped, offset, dst, off, len, false);
+    }
+
+    /**
+     * Writes by DMA at byte {@code offset} of what a table mapped on this device covers.
+     *
+     * @throws accelmm.api.ErrnoException as {@link #dmaRead(SgTable, long, byte[], int, int)}; as
+     *     {@link #dmaWrite}
+     */
+    default void dmaWrite(SgTable mapped, long offset, byte[] src, int off, int len) {
+        dmaTable(this, mapped, offset, src, off, len, true);
+    }
+
+    private static void dmaTable(DmaDevice dev, SgTable t, long offset, byte[] data, int off, int len, boolean write) {
+        if (data == null || off < 0 || len < 0 || off > data.length - len) {
+            throw accelmm.api.Errno.EINVAL.exception("bad buffer range");
+        }
+        if (offset < 0 || offset > t.length() - len) {
+            throw accelmm.api.Errno.EINVAL.exception("[" + offset + ", +" + len + ") is outside the "
+                    + t.length() + "-byte table");
+        }
+        long segStart = 0;
+        for (SgEntry e : t.entries()) {
+            long segEnd = segStart + e.length();
+            if (len > 0 && offset < segEnd) {
+                int n = (int) Math.min(len, segEnd - offset);
+                long addr = e.dmaAddress() + (offset - segStart);
+                if (write) {
+                    dev.dmaWrite(addr, data, off, n);
+                } else {
+                    dev.dmaRead(addr, data, off, n);
+                }
+                offset += n;
+                off += n;
+                len -= n;
+            }
+            segStart = segEnd;
+        }
+    }
+
     /** Returns the number of tables mapped now. */
     int mappings();
 

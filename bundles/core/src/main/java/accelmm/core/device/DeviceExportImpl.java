@@ -15,6 +15,8 @@ final class DeviceExportImpl implements DeviceExport {
     final long generation;
     volatile DmaBuf buf;
     volatile boolean revoked;
+    /** The shmem object behind the export, for {@link DeviceImpl#exportShmem}; else null. */
+    volatile ShmemExport shmem;
 
     DeviceExportImpl(DeviceImpl device, long cookie, long generation) {
         this.device = device;
@@ -35,6 +37,14 @@ final class DeviceExportImpl implements DeviceExport {
     @Override
     public long cookie() {
         return cookie;
+    }
+
+    @Override
+    public void objectFreed() {
+        ShmemExport s = shmem;
+        if (s != null) {
+            s.objectFreed();
+        }
     }
 
     @Override

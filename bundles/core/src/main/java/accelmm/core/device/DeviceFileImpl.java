@@ -102,6 +102,10 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
         return !closed && files.add(f);
     }
 
+    synchronized boolean untrack(accelmm.api.mm.SharedFile f) {
+        return files.remove(f);
+    }
+
     synchronized boolean track(DeviceNotifierImpl n) {
         return !closed && notifiers.add(n);
     }

@@ -528,12 +528,34 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         return x;
     }
 
+    @Override
+    public DeviceExport exportShmem(accelmm.api.device.DeviceFile file, accelmm.api.mm.SharedFile shmem, long cookie) {
+        DeviceFileImpl f = own(file, this);
+        if (shmem == null || !f.untrack(shmem)) {
+            throw Errno.EINVAL.exception("not a shmem object of " + f);
+        }
+        DeviceExportImpl x = new DeviceExportImpl(this, cookie, gate.generation());
+        ShmemExport s = new ShmemExport(this, f, x, shmem, dma);
+        x.shmem = s;
+        try {
+            x.buf = dma.export(spec.kind(), shmem.size(), x, s.ops());
+        } catch (RuntimeException e) {
+            if (!f.track(shmem)) {
+                shmem.close();
+            }
+            throw e;
+        }
+        exports.add(x);
+        count("dmabuf.export", 1);
+        return x;
+    }
+
     /** A driver operation on an export. */
-    private interface ExportCall<R> {
+    interface ExportCall<R> {
         R apply(DeviceDriver d);
     }
 
-    private <R> R exportCall(DeviceExportImpl x, ExportCall<R> call) {
+    <R> R exportCall(DeviceExportImpl x, ExportCall<R> call) {
         if (x.revoked) {
             throw Errno.ENODEV.exception(name() + " revoked the buffer");
         }
@@ -548,7 +570,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         }
     }
 
-    private void releaseExport(DeviceExportImpl x) {
+    void releaseExport(DeviceExportImpl x) {
         exports.remove(x);
         if (x.revoked) {
             return;

@@ -175,6 +175,18 @@ public final class DmaDeviceImpl implements DmaDevice {
         iova.removeNode(m.node());
     }
 
+    @Override
+    public synchronized long iovaToPhys(long dmaAddr) {
+        if (dmaAddr >= IOVA_END && PhysAddr.node(dmaAddr) >= 1) {
+            return dmaAddr;
+        }
+        Map.Entry<Long, Mapping> e = byIova.floorEntry(dmaAddr);
+        if (e == null || dmaAddr >= e.getValue().end()) {
+            throw Errno.EFAULT.exception(name + ": nothing is mapped at 0x" + Long.toHexString(dmaAddr));
+        }
+        return pgtable.iovaToPhys(dmaAddr);
+    }
+
     /** Resolves a device address range to physical addresses, one per page piece. */
     private synchronized long[] translate(long dmaAddr, int len, boolean write) {
         if (dmaAddr >= IOVA_END && PhysAddr.node(dmaAddr) >= 1) {

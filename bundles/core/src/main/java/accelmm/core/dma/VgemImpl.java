@@ -16,7 +16,6 @@ import accelmm.api.dma.DmaBuf;
 import accelmm.api.dma.DmaBufAttachment;
 import accelmm.api.dma.DmaDevice;
 import accelmm.api.dma.DmaDirection;
-import accelmm.api.dma.SgEntry;
 import accelmm.api.dma.SgTable;
 import accelmm.api.dma.Vgem;
 import accelmm.api.mm.FdTable;
@@ -170,39 +169,12 @@ public final class VgemImpl implements Vgem {
 
     @Override
     public void read(FdTable table, int vgemFd, int handle, long offset, byte[] dst, int off, int len) {
-        transfer(file(table, vgemFd).get(handle), offset, dst, off, len, false);
+        device().dmaRead(file(table, vgemFd).get(handle).table(), offset, dst, off, len);
     }
 
     @Override
     public void write(FdTable table, int vgemFd, int handle, long offset, byte[] src, int off, int len) {
-        transfer(file(table, vgemFd).get(handle), offset, src, off, len, true);
-    }
-
-    private void transfer(Import i, long offset, byte[] data, int off, int len, boolean write) {
-        if (data == null || off < 0 || len < 0 || off > data.length - len) {
-            throw Errno.EINVAL.exception("bad buffer range");
-        }
-        if (offset < 0 || offset > i.buf().size() - len) {
-            throw Errno.EINVAL.exception("bytes " + offset + " + " + len + " lie outside " + i.buf());
-        }
-        DmaDevice dev = device();
-        long segStart = 0;
-        for (SgEntry e : i.table().entries()) {
-            long segEnd = segStart + e.length();
-            if (len > 0 && offset < segEnd) {
-                int n = (int) Math.min(len, segEnd - offset);
-                long addr = e.dmaAddress() + (offset - segStart);
-                if (write) {
-                    dev.dmaWrite(addr, data, off, n);
-                } else {
-                    dev.dmaRead(addr, data, off, n);
-                }
-                offset += n;
-                off += n;
-                len -= n;
-            }
-            segStart = segEnd;
-        }
+        device().dmaWrite(file(table, vgemFd).get(handle).table(), offset, src, off, len);
     }
 
     @Override

@@ -6,7 +6,6 @@ import accelmm.api.dma.DmaBuf;
 import accelmm.api.dma.DmaBufAttachment;
 import accelmm.api.dma.DmaBufImporterOps;
 import accelmm.api.dma.DmaDirection;
-import accelmm.api.dma.SgEntry;
 import accelmm.api.dma.SgTable;
 
 /**
@@ -41,7 +40,11 @@ final class HlImport {
                 try {
                     SgTable t = dmabuf.map(a, toBuffer ? DmaDirection.TO_DEVICE : DmaDirection.FROM_DEVICE);
                     try {
-                        walk(file, t, offset, buf, toBuffer);
+                        if (toBuffer) {
+                            file.device().dmaDevice().dmaWrite(t, offset, buf, 0, buf.length);
+                        } else {
+                            file.device().dmaDevice().dmaRead(t, offset, buf, 0, buf.length);
+                        }
                     } finally {
                         dmabuf.unmap(a, t, toBuffer ? DmaDirection.TO_DEVICE : DmaDirection.FROM_DEVICE);
                     }
@@ -54,29 +57,6 @@ final class HlImport {
             file.device().count(toBuffer ? "habana.import_write" : "habana.import_read", buf.length);
         } finally {
             dmabuf.put();
-        }
-    }
-
-    /** Moves bytes segment by segment, from {@code offset} into the buffer. */
-    private static void walk(DeviceFile file, SgTable t, long offset, byte[] buf, boolean toBuffer) {
-        long pos = 0;
-        int done = 0;
-        for (SgEntry e : t.entries()) {
-            if (done == buf.length) {
-                return;
-            }
-            long segEnd = pos + e.length();
-            if (segEnd > offset + done) {
-                long in = offset + done - pos;
-                int n = (int) Math.min(buf.length - done, e.length() - in);
-                if (toBuffer) {
-                    file.device().dmaDevice().dmaWrite(e.dmaAddress() + in, buf, done, n);
-                } else {
-                    file.device().dmaDevice().dmaRead(e.dmaAddress() + in, buf, done, n);
-                }
-                done += n;
-            }
-            pos = segEnd;
         }
     }
 }

@@ -14,6 +14,7 @@ import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.mm.PhysAddr;
 import accelmm.api.mm.PinnedPages;
@@ -23,6 +24,8 @@ import accelmm.api.mmu.DrmMmNode;
 import accelmm.api.mmu.IommuProt;
 import accelmm.api.mmu.IoPgtable;
 import accelmm.api.mmu.IotlbGather;
+import accelmm.api.uapi.drm.PrimeFdToHandle;
+import accelmm.api.uapi.drm.PrimeHandleToFd;
 import accelmm.api.uapi.panfrost.Panfrost;
 import accelmm.api.uapi.panfrost.PanfrostBo;
 import accelmm.api.uapi.panfrost.PanfrostCreateBo;
@@ -50,6 +53,9 @@ public final class PanfrostDriver implements DeviceDriver {
     @Override
     public Object ioctl(DeviceFile file, Object request) {
         Bos bos = new Bos(file.device());
+        if (request instanceof PrimeFdToHandle p) {
+            return Prime.fdToHandle(file, bos, p);
+        }
         ReentrantLock lock = bos.lock();
         lock.lock();
         try {
@@ -78,6 +84,9 @@ public final class PanfrostDriver implements DeviceDriver {
             }
             if (request instanceof PanfrostSubmit s) {
                 return new PanfrostJobRun(file, bos).run(s);
+            }
+            if (request instanceof PrimeHandleToFd p) {
+                return Prime.handleToFd(file, bos, p);
             }
         } finally {
             lock.unlock();
@@ -181,12 +190,21 @@ public final class PanfrostDriver implements DeviceDriver {
         } else if (bo.get("pins") != null) {
             pt.unmapPages(va, PAGE, (Long) bo.get("size") / PAGE, new IotlbGather());
             ((PinnedPages) bo.remove("pins")).unpin();
+        } else if (bo.get("dmabuf") != null) {
+            pt.unmapPages(va, PAGE, (Long) bo.get("size") / PAGE, new IotlbGather());
         }
     }
 
     private static void free(Bos bos, int handle, Map<String, Object> bo, DeviceFile file) {
         drop(bos, bo, Bos.pgtable(file));
-        ((SharedFile) bo.get("shmem")).close();
+        if (bo.get("export") instanceof DeviceExport x) {
+            x.objectFreed();
+        } else if (bo.get("shmem") instanceof SharedFile shmem) {
+            shmem.close();
+        }
+        if (bo.get("dmabuf") != null) {
+            Prime.dropImport(bo);
+        }
         Bos.va(file).removeNode((DrmMmNode) bo.get("node"));
         bos.shrinker().remove(handle);
         bos.all().remove(handle);
@@ -200,6 +218,9 @@ public final class PanfrostDriver implements DeviceDriver {
         Map<String, Object> bo = bos.owned(file, m.handle());
         if (Bos.heap(bo)) {
             throw Errno.EINVAL.exception("heap BOs cannot be mapped: their pages are not pinned");
+        }
+        if (bo.get("dmabuf") != null) {
+            throw Errno.EINVAL.exception("an imported BO is mapped through its dma-buf descriptor");
         }
         if ((Boolean) bo.get("purged")) {
             throw Errno.EINVAL.exception("the BO was purged");
@@ -235,6 +256,9 @@ public final class PanfrostDriver implements DeviceDriver {
                 break;
             }
             Map<String, Object> bo = bos.all().find(handle);
+            if (bo != null && !purgeable(bo)) {
+                continue;
+            }
             bos.shrinker().remove(handle);
             if (bo == null) {
                 continue;
@@ -255,6 +279,20 @@ public final class PanfrostDriver implements DeviceDriver {
         return pages;
     }
 
+    /**
+     * A DONTNEED BO can be purged unless it is already, or it is shared: an imported BO's pages
+     * are its exporter's and an exported BO's are its buffer's ({@code drm_gem_shmem_is_purgeable}).
+     */
+    private static boolean purgeable(Map<String, Object> bo) {
+        return !(Boolean) bo.get("purged") && bo.get("dmabuf") == null
+                && !(bo.get("export") instanceof DeviceExport x && !x.dmaBuf().released());
+    }
+
+    @Override
+    public void dmaBufAttach(DeviceExport export, accelmm.api.dma.DmaBufAttachment attachment) {
+        Prime.attach(export);
+    }
+
     /** The pages of the DONTNEED BOs not purged yet; 0 when the device lock is busy. */
     @Override
     public long shrinkCount(DeviceContext device) {
@@ -267,7 +305,7 @@ public final class PanfrostDriver implements DeviceDriver {
             long pages = 0;
             for (int handle : bos.shrinker()) {
                 Map<String, Object> bo = bos.all().find(handle);
-                if (bo != null && !(Boolean) bo.get("purged")) {
+                if (bo != null && purgeable(bo)) {
                     pages += (Long) bo.get("size") / PAGE;
                 }
             }

@@ -1,0 +1,215 @@
+package accelmm.driver.panfrost;
+
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.device.DeviceExport;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.dma.Dma;
+import accelmm.api.dma.DmaBuf;
+import accelmm.api.dma.DmaBufAttachment;
+import accelmm.api.dma.DmaDirection;
+import accelmm.api.dma.SgTable;
+import accelmm.api.mm.SharedFile;
+import accelmm.api.mmu.DrmMm;
+import accelmm.api.mmu.DrmMmNode;
+import accelmm.api.mmu.IoPgtable;
+import accelmm.api.mmu.IotlbGather;
+import accelmm.api.uapi.drm.Drm;
+import accelmm.api.uapi.drm.PrimeFdToHandle;
+import accelmm.api.uapi.drm.PrimeHandleToFd;
+import accelmm.api.uapi.panfrost.Panfrost;
+
+/**
+ * PRIME for Panfrost ({@code drm_prime.c} with the GEM-shmem helpers): a BO exported as a dma-buf,
+ * a dma-buf imported as a BO. An exported BO keeps its one dma-buf (exporting it again gives a new
+ * descriptor of it), cannot be purged, and outlives its handle while the buffer lives. An imported
+ * BO is attached and mapped once, at import, and gets a no-exec GPU address over the pages its
+ * mapping reaches; exporting it gives the original buffer back. A heap BO exports, but nothing
+ * can attach to it: its pages cannot be pinned ({@code panfrost_gem_pin}).
+ *
+ * <p>An imported BO holds {@code dmabuf}, {@code attachment} and {@code sgt}; an exported one
+ * {@code export}.
+ *
+ * <p>Concurrency: export runs under the device lock. Import attaches and maps before it takes the
+ * device lock, since an exporter's attach may take its own device lock under the buffer's
+ * reservation lock. The callbacks take no lock: attach reads the heap flag from the export's
+ * cookie, and a released export is simply found released the next time.
+ */
+final class Prime {
+    private Prime() {
+    }
+
+    /** {@code DRM_IOCTL_PRIME_HANDLE_TO_FD}; under the device lock. */
+    static int handleToFd(DeviceFile file, Bos bos, PrimeHandleToFd p) {
+        if ((p.flags() & ~(Drm.CLOEXEC | Drm.RDWR)) != 0) {
+            throw Errno.EINVAL.exception("PRIME flags 0x" + Integer.toHexString(p.flags()));
+        }
+        Map<String, Object> bo = bos.owned(file, p.handle());
+        DmaBuf buf;
+        if (bo.get("dmabuf") instanceof DmaBuf imported) {
+            buf = imported;
+            buf.get();
+        } else if (bo.get("export") instanceof DeviceExport x && reference(x.dmaBuf())) {
+            buf = x.dmaBuf();
+        } else {
+            DeviceExport x = file.device().exportShmem(file, (SharedFile) bo.get("shmem"),
+                    cookie(p.handle(), (Integer) bo.get("flags")));
+            bo.put("export", x);
+            buf = x.dmaBuf();
+        }
+        try {
+            return file.device().dma().fd(buf, file.process().fds(), p.flags() & (Dma.O_RDWR | Dma.O_CLOEXEC));
+        } catch (ErrnoException e) {
+            buf.put();
+            throw e;
+        }
+    }
+
+    /** Takes a reference on a buffer unless it is already being released. */
+    private static boolean reference(DmaBuf buf) {
+        try {
+            buf.get();
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    /** {@code DRM_IOCTL_PRIME_FD_TO_HANDLE}; takes the device lock itself. */
+    static int fdToHandle(DeviceFile file, Bos bos, PrimeFdToHandle p) {
+        DmaBuf buf = file.device().dma().get(file.process().fds(), p.fd());
+        Integer known = lookup(file, bos, buf);
+        if (known != null) {
+            buf.put();
+            return known;
+        }
+        DmaBufAttachment a = null;
+        SgTable sgt = null;
+        try {
+            a = buf.attach(file.device().dmaDevice());
+            sgt = buf.map(a, DmaDirection.BIDIRECTIONAL);
+            ReentrantLock lock = bos.lock();
+            lock.lock();
+            try {
+                known = lookup(file, bos, buf);
+                if (known != null) {
+                    throw new AlreadyImported(known);
+                }
+                return bind(file, bos, buf, a, sgt);
+            } finally {
+                lock.unlock();
+            }
+        } catch (AlreadyImported e) {
+            release(buf, a, sgt);
+            return e.handle;
+        } catch (RuntimeException e) {
+            release(buf, a, sgt);
+            throw e;
+        }
+    }
+
+    /** Another thread of the same file imported the buffer first. */
+    private static final class AlreadyImported extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int handle;
+
+        AlreadyImported(int handle) {
+            super(null, null, false, false);
+            this.handle = handle;
+        }
+    }
+
+    /** The handle this file has for {@code buf}: an import of it, or the BO it exports. */
+    private static Integer lookup(DeviceFile file, Bos bos, DmaBuf buf) {
+        Integer[] found = {null};
+        bos.all().forEach((id, bo) -> {
+            if (found[0] == null && bo != null && (Long) bo.get("file") == file.id()
+                    && (bo.get("dmabuf") == buf || bo.get("export") instanceof DeviceExport x && x.dmaBuf() == buf
+                            && !buf.released())) {
+                found[0] = (int) id;
+            }
+            return 0;
+        });
+        return found[0];
+    }
+
+    /** Gives an attached, mapped buffer a GPU address and a handle; under the device lock. */
+    private static int bind(DeviceFile file, Bos bos, DmaBuf buf, DmaBufAttachment a, SgTable sgt) {
+        long size = (buf.size() + PanfrostDriver.PAGE - 1) / PanfrostDriver.PAGE * PanfrostDriver.PAGE;
+        DrmMm va = Bos.va(file);
+        long align = size >= Panfrost.HEAP_BLOCK ? Panfrost.HEAP_BLOCK : 0;
+        DrmMmNode node = va.insertNode(size, align, 1, Panfrost.VA_START, Panfrost.VA_END, DrmMm.Mode.BEST);
+        IoPgtable pt = Bos.pgtable(file);
+        long pages = size / PanfrostDriver.PAGE;
+        long done = 0;
+        try {
+            for (; done < pages; done++) {
+                long pa = a.device().iovaToPhys(dmaAddress(sgt, done * PanfrostDriver.PAGE));
+                pt.mapPages(node.start() + done * PanfrostDriver.PAGE, pa, PanfrostDriver.PAGE, 1,
+                        PanfrostDriver.prot(Panfrost.BO_NOEXEC));
+            }
+        } catch (ErrnoException e) {
+            pt.unmapPages(node.start(), PanfrostDriver.PAGE, done, new IotlbGather());
+            va.removeNode(node);
+            throw e;
+        }
+        Map<String, Object> bo = new java.util.HashMap<>();
+        bo.put("file", (long) file.id());
+        bo.put("size", size);
+        bo.put("flags", Panfrost.BO_NOEXEC);
+        bo.put("va", node.start());
+        bo.put("node", node);
+        bo.put("purged", false);
+        bo.put("dmabuf", buf);
+        bo.put("attachment", a);
+        bo.put("sgt", sgt);
+        int handle = bos.all().alloc(bo, 1, 0);
+        file.device().count("panfrost.prime_import", 1);
+        return handle;
+    }
+
+    /** The DMA address of byte {@code offset} of what a mapped table covers. */
+    private static long dmaAddress(SgTable t, long offset) {
+        long pos = 0;
+        for (var e : t.entries()) {
+            if (offset < pos + e.length()) {
+                return e.dmaAddress() + (offset - pos);
+            }
+            pos += e.length();
+        }
+        throw Errno.EINVAL.exception("the buffer's mapping covers only " + pos + " bytes");
+    }
+
+    private static void release(DmaBuf buf, DmaBufAttachment a, SgTable sgt) {
+        try {
+            if (sgt != null) {
+                buf.unmap(a, sgt, DmaDirection.BIDIRECTIONAL);
+            }
+            if (a != null) {
+                buf.detach(a);
+            }
+        } finally {
+            buf.put();
+        }
+    }
+
+    /** Lets go of an imported BO's buffer; without the device lock if the exporter may need its own. */
+    static void dropImport(Map<String, Object> bo) {
+        release((DmaBuf) bo.remove("dmabuf"), (DmaBufAttachment) bo.remove("attachment"), (SgTable) bo.remove("sgt"));
+    }
+
+    /** The export cookie of a BO: its flags above its handle, so attach can tell a heap without the BO table. */
+    static long cookie(int handle, int flags) {
+        return (long) flags << 32 | handle;
+    }
+
+    /** A heap BO refuses attachments: its pages cannot be pinned. */
+    static void attach(DeviceExport export) {
+        if (((int) (export.cookie() >>> 32) & Panfrost.BO_HEAP) != 0) {
+            throw Errno.EINVAL.exception("a heap BO cannot be pinned, so it cannot be attached");
+        }
+    }
+}
