@@ -219,4 +219,19 @@ public interface DeviceContext {
      *     object the core did not make for this file
      */
     DeviceExport exportShmem(DeviceFile file, accelmm.api.mm.SharedFile shmem, long cookie);
+
+    /**
+     * Imports the dma-buf behind descriptor {@code fd} of the file's process
+     * ({@code drm_gem_prime_import_dev}): attaches this device's DMA device statically and maps the
+     * buffer bidirectionally. The core releases it when the file closes or the device is unplugged,
+     * if the driver has not. Nothing stays attached when it fails.
+     *
+     * <p>Context: a call; the exporter's attach and map run, which may take the exporting device's
+     * lock under the buffer's reservation lock: do not hold this device's lock.
+     *
+     * @throws accelmm.api.ErrnoException {@code EBADF} if the descriptor is not open;
+     *     {@code EINVAL} if it is not a dma-buf; the exporter's error when it refuses the attachment
+     *     or the mapping; {@code ENODEV} once the file is closed
+     */
+    DeviceImport importDmaBuf(DeviceFile file, int fd);
 }

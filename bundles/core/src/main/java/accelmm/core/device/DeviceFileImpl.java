@@ -34,6 +34,7 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
     private final Set<SgTable> dmaMaps = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<DeviceNotifierImpl> notifiers = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<accelmm.api.mm.SharedFile> files = new ArrayList<>();
+    private final Set<DeviceImportImpl> imports = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean closed;
 
     DeviceFileImpl(int id, MmProcess process, DeviceImpl device, long generation) {
@@ -106,6 +107,14 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
         return files.remove(f);
     }
 
+    synchronized boolean track(DeviceImportImpl i) {
+        return !closed && imports.add(i);
+    }
+
+    synchronized void untrack(DeviceImportImpl i) {
+        imports.remove(i);
+    }
+
     synchronized boolean track(DeviceNotifierImpl n) {
         return !closed && notifiers.add(n);
     }
@@ -117,7 +126,9 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
     /** Marks the file closed and hands over what it still holds for the caller to undo. */
     synchronized Held takeHeld() {
         closed = true;
-        Held h = new Held(List.copyOf(pins), List.copyOf(dmaMaps), List.copyOf(notifiers), List.copyOf(files));
+        Held h = new Held(List.copyOf(pins), List.copyOf(dmaMaps), List.copyOf(notifiers), List.copyOf(files),
+                List.copyOf(imports));
+        imports.clear();
         pins.clear();
         files.clear();
         dmaMaps.clear();
@@ -127,7 +138,7 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
 
     /** What a file held at release. */
     record Held(List<PinnedPages> pins, List<SgTable> dmaMaps, List<DeviceNotifierImpl> notifiers,
-            List<accelmm.api.mm.SharedFile> files) {
+            List<accelmm.api.mm.SharedFile> files, List<DeviceImportImpl> imports) {
     }
 
     /** Returns the pins, mappings and notifiers tracked now. */

@@ -550,6 +550,18 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         return x;
     }
 
+    @Override
+    public accelmm.api.device.DeviceImport importDmaBuf(accelmm.api.device.DeviceFile file, int fd) {
+        DeviceFileImpl f = own(file, this);
+        DeviceImportImpl i = DeviceImportImpl.attach(dma.get(f.process().fds(), fd), this, f);
+        if (!f.track(i)) {
+            i.release();
+            throw Errno.ENODEV.exception(f + " was closed meanwhile");
+        }
+        count("dmabuf.import", 1);
+        return i;
+    }
+
     /** A driver operation on an export. */
     interface ExportCall<R> {
         R apply(DeviceDriver d);
@@ -667,6 +679,9 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     }
 
     private void undo(DeviceFileImpl.Held held) {
+        for (DeviceImportImpl i : held.imports()) {
+            safely(i::release, "release an import");
+        }
         for (DeviceNotifierImpl n : held.notifiers()) {
             n.removeReleased();
         }

@@ -15,6 +15,7 @@ import accelmm.api.PageSize;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceExport;
+import accelmm.api.device.DeviceImport;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.mm.PhysAddr;
 import accelmm.api.mm.PinnedPages;
@@ -57,13 +58,14 @@ public final class PanfrostDriver implements DeviceDriver {
             return Prime.fdToHandle(file, bos, p);
         }
         ReentrantLock lock = bos.lock();
+        List<DeviceImport> drop = new ArrayList<>();
         lock.lock();
         try {
             if (request instanceof PanfrostCreateBo c) {
                 return create(file, bos, c);
             }
             if (request instanceof PanfrostFreeBo f) {
-                free(bos, f.handle(), bos.owned(file, f.handle()), file);
+                free(bos, f.handle(), bos.owned(file, f.handle()), file, drop);
                 return null;
             }
             if (request instanceof PanfrostMmapBo m) {
@@ -90,6 +92,7 @@ public final class PanfrostDriver implements DeviceDriver {
             }
         } finally {
             lock.unlock();
+            drop.forEach(DeviceImport::release);
         }
         throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Panfrost driver");
     }
@@ -190,20 +193,24 @@ public final class PanfrostDriver implements DeviceDriver {
         } else if (bo.get("pins") != null) {
             pt.unmapPages(va, PAGE, (Long) bo.get("size") / PAGE, new IotlbGather());
             ((PinnedPages) bo.remove("pins")).unpin();
-        } else if (bo.get("dmabuf") != null) {
+        } else if (bo.get("import") != null) {
             pt.unmapPages(va, PAGE, (Long) bo.get("size") / PAGE, new IotlbGather());
         }
     }
 
-    private static void free(Bos bos, int handle, Map<String, Object> bo, DeviceFile file) {
+    /**
+     * Frees a BO under the device lock; an imported buffer is added to {@code drop}, for the caller
+     * to release once the lock is dropped (its exporter is another device).
+     */
+    private static void free(Bos bos, int handle, Map<String, Object> bo, DeviceFile file, List<DeviceImport> drop) {
         drop(bos, bo, Bos.pgtable(file));
         if (bo.get("export") instanceof DeviceExport x) {
             x.objectFreed();
         } else if (bo.get("shmem") instanceof SharedFile shmem) {
             shmem.close();
         }
-        if (bo.get("dmabuf") != null) {
-            Prime.dropImport(bo);
+        if (bo.remove("import") instanceof DeviceImport imp) {
+            drop.add(imp);
         }
         Bos.va(file).removeNode((DrmMmNode) bo.get("node"));
         bos.shrinker().remove(handle);
@@ -219,7 +226,7 @@ public final class PanfrostDriver implements DeviceDriver {
         if (Bos.heap(bo)) {
             throw Errno.EINVAL.exception("heap BOs cannot be mapped: their pages are not pinned");
         }
-        if (bo.get("dmabuf") != null) {
+        if (bo.get("import") != null) {
             throw Errno.EINVAL.exception("an imported BO is mapped through its dma-buf descriptor");
         }
         if ((Boolean) bo.get("purged")) {
@@ -284,7 +291,7 @@ public final class PanfrostDriver implements DeviceDriver {
      * are its exporter's and an exported BO's are its buffer's ({@code drm_gem_shmem_is_purgeable}).
      */
     private static boolean purgeable(Map<String, Object> bo) {
-        return !(Boolean) bo.get("purged") && bo.get("dmabuf") == null
+        return !(Boolean) bo.get("purged") && bo.get("import") == null
                 && !(bo.get("export") instanceof DeviceExport x && !x.dmaBuf().released());
     }
 
@@ -339,6 +346,7 @@ public final class PanfrostDriver implements DeviceDriver {
     public void release(DeviceFile file) {
         Bos bos = new Bos(file.device());
         ReentrantLock lock = bos.lock();
+        List<DeviceImport> drop = new ArrayList<>();
         lock.lock();
         try {
             List<Integer> mine = new ArrayList<>();
@@ -349,7 +357,7 @@ public final class PanfrostDriver implements DeviceDriver {
                 return 0;
             });
             for (int h : mine) {
-                free(bos, h, bos.all().find(h), file);
+                free(bos, h, bos.all().find(h), file, drop);
             }
             file.device().asidSlots().release(file.id());
             file.device().state().remove("file." + file.id());
@@ -359,6 +367,7 @@ public final class PanfrostDriver implements DeviceDriver {
             }
         } finally {
             lock.unlock();
+            drop.forEach(DeviceImport::release);
         }
     }
 }

@@ -7,11 +7,9 @@ import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceImport;
 import accelmm.api.dma.Dma;
 import accelmm.api.dma.DmaBuf;
-import accelmm.api.dma.DmaBufAttachment;
-import accelmm.api.dma.DmaDirection;
-import accelmm.api.dma.SgTable;
 import accelmm.api.mm.SharedFile;
 import accelmm.api.mmu.DrmMm;
 import accelmm.api.mmu.DrmMmNode;
@@ -30,8 +28,7 @@ import accelmm.api.uapi.panfrost.Panfrost;
  * mapping reaches; exporting it gives the original buffer back. A heap BO exports, but nothing
  * can attach to it: its pages cannot be pinned ({@code panfrost_gem_pin}).
  *
- * <p>An imported BO holds {@code dmabuf}, {@code attachment} and {@code sgt}; an exported one
- * {@code export}.
+ * <p>An imported BO holds {@code import}, an exported one {@code export}.
  *
  * <p>Concurrency: export runs under the device lock. Import attaches and maps before it takes the
  * device lock, since an exporter's attach may take its own device lock under the buffer's
@@ -49,8 +46,8 @@ final class Prime {
         }
         Map<String, Object> bo = bos.owned(file, p.handle());
         DmaBuf buf;
-        if (bo.get("dmabuf") instanceof DmaBuf imported) {
-            buf = imported;
+        if (bo.get("import") instanceof DeviceImport imported) {
+            buf = imported.dmaBuf();
             buf.get();
         } else if (bo.get("export") instanceof DeviceExport x && reference(x.dmaBuf())) {
             buf = x.dmaBuf();
@@ -81,45 +78,33 @@ final class Prime {
     /** {@code DRM_IOCTL_PRIME_FD_TO_HANDLE}; takes the device lock itself. */
     static int fdToHandle(DeviceFile file, Bos bos, PrimeFdToHandle p) {
         DmaBuf buf = file.device().dma().get(file.process().fds(), p.fd());
-        Integer known = lookup(file, bos, buf);
-        if (known != null) {
+        Integer known;
+        try {
+            known = lookup(file, bos, buf);
+        } finally {
             buf.put();
+        }
+        if (known != null) {
             return known;
         }
-        DmaBufAttachment a = null;
-        SgTable sgt = null;
+        DeviceImport imp = file.device().importDmaBuf(file, p.fd());
         try {
-            a = buf.attach(file.device().dmaDevice());
-            sgt = buf.map(a, DmaDirection.BIDIRECTIONAL);
             ReentrantLock lock = bos.lock();
             lock.lock();
             try {
-                known = lookup(file, bos, buf);
-                if (known != null) {
-                    throw new AlreadyImported(known);
+                known = lookup(file, bos, imp.dmaBuf());
+                if (known == null) {
+                    return bind(file, bos, imp);
                 }
-                return bind(file, bos, buf, a, sgt);
             } finally {
                 lock.unlock();
             }
-        } catch (AlreadyImported e) {
-            release(buf, a, sgt);
-            return e.handle;
         } catch (RuntimeException e) {
-            release(buf, a, sgt);
+            imp.release();
             throw e;
         }
-    }
-
-    /** Another thread of the same file imported the buffer first. */
-    private static final class AlreadyImported extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int handle;
-
-        AlreadyImported(int handle) {
-            super(null, null, false, false);
-            this.handle = handle;
-        }
+        imp.release();
+        return known;
     }
 
     /** The handle this file has for {@code buf}: an import of it, or the BO it exports. */
@@ -127,7 +112,7 @@ final class Prime {
         Integer[] found = {null};
         bos.all().forEach((id, bo) -> {
             if (found[0] == null && bo != null && (Long) bo.get("file") == file.id()
-                    && (bo.get("dmabuf") == buf || bo.get("export") instanceof DeviceExport x && x.dmaBuf() == buf
+                    && (bo.get("import") instanceof DeviceImport i && i.dmaBuf() == buf || bo.get("export") instanceof DeviceExport x && x.dmaBuf() == buf
                             && !buf.released())) {
                 found[0] = (int) id;
             }
@@ -136,19 +121,18 @@ final class Prime {
         return found[0];
     }
 
-    /** Gives an attached, mapped buffer a GPU address and a handle; under the device lock. */
-    private static int bind(DeviceFile file, Bos bos, DmaBuf buf, DmaBufAttachment a, SgTable sgt) {
-        long size = (buf.size() + PanfrostDriver.PAGE - 1) / PanfrostDriver.PAGE * PanfrostDriver.PAGE;
+    /** Gives an imported buffer a GPU address and a handle; under the device lock. */
+    private static int bind(DeviceFile file, Bos bos, DeviceImport imp) {
+        long[] pages = imp.pages();
+        long size = pages.length * PanfrostDriver.PAGE;
         DrmMm va = Bos.va(file);
         long align = size >= Panfrost.HEAP_BLOCK ? Panfrost.HEAP_BLOCK : 0;
         DrmMmNode node = va.insertNode(size, align, 1, Panfrost.VA_START, Panfrost.VA_END, DrmMm.Mode.BEST);
         IoPgtable pt = Bos.pgtable(file);
-        long pages = size / PanfrostDriver.PAGE;
-        long done = 0;
+        int done = 0;
         try {
-            for (; done < pages; done++) {
-                long pa = a.device().iovaToPhys(dmaAddress(sgt, done * PanfrostDriver.PAGE));
-                pt.mapPages(node.start() + done * PanfrostDriver.PAGE, pa, PanfrostDriver.PAGE, 1,
+            for (; done < pages.length; done++) {
+                pt.mapPages(node.start() + done * PanfrostDriver.PAGE, pages[done], PanfrostDriver.PAGE, 1,
                         PanfrostDriver.prot(Panfrost.BO_NOEXEC));
             }
         } catch (ErrnoException e) {
@@ -163,42 +147,10 @@ final class Prime {
         bo.put("va", node.start());
         bo.put("node", node);
         bo.put("purged", false);
-        bo.put("dmabuf", buf);
-        bo.put("attachment", a);
-        bo.put("sgt", sgt);
+        bo.put("import", imp);
         int handle = bos.all().alloc(bo, 1, 0);
         file.device().count("panfrost.prime_import", 1);
         return handle;
-    }
-
-    /** The DMA address of byte {@code offset} of what a mapped table covers. */
-    private static long dmaAddress(SgTable t, long offset) {
-        long pos = 0;
-        for (var e : t.entries()) {
-            if (offset < pos + e.length()) {
-                return e.dmaAddress() + (offset - pos);
-            }
-            pos += e.length();
-        }
-        throw Errno.EINVAL.exception("the buffer's mapping covers only " + pos + " bytes");
-    }
-
-    private static void release(DmaBuf buf, DmaBufAttachment a, SgTable sgt) {
-        try {
-            if (sgt != null) {
-                buf.unmap(a, sgt, DmaDirection.BIDIRECTIONAL);
-            }
-            if (a != null) {
-                buf.detach(a);
-            }
-        } finally {
-            buf.put();
-        }
-    }
-
-    /** Lets go of an imported BO's buffer; without the device lock if the exporter may need its own. */
-    static void dropImport(Map<String, Object> bo) {
-        release((DmaBuf) bo.remove("dmabuf"), (DmaBufAttachment) bo.remove("attachment"), (SgTable) bo.remove("sgt"));
     }
 
     /** The export cookie of a BO: its flags above its handle, so attach can tell a heap without the BO table. */
