@@ -9,7 +9,9 @@ import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
 import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceImport;
 import accelmm.api.hmm.MigratePfn;
 import accelmm.api.idr.Idr;
 import accelmm.api.mm.Block;
@@ -26,7 +28,8 @@ import accelmm.api.uapi.xe.XeBoCreate;
  * VM at a GPU address. A BO is a map of plain values and core objects: {@code file} and
  * {@code owner} (the file itself), {@code size}, {@code placement}, {@code blocks} (VRAM) or
  * {@code shmem} and {@code pins} (system), {@code binds} (how many VMs bind it), {@code use} (when
- * it was created or last bound) and {@code evicted} (a VRAM BO moved to system memory to make room).
+ * it was created or last bound), {@code evicted} (a VRAM BO moved to system memory to make room),
+ * and for PRIME {@code export} or {@code import} (see {@link XePrime}).
  *
  * <p>Concurrency: under the device lock.
  */
@@ -88,6 +91,9 @@ final class XeBos {
     /** The physical address of each page of a BO. */
     @SuppressWarnings("unchecked")
     private static long[] pages(DeviceContext dev, Map<String, Object> bo) {
+        if (bo.get("import") instanceof DeviceImport imp) {
+            return imp.pages();
+        }
         List<Long> out = new ArrayList<>();
         if (bo.get("blocks") != null) {
             for (Block b : (List<Block>) bo.get("blocks")) {
@@ -268,27 +274,37 @@ final class XeBos {
      *
      * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown BO; {@code EBUSY} while bound
      */
-    static void close(DeviceFile file, int handle) {
+    static void close(DeviceFile file, int handle, List<DeviceImport> drop) {
         Map<String, Object> bo = owned(file, handle);
         if ((Integer) bo.get("binds") > 0) {
             throw Errno.EBUSY.exception("BO " + handle + " is bound");
         }
-        free(file.device(), bo);
+        free(file.device(), bo, drop);
         all(file.device()).remove(handle);
     }
 
+    /**
+     * Frees a BO's memory; an exported BO's pages stay with its buffer, and an imported buffer is
+     * added to {@code drop} for the caller to release once the device lock is dropped.
+     */
     @SuppressWarnings("unchecked")
-    private static void free(DeviceContext dev, Map<String, Object> bo) {
-        if (bo.get("blocks") != null) {
+    private static void free(DeviceContext dev, Map<String, Object> bo, List<DeviceImport> drop) {
+        if (bo.get("import") instanceof DeviceImport imp) {
+            drop.add(imp);
+        } else if (bo.get("blocks") != null) {
             dev.freeBlocks((List<Block>) bo.get("blocks"));
         } else {
             ((PinnedPages) bo.get("pins")).unpin();
-            ((SharedFile) bo.get("shmem")).close();
+            if (bo.get("export") instanceof DeviceExport x) {
+                x.objectFreed();
+            } else {
+                ((SharedFile) bo.get("shmem")).close();
+            }
         }
     }
 
     /** Frees every BO of a closing file (its VMs are gone already). */
-    static void closeAll(DeviceFile file) {
+    static void closeAll(DeviceFile file, List<DeviceImport> drop) {
         List<Integer> mine = new ArrayList<>();
         all(file.device()).forEach((id, bo) -> {
             if (bo != null && (Long) bo.get("file") == file.id()) {
@@ -297,7 +313,7 @@ final class XeBos {
             return 0;
         });
         for (int h : mine) {
-            free(file.device(), all(file.device()).find(h));
+            free(file.device(), all(file.device()).find(h), drop);
             all(file.device()).remove(h);
         }
     }

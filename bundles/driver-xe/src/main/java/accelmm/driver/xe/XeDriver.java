@@ -14,6 +14,7 @@ import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceImport;
 import accelmm.api.device.DeviceNotifier;
 import accelmm.api.hmm.MigratePfn;
 import accelmm.api.hmm.MigrateVma;
@@ -21,6 +22,8 @@ import accelmm.api.lockdep.TrackedLock;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.notifier.NotifierEvent;
 import accelmm.api.notifier.NotifierRange;
+import accelmm.api.uapi.drm.PrimeFdToHandle;
+import accelmm.api.uapi.drm.PrimeHandleToFd;
 import accelmm.api.uapi.xe.Xe;
 import accelmm.api.uapi.xe.XeBindBo;
 import accelmm.api.uapi.xe.XeUnbind;
@@ -74,6 +77,9 @@ public final class XeDriver implements DeviceDriver {
         if (request instanceof XeBoCreate c) {
             return createBo(file, c);
         }
+        if (request instanceof PrimeFdToHandle p) {
+            return XePrime.fdToHandle(file, p);
+        }
         if (request instanceof XePrefetch p) {
             checkRange(p.start(), p.end());
             XeVm vm = XeVm.owned(file, p.vm());
@@ -90,8 +96,12 @@ public final class XeDriver implements DeviceDriver {
             return null;
         }
         List<DeviceNotifier> drop = new ArrayList<>();
+        List<DeviceImport> imports = new ArrayList<>();
         lock(dev).lock();
         try {
+            if (request instanceof PrimeHandleToFd p) {
+                return XePrime.handleToFd(file, p);
+            }
             if (request instanceof XeBindMirror b) {
                 XeVm vm = XeVm.owned(file, b.vm());
                 checkRange(b.start(), b.end());
@@ -124,7 +134,7 @@ public final class XeDriver implements DeviceDriver {
                 return null;
             }
             if (request instanceof XeBoClose c) {
-                XeBos.close(file, c.handle());
+                XeBos.close(file, c.handle(), imports);
                 return null;
             }
             if (request instanceof XeMadvise m) {
@@ -146,6 +156,7 @@ public final class XeDriver implements DeviceDriver {
         } finally {
             lock(dev).unlock();
             drop.forEach(DeviceNotifier::remove);
+            imports.forEach(DeviceImport::release);
         }
         throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Xe driver");
     }
@@ -512,6 +523,7 @@ public final class XeDriver implements DeviceDriver {
     @Override
     public void release(DeviceFile file) {
         List<DeviceNotifier> drop = new ArrayList<>();
+        List<DeviceImport> imports = new ArrayList<>();
         lock(file.device()).lock();
         try {
             List<Integer> mine = new ArrayList<>();
@@ -524,10 +536,11 @@ public final class XeDriver implements DeviceDriver {
             for (int id : mine) {
                 destroy(file, XeVm.owned(file, id), drop);
             }
-            XeBos.closeAll(file);
+            XeBos.closeAll(file, imports);
         } finally {
             lock(file.device()).unlock();
         }
         drop.forEach(DeviceNotifier::remove);
+        imports.forEach(DeviceImport::release);
     }
 }

@@ -5,16 +5,21 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.cli.Usage;
 import accelmm.api.cli.Args;
+import accelmm.api.cli.Ioctls;
 import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.MemoryManager;
+import accelmm.api.uapi.drm.Drm;
+import accelmm.api.uapi.drm.PrimeFdToHandle;
+import accelmm.api.uapi.drm.PrimeHandleToFd;
 import accelmm.shell.format.Field;
 import accelmm.shell.format.Report;
 import accelmm.shell.format.Rows;
@@ -23,7 +28,7 @@ import accelmm.shell.mm.CounterRow;
 
 /**
  * Device commands (scope {@code dev}): the devices, one device's configuration and binding, its
- * counters, and opening and closing a device for a process.
+ * counters, opening and closing a device for a process, and PRIME export and import of BOs.
  *
  * <p>Concurrency: each command runs on the caller's thread; the service locks itself.
  */
@@ -33,7 +38,9 @@ import accelmm.shell.mm.CounterRow;
     "osgi.command.function=info",
     "osgi.command.function=stats",
     "osgi.command.function=open",
-    "osgi.command.function=close"
+    "osgi.command.function=close",
+    "osgi.command.function=prime_export",
+    "osgi.command.function=prime_import"
 })
 public final class DevCommands {
     private final Devices devices;
@@ -56,6 +63,37 @@ public final class DevCommands {
     @Descriptor("open a device for a process; prints the file descriptor the driver commands take")
     public int open(@Descriptor("process id") String pid, @Descriptor("device name") String device) {
         return devices.open(memory.process(Args.pid(pid)), device);
+    }
+
+    /**
+     * Exports a BO as a dma-buf ({@code DRM_IOCTL_PRIME_HANDLE_TO_FD}) on a device that supports
+     * PRIME (Panfrost, Xe).
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOTTY} for a device without PRIME;
+     *     {@code ENOENT} for an unknown BO; as the driver
+     */
+    @Descriptor("export a BO as a dma-buf (PRIME_HANDLE_TO_FD); prints the dma-buf's descriptor")
+    public String prime_export(
+            @Descriptor("make the dma-buf read-only (no DRM_RDWR): it cannot be mapped shared and writable")
+            @Parameter(names = {"--read-only"}, presentValue = "true", absentValue = "false") boolean readOnly,
+            @Descriptor("process id") String pid, @Descriptor("the device's file descriptor") String fd,
+            @Descriptor("the BO handle") String handle) {
+        int flags = Drm.CLOEXEC | (readOnly ? 0 : Drm.RDWR);
+        return "fd " + Ioctls.call(devices, memory, pid, fd,
+                new PrimeHandleToFd(Args.integer("handle", handle, 1, Integer.MAX_VALUE), flags));
+    }
+
+    /**
+     * Imports a dma-buf as a BO ({@code DRM_IOCTL_PRIME_FD_TO_HANDLE}).
+     *
+     * @throws accelmm.api.ErrnoException {@code ENOTTY} for a device without PRIME;
+     *     {@code EBADF} or {@code EINVAL} for a descriptor that is not a dma-buf; the exporter's
+     *     error
+     */
+    @Descriptor("import a dma-buf as a BO (PRIME_FD_TO_HANDLE): attach, map and give it a GPU address; prints the handle")
+    public String prime_import(@Descriptor("process id") String pid, @Descriptor("the device's file descriptor") String fd,
+            @Descriptor("the dma-buf descriptor") String dmabufFd) {
+        return "handle " + Ioctls.call(devices, memory, pid, fd, new PrimeFdToHandle(Args.fd(dmabufFd)));
     }
 
     /**
