@@ -36,7 +36,10 @@
  * the unlock. A shrinker ({@link accelmm.api.device.DeviceDriver#shrinkScan}) is the exception that
  * runs on whatever thread ran the host out of memory, with any of these locks held: it takes its
  * device lock only with {@code tryLock}, never when the thread holds it already, and gives up
- * ({@code SHRINK_STOP}) otherwise. The locks are {@link accelmm.api.lockdep.TrackedLock}s: with the lock-order checker on
+ * ({@code SHRINK_STOP}) otherwise. A dma-buf's reservation lock sits outside a device's lock: an
+ * exporter's attach and map callbacks may take the exporting device's lock under it, so a driver
+ * attaches and maps an import ({@link accelmm.api.device.DeviceContext#importDmaBuf}) before it
+ * takes its own device lock and releases one after it drops it. The locks are {@link accelmm.api.lockdep.TrackedLock}s: with the lock-order checker on
  * (every test, {@code ./accelmm torture}, {@code --lockdep}), the first acquisition against this
  * order is reported with both stacks.
  *
