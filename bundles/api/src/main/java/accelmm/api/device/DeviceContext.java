@@ -116,6 +116,15 @@ public interface DeviceContext {
     DrmMm drmMm(long start, long size);
 
     /**
+     * Creates a {@code drm_buddy} manager of {@code size} bytes (unsigned; -1 is {@code U64_MAX})
+     * in blocks of at least {@code chunkSize}, as a driver manages VRAM or any other range with it.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} as {@code drm_buddy_init}: a size below the
+     *     chunk size, a chunk size below 4 KiB or not a power of two
+     */
+    accelmm.api.mmu.DrmBuddy drmBuddy(long size, long chunkSize);
+
+    /**
      * Returns the device's address-space slots (as many as configured); the core counts steals
      * ({@code asid.steal}).
      */

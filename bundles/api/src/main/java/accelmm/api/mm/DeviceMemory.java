@@ -20,6 +20,12 @@ public interface DeviceMemory {
     NodeInfo info();
 
     /**
+     * Returns the largest block order of the node's buddy allocator ({@code mm->max_order}): log2
+     * of its size in pages, rounded down; {@link #allocBlocks} never returns a larger block.
+     */
+    int maxOrder();
+
+    /**
      * Allocates blocks ({@code drm_buddy_alloc_blocks}); see {@link BuddyFlags}. Their bytes read
      * as zero.
      *

@@ -8,5 +8,5 @@
  * overwritten ({@code EEXIST}); a protection without READ and WRITE maps nothing.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package accelmm.api.mmu;

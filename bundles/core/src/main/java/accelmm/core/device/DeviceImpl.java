@@ -326,6 +326,11 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     }
 
     @Override
+    public accelmm.api.mmu.DrmBuddy drmBuddy(long size, long chunkSize) {
+        return new accelmm.core.mmu.DrmBuddyImpl(size, chunkSize);
+    }
+
+    @Override
     public AsidSlots<Object> asidSlots() {
         return asidSlots;
     }

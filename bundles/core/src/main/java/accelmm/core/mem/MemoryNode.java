@@ -81,6 +81,11 @@ public final class MemoryNode {
         return refcount.bytes() + pincount.bytes() + buddy.metadataBytes() + huge.bytes();
     }
 
+    /** Returns the buddy allocator's largest order. */
+    public int maxOrder() {
+        return buddy.maxOrder();
+    }
+
     /** Returns the node id. */
     public int id() {
         return id;

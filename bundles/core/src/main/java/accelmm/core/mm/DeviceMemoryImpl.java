@@ -42,6 +42,11 @@ final class DeviceMemoryImpl implements DeviceMemory {
     }
 
     @Override
+    public int maxOrder() {
+        return node.maxOrder();
+    }
+
+    @Override
     public List<Block> allocBlocks(long start, long end, long size, long minBlockSize, int flags) {
         if (removed) {
             throw Errno.ENODEV.exception(node.name() + " was removed");

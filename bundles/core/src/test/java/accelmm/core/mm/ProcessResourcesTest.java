@@ -136,6 +136,7 @@ class ProcessResourcesTest {
         DeviceMemory vram = mm.createDeviceMemory("vram0", 8L << 20);
         assertEquals(1, vram.id());
         assertEquals(NodeKind.DEVICE, vram.info().kind());
+        assertEquals(11, vram.maxOrder(), "8 MiB is 2^11 pages");
         List<Block> blocks = vram.allocBlocks(0, 8L << 20, 2L << 20, 2L << 20, 0);
         long at = blocks.get(0).offset() + 100;
         vram.write(at, new byte[] {1, 2, 3}, 0, 3);
