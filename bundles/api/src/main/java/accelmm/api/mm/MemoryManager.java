@@ -56,6 +56,19 @@ public interface MemoryManager {
     SharedFile createFile(String name, long size, boolean writable);
 
     /**
+     * Creates a file on hugetlbfs: its pages are 2 MiB huge pages of the hugetlb pool, reserved now
+     * for the whole file, as a hugetlbfs file reserves what its mappings may fault. Mapping it takes
+     * lengths in whole huge pages and offsets aligned to them.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for an empty name or a size that is not a
+     *     positive multiple of 2 MiB; {@code ENOMEM} when the pool cannot reserve it
+     */
+    SharedFile createHugetlbFile(String name, long size);
+
+    /** Returns the hugetlb pool's figures. */
+    HugetlbInfo hugetlb();
+
+    /**
      * Creates a device memory node of {@code size} bytes (rounded down to whole pages).
      *
      * @throws accelmm.api.ErrnoException {@code EINVAL} for an empty name or a size below one page

@@ -45,7 +45,8 @@ final class GmMoves {
     }
 
     /**
-     * Returns the mapped pieces of {@code [start, end)}: {@code {start, end, prot, shared}} per VMA.
+     * Returns the mapped pieces of {@code [start, end)}: {@code {start, end, prot, stays}} per VMA,
+     * where {@code stays} is 1 for memory that never migrates (shared, or hugetlb).
      */
     static List<long[]> pieces(AddressSpace mm, long start, long end) {
         List<long[]> out = new ArrayList<>();
@@ -53,7 +54,7 @@ final class GmMoves {
             long s = Math.max(v.start(), start);
             long e = Math.min(v.end(), end);
             if (s < e) {
-                out.add(new long[] {s, e, v.prot(), v.shared() ? 1 : 0});
+                out.add(new long[] {s, e, v.prot(), v.shared() || v.hugetlb() ? 1 : 0});
             }
         }
         return out;

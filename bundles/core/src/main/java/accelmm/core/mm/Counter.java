@@ -9,6 +9,7 @@ enum Counter {
     FAULT_ZERO("fault.zero_page"),
     FAULT_ANON("fault.anon"),
     FAULT_HUGE("fault.anon_huge"),
+    FAULT_HUGETLB("fault.hugetlb"),
     FAULT_COW("fault.cow"),
     FAULT_REUSE("fault.write_reuse"),
     FAULT_FILE("fault.file"),

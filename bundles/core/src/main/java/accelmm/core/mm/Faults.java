@@ -32,6 +32,7 @@ final class Faults {
     private final Counters counters;
     private final Subscriptions notifiers;
     private final DeviceFault deviceFault;
+    private final HugetlbPool hugetlb;
 
     /** What a CPU access to a device-private entry does: migrate it back, or fail. */
     @FunctionalInterface
@@ -40,8 +41,9 @@ final class Faults {
         int handle(Vma v, long addr, boolean write);
     }
 
-    Faults(MemoryNode node, Counters counters, Subscriptions notifiers, DeviceFault deviceFault) {
+    Faults(MemoryNode node, Counters counters, Subscriptions notifiers, DeviceFault deviceFault, HugetlbPool hugetlb) {
         this.node = node;
+        this.hugetlb = hugetlb;
         this.counters = counters;
         this.notifiers = notifiers;
         this.deviceFault = deviceFault;
@@ -87,6 +89,11 @@ final class Faults {
 
     private int miss(PageTable pt, Vma v, long addr, boolean write, boolean thp) {
         long vpn = addr >>> PageSize.PAGE_SHIFT;
+        if (v.hugetlb) {
+            hugetlbMiss(pt, v, addr);
+            int pte = pt.get(vpn);
+            return !write || Pte.writable(pte) ? pte : writeProtected(pt, v, addr, pte);
+        }
         int pte;
         if (v.privateAnon()) {
             if (!write) {
@@ -141,8 +148,107 @@ final class Faults {
         return true;
     }
 
+    /**
+     * Maps the whole huge page around {@code addr} of a hugetlb mapping ({@code hugetlb_no_page}):
+     * a page of the pool for private anonymous memory (from the mapping's reservation if it owns
+     * one), else the file's huge page; read-only in a private file mapping, which copies on write.
+     *
+     * @throws accelmm.api.ErrnoException {@code EFAULT} (SIGBUS) when the pool has no page or the
+     *     address is past the end of the file
+     */
+    private void hugetlbMiss(PageTable pt, Vma v, long addr) {
+        long base = addr & -PageSize.PMD_SIZE;
+        long first = base >>> PageSize.PAGE_SHIFT;
+        if (v.file == null) {
+            long head;
+            try {
+                head = hugetlb.alloc(v.hugeResvOwner);
+            } catch (accelmm.api.ErrnoException e) {
+                throw Errno.EFAULT.exception(String.format("SIGBUS at 0x%x: %s", addr, e.getMessage()));
+            }
+            for (int i = 0; i < HUGE_PAGES; i++) {
+                pt.set(first + i, Pte.of(head + i, v.writable()));
+            }
+        } else {
+            long index = v.filePage(base);
+            if (v.file.page(index) < 0) {
+                throw Errno.EFAULT.exception(String.format("SIGBUS at 0x%x: beyond the end of %s", addr, v.name()));
+            }
+            boolean writable = v.shared && v.writable();
+            for (int i = 0; i < HUGE_PAGES; i++) {
+                if (pt.get(first + i) == 0) {
+                    long pfn = v.file.page(index + i);
+                    node.get(pfn);
+                    pt.set(first + i, Pte.of(pfn, writable));
+                }
+            }
+        }
+        counters.inc(Counter.FAULT_HUGETLB);
+    }
+
+    /**
+     * A write to a read-only entry of a private hugetlb mapping ({@code hugetlb_wp}): the huge page
+     * is made writable if this mapping alone holds it, else copied whole into a page of the pool.
+     *
+     * @throws accelmm.api.ErrnoException {@code EFAULT} (SIGBUS) when the pool has no page
+     */
+    private int hugetlbCopyOnWrite(PageTable pt, Vma v, long addr) {
+        long base = addr & -PageSize.PMD_SIZE;
+        long first = base >>> PageSize.PAGE_SHIFT;
+        int[] old = new int[HUGE_PAGES];
+        boolean sole = true;
+        boolean filePages = v.file != null;
+        for (int i = 0; i < HUGE_PAGES; i++) {
+            old[i] = pt.get(first + i);
+            if (!Pte.hasFrame(old[i])) {
+                sole = false;
+                continue;
+            }
+            long pfn = Pte.pfn(old[i]);
+            boolean filePage = v.file != null && v.file.cached(v.filePage(base) + i) == pfn;
+            filePages &= filePage;
+            sole &= !filePage && node.refcount(pfn) - node.pincount(pfn) == 1;
+        }
+        if (sole) {
+            for (int i = 0; i < HUGE_PAGES; i++) {
+                pt.set(first + i, old[i] | Pte.WRITE);
+            }
+            counters.inc(Counter.FAULT_REUSE);
+            return pt.get(addr >>> PageSize.PAGE_SHIFT);
+        }
+        // The first private copy of a file's page in a mapping that owns reservations uses one.
+        long head;
+        try {
+            head = hugetlb.alloc(v.hugeResvOwner && filePages);
+        } catch (accelmm.api.ErrnoException e) {
+            throw Errno.EFAULT.exception(String.format("SIGBUS at 0x%x: copy-on-write found %s", addr, e.getMessage()));
+        }
+        for (int i = 0; i < HUGE_PAGES; i++) {
+            if (Pte.hasFrame(old[i])) {
+                node.copyNowFrom(node, Pte.pfn(old[i]), head + i);
+            }
+        }
+        notifiers.invalidateStart(new NotifierRange(base, base + PageSize.PMD_SIZE, NotifierEvent.CLEAR, true, null));
+        try {
+            for (int i = 0; i < HUGE_PAGES; i++) {
+                pt.set(first + i, Pte.of(head + i, true));
+                if (Pte.hasFrame(old[i])) {
+                    node.put(Pte.pfn(old[i]));
+                }
+            }
+        } finally {
+            notifiers.invalidateEnd();
+        }
+        counters.inc(Counter.FAULT_COW);
+        counters.add(Counter.COW_COPY, HUGE_PAGES);
+        return pt.get(addr >>> PageSize.PAGE_SHIFT);
+    }
+
     private int writeProtected(PageTable pt, Vma v, long addr, int pte) {
         long vpn = addr >>> PageSize.PAGE_SHIFT;
+        if (v.hugetlb && !v.shared) {
+            return hugetlbCopyOnWrite(pt, v, addr);
+        }
         if (v.shared) {
             counters.inc(Counter.FAULT_SHARED_WRITE);
             pt.set(vpn, pte | Pte.WRITE);

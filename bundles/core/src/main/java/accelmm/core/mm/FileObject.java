@@ -25,6 +25,8 @@ final class FileObject implements SharedFile {
     private final MemoryNode node;
     private final Counters counters;
     private final long[] pages;
+    /** The pool of a hugetlbfs file, whose pages come in huge pages reserved at creation; else null. */
+    private final HugetlbPool hugePool;
     private boolean open;
     private int mappings;
     private boolean released;
@@ -35,9 +37,28 @@ final class FileObject implements SharedFile {
      * @param open false for shmem, which lives only as long as its mappings
      */
     FileObject(String name, long size, boolean writable, boolean open, MemoryNode node, Counters counters) {
+        this(name, size, writable, open, node, counters, null);
+    }
+
+    /**
+     * Creates a file of {@code size} bytes, all zero; with {@code hugePool} a hugetlbfs file whose
+     * pages are reserved in the pool now.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a bad size (for hugetlbfs, not a
+     *     positive multiple of 2 MiB); {@code ENOMEM} when the pool cannot reserve it
+     */
+    FileObject(String name, long size, boolean writable, boolean open, MemoryNode node, Counters counters,
+            HugetlbPool hugePool) {
         if (size < 0 || size > (long) Integer.MAX_VALUE * PAGE) {
             throw Errno.EINVAL.exception("file size " + size);
         }
+        if (hugePool != null && (size == 0 || size % PageSize.PMD_SIZE != 0)) {
+            throw Errno.EINVAL.exception("a hugetlbfs file is a whole number of 2 MiB pages, not " + size + " bytes");
+        }
+        if (hugePool != null) {
+            hugePool.reserve(size / PageSize.PMD_SIZE);
+        }
+        this.hugePool = hugePool;
         this.name = name;
         this.size = size;
         this.writable = writable;
@@ -79,11 +100,23 @@ final class FileObject implements SharedFile {
             return -1;
         }
         long pfn = pages[(int) index];
-        if (pfn < 0) {
+        if (pfn < 0 && hugePool != null) {
+            int first = (int) (index & ~(HugetlbPool.PAGES - 1));
+            long head = hugePool.alloc(true);
+            for (int i = 0; i < HugetlbPool.PAGES; i++) {
+                pages[first + i] = head + i;
+            }
+            pfn = pages[(int) index];
+        } else if (pfn < 0) {
             pfn = node.allocFrame();
             pages[(int) index] = pfn;
         }
         return pfn;
+    }
+
+    /** Returns true for a hugetlbfs file: its pages are huge pages and its mappings hugetlb. */
+    boolean huge() {
+        return hugePool != null;
     }
 
     @Override
@@ -135,6 +168,13 @@ final class FileObject implements SharedFile {
             return;
         }
         released = true;
+        if (hugePool != null) {
+            long never = 0;
+            for (int g = 0; g < pages.length; g += HugetlbPool.PAGES) {
+                never += pages[g] < 0 ? 1 : 0;
+            }
+            hugePool.unreserve(never);
+        }
         for (int i = 0; i < pages.length; i++) {
             if (pages[i] >= 0) {
                 node.put(pages[i]);

@@ -19,4 +19,8 @@ public @interface MemoryConfig {
     /** With {@link #thp}: huge pages only for mappings advised {@code MADV_HUGEPAGE} (the kernel's "madvise" setting). */
     @AttributeDefinition(name = "Huge pages on advice only", description = "With transparent huge pages on, give them only to mappings advised MADV_HUGEPAGE (the kernel's 'madvise' setting); else every mapping not advised MADV_NOHUGEPAGE gets them ('always').")
     boolean thpMadviseOnly() default false;
+
+    /** The hugetlb pool: 2 MiB pages that {@code MAP_HUGETLB} mappings and hugetlbfs files use ({@code nr_hugepages}). */
+    @AttributeDefinition(name = "Huge pages (hugetlb)", description = "Size of the hugetlb pool in 2 MiB pages (nr_hugepages), 0 to half the host; MAP_HUGETLB mappings and hugetlbfs files reserve from it. Pages are taken from host memory only when faulted.", min = "0")
+    long hugePages() default 0;
 }

@@ -68,6 +68,7 @@ public final class MemoryManagerImpl implements MemoryManager {
     private volatile MemoryNode[] nodesById;
     private final Pagemaps pagemaps = new Pagemaps(this::nodeById);
     private final ThpMode thp;
+    private final HugetlbPool hugetlb;
     private final Set<FileObject> files = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** The most host memory a configuration may give: 1 TiB. */
@@ -80,7 +81,17 @@ public final class MemoryManagerImpl implements MemoryManager {
     @Activate
     public MemoryManagerImpl(@Reference IdrRegistry registry, MemoryConfig config) {
         this(CoreDiagnostics.shared(), registry, hostMiB(config.hostMiB()) << 20,
-                !config.thp() ? ThpMode.NEVER : config.thpMadviseOnly() ? ThpMode.MADVISE : ThpMode.ALWAYS);
+                !config.thp() ? ThpMode.NEVER : config.thpMadviseOnly() ? ThpMode.MADVISE : ThpMode.ALWAYS,
+                hugePages(config.hugePages(), hostMiB(config.hostMiB())));
+    }
+
+    private static long hugePages(long asked, long hostMiB) {
+        if (asked >= 0 && asked <= hostMiB / 4) {
+            return asked;
+        }
+        org.slf4j.LoggerFactory.getLogger(MemoryManagerImpl.class).warn(
+                "accelmm.core.memory: hugePages: {} is out of range (0 to {}, half the host); using 0", asked, hostMiB / 4);
+        return 0;
     }
 
     private static long hostMiB(long asked) {
@@ -97,11 +108,20 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     /** Creates a memory manager (tests and benchmarks). */
     public MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, boolean thp) {
-        this(diag, registry, hostBytes, thp ? ThpMode.ALWAYS : ThpMode.NEVER);
+        this(diag, registry, hostBytes, thp ? ThpMode.ALWAYS : ThpMode.NEVER, 0);
+    }
+
+    /** Creates a memory manager with a hugetlb pool of {@code hugePages} 2 MiB pages (tests). */
+    public MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, boolean thp, long hugePages) {
+        this(diag, registry, hostBytes, thp ? ThpMode.ALWAYS : ThpMode.NEVER, hugePages);
     }
 
     /** Creates a memory manager whose huge pages follow {@code thp} (tests). */
     MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, ThpMode thp) {
+        this(diag, registry, hostBytes, thp, 0);
+    }
+
+    private MemoryManagerImpl(CoreDiagnostics diag, IdrRegistry registry, long hostBytes, ThpMode thp, long hugePages) {
         this.diag = diag;
         this.host = new MemoryNode(0, "host", NodeKind.HOST, hostBytes, diag.faults().site(PAGE_ALLOC_SITE));
         diag.faults().site(DEVICE_ALLOC_SITE);
@@ -111,6 +131,7 @@ public final class MemoryManagerImpl implements MemoryManager {
         this.nodeIds = registry.ida("mm", "nodes");
         this.nodeIds.destroy();
         this.thp = thp;
+        this.hugetlb = new HugetlbPool(host, hugePages);
         publishNodes();
     }
 
@@ -141,7 +162,7 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     @Override
     public MmProcess spawn(String name) {
-        return register(name, new Mm(host, counters, thp, pagemaps, shrinkers));
+        return register(name, new Mm(host, counters, thp, pagemaps, shrinkers, hugetlb));
     }
 
     private ProcessImpl register(String name, Mm mm) {
@@ -163,7 +184,7 @@ public final class MemoryManagerImpl implements MemoryManager {
         if (!parent.alive()) {
             throw Errno.ESRCH.exception(parent + " has exited");
         }
-        Mm child = new Mm(host, counters, thp, pagemaps, shrinkers);
+        Mm child = new Mm(host, counters, thp, pagemaps, shrinkers, hugetlb);
         parent.mmImpl().forkInto(child);
         ProcessImpl p;
         try {
@@ -235,6 +256,23 @@ public final class MemoryManagerImpl implements MemoryManager {
             files.add(f);
         }
         return f;
+    }
+
+    @Override
+    public SharedFile createHugetlbFile(String name, long size) {
+        if (name == null || name.isBlank()) {
+            throw Errno.EINVAL.exception("a file needs a name");
+        }
+        FileObject f = new FileObject(name, size, true, true, host, counters, hugetlb);
+        synchronized (this) {
+            files.add(f);
+        }
+        return f;
+    }
+
+    @Override
+    public accelmm.api.mm.HugetlbInfo hugetlb() {
+        return hugetlb.info();
     }
 
     @Override

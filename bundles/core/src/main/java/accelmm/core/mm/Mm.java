@@ -67,9 +67,11 @@ final class Mm implements AddressSpace {
     private boolean dead;
 
     private final Pagemaps pagemaps;
+    private final HugetlbPool hugetlb;
 
-    Mm(MemoryNode node, Counters counters, ThpMode thp, Pagemaps pagemaps, Shrinkers shrinkers) {
+    Mm(MemoryNode node, Counters counters, ThpMode thp, Pagemaps pagemaps, Shrinkers shrinkers, HugetlbPool hugetlb) {
         this.node = node;
+        this.hugetlb = hugetlb;
         this.shrinkers = shrinkers;
         this.counters = counters;
         this.pagemaps = pagemaps;
@@ -77,7 +79,7 @@ final class Mm implements AddressSpace {
             counters.inc(Counter.NOTIFIER_INVALIDATIONS);
             counters.add(Counter.NOTIFIER_CALLBACKS, calls);
         });
-        this.faults = new Faults(node, counters, notifiers, this::deviceFault);
+        this.faults = new Faults(node, counters, notifiers, this::deviceFault, hugetlb);
         this.thp = thp;
     }
 
@@ -197,7 +199,8 @@ final class Mm implements AddressSpace {
     }
 
     private long mapLocked(long addr, long length, int prot, int flags, FileObject file, long pgoff) {
-        if ((flags & ~MapFlags.VALID) != 0 || (prot & ~Prot.ALL) != 0) {
+        if ((flags & ~MapFlags.VALID) != 0 || (prot & ~Prot.ALL) != 0
+                || (flags & MapFlags.HUGE_MASK) != 0 && (flags & MapFlags.HUGETLB) == 0) {
             throw Errno.EINVAL.exception("unknown flags 0x" + Integer.toHexString(flags) + " or prot " + prot);
         }
         boolean shared = (flags & MapFlags.SHARED) != 0;
@@ -207,11 +210,18 @@ final class Mm implements AddressSpace {
         if (length == 0) {
             throw Errno.EINVAL.exception("length 0");
         }
-        long len = pageAlignUp(length);
-        if (len > TASK_SIZE || length < 0) {
+        boolean huge = hugetlbMapping(flags, file, pgoff);
+        long len = huge ? (length + PageSize.PMD_SIZE - 1) & -PageSize.PMD_SIZE : pageAlignUp(length);
+        if (len > TASK_SIZE || length < 0 || len <= 0) {
             throw Errno.ENOMEM.exception("length " + length + " exceeds the address space");
         }
         boolean fixed = (flags & (MapFlags.FIXED | MapFlags.FIXED_NOREPLACE)) != 0;
+        if (fixed && huge && (addr & (PageSize.PMD_SIZE - 1)) != 0) {
+            throw Errno.EINVAL.exception(String.format("a hugetlb mapping at 0x%x is not 2 MiB aligned", addr));
+        }
+        if (huge && (addr & (PageSize.PMD_SIZE - 1)) != 0) {
+            addr = 0;
+        }
         if (fixed) {
             if ((addr & (PAGE - 1)) != 0) {
                 throw Errno.EINVAL.exception(String.format("fixed address 0x%x is not page aligned", addr));
@@ -238,16 +248,25 @@ final class Mm implements AddressSpace {
             } else {
                 start = findGap(len);
             }
+            if (fixed) {
+                checkHugetlbSplit(start, start + len);
+            }
             FileObject backing = file;
             long off = pgoff;
             if (backing == null && shared) {
-                backing = new FileObject("[shmem]", len, true, false, node, counters);
+                backing = huge ? new FileObject("anon_hugepage", len, true, false, node, counters, hugetlb)
+                        : new FileObject("[shmem]", len, true, false, node, counters);
                 off = 0;
+            } else if (huge && !shared) {
+                // hugetlb_reserve_pages: a private mapping owns a reservation for each of its pages.
+                hugetlb.reserve(len / PageSize.PMD_SIZE);
             }
             if (fixed) {
                 unmapRange(start, start + len);
             }
             Vma v = new Vma(start, start + len, prot, shared, backing, off);
+            v.hugetlb = huge;
+            v.hugeResvOwner = huge && !shared;
             if (backing != null) {
                 backing.addMapping();
             }
@@ -256,6 +275,46 @@ final class Mm implements AddressSpace {
             return start;
         } finally {
             lock.writeUnlock();
+        }
+    }
+
+    /**
+     * Whether a new mapping is hugetlb: {@code MAP_HUGETLB} of the 2 MiB size (or the default), or
+     * any mapping of a hugetlbfs file, at an offset of whole huge pages.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for another huge page size, MAP_HUGETLB of
+     *     a file not on hugetlbfs, or a hugetlbfs offset that is not 2 MiB aligned
+     */
+    private static boolean hugetlbMapping(int flags, FileObject file, long pgoff) {
+        if ((flags & MapFlags.HUGETLB) != 0) {
+            int log = (flags & MapFlags.HUGE_MASK) >>> MapFlags.HUGE_SHIFT;
+            if (log != 0 && log != PageSize.PMD_SHIFT) {
+                throw Errno.EINVAL.exception("no hugetlb pool of 2^" + log + "-byte pages (only 2 MiB)");
+            }
+            if (file != null && !file.huge()) {
+                throw Errno.EINVAL.exception("MAP_HUGETLB of " + file.name() + ", which is not on hugetlbfs");
+            }
+        }
+        if (file != null && file.huge() && (pgoff & (HugetlbPool.PAGES - 1)) != 0) {
+            throw Errno.EINVAL.exception("offset " + (pgoff << PageSize.PAGE_SHIFT) + " into " + file.name()
+                    + " is not a whole number of 2 MiB pages");
+        }
+        return (flags & MapFlags.HUGETLB) != 0 || file != null && file.huge();
+    }
+
+    /**
+     * Refuses to split a hugetlb mapping at other than a 2 MiB boundary ({@code hugetlb_vm_op_split}),
+     * before anything changes. Holds the mmap lock.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL}
+     */
+    private void checkHugetlbSplit(long start, long end) {
+        for (long at : new long[] {start, end}) {
+            Vma v = find(at);
+            if (v != null && v.hugetlb && v.start != at && (at & (PageSize.PMD_SIZE - 1)) != 0) {
+                throw Errno.EINVAL.exception(String.format("0x%x would split the hugetlb mapping at 0x%x inside a huge page",
+                        at, v.start));
+            }
         }
     }
 
@@ -301,6 +360,7 @@ final class Mm implements AddressSpace {
         lock.writeLock();
         try {
             checkAlive();
+            checkHugetlbSplit(addr, addr + len);
             unmapRange(addr, addr + len);
             counters.inc(Counter.MUNMAP);
         } finally {
@@ -363,12 +423,31 @@ final class Mm implements AddressSpace {
         splitAt(end);
         List<Vma> gone = new ArrayList<>(vmas.subMap(start, true, end, false).values());
         for (Vma v : gone) {
+            if (v.hugeResvOwner) {
+                hugetlb.unreserve(unfaultedHugePages(v));
+            }
             zap(v.start, v.end);
             vmas.remove(v.start);
             if (v.file != null) {
                 v.file.dropMapping();
             }
         }
+    }
+
+    /** The huge pages of a private hugetlb mapping that have no private page yet: its reservations left. */
+    private long unfaultedHugePages(Vma v) {
+        long n = 0;
+        ptl.lock();
+        try {
+            for (long a = v.start; a < v.end; a += PageSize.PMD_SIZE) {
+                int pte = pt.get(a >>> PageSize.PAGE_SHIFT);
+                boolean privatePage = Pte.hasFrame(pte) && (v.file == null || v.file.cached(v.filePage(a)) != Pte.pfn(pte));
+                n += privatePage ? 0 : 1;
+            }
+        } finally {
+            ptl.unlock();
+        }
+        return n;
     }
 
     /** Clears the PTEs of [start, end) and drops their frame references. */
@@ -489,6 +568,7 @@ final class Mm implements AddressSpace {
         lock.writeLock();
         try {
             checkAlive();
+            checkHugetlbSplit(addr, end);
             // As madvise_update_vma: a mapping whose advice does not change is not split.
             Vma first = find(addr);
             if (first != null && first.hugeAdvice != advice) {
@@ -531,6 +611,7 @@ final class Mm implements AddressSpace {
         lock.writeLock();
         try {
             checkAlive();
+            checkHugetlbSplit(addr, end);
             for (long a = addr; a < end;) {
                 Vma v = mapped(a);
                 if (v.shared && v.file != null && (prot & Prot.WRITE) != 0 && !v.file.writable()) {
@@ -597,6 +678,9 @@ final class Mm implements AddressSpace {
         try {
             checkAlive();
             Vma v = find(oldAddr);
+            if (v != null && v.hugetlb) {
+                throw Errno.EINVAL.exception(String.format("the hugetlb mapping at 0x%x cannot be remapped", v.start));
+            }
             if (v == null || oldAddr + oldLen > v.end) {
                 throw Errno.EFAULT.exception(String.format("[0x%x, 0x%x) is not inside one mapping", oldAddr, oldAddr + oldLen));
             }
@@ -935,7 +1019,7 @@ final class Mm implements AddressSpace {
         }
         memo[0] = base;
         memo[1] = 0;
-        if (!Pte.present(pte) || Pte.zero(pte) || thp == ThpMode.NEVER) {
+        if (!Pte.present(pte) || Pte.zero(pte) || thp == ThpMode.NEVER && !v.hugetlb) {
             return false;
         }
         long head = Pte.pfn(pte) - (vpn - base);
@@ -1029,6 +1113,9 @@ final class Mm implements AddressSpace {
             Vma v = find(args.start);
             if (v == null || args.end > v.end) {
                 throw Errno.EINVAL.exception(String.format("[0x%x, 0x%x) is not inside one mapping", args.start, args.end));
+            }
+            if (v.hugetlb) {
+                throw Errno.EINVAL.exception(String.format("hugetlb pages at 0x%x do not migrate to a device", args.start));
             }
             ptl.lock();
             try {
@@ -1130,6 +1217,7 @@ final class Mm implements AddressSpace {
             try {
                 for (Vma v : vmas.values()) {
                     Vma c = v.slice(v.start, v.end);
+                    c.hugeResvOwner = false;
                     if (c.file != null) {
                         c.file.addMapping();
                     }
@@ -1268,7 +1356,8 @@ final class Mm implements AddressSpace {
     }
 
     private static VmaInfo info(Vma v) {
-        return new VmaInfo(v.start, v.end, v.prot, v.shared, v.name(), v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, -1);
+        return new VmaInfo(v.start, v.end, v.prot, v.shared, v.name(), v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, -1,
+                v.hugetlb);
     }
 
     @Override
@@ -1282,7 +1371,7 @@ final class Mm implements AddressSpace {
                     long[] resident = new long[1];
                     pt.forEach(v.start >>> PageSize.PAGE_SHIFT, v.end >>> PageSize.PAGE_SHIFT, (vpn, pte) -> resident[0]++);
                     out.add(new VmaInfo(v.start, v.end, v.prot, v.shared, v.name(),
-                            v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, resident[0]));
+                            v.file == null ? 0 : v.pgoff << PageSize.PAGE_SHIFT, resident[0], v.hugetlb));
                 }
             } finally {
                 ptl.unlock();

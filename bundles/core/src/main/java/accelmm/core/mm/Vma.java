@@ -20,6 +20,10 @@ final class Vma {
     long pgoff;
     /** {@link accelmm.api.mm.Madvise#HUGEPAGE}, {@link accelmm.api.mm.Madvise#NOHUGEPAGE} or 0 ({@code VM_HUGEPAGE}, {@code VM_NOHUGEPAGE}). */
     int hugeAdvice;
+    /** A hugetlb mapping ({@code VM_HUGETLB}): 2 MiB pages of the pool, split and resized only at 2 MiB. */
+    boolean hugetlb;
+    /** A private hugetlb mapping holding pool reservations for its pages not faulted yet ({@code HPAGE_RESV_OWNER}). */
+    boolean hugeResvOwner;
 
     Vma(long start, long end, int prot, boolean shared, FileObject file, long pgoff) {
         this.start = start;
@@ -55,12 +59,14 @@ final class Vma {
     Vma slice(long from, long to) {
         Vma v = new Vma(from, to, prot, shared, file, file == null ? 0 : filePage(from));
         v.hugeAdvice = hugeAdvice;
+        v.hugetlb = hugetlb;
+        v.hugeResvOwner = hugeResvOwner;
         return v;
     }
 
     String name() {
         if (file == null) {
-            return "[anon]";
+            return hugetlb ? "anon_hugepage" : "[anon]";
         }
         return file.name();
     }

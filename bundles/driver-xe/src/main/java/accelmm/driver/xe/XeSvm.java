@@ -170,7 +170,7 @@ final class XeSvm {
 
     private boolean anonymous(long addr) {
         VmaInfo v = mm.vmaLookup(addr);
-        return v != null && !v.shared() && "[anon]".equals(v.name());
+        return v != null && !v.shared() && !v.hugetlb() && "[anon]".equals(v.name());
     }
 
     /**

@@ -95,9 +95,11 @@ public final class AddressSpaceCommands {
             @Descriptor("protection: any of r, w, x, or - for none") @Parameter(names = {"-p", "--prot"}, absentValue = "rw") String prot,
             @Descriptor("map shared instead of private") @Parameter(names = {"-s", "--shared"}, presentValue = "true", absentValue = "false") boolean shared,
             @Descriptor("fault every page in now (MAP_POPULATE)") @Parameter(names = {"--populate"}, presentValue = "true", absentValue = "false") boolean populate,
+            @Descriptor("2 MiB pages of the hugetlb pool (MAP_HUGETLB); the length rounds up to 2 MiB") @Parameter(names = {"--hugetlb"}, presentValue = "true", absentValue = "false") boolean hugetlb,
             @Descriptor("process id") String pid,
             @Descriptor("length in bytes (suffix k, m, g or t allowed)") String length) {
-        int flags = (shared ? MapFlags.SHARED : MapFlags.PRIVATE) | MapFlags.ANONYMOUS | (populate ? MapFlags.POPULATE : 0);
+        int flags = (shared ? MapFlags.SHARED : MapFlags.PRIVATE) | MapFlags.ANONYMOUS | (populate ? MapFlags.POPULATE : 0)
+                | (hugetlb ? MapFlags.HUGETLB | MapFlags.HUGE_2MB : 0);
         long addr = mm(pid).mmap(0, Args.size("length", length, 1), prot(prot), flags);
         return String.format(Locale.ROOT, "0x%x", addr);
     }

@@ -101,7 +101,7 @@ public final class MemoryCommands {
     }
 
     /** Shows the memory nodes and every counter. */
-    @Descriptor("show memory nodes and counters: faults by kind, copy-on-write copies, pins, calls")
+    @Descriptor("show memory nodes, counters (faults by kind, copy-on-write copies, pins, calls) and the hugetlb pool")
     public Report stats() {
         Rows<NodeRow> nodes = new Rows<>(NodeRow.COLUMNS);
         for (NodeInfo n : memory.nodes()) {
@@ -112,7 +112,14 @@ public final class MemoryCommands {
             counters.add(new CounterRow(e.getKey(), e.getValue()));
         }
         counters.add(new CounterRow("warnings", registry.warnings()));
-        return new Report(List.of(new Section("nodes", null, nodes), new Section("counters", null, counters)));
+        accelmm.api.mm.HugetlbInfo h = memory.hugetlb();
+        Rows<CounterRow> huge = new Rows<>(CounterRow.COLUMNS);
+        huge.add(new CounterRow("HugePages_Total", h.total()));
+        huge.add(new CounterRow("HugePages_Free", h.free()));
+        huge.add(new CounterRow("HugePages_Rsvd", h.reserved()));
+        huge.add(new CounterRow("Hugepagesize_kB", h.pageSize() >> 10));
+        return new Report(List.of(new Section("nodes", null, nodes), new Section("counters", null, counters),
+                new Section("hugetlb", null, huge)));
     }
 
     /**
