@@ -119,7 +119,7 @@ public interface MemoryManager {
 
     /**
      * Reads memory by physical address ({@link PhysAddr}), as a DMA engine does; the range may
-     * cross pages of one node.
+     * cross pages of one node. The zero page ({@link PhysAddr#ZERO_PAGE}) reads as zeros.
      *
      * @throws accelmm.api.ErrnoException {@code EFAULT} if any page of the range is not an allocated
      *     frame of a node (nothing is read then); {@code EINVAL} for a bad buffer
@@ -130,7 +130,8 @@ public interface MemoryManager {
      * Writes memory by physical address ({@link PhysAddr}), as a DMA engine does.
      *
      * @throws accelmm.api.ErrnoException {@code EFAULT} if any page of the range is not an allocated
-     *     frame of a node (nothing is written then); {@code EINVAL} for a bad buffer
+     *     frame of a node, or is the read-only zero page (nothing is written then); {@code EINVAL}
+     *     for a bad buffer
      */
     void physWrite(long physAddr, byte[] src, int off, int len);
 

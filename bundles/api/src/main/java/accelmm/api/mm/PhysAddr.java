@@ -15,6 +15,11 @@ public final class PhysAddr {
     public static final int NODE_SHIFT = 40;
     /** Bits of a node's frame numbers within a global frame number. */
     public static final int PFN_BITS = NODE_SHIFT - PageSize.PAGE_SHIFT;
+    /**
+     * The physical address of the shared zero page, below every node's window: it reads as zeros
+     * (and as the zero stamp), and writing it is {@code EFAULT}.
+     */
+    public static final long ZERO_PAGE = PageSize.PAGE_SIZE;
 
     private PhysAddr() {
     }

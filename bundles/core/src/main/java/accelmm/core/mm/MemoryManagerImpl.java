@@ -318,6 +318,9 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     /** Returns whether the frame at a physical address is allocated ({@code page_count > 0}); takes no lock but the node's. */
     public boolean frameAllocated(long physAddr) {
+        if (physAddr == PhysAddr.ZERO_PAGE) {
+            return true;
+        }
         MemoryNode n = physAddr < 0 ? null : nodeById(PhysAddr.node(physAddr));
         return n != null && n.isAllocated(PhysAddr.pfn(physAddr));
     }
@@ -374,18 +377,29 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     @Override
     public void physRead(long physAddr, byte[] dst, int off, int len) {
+        if (inZeroPage(physAddr, len)) {
+            checkBuffer(dst, off, len);
+            java.util.Arrays.fill(dst, off, off + len, (byte) 0);
+            return;
+        }
         MemoryNode n = physRange(physAddr, dst, off, len);
         forEachPage(physAddr, len, (pfn, pageOff, done, piece) -> n.read(pfn, pageOff, dst, off + done, piece));
     }
 
     @Override
     public void physWrite(long physAddr, byte[] src, int off, int len) {
+        if (inZeroPage(physAddr, Math.max(len, 1))) {
+            throw Errno.EFAULT.exception("the zero page at physical 0x" + Long.toHexString(physAddr) + " is read-only");
+        }
         MemoryNode n = physRange(physAddr, src, off, len);
         forEachPage(physAddr, len, (pfn, pageOff, done, piece) -> n.write(pfn, pageOff, src, off + done, piece));
     }
 
     @Override
     public long physReadStamp(long physAddr) {
+        if (physAddr == PhysAddr.ZERO_PAGE) {
+            return 0;
+        }
         return stampPage(physAddr).readStamp(PhysAddr.pfn(physAddr));
     }
 
@@ -419,10 +433,19 @@ public final class MemoryManagerImpl implements MemoryManager {
     }
 
     /** Checks a physical range: one node, every page an allocated frame. */
-    private MemoryNode physRange(long physAddr, byte[] buf, int off, int len) {
+    /** Whether {@code [physAddr, +len)} lies in the zero page ({@link PhysAddr#ZERO_PAGE}), with a valid length. */
+    private static boolean inZeroPage(long physAddr, int len) {
+        return physAddr >= PhysAddr.ZERO_PAGE && len >= 0 && physAddr + len <= PhysAddr.ZERO_PAGE + PageSize.PAGE_SIZE;
+    }
+
+    private static void checkBuffer(byte[] buf, int off, int len) {
         if (buf == null || off < 0 || len < 0 || off + len > buf.length || off + len < 0) {
             throw Errno.EINVAL.exception("bad buffer");
         }
+    }
+
+    private MemoryNode physRange(long physAddr, byte[] buf, int off, int len) {
+        checkBuffer(buf, off, len);
         MemoryNode n = physAddr < 0 ? null : nodeById(PhysAddr.node(physAddr));
         long last = physAddr + Math.max(len, 1) - 1;
         if (n == null || PhysAddr.node(last) != n.id()) {

@@ -973,7 +973,7 @@ final class Mm implements AddressSpace {
                     if (Pte.isDevice(pte)) {
                         Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
                         if (r.devPrivateOwner != null && pm.owner == r.devPrivateOwner) {
-                            r.pfns[i] = HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0)
+                            r.pfns[i] = HmmPfn.VALID | HmmPfn.DEVICE_PRIVATE | (Pte.writable(pte) ? HmmPfn.WRITE : 0)
                                     | ((long) pm.node.id() << HmmPfn.NODE_SHIFT) | pm.pfnOf(pte);
                             continue;
                         }

@@ -73,11 +73,7 @@ final class Dmirror implements PagemapOps {
         long[] entries = fault(as, n, start, start + pages * PAGE, false);
         byte[] out = new byte[(int) (pages * PAGE)];
         for (int i = 0; i < pages; i++) {
-            long e = entries[i];
-            if (HmmPfn.pfn(e) == HmmPfn.ZERO_PAGE_PFN) {
-                continue;
-            }
-            mm.nodeById(HmmPfn.node(e)).read(HmmPfn.pfn(e), 0, out, (int) (i * PAGE), (int) PAGE);
+            mm.physRead(HmmPfn.physAddr(entries[i]), out, (int) (i * PAGE), (int) PAGE);
         }
         return out;
     }
@@ -92,7 +88,7 @@ final class Dmirror implements PagemapOps {
         synchronized (lock) {
             Long cached = mirror.get(page);
             if (cached != null && HmmPfn.writable(cached)) {
-                mm.nodeById(HmmPfn.node(cached)).write(HmmPfn.pfn(cached), (int) (addr - page), new byte[] {value}, 0, 1);
+                mm.physWrite(HmmPfn.physAddr(cached) + (addr - page), new byte[] {value}, 0, 1);
                 return;
             }
         }
@@ -107,7 +103,7 @@ final class Dmirror implements PagemapOps {
                 }
                 mirror.put(page, r.pfns[0]);
                 long e = r.pfns[0];
-                mm.nodeById(HmmPfn.node(e)).write(HmmPfn.pfn(e), (int) (addr - page), new byte[] {value}, 0, 1);
+                mm.physWrite(HmmPfn.physAddr(e) + (addr - page), new byte[] {value}, 0, 1);
                 return;
             }
         }

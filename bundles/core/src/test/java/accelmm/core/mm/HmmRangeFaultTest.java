@@ -74,6 +74,14 @@ class HmmRangeFaultTest {
         as.hmmRangeFault(r);
         assertEquals(HmmPfn.VALID | HmmPfn.ZERO_PAGE_PFN, r.pfns[0]);
         assertFalse(HmmPfn.writable(r.pfns[0]));
+        assertTrue(HmmPfn.zeroPage(r.pfns[0]));
+        assertFalse(HmmPfn.devicePrivate(r.pfns[0]));
+        byte[] zeros = {9, 9, 9};
+        mm.physRead(HmmPfn.physAddr(r.pfns[0]) + 100, zeros, 0, 3);
+        assertArrayEquals(new byte[3], zeros, "the zero page reads as zeros by its physical address");
+        assertEquals(0, mm.physReadStamp(HmmPfn.physAddr(r.pfns[0])));
+        assertErrno(Errno.EFAULT, () -> mm.physWrite(HmmPfn.physAddr(r.pfns[0]), new byte[1], 0, 1), "and is read-only");
+        assertErrno(Errno.EINVAL, () -> mm.physRead(HmmPfn.physAddr(r.pfns[0]), zeros, 2, 3), "a bad buffer is still EINVAL");
         HmmRange w = range(n, a, a + 2 * PAGE, HmmPfn.REQ_FAULT | HmmPfn.REQ_WRITE);
         assertErrno(Errno.EBUSY, () -> as.hmmRangeFault(w), "replacing the zero page invalidates the range (CLEAR)");
         HmmRetry.fault(as, w);

@@ -3,6 +3,7 @@ package accelmm.core.mm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -80,6 +81,7 @@ class MigrationTest {
         long[] entries = dev.fault(as, n, a, a + 4 * PAGE, false);
         for (long e : entries) {
             assertEquals(dev.vram.id(), HmmPfn.node(e), "the owner sees its device pages in place");
+            assertTrue(HmmPfn.devicePrivate(e));
         }
         byte[] viaDevice = dev.read(as, n, a, 4);
         assertArrayEquals(data, java.util.Arrays.copyOf(viaDevice, data.length));
@@ -205,6 +207,7 @@ class MigrationTest {
         HmmRetry.fault(as, r);
         for (long e : r.pfns) {
             assertEquals(0, HmmPfn.node(e), "faulted back to host RAM");
+            assertFalse(HmmPfn.devicePrivate(e));
         }
         assertEquals(0, dev.vram.info().used());
         assertArrayEquals(pattern(7, 2 * PAGE), cpuRead(as, a, 2 * PAGE));

@@ -18,7 +18,6 @@ import accelmm.api.hmm.HmmRetry;
 import accelmm.api.hmm.MigratePfn;
 import accelmm.api.hmm.MigrateVma;
 import accelmm.api.mm.AddressSpace;
-import accelmm.api.mm.PhysAddr;
 import accelmm.api.mm.Prot;
 import accelmm.api.mm.VmaInfo;
 import accelmm.api.mmu.IommuProt;
@@ -219,10 +218,8 @@ final class XeSvm {
         int prot = IommuProt.READ | (writable ? IommuProt.WRITE : 0);
         for (int i = 0; i < entries.length; i++) {
             long e = entries[i];
-            if (HmmPfn.pfn(e) == HmmPfn.ZERO_PAGE_PFN) {
-                continue;
-            }
-            vm.pgtable().mapPages(start + i * PAGE, PhysAddr.of(HmmPfn.node(e), HmmPfn.pfn(e), 0), PAGE, 1, prot);
+            vm.pgtable().mapPages(start + i * PAGE, HmmPfn.physAddr(e), PAGE, 1,
+                    HmmPfn.writable(e) ? prot : IommuProt.READ);
         }
         long[] next = Arrays.copyOf(r, XeVm.R_PFNS + entries.length);
         System.arraycopy(entries, 0, next, XeVm.R_PFNS, entries.length);
