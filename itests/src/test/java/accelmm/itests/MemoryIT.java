@@ -156,11 +156,11 @@ public class MemoryIT {
         assertEquals("EINVAL: pid 4294967297 is out of range (1 to 2147483647)", fails("mm:mmap 4294967297 4k").getMessage());
         assertEquals("EINVAL: length 4294967312 is out of range (1 to 1m)",
                 fails("mm:read " + pid + " 0x7f0000000000 4294967312").getMessage());
-        assertEquals("EINVAL: mm:mmap: missing arguments\n  usage: mm:mmap [--prot PROT] [--shared] [--populate] PID LENGTH\n"
+        assertEquals("EINVAL: mm:mmap: missing arguments\n  usage: mm:mmap [--prot PROT] [--shared] [--populate] [--hugetlb SIZE] PID LENGTH\n"
                 + "  'help mm:mmap' explains each argument", fails("mm:mmap").getMessage());
         assertEquals(Errno.EINVAL, fails("mm:mmap " + pid).errno());
         assertTrue(run("mm:mmap --help").startsWith("mm:mmap - map anonymous memory into a process; prints the address\n"
-                + "usage: mm:mmap [--prot PROT] [--shared] [--populate] PID LENGTH\n"));
+                + "usage: mm:mmap [--prot PROT] [--shared] [--populate] [--hugetlb SIZE] PID LENGTH\n"));
         assertEquals("EINVAL: 'zz' is not an address (0x... or a decimal number below 2^64)",
                 fails("mm:write " + pid + " zz text").getMessage());
         ErrnoException unknown = fails("mm:mapz " + pid);

@@ -95,13 +95,25 @@ public final class AddressSpaceCommands {
             @Descriptor("protection: any of r, w, x, or - for none") @Parameter(names = {"-p", "--prot"}, absentValue = "rw") String prot,
             @Descriptor("map shared instead of private") @Parameter(names = {"-s", "--shared"}, presentValue = "true", absentValue = "false") boolean shared,
             @Descriptor("fault every page in now (MAP_POPULATE)") @Parameter(names = {"--populate"}, presentValue = "true", absentValue = "false") boolean populate,
-            @Descriptor("2 MiB pages of the hugetlb pool (MAP_HUGETLB); the length rounds up to 2 MiB") @Parameter(names = {"--hugetlb"}, presentValue = "true", absentValue = "false") boolean hugetlb,
+            @Descriptor("huge pages of the hugetlb pool of this size (MAP_HUGETLB | MAP_HUGE_...): 2m, the only pool; the length rounds up to it") @Parameter(names = {"--hugetlb"}, absentValue = "") String size,
             @Descriptor("process id") String pid,
             @Descriptor("length in bytes (suffix k, m, g or t allowed)") String length) {
         int flags = (shared ? MapFlags.SHARED : MapFlags.PRIVATE) | MapFlags.ANONYMOUS | (populate ? MapFlags.POPULATE : 0)
-                | (hugetlb ? MapFlags.HUGETLB | MapFlags.HUGE_2MB : 0);
+                | hugeFlags(size);
         long addr = mm(pid).mmap(0, Args.size("length", length, 1), prot(prot), flags);
         return String.format(Locale.ROOT, "0x%x", addr);
+    }
+
+    /** The MAP_HUGETLB flags for a huge page size given as a size ({@code 2m}, {@code 1g}), or none for "". */
+    private static int hugeFlags(String size) {
+        if (size.isEmpty()) {
+            return 0;
+        }
+        long bytes = Args.size("huge page size", size, 1);
+        if (Long.bitCount(bytes) != 1 || bytes < 4096 || Long.numberOfTrailingZeros(bytes) > 63) {
+            throw Errno.EINVAL.exception("a huge page size is a power of two, not " + size);
+        }
+        return MapFlags.HUGETLB | Long.numberOfTrailingZeros(bytes) << MapFlags.HUGE_SHIFT;
     }
 
     /**
