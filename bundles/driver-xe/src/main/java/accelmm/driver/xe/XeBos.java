@@ -22,6 +22,8 @@ import accelmm.api.mmu.IommuProt;
 import accelmm.api.mmu.IotlbGather;
 import accelmm.api.uapi.xe.Xe;
 import accelmm.api.uapi.xe.XeBoCreate;
+import accelmm.api.uapi.xe.XeGemMmapOffset;
+import accelmm.api.uapi.xe.XeMmap;
 
 /**
  * Buffer objects: VRAM blocks of the device, or pinned shmem pages in system memory, bound into a
@@ -255,6 +257,29 @@ final class XeBos {
         bo.put("evicted", true);
         dev.count("xe.bo_evict", 1);
         dev.count("xe.migrate_bytes", size);
+    }
+
+    /**
+     * {@code DRM_IOCTL_XE_GEM_MMAP_OFFSET}: a VRAM BO moves to system memory first (see
+     * {@link XeGemMmapOffset}). Under the device lock.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for flags, or an imported BO (a process maps
+     *     its dma-buf descriptor); {@code ENOENT} for an unknown BO; {@code ENOMEM} if system memory
+     *     cannot take a VRAM BO
+     */
+    static XeMmap mmapOffset(DeviceFile file, XeGemMmapOffset m) {
+        if (m.flags() != 0) {
+            throw Errno.EINVAL.exception("flags must be 0");
+        }
+        Map<String, Object> bo = owned(file, m.handle());
+        if (bo.get("import") != null) {
+            throw Errno.EINVAL.exception("an imported BO is mapped through its dma-buf descriptor");
+        }
+        if (bo.get("blocks") != null) {
+            evictToSystem(file.device(), m.handle());
+            file.device().count("xe.bo_cpu_migrate", 1);
+        }
+        return new XeMmap((long) m.handle() << 32, (SharedFile) bo.get("shmem"));
     }
 
     /** Unbinds every BO of a VM. */

@@ -15,7 +15,10 @@ import accelmm.api.cli.Ioctls;
 import accelmm.api.cli.Usage;
 import accelmm.api.device.DeviceReports;
 import accelmm.api.device.Devices;
+import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MemoryManager;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.Prot;
 import accelmm.api.uapi.xe.Xe;
 import accelmm.api.uapi.xe.XeBindBo;
 import accelmm.api.uapi.xe.XeUnbind;
@@ -26,6 +29,8 @@ import accelmm.api.uapi.xe.XeBoCreate;
 import accelmm.api.uapi.xe.XeCmd;
 import accelmm.api.uapi.xe.XeExec;
 import accelmm.api.uapi.xe.XeExecResult;
+import accelmm.api.uapi.xe.XeGemMmapOffset;
+import accelmm.api.uapi.xe.XeMmap;
 import accelmm.api.uapi.xe.XeMadvise;
 import accelmm.api.uapi.xe.XePrefetch;
 import accelmm.api.uapi.xe.XeVmCreate;
@@ -43,7 +48,7 @@ import accelmm.api.uapi.xe.XeVmDestroy;
     "osgi.command.function=counters", "osgi.command.function=vm_create", "osgi.command.function=vm_destroy",
     "osgi.command.function=vm_bind", "osgi.command.function=madvise", "osgi.command.function=prefetch",
     "osgi.command.function=bo_create", "osgi.command.function=bo_bind", "osgi.command.function=unbind", "osgi.command.function=bo_close",
-    "osgi.command.function=exec"})
+    "osgi.command.function=bo_mmap", "osgi.command.function=exec"})
 public final class XeCommands {
     private final Devices devices;
     private final MemoryManager memory;
@@ -194,6 +199,21 @@ public final class XeCommands {
             @Descriptor("BO handle") String handle) {
         ioctl(pid, fd, new XeBoClose(Args.integer("handle", handle, 1, Integer.MAX_VALUE)));
         return "handle " + handle + " closed";
+    }
+
+    /**
+     * Maps a BO into the process through its mmap offset ({@code DRM_IOCTL_XE_GEM_MMAP_OFFSET} and
+     * {@code mmap}); a VRAM BO moves to system memory first.
+     *
+     * @throws accelmm.api.ErrnoException as the ioctl and {@code mmap}
+     */
+    @Descriptor("map a BO into the process (GEM_MMAP_OFFSET, then mmap shared); a VRAM BO moves to system memory first; prints the address")
+    public String bo_mmap(@Descriptor("process id") String pid, @Descriptor("Xe file descriptor") String fd,
+            @Descriptor("BO handle") String handle) {
+        XeMmap m = (XeMmap) ioctl(pid, fd, new XeGemMmapOffset(Args.integer("handle", handle, 1, Integer.MAX_VALUE), 0));
+        MmProcess p = memory.process(Args.pid(pid));
+        long addr = p.mm().mmap(0, m.file().size(), Prot.READ | Prot.WRITE, MapFlags.SHARED, m.file(), 0);
+        return String.format(Locale.ROOT, "0x%x", addr);
     }
 
     /**

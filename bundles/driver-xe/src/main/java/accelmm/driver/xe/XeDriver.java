@@ -34,6 +34,7 @@ import accelmm.api.uapi.xe.XeBoCreate;
 import accelmm.api.uapi.xe.XeCmd;
 import accelmm.api.uapi.xe.XeExec;
 import accelmm.api.uapi.xe.XeExecResult;
+import accelmm.api.uapi.xe.XeGemMmapOffset;
 import accelmm.api.uapi.xe.XeMadvise;
 import accelmm.api.uapi.xe.XePrefetch;
 import accelmm.api.uapi.xe.XeVmCreate;
@@ -101,6 +102,9 @@ public final class XeDriver implements DeviceDriver {
         try {
             if (request instanceof PrimeHandleToFd p) {
                 return XePrime.handleToFd(file, p);
+            }
+            if (request instanceof XeGemMmapOffset m) {
+                return XeBos.mmapOffset(file, m);
             }
             if (request instanceof XeBindMirror b) {
                 XeVm vm = XeVm.owned(file, b.vm());

@@ -31,6 +31,8 @@ import accelmm.api.uapi.xe.XeBoCreate;
 import accelmm.api.uapi.xe.XeCmd;
 import accelmm.api.uapi.xe.XeExec;
 import accelmm.api.uapi.xe.XeExecResult;
+import accelmm.api.uapi.xe.XeGemMmapOffset;
+import accelmm.api.uapi.xe.XeMmap;
 import accelmm.api.uapi.xe.XeUnbind;
 import accelmm.api.uapi.xe.XeVmCreate;
 import accelmm.core.StandaloneCore;
@@ -137,6 +139,34 @@ class XePrimeTest {
         g.p.fds().close(again);
         vgem.gemClose(g.p.fds(), v, h);
         assertEquals(List.of(), core.dma.bufs());
+    }
+
+    @Test
+    void aMappedVramBoMovesToSystemMemoryAndTheCpuAndGpuShareIt() {
+        Gpu g = new Gpu();
+        int vram = (Integer) g.ioctl(new XeBoCreate(2 * PAGE, Xe.LOC_VRAM));
+        int sys = (Integer) g.ioctl(new XeBoCreate(PAGE, Xe.LOC_SYSTEM));
+        long va = 0x300000;
+        g.ioctl(new XeBindBo(g.vm, vram, va));
+        byte[] gpu = pattern(PAGE + 10, 4);
+        assertTrue(g.exec(XeCmd.store(va + 5, gpu)).done());
+        assertErrno(Errno.EINVAL, () -> g.ioctl(new XeGemMmapOffset(vram, 1)));
+        assertErrno(Errno.ENOENT, () -> g.ioctl(new XeGemMmapOffset(99, 0)));
+        long evicted = stat("xe.bo_evict");
+        XeMmap m = (XeMmap) g.ioctl(new XeGemMmapOffset(vram, 0));
+        assertEquals(evicted + 1, stat("xe.bo_evict"), "the VRAM BO moved to system memory");
+        assertEquals(1, stat("xe.bo_cpu_migrate"));
+        long cpu = g.p.mm().mmap(0, 2 * PAGE, Prot.READ | Prot.WRITE, MapFlags.SHARED, m.file(), 0);
+        byte[] got = new byte[gpu.length];
+        g.p.mm().read(cpu + 5, got, 0, got.length);
+        assertArrayEquals(gpu, got, "the CPU reads what the GPU stored in VRAM");
+        g.p.mm().write(cpu + 2 * PAGE - 3, new byte[] {1, 2, 3}, 0, 3);
+        assertArrayEquals(new byte[] {1, 2, 3}, g.exec(XeCmd.load(va + 2 * PAGE - 3, 3)).loads().get(0),
+                "the GPU, still bound at the same address, reads what the CPU wrote");
+        XeMmap s = (XeMmap) g.ioctl(new XeGemMmapOffset(sys, 0));
+        assertEquals(1, stat("xe.bo_cpu_migrate"), "a system BO does not move");
+        assertEquals(PAGE, s.file().size());
+        g.p.mm().munmap(cpu, 2 * PAGE);
     }
 
     @Test
