@@ -59,6 +59,7 @@ final class Torture {
     private final boolean terminal;
 
     private volatile boolean stop;
+    private final accelmm.api.dma.Vgem vgem;
     private final AtomicLong ops = new AtomicLong();
     private final Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
     private final AtomicLong swaps = new AtomicLong();
@@ -66,7 +67,9 @@ final class Torture {
     private final AtomicLong deadlocks = new AtomicLong();
     private final List<String> lost = new CopyOnWriteArrayList<>();
 
-    Torture(Devices devices, MemoryManager memory, BundleContext context, Options options, PrintStream out, boolean terminal) {
+    Torture(Devices devices, MemoryManager memory, accelmm.api.dma.Vgem vgem, BundleContext context, Options options,
+            PrintStream out, boolean terminal) {
+        this.vgem = vgem;
         this.devices = devices;
         this.memory = memory;
         this.context = context;
@@ -78,6 +81,11 @@ final class Torture {
 
     boolean stopping() {
         return stop;
+    }
+
+    /** The importer PRIME checks share buffers with. */
+    accelmm.api.dma.Vgem vgem() {
+        return vgem;
     }
 
     /** By thread (each actor and the swapper): by when it must next finish something. */

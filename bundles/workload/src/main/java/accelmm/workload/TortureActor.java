@@ -127,13 +127,14 @@ final class TortureActor implements Runnable {
         }
         ops.addAll(List.of("munmap", "mprotect", "mremap", "fork-check"));
         switch (kind) {
-            case "xe" -> ops.addAll(List.of("gpu-write", "gpu-read", "gpu-write", "gpu-read", "advise"));
+            case "xe" -> ops.addAll(List.of("gpu-write", "gpu-read", "gpu-write", "gpu-read", "advise", "prime"));
             case "gmem" -> ops.addAll(List.of("gpu-write", "gpu-read", "gpu-read"));
             case "panfrost" -> {
                 if (!heaps.isEmpty()) {
                     ops.addAll(List.of("gpu-write", "gpu-read"));
                 }
                 ops.add("purgeable");
+                ops.add("prime");
             }
             case "gna" -> ops.add("gna-infer");
             case "habana" -> ops.add("habana-share");
@@ -223,6 +224,13 @@ final class TortureActor implements Runnable {
                 }
             }
             case "purgeable" -> PurgeCheck.run(session, what, r.nextBoolean());
+            case "prime" -> {
+                if (kind.equals("panfrost")) {
+                    PrimeCheck.panfrost(session, what, torture.vgem());
+                } else {
+                    PrimeCheck.xe(session, what, torture.vgem());
+                }
+            }
             case "habana-share" -> session.step(step(op, "size", (long) (64 << 10) << r.nextInt(5), "peer", torture.habanaPeer(device)),
                     what);
             default -> throw Errno.EINVAL.exception("no step " + op);

@@ -11,6 +11,7 @@ import accelmm.api.cli.Args;
 import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.device.Devices;
+import accelmm.api.dma.Vgem;
 import accelmm.api.mm.MemoryManager;
 
 /**
@@ -26,12 +27,15 @@ public final class TortureCommands {
     private final Devices devices;
     private final MemoryManager memory;
     private final BundleContext context;
+    private final Vgem vgem;
 
     /** Creates the command. */
     @Activate
-    public TortureCommands(@Reference Devices devices, @Reference MemoryManager memory, BundleContext context) {
+    public TortureCommands(@Reference Devices devices, @Reference MemoryManager memory, @Reference Vgem vgem,
+            BundleContext context) {
         this.devices = devices;
         this.memory = memory;
+        this.vgem = vgem;
         this.context = context;
     }
 
@@ -53,7 +57,7 @@ public final class TortureCommands {
         int threads = Args.integer("--threads", threadsText, 1, 256);
         long swapEveryMs = Args.number("--swap-every", swapText, 0, Long.MAX_VALUE);
         int failPercent = Args.integer("--fail", failText, 0, 100);
-        Torture t = new Torture(devices, memory, context, new Torture.Options(seconds, seed, threads, swapEveryMs, failPercent),
+        Torture t = new Torture(devices, memory, vgem, context, new Torture.Options(seconds, seed, threads, swapEveryMs, failPercent),
                 System.out, System.console() != null);
         String verdict = t.run();
         StringBuilder kinds = new StringBuilder("ops by kind:");
