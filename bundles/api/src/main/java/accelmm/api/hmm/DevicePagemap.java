@@ -5,7 +5,9 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Device memory registered as device-private pages ({@code memremap_pages} with
  * {@code MEMORY_DEVICE_PRIVATE}): pages of the node can be migrated into CPU address spaces, where
- * the CPU cannot touch them; a touch calls the owner's {@link PagemapOps#migrateToRam}.
+ * the CPU cannot touch them; a touch calls the owner's {@link PagemapOps#migrateToRam}. A
+ * device-coherent pagemap ({@link #coherent()}) is mapped for the CPU instead, which reads and
+ * writes it in place.
  *
  * <p>Concurrency: thread-safe.
  */
@@ -16,6 +18,11 @@ public interface DevicePagemap {
 
     /** Returns the owner ({@code pgmap->owner}). */
     Object owner();
+
+    /** Returns true for device-coherent memory ({@code MEMORY_DEVICE_COHERENT}), false for device-private. */
+    default boolean coherent() {
+        return false;
+    }
 
     /**
      * Evicts device pages {@code [firstPfn, firstPfn + count)} to system memory without any address

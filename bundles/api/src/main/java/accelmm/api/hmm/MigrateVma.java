@@ -13,6 +13,8 @@ public final class MigrateVma {
     public static final int SELECT_SYSTEM = 1;
     /** Collect device-private pages whose pagemap owner is {@link #pgmapOwner}. */
     public static final int SELECT_DEVICE_PRIVATE = 2;
+    /** Collect device-coherent pages whose pagemap owner is {@link #pgmapOwner} ({@code MIGRATE_VMA_SELECT_DEVICE_COHERENT}). */
+    public static final int SELECT_DEVICE_COHERENT = 4;
 
     /** First address, page aligned. */
     public final long start;
@@ -37,7 +39,7 @@ public final class MigrateVma {
      */
     public MigrateVma(long start, long end, int flags, Object pgmapOwner) {
         if ((start & 0xfff) != 0 || (end & 0xfff) != 0 || end <= start || ((end - start) >>> 12) > 1 << 20
-                || (flags & (SELECT_SYSTEM | SELECT_DEVICE_PRIVATE)) == 0 || (flags & ~3) != 0) {
+                || (flags & (SELECT_SYSTEM | SELECT_DEVICE_PRIVATE | SELECT_DEVICE_COHERENT)) == 0 || (flags & ~7) != 0) {
             throw Errno.EINVAL.exception("bad migrate_vma range or flags");
         }
         this.start = start;

@@ -94,6 +94,20 @@ public interface MemoryManager {
     accelmm.api.hmm.DevicePagemap registerPagemap(DeviceMemory node, Object owner, accelmm.api.hmm.PagemapOps ops);
 
     /**
+     * Registers a device memory node as device-private pages, as
+     * {@link #registerPagemap(DeviceMemory, Object, accelmm.api.hmm.PagemapOps)}, or with
+     * {@code coherent} as device-coherent pages ({@code MEMORY_DEVICE_COHERENT}): the CPU maps them
+     * and reads and writes the device memory directly, without faulting; {@code hmm_range_fault}
+     * reports them to any caller as ordinary pages; they migrate back only when selected with
+     * {@link accelmm.api.hmm.MigrateVma#SELECT_DEVICE_COHERENT}, or when a pin or a copy-on-write
+     * needs a page in system memory (the owner's {@code migrateToRam} moves it first).
+     *
+     * @throws accelmm.api.ErrnoException as the other form
+     */
+    accelmm.api.hmm.DevicePagemap registerPagemap(DeviceMemory node, Object owner, accelmm.api.hmm.PagemapOps ops,
+            boolean coherent);
+
+    /**
      * Allocates one zeroed page of a device memory node for a migration destination
      * ({@code alloc_page} on the device's free list).
      *

@@ -58,6 +58,11 @@ final class Faults {
         boolean thp = mode.allows(v);
         long vpn = addr >>> PageSize.PAGE_SHIFT;
         int pte = pt.get(vpn);
+        if (Pte.isCoherent(pte)) {
+            // The CPU uses a device-coherent page in place; a write it may not make (copy-on-write
+            // after fork) needs the page in system memory first.
+            return !write || Pte.writable(pte) ? pte : deviceFault.handle(v, addr, write);
+        }
         if (Pte.present(pte)) {
             return !write || Pte.writable(pte) ? pte : writeProtected(pt, v, addr, pte);
         }

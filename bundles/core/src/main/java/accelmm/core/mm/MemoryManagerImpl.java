@@ -347,6 +347,11 @@ public final class MemoryManagerImpl implements MemoryManager {
 
     @Override
     public DevicePagemap registerPagemap(DeviceMemory node, Object owner, PagemapOps ops) {
+        return registerPagemap(node, owner, ops, false);
+    }
+
+    @Override
+    public DevicePagemap registerPagemap(DeviceMemory node, Object owner, PagemapOps ops, boolean coherent) {
         DeviceMemoryImpl d;
         synchronized (this) {
             d = node == null ? null : devices.get(node.id());
@@ -354,7 +359,7 @@ public final class MemoryManagerImpl implements MemoryManager {
         if (d == null || d != node) {
             throw Errno.ENODEV.exception("not a device memory node of this manager");
         }
-        return pagemaps.register(d.node(), owner, ops);
+        return pagemaps.register(d.node(), owner, ops, coherent);
     }
 
     @Override

@@ -86,6 +86,7 @@ final class Migration {
         long cpages = 0;
         boolean system = (args.flags & MigrateVma.SELECT_SYSTEM) != 0;
         boolean device = (args.flags & MigrateVma.SELECT_DEVICE_PRIVATE) != 0;
+        boolean coherent = (args.flags & MigrateVma.SELECT_DEVICE_COHERENT) != 0;
         for (int i = 0; i < args.pages(); i++) {
             long vpn = (args.start >>> PageSize.PAGE_SHIFT) + i;
             int pte = pt.get(vpn);
@@ -95,7 +96,7 @@ final class Migration {
                     Pagemaps.Pagemap pm = mm.pagemaps().get(Pte.deviceSlot(pte));
                     src = MigratePfn.of(pm.node.id(), pm.pfnOf(pte)) | MigratePfn.DEVICE
                             | (Pte.writable(pte) ? MigratePfn.WRITE : 0);
-                    if (device && pm.owner == args.pgmapOwner) {
+                    if ((Pte.isCoherent(pte) ? coherent : device) && pm.owner == args.pgmapOwner) {
                         src |= MigratePfn.MIGRATE;
                     }
                 } else if (Pte.isExclusive(pte)) {

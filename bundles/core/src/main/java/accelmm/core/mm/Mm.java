@@ -396,7 +396,7 @@ final class Mm implements AddressSpace {
         ptl.lock();
         try {
             int pte = pt.get(base);
-            if (Pte.present(pte) && !Pte.zero(pte)) {
+            if (Pte.hasFrame(pte) && Pte.present(pte)) {
                 node.splitHuge(Pte.pfn(pte));
             }
         } finally {
@@ -518,10 +518,21 @@ final class Mm implements AddressSpace {
      * simply faulted in; one that went back to the device meanwhile is migrated again.
      */
     private int deviceFault(Vma v, long addr, boolean write) {
+        return deviceToRam(v, addr, write, false);
+    }
+
+    /**
+     * Brings a device page back to system memory through its owner: a device-private page always;
+     * a device-coherent one for a write it may not make, or always with {@code pinning} (a pin or a
+     * device-exclusive entry needs a page in system memory, as {@code folio_is_longterm_pinnable}
+     * says no to device-coherent pages). Under the mmap lock and the page-table lock.
+     */
+    private int deviceToRam(Vma v, long addr, boolean write, boolean pinning) {
         long page = addr & PageSize.PAGE_MASK;
         long vpn = page >>> PageSize.PAGE_SHIFT;
         counters.inc(Counter.FAULT_DEVICE);
-        while (Pte.isDevice(pt.get(vpn))) {
+        while (Pte.isDevice(pt.get(vpn))
+                && (!Pte.isCoherent(pt.get(vpn)) || pinning || write && !Pte.writable(pt.get(vpn)))) {
             Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pt.get(vpn)));
             // As do_swap_page: the owner's migrate_to_ram runs without the page-table lock (it takes
             // its own locks and migrates, which takes the page-table lock again); the mmap lock stays.
@@ -537,7 +548,7 @@ final class Mm implements AddressSpace {
                     ptl.lock();
                 }
             }
-            if (!ok && Pte.isDevice(pt.get(vpn))) {
+            if (!ok && Pte.isDevice(pt.get(vpn)) && (!Pte.isCoherent(pt.get(vpn)) || pinning || write)) {
                 throw Errno.EFAULT.exception(String.format("SIGBUS: the device page at 0x%x did not migrate back", page));
             }
         }
@@ -812,7 +823,9 @@ final class Mm implements AddressSpace {
             ptl.lock();
             try {
                 int pte = faults.fault(pt, find(pageAddr), pageAddr, write, thp);
-                if (write) {
+                if (Pte.isDevice(pte)) {
+                    coherentAccess(pte, in, buf, off + done, chunk, write);
+                } else if (write) {
                     node.write(Pte.pfn(pte), in, buf, off + done, chunk);
                 } else if (Pte.zero(pte)) {
                     java.util.Arrays.fill(buf, off + done, off + done + chunk, (byte) 0);
@@ -823,6 +836,16 @@ final class Mm implements AddressSpace {
                 ptl.unlock();
             }
         })));
+    }
+
+    /** A CPU access to a device-coherent page, in the device's memory. Under the page-table lock. */
+    private void coherentAccess(int pte, int in, byte[] buf, int off, int len, boolean write) {
+        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
+        if (write) {
+            pm.node.write(pm.pfnOf(pte), in, buf, off, len);
+        } else {
+            pm.node.read(pm.pfnOf(pte), in, buf, off, len);
+        }
     }
 
     /**
@@ -884,7 +907,14 @@ final class Mm implements AddressSpace {
                 ptl.lock();
                 try {
                     int pte = faults.fault(pt, find(a), a, write, thp);
-                    if (write) {
+                    if (Pte.isDevice(pte)) {
+                        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
+                        if (write) {
+                            pm.node.writeStamp(pm.pfnOf(pte), stamps[off + i]);
+                        } else {
+                            stamps[off + i] = pm.node.readStamp(pm.pfnOf(pte));
+                        }
+                    } else if (write) {
                         node.writeStamp(Pte.pfn(pte), stamps[off + i]);
                     } else {
                         stamps[off + i] = Pte.zero(pte) ? 0 : node.readStamp(Pte.pfn(pte));
@@ -970,7 +1000,14 @@ final class Mm implements AddressSpace {
                 ptl.lock();
                 try {
                     int pte = pt.get(a >>> PageSize.PAGE_SHIFT);
-                    if (Pte.isDevice(pte)) {
+                    if (Pte.isCoherent(pte) && (!wantWrite || Pte.writable(pte))) {
+                        // Device-coherent pages are ordinary pages to any caller.
+                        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
+                        r.pfns[i] = HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0)
+                                | ((long) pm.node.id() << HmmPfn.NODE_SHIFT) | pm.pfnOf(pte);
+                        continue;
+                    }
+                    if (Pte.isDevice(pte) && !Pte.isCoherent(pte)) {
                         Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
                         if (r.devPrivateOwner != null && pm.owner == r.devPrivateOwner) {
                             r.pfns[i] = HmmPfn.VALID | HmmPfn.DEVICE_PRIVATE | (Pte.writable(pte) ? HmmPfn.WRITE : 0)
@@ -1019,7 +1056,7 @@ final class Mm implements AddressSpace {
         }
         memo[0] = base;
         memo[1] = 0;
-        if (!Pte.present(pte) || Pte.zero(pte) || thp == ThpMode.NEVER && !v.hugetlb) {
+        if (!Pte.hasFrame(pte) || !Pte.present(pte) || thp == ThpMode.NEVER && !v.hugetlb) {
             return false;
         }
         long head = Pte.pfn(pte) - (vpn - base);
@@ -1073,12 +1110,14 @@ final class Mm implements AddressSpace {
                 boolean settled;
                 do {
                     for (long a = start; a < end; a += PAGE) {
-                        faults.fault(pt, find(a), a, true, thp);
+                        if (Pte.isCoherent(faults.fault(pt, find(a), a, true, thp))) {
+                            deviceToRam(find(a), a, true, true);
+                        }
                     }
                     settled = true;
                     for (long vpn = start >>> PageSize.PAGE_SHIFT; vpn < end >>> PageSize.PAGE_SHIFT && settled; vpn++) {
                         int pte = pt.get(vpn);
-                        settled = Pte.present(pte) && Pte.writable(pte);
+                        settled = Pte.hasFrame(pte) && Pte.present(pte) && Pte.writable(pte);
                     }
                 } while (!settled);
                 notifiers.invalidateStart(new NotifierRange(start, end, NotifierEvent.EXCLUSIVE, true, owner));
@@ -1181,6 +1220,9 @@ final class Mm implements AddressSpace {
                 ptl.lock();
                 try {
                     int pte = faults.fault(pt, v, a, write, thp);
+                    if (Pte.isCoherent(pte)) {
+                        pte = deviceToRam(v, a, write, true);
+                    }
                     if (Pte.zero(pte)) {
                         pte = faults.unshareZero(pt, v, a);
                     }

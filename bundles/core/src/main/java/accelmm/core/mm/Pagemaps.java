@@ -23,6 +23,8 @@ final class Pagemaps {
         final MemoryNode node;
         final Object owner;
         final PagemapOps ops;
+        /** Device-coherent memory: its entries are present for the CPU. */
+        final boolean coherent;
         final AtomicLong mapped = new AtomicLong();
         /**
          * Where each device page is mapped. The usual single mapping sits in per-frame arrays
@@ -32,7 +34,8 @@ final class Pagemaps {
         private final accelmm.core.mem.SparseRefs<Mm> sole;
         private final java.util.Map<Long, java.util.List<Mapping>> shared = new java.util.HashMap<>();
 
-        Pagemap(int slot, int slots, MemoryNode node, Object owner, PagemapOps ops) {
+        Pagemap(int slot, int slots, MemoryNode node, Object owner, PagemapOps ops, boolean coherent) {
+            this.coherent = coherent;
             this.slot = slot;
             this.slots = slots;
             this.node = node;
@@ -41,9 +44,15 @@ final class Pagemaps {
             this.sole = new accelmm.core.mem.SparseRefs<>(node.frames());
         }
 
-        /** The device-private entry for frame {@code pfn} of the node. */
+        /** The entry for frame {@code pfn} of the node: device-private, or present if coherent. */
         int entry(long pfn, boolean writable) {
-            return Pte.device(slot + (int) (pfn >>> Pte.DEVICE_PFN_BITS), pfn & Pte.DEVICE_PFN_MASK, writable);
+            int e = Pte.device(slot + (int) (pfn >>> Pte.DEVICE_PFN_BITS), pfn & Pte.DEVICE_PFN_MASK, writable);
+            return coherent ? e | Pte.PRESENT : e;
+        }
+
+        @Override
+        public boolean coherent() {
+            return coherent;
         }
 
         /** The node's frame a device-private entry of this pagemap names. */
@@ -177,7 +186,7 @@ final class Pagemaps {
         return nodes.apply(id);
     }
 
-    synchronized Pagemap register(MemoryNode node, Object owner, PagemapOps ops) {
+    synchronized Pagemap register(MemoryNode node, Object owner, PagemapOps ops, boolean coherent) {
         if (owner == null || ops == null) {
             throw Errno.EINVAL.exception("a pagemap needs an owner and ops");
         }
@@ -198,7 +207,7 @@ final class Pagemaps {
             throw Errno.ENOSPC.exception("no " + need + " free pagemap slots in a row for " + node.name()
                     + " (15 slots of 64 GiB in all)");
         }
-        Pagemap p = new Pagemap(free, need, node, owner, ops);
+        Pagemap p = new Pagemap(free, need, node, owner, ops, coherent);
         for (int s = free; s < free + need; s++) {
             bySlot.set(s, p);
         }

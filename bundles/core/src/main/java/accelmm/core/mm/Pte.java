@@ -18,8 +18,9 @@ final class Pte {
     /** The entry maps the shared zero page: no frame, reads as zero, never writable. */
     static final int ZERO = 1 << 29;
     /**
-     * A device-private entry: not present for the CPU; bits 24-27 name the pagemap slot, bits 0-23
-     * the device frame within the slot's 64 GiB (a larger device's pagemap takes several slots).
+     * A device entry: bits 24-27 name the pagemap slot, bits 0-23 the device frame within the slot's
+     * 64 GiB (a larger device's pagemap takes several slots). Without {@link #PRESENT} it is
+     * device-private (the CPU faults on it); with it, device-coherent (the CPU maps it).
      */
     static final int DEVICE = 1 << 28;
     /** Mask of the frame number. */
@@ -46,8 +47,19 @@ final class Pte {
         return DEVICE | (writable ? WRITE : 0) | (slot << 24) | (int) pfn;
     }
 
+    /** A device-coherent entry ({@code MEMORY_DEVICE_COHERENT}): a device entry the CPU maps, present. */
+    static int coherent(int slot, long pfn, boolean writable) {
+        return device(slot, pfn, writable) | PRESENT;
+    }
+
+    /** True for an entry of device memory: device-private (not present) or device-coherent (present). */
     static boolean isDevice(int pte) {
-        return (pte & (DEVICE | PRESENT)) == DEVICE;
+        return (pte & DEVICE) != 0;
+    }
+
+    /** True for a device-coherent entry: present for the CPU, in device memory. */
+    static boolean isCoherent(int pte) {
+        return (pte & (DEVICE | PRESENT)) == (DEVICE | PRESENT);
     }
 
     static int deviceSlot(int pte) {
@@ -85,7 +97,7 @@ final class Pte {
 
     /** True if the entry holds a reference on a host frame (mapped, or exclusive to a device). */
     static boolean hasFrame(int pte) {
-        return present(pte) && !zero(pte) || isExclusive(pte);
+        return present(pte) && !zero(pte) && (pte & DEVICE) == 0 || isExclusive(pte);
     }
 
     static long pfn(int pte) {

@@ -31,9 +31,32 @@ final class Dmirror implements PagemapOps {
     int freed;
 
     Dmirror(MemoryManagerImpl mm, long vramBytes) {
+        this(mm, vramBytes, false);
+    }
+
+    /** A mirror whose VRAM is device-coherent if {@code coherent} (test_hmm's coherent mode), else device-private. */
+    Dmirror(MemoryManagerImpl mm, long vramBytes, boolean coherent) {
         this.mm = mm;
-        this.vram = mm.createDeviceMemory("dmirror-vram", vramBytes);
-        this.pagemap = mm.registerPagemap(vram, this, this);
+        this.vram = mm.createDeviceMemory(coherent ? "dmirror-coherent" : "dmirror-vram", vramBytes);
+        this.pagemap = mm.registerPagemap(vram, this, this, coherent);
+    }
+
+    private int deviceSelect() {
+        return pagemap.coherent() ? MigrateVma.SELECT_DEVICE_COHERENT : MigrateVma.SELECT_DEVICE_PRIVATE;
+    }
+
+    /** Migrates [start, end) of this device's memory back to system memory; returns the pages collected. */
+    long migrateToSystem(AddressSpace as, long start, long end, int select) {
+        MigrateVma args = new MigrateVma(start, end, select, this);
+        as.migrateVma(args, a -> {
+            for (int i = 0; i < a.pages(); i++) {
+                if (MigratePfn.migrate(a.src[i])) {
+                    a.dst[i] = mm.allocHostPage();
+                    mm.copyPage(a.src[i], a.dst[i]);
+                }
+            }
+        });
+        return args.cpages;
     }
 
     IntervalNotifier watch(AddressSpace as, long start, long len) {
@@ -128,7 +151,7 @@ final class Dmirror implements PagemapOps {
 
     @Override
     public boolean migrateToRam(AddressSpace as, long addr) {
-        MigrateVma args = new MigrateVma(addr, addr + PAGE, MigrateVma.SELECT_DEVICE_PRIVATE, this);
+        MigrateVma args = new MigrateVma(addr, addr + PAGE, deviceSelect(), this);
         as.migrateVma(args, a -> {
             if (MigratePfn.migrate(a.src[0])) {
                 a.dst[0] = mm.allocHostPage();
