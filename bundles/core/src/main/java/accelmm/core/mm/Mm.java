@@ -8,7 +8,6 @@ import java.util.TreeMap;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
-import accelmm.api.hmm.HmmPfn;
 import accelmm.api.hmm.MigrateCopier;
 import accelmm.api.hmm.MigrateVma;
 import accelmm.api.hmm.HmmRange;
@@ -970,118 +969,7 @@ final class Mm implements AddressSpace {
         if (!notifiers.owns(r.notifier) || r.start < r.notifier.start() || r.end - 1 > r.notifier.last()) {
             throw Errno.EINVAL.exception("the range's notifier is not of this address space or does not cover it");
         }
-        reclaiming(r.pfns.length, () -> hmmFault(r));
-    }
-
-    /** The body of {@link #hmmRangeFault}, after its checks. */
-    private void hmmFault(HmmRange r) {
-        lock.readLock();
-        try {
-            if (dead) {
-                throw Errno.EFAULT.exception("the address space has exited");
-            }
-            if (r.notifier.checkRetry(r.notifierSeq)) {
-                throw Errno.EBUSY.exception("the range was invalidated since readBegin");
-            }
-            long[] huge = {-1, 0};
-            for (int i = 0; i < r.pfns.length; i++) {
-                long a = r.start + i * PAGE;
-                long req = (r.pfns[i] & r.pfnFlagsMask) | r.defaultFlags;
-                boolean wantFault = (req & HmmPfn.REQ_FAULT) != 0;
-                boolean wantWrite = wantFault && (req & HmmPfn.REQ_WRITE) != 0;
-                Vma v = find(a);
-                if (v == null || !v.readable()) {
-                    if (wantFault) {
-                        throw Errno.EFAULT.exception(String.format("0x%x is not mapped readable", a));
-                    }
-                    r.pfns[i] = HmmPfn.ERROR;
-                    continue;
-                }
-                ptl.lock();
-                try {
-                    int pte = pt.get(a >>> PageSize.PAGE_SHIFT);
-                    if (Pte.isCoherent(pte) && (!wantWrite || Pte.writable(pte))) {
-                        // Device-coherent pages are ordinary pages to any caller.
-                        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
-                        r.pfns[i] = HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0)
-                                | ((long) pm.node.id() << HmmPfn.NODE_SHIFT) | pm.pfnOf(pte);
-                        continue;
-                    }
-                    if (Pte.isDevice(pte) && !Pte.isCoherent(pte)) {
-                        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
-                        if (r.devPrivateOwner != null && pm.owner == r.devPrivateOwner) {
-                            r.pfns[i] = HmmPfn.VALID | HmmPfn.DEVICE_PRIVATE | (Pte.writable(pte) ? HmmPfn.WRITE : 0)
-                                    | ((long) pm.node.id() << HmmPfn.NODE_SHIFT) | pm.pfnOf(pte);
-                            continue;
-                        }
-                        if (!wantFault) {
-                            r.pfns[i] = 0;
-                            continue;
-                        }
-                    }
-                    if (wantFault && (!Pte.present(pte) || (wantWrite && !Pte.writable(pte)))) {
-                        if (wantWrite && !v.writable()) {
-                            throw Errno.EPERM.exception(String.format("write fault on read-only 0x%x", a));
-                        }
-                        pte = faults.fault(pt, v, a, wantWrite, thp);
-                        huge[0] = -1;
-                    }
-                    r.pfns[i] = hmmEntry(pte);
-                    if (r.pfns[i] != 0 && pmdMapped(v, a >>> PageSize.PAGE_SHIFT, pte, huge)) {
-                        r.pfns[i] |= (long) MemoryNode.HUGE_ORDER << HmmPfn.ORDER_SHIFT;
-                    }
-                } finally {
-                    ptl.unlock();
-                }
-            }
-            if (r.notifier.checkRetry(r.notifierSeq)) {
-                throw Errno.EBUSY.exception("the range was invalidated while it was faulted");
-            }
-        } finally {
-            lock.readUnlock();
-        }
-    }
-
-    /**
-     * Whether the page at {@code vpn} is mapped as part of a whole huge page, as a PMD maps a THP:
-     * the aligned 2 MiB lies in the mapping and its 512 entries map the frames of one unsplit huge
-     * page in order, all present with the same write permission. {@code memo} keeps the answer for
-     * the block last asked ({@code {block, answer}}), so a range over a huge page looks once.
-     * Under the page-table lock.
-     */
-    private boolean pmdMapped(Vma v, long vpn, int pte, long[] memo) {
-        long base = vpn & ~((1L << MemoryNode.HUGE_ORDER) - 1);
-        if (memo[0] == base) {
-            return memo[1] != 0;
-        }
-        memo[0] = base;
-        memo[1] = 0;
-        if (!Pte.hasFrame(pte) || !Pte.present(pte) || thp == ThpMode.NEVER && !v.hugetlb) {
-            return false;
-        }
-        long head = Pte.pfn(pte) - (vpn - base);
-        long pages = 1L << MemoryNode.HUGE_ORDER;
-        if (base << PageSize.PAGE_SHIFT < v.start || (base + pages) << PageSize.PAGE_SHIFT > v.end || !node.isHugeHead(head)) {
-            return false;
-        }
-        for (long i = 0; i < pages; i++) {
-            int e = pt.get(base + i);
-            if (!Pte.present(e) || Pte.zero(e) || Pte.pfn(e) != head + i || Pte.writable(e) != Pte.writable(pte)) {
-                return false;
-            }
-        }
-        memo[1] = 1;
-        return true;
-    }
-
-    private static long hmmEntry(int pte) {
-        if (!Pte.present(pte)) {
-            return 0;
-        }
-        if (Pte.zero(pte)) {
-            return HmmPfn.VALID | HmmPfn.ZERO_PAGE_PFN;
-        }
-        return HmmPfn.VALID | (Pte.writable(pte) ? HmmPfn.WRITE : 0) | Pte.pfn(pte);
+        reclaiming(r.pfns.length, () -> HmmFault.run(this, r));
     }
 
     // ---- device-exclusive access --------------------------------------------------------------
@@ -1174,6 +1062,33 @@ final class Mm implements AddressSpace {
 
     // accessors for Migration (package)
 
+    /** The mapping containing {@code addr}, or null; under the mmap lock. */
+    Vma vma(long addr) {
+        return find(addr);
+    }
+
+    /** Throws {@code ESRCH} once the address space has exited; under the mmap lock. */
+    void requireAlive() {
+        checkAlive();
+    }
+
+    boolean exited() {
+        return dead;
+    }
+
+    Faults faults() {
+        return faults;
+    }
+
+    ThpMode thp() {
+        return thp;
+    }
+
+    /** See {@link #deviceToRam}. */
+    int deviceToRamForPin(Vma v, long addr, boolean write) {
+        return deviceToRam(v, addr, write, true);
+    }
+
     PageTable pageTable() {
         return pt;
     }
@@ -1201,47 +1116,7 @@ final class Mm implements AddressSpace {
         if ((addr & (PAGE - 1)) != 0 || nrPages < 1) {
             throw Errno.EINVAL.exception("unaligned address or no pages");
         }
-        return reclaiming(nrPages, () -> pin(addr, nrPages, (gupFlags & GupFlags.WRITE) != 0));
-    }
-
-    /** Faults in and pins {@code nrPages} pages from {@code addr}; on failure pins none. */
-    private PinnedPages pin(long addr, int nrPages, boolean write) {
-        long[] pfns = new long[nrPages];
-        int pinned = 0;
-        lock.readLock();
-        try {
-            checkAlive();
-            for (; pinned < nrPages; pinned++) {
-                long a = addr + pinned * PAGE;
-                Vma v = a < TASK_SIZE ? find(a) : null;
-                if (v == null || !v.readable() || (write && !v.writable())) {
-                    throw Errno.EFAULT.exception(String.format("page 0x%x cannot be pinned for %s", a, write ? "write" : "read"));
-                }
-                ptl.lock();
-                try {
-                    int pte = faults.fault(pt, v, a, write, thp);
-                    if (Pte.isCoherent(pte)) {
-                        pte = deviceToRam(v, a, write, true);
-                    }
-                    if (Pte.zero(pte)) {
-                        pte = faults.unshareZero(pt, v, a);
-                    }
-                    pfns[pinned] = Pte.pfn(pte);
-                    node.pin(pfns[pinned]);
-                } finally {
-                    ptl.unlock();
-                }
-            }
-        } catch (RuntimeException e) {
-            for (int i = 0; i < pinned; i++) {
-                node.unpin(pfns[i]);
-            }
-            throw e;
-        } finally {
-            lock.readUnlock();
-        }
-        counters.add(Counter.GUP_PIN, nrPages);
-        return new Pins(node, pfns, counters);
+        return reclaiming(nrPages, () -> Gup.pin(this, addr, nrPages, (gupFlags & GupFlags.WRITE) != 0));
     }
 
     // ---- fork, exit, listing, checking --------------------------------------------------------
