@@ -20,7 +20,6 @@ import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MremapFlags;
 import accelmm.api.mm.PinnedPages;
 import accelmm.api.mm.Prot;
-import accelmm.api.mm.SegvException;
 import accelmm.api.mm.SharedFile;
 import accelmm.api.mm.VmaInfo;
 import accelmm.api.notifier.IntervalNotifier;
@@ -93,14 +92,14 @@ final class Mm implements AddressSpace {
      * before an allocation gives up (an injected failure is not reclaimed). Called with no lock
      * held, so the call's own locks are released before the shrinkers run.
      */
-    private void reclaiming(long pages, Runnable call) {
+    void reclaiming(long pages, Runnable call) {
         reclaiming(pages, () -> {
             call.run();
             return null;
         });
     }
 
-    private <T> T reclaiming(long pages, java.util.function.Supplier<T> call) {
+    <T> T reclaiming(long pages, java.util.function.Supplier<T> call) {
         while (true) {
             try {
                 return call.get();
@@ -775,154 +774,24 @@ final class Mm implements AddressSpace {
 
     // ---- CPU access ---------------------------------------------------------------------------
 
-    /** Checks every page of the range for the access before anything is done. */
-    private void checkAccess(long addr, long len, boolean write) {
-        long end = addr + len;
-        if (addr < 0 || end > TASK_SIZE || end < addr) {
-            throw new SegvException(addr, false, write);
-        }
-        for (long a = addr; a < end;) {
-            Vma v = find(a);
-            if (v == null) {
-                throw new SegvException(a, false, write);
-            }
-            if (write ? !v.writable() : !v.readable()) {
-                throw new SegvException(a, true, write);
-            }
-            a = v.end;
-        }
-    }
-
-    private static void checkBuffer(byte[] buf, int off, int len) {
-        if (buf == null || off < 0 || len < 0 || off + len > buf.length || off + len < 0) {
-            throw Errno.EINVAL.exception("bad buffer, offset or length");
-        }
-    }
-
     @Override
     public void read(long addr, byte[] dst, int off, int len) {
-        access(addr, dst, off, len, false);
+        CpuAccess.bytes(this, addr, dst, off, len, false);
     }
 
     @Override
     public void write(long addr, byte[] src, int off, int len) {
-        access(addr, src, off, len, true);
-    }
-
-    /**
-     * A CPU access: check the whole range, fault every page in (for a write, all before any byte is
-     * written, so an ENOMEM writes nothing), then copy page by page under the page-table lock.
-     */
-    private void access(long addr, byte[] buf, int off, int len, boolean write) {
-        checkBuffer(buf, off, len);
-        if (len == 0) {
-            return;
-        }
-        reclaiming(len / PAGE, () -> cpuAccess(addr, len, write, () -> PageCopy.forEachChunk(addr, len, (pageAddr, in, done, chunk) -> {
-            ptl.lock();
-            try {
-                int pte = faults.fault(pt, find(pageAddr), pageAddr, write, thp);
-                if (Pte.isDevice(pte)) {
-                    coherentAccess(pte, in, buf, off + done, chunk, write);
-                } else if (write) {
-                    node.write(Pte.pfn(pte), in, buf, off + done, chunk);
-                } else if (Pte.zero(pte)) {
-                    java.util.Arrays.fill(buf, off + done, off + done + chunk, (byte) 0);
-                } else {
-                    node.read(Pte.pfn(pte), in, buf, off + done, chunk);
-                }
-            } finally {
-                ptl.unlock();
-            }
-        })));
-    }
-
-    /** A CPU access to a device-coherent page, in the device's memory. Under the page-table lock. */
-    private void coherentAccess(int pte, int in, byte[] buf, int off, int len, boolean write) {
-        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
-        if (write) {
-            pm.node.write(pm.pfnOf(pte), in, buf, off, len);
-        } else {
-            pm.node.read(pm.pfnOf(pte), in, buf, off, len);
-        }
-    }
-
-    /**
-     * The frame of a CPU access, {@link #access} and {@link #stamps} alike: under the mmap lock, the
-     * process alive and the whole range accessible, every page of a write faulted in before
-     * {@code body} runs (so an ENOMEM changes nothing).
-     */
-    private void cpuAccess(long addr, long len, boolean write, Runnable body) {
-        lock.readLock();
-        try {
-            checkAlive();
-            checkAccess(addr, len, write);
-            if (write) {
-                long last = (addr + len - 1) & PageSize.PAGE_MASK;
-                for (long a = addr & PageSize.PAGE_MASK; a <= last; a += PAGE) {
-                    ptl.lock();
-                    try {
-                        faults.fault(pt, find(a), a, true, thp);
-                    } finally {
-                        ptl.unlock();
-                    }
-                }
-            }
-            body.run();
-        } finally {
-            lock.readUnlock();
-        }
+        CpuAccess.bytes(this, addr, src, off, len, true);
     }
 
     @Override
     public void readStamps(long addr, long[] dst, int off, int count) {
-        stamps(addr, dst, off, count, false);
+        CpuAccess.stamps(this, addr, dst, off, count, false);
     }
 
     @Override
     public void writeStamps(long addr, long[] src, int off, int count) {
-        stamps(addr, src, off, count, true);
-    }
-
-    /** A CPU access of whole pages by stamp, in the frame of {@link #cpuAccess}. */
-    private void stamps(long addr, long[] stamps, int off, int count, boolean write) {
-        if (stamps == null || off < 0 || count < 0 || off + count > stamps.length || off + count < 0) {
-            throw Errno.EINVAL.exception("bad stamp array range");
-        }
-        if ((addr & (PAGE - 1)) != 0) {
-            throw Errno.EINVAL.exception(String.format("0x%x is not page-aligned; a stamp stands for a whole page", addr));
-        }
-        if (count == 0) {
-            return;
-        }
-        if (write) {
-            for (int i = off; i < off + count; i++) {
-                accelmm.api.mm.Stamps.checkValid(stamps[i]);
-            }
-        }
-        reclaiming(count, () -> cpuAccess(addr, (long) count * PAGE, write, () -> {
-            for (int i = 0; i < count; i++) {
-                long a = addr + (long) i * PAGE;
-                ptl.lock();
-                try {
-                    int pte = faults.fault(pt, find(a), a, write, thp);
-                    if (Pte.isDevice(pte)) {
-                        Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
-                        if (write) {
-                            pm.node.writeStamp(pm.pfnOf(pte), stamps[off + i]);
-                        } else {
-                            stamps[off + i] = pm.node.readStamp(pm.pfnOf(pte));
-                        }
-                    } else if (write) {
-                        node.writeStamp(Pte.pfn(pte), stamps[off + i]);
-                    } else {
-                        stamps[off + i] = Pte.zero(pte) ? 0 : node.readStamp(Pte.pfn(pte));
-                    }
-                } finally {
-                    ptl.unlock();
-                }
-            }
-        }));
+        CpuAccess.stamps(this, addr, src, off, count, true);
     }
 
     @Override
