@@ -35,6 +35,27 @@ public interface IoPgtable {
     long mapPages(long iova, long paddr, long pgsize, long pgcount, int prot);
 
     /**
+     * Maps pages that need not be contiguous: page {@code i} of {@code pgsize} at
+     * {@code iova + i * pgsize} to {@code paddrs[i]}, as a driver maps a BO's pages or an sg list
+     * page by page. All or nothing: a failure unmaps the pages it mapped and rethrows.
+     *
+     * @throws accelmm.api.ErrnoException as {@link #mapPages}
+     */
+    default void mapEach(long iova, long[] paddrs, long pgsize, int prot) {
+        int done = 0;
+        try {
+            for (; done < paddrs.length; done++) {
+                mapPages(iova + done * pgsize, paddrs[done], pgsize, 1, prot);
+            }
+        } catch (RuntimeException e) {
+            if (done > 0) {
+                unmapPages(iova, pgsize, done, new IotlbGather());
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Unmaps {@code pgcount} pages of {@code pgsize} from {@code iova} ({@code unmap_pages}); leaves
      * are gathered for a TLB sync, freed tables are flushed at once. Stops at the first page that is
      * not mapped, and at a page that is only part of a larger block: a partial block unmap returns

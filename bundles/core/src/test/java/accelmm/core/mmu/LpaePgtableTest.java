@@ -51,6 +51,20 @@ class LpaePgtableTest {
     }
 
     @Test
+    void mapEachMapsScatteredPagesAllOrNothing() {
+        long[] pas = {0x10_0000_0000L, 0x20_0000_0000L + 5 * K4, 0x30_0000_0000L};
+        pt.mapEach(0x4000_0000L, pas, K4, RW);
+        for (int i = 0; i < pas.length; i++) {
+            assertEquals(pas[i] + 12, pt.iovaToPhys(0x4000_0000L + i * K4 + 12));
+        }
+        pt.mapPages(0x5000_0000L + 2 * K4, 0x40_0000_0000L, K4, 1, RW);
+        assertErrno(Errno.EEXIST, () -> pt.mapEach(0x5000_0000L, pas, K4, RW));
+        assertEquals(0, pt.iovaToPhys(0x5000_0000L), "the pages mapped before the failure are unmapped again");
+        assertEquals(0, pt.iovaToPhys(0x5000_0000L + K4));
+        assertEquals(0x40_0000_0000L, pt.iovaToPhys(0x5000_0000L + 2 * K4), "what was there stays");
+    }
+
+    @Test
     void badConfigurationsAreEinval() {
         assertErrno(Errno.EINVAL, () -> new LpaePgtable(0, 48, 40, tlb, null));
         assertErrno(Errno.EINVAL, () -> new LpaePgtable(M2, 48, 40, tlb, null));

@@ -167,16 +167,11 @@ public final class PanfrostDriver implements DeviceDriver {
 
     /** Maps pinned pages at {@code va}, one 4 KiB entry each; a failure maps nothing. */
     static void map(IoPgtable pt, long va, PinnedPages pins, int prot) {
-        long[] pfns = pins.pfns();
-        int done = 0;
-        try {
-            for (; done < pfns.length; done++) {
-                pt.mapPages(va + done * PAGE, PhysAddr.of(pins.node(), pfns[done], 0), PAGE, 1, prot);
-            }
-        } catch (ErrnoException e) {
-            pt.unmapPages(va, PAGE, done, new IotlbGather());
-            throw e;
+        long[] pas = pins.pfns().clone();
+        for (int i = 0; i < pas.length; i++) {
+            pas[i] = PhysAddr.of(pins.node(), pas[i], 0);
         }
+        pt.mapEach(va, pas, PAGE, prot);
     }
 
     /** Unmaps and unpins what a BO holds; heap blocks that never faulted are skipped. */

@@ -13,8 +13,6 @@ import accelmm.api.dma.DmaBuf;
 import accelmm.api.mm.SharedFile;
 import accelmm.api.mmu.DrmMm;
 import accelmm.api.mmu.DrmMmNode;
-import accelmm.api.mmu.IoPgtable;
-import accelmm.api.mmu.IotlbGather;
 import accelmm.api.uapi.drm.Drm;
 import accelmm.api.uapi.drm.PrimeFdToHandle;
 import accelmm.api.uapi.drm.PrimeHandleToFd;
@@ -128,15 +126,9 @@ final class Prime {
         DrmMm va = Bos.va(file);
         long align = size >= Panfrost.HEAP_BLOCK ? Panfrost.HEAP_BLOCK : 0;
         DrmMmNode node = va.insertNode(size, align, 1, Panfrost.VA_START, Panfrost.VA_END, DrmMm.Mode.BEST);
-        IoPgtable pt = Bos.pgtable(file);
-        int done = 0;
         try {
-            for (; done < pages.length; done++) {
-                pt.mapPages(node.start() + done * PanfrostDriver.PAGE, pages[done], PanfrostDriver.PAGE, 1,
-                        PanfrostDriver.prot(Panfrost.BO_NOEXEC));
-            }
+            Bos.pgtable(file).mapEach(node.start(), pages, PanfrostDriver.PAGE, PanfrostDriver.prot(Panfrost.BO_NOEXEC));
         } catch (ErrnoException e) {
-            pt.unmapPages(node.start(), PanfrostDriver.PAGE, done, new IotlbGather());
             va.removeNode(node);
             throw e;
         }

@@ -129,18 +129,7 @@ final class XeBos {
             throw Errno.EBUSY.exception("SVM ranges are mapped in [0x" + Long.toHexString(va) + ", 0x"
                     + Long.toHexString(va + size) + ") of the CPU address mirror");
         }
-        long[] pages = pages(file.device(), bo);
-        int mapped = 0;
-        try {
-            for (; mapped < pages.length; mapped++) {
-                vm.pgtable().mapPages(va + mapped * PAGE, pages[mapped], PAGE, 1, IommuProt.READ | IommuProt.WRITE);
-            }
-        } catch (RuntimeException e) {
-            if (mapped > 0) {
-                vm.pgtable().unmapPages(va, PAGE, mapped, new IotlbGather());
-            }
-            throw e;
-        }
+        vm.pgtable().mapEach(va, pages(file.device(), bo), PAGE, IommuProt.READ | IommuProt.WRITE);
         vm.carveMirrors(va, va + size);
         vm.boBinds().add(new long[] {va, va + size, handle, 0});
         bo.put("binds", (Integer) bo.get("binds") + 1);
@@ -243,9 +232,8 @@ final class XeBos {
                         int first = (int) (XeVm.boOffset(b) / PAGE);
                         int n = (int) ((b[1] - b[0]) / PAGE);
                         vm.pgtable().unmapPages(b[0], PAGE, n, new IotlbGather());
-                        for (int i = 0; i < n; i++) {
-                            vm.pgtable().mapPages(b[0] + i * PAGE, to[first + i], PAGE, 1, IommuProt.READ | IommuProt.WRITE);
-                        }
+                        vm.pgtable().mapEach(b[0], java.util.Arrays.copyOfRange(to, first, first + n), PAGE,
+                                IommuProt.READ | IommuProt.WRITE);
                     }
                 }
             }
