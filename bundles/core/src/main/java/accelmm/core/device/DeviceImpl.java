@@ -567,6 +567,32 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         return i;
     }
 
+    @Override
+    public int primeFd(accelmm.api.device.DeviceFile file, int fdFlags, accelmm.api.device.DeviceImport imported,
+            DeviceExport exported, java.util.function.Supplier<DeviceExport> export) {
+        DeviceFileImpl f = own(file, this);
+        DmaBuf buf = imported != null ? imported.dmaBuf() : exported != null ? exported.dmaBuf() : null;
+        if (buf == null || !tryGet(buf)) {
+            buf = export.get().dmaBuf();
+        }
+        try {
+            return dma.fd(buf, f.process().fds(), fdFlags);
+        } catch (RuntimeException e) {
+            buf.put();
+            throw e;
+        }
+    }
+
+    /** Takes a reference unless the buffer is already being released. */
+    private static boolean tryGet(DmaBuf buf) {
+        try {
+            buf.get();
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
     /** A driver operation on an export. */
     interface ExportCall<R> {
         R apply(DeviceDriver d);

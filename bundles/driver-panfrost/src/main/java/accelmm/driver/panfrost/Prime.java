@@ -8,7 +8,6 @@ import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceImport;
-import accelmm.api.dma.Dma;
 import accelmm.api.dma.DmaBuf;
 import accelmm.api.mm.SharedFile;
 import accelmm.api.mmu.DrmMm;
@@ -39,38 +38,14 @@ final class Prime {
 
     /** {@code DRM_IOCTL_PRIME_HANDLE_TO_FD}; under the device lock. */
     static int handleToFd(DeviceFile file, Bos bos, PrimeHandleToFd p) {
-        if ((p.flags() & ~(Drm.CLOEXEC | Drm.RDWR)) != 0) {
-            throw Errno.EINVAL.exception("PRIME flags 0x" + Integer.toHexString(p.flags()));
-        }
+        int fdFlags = Drm.primeFdFlags(p.flags());
         Map<String, Object> bo = bos.owned(file, p.handle());
-        DmaBuf buf;
-        if (bo.get("import") instanceof DeviceImport imported) {
-            buf = imported.dmaBuf();
-            buf.get();
-        } else if (bo.get("export") instanceof DeviceExport x && reference(x.dmaBuf())) {
-            buf = x.dmaBuf();
-        } else {
+        return file.device().primeFd(file, fdFlags, (DeviceImport) bo.get("import"), (DeviceExport) bo.get("export"), () -> {
             DeviceExport x = file.device().exportShmem(file, (SharedFile) bo.get("shmem"),
                     cookie(p.handle(), (Integer) bo.get("flags")));
             bo.put("export", x);
-            buf = x.dmaBuf();
-        }
-        try {
-            return file.device().dma().fd(buf, file.process().fds(), p.flags() & (Dma.O_RDWR | Dma.O_CLOEXEC));
-        } catch (ErrnoException e) {
-            buf.put();
-            throw e;
-        }
-    }
-
-    /** Takes a reference on a buffer unless it is already being released. */
-    private static boolean reference(DmaBuf buf) {
-        try {
-            buf.get();
-            return true;
-        } catch (ErrnoException e) {
-            return false;
-        }
+            return x;
+        });
     }
 
     /** {@code DRM_IOCTL_PRIME_FD_TO_HANDLE}; takes the device lock itself. */

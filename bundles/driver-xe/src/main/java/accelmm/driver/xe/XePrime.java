@@ -3,13 +3,10 @@ package accelmm.driver.xe;
 import java.util.HashMap;
 import java.util.Map;
 
-import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceImport;
-import accelmm.api.dma.Dma;
 import accelmm.api.dma.DmaBuf;
 import accelmm.api.mm.SharedFile;
 import accelmm.api.uapi.drm.Drm;
@@ -37,40 +34,17 @@ final class XePrime {
 
     /** {@code DRM_IOCTL_PRIME_HANDLE_TO_FD}; under the device lock. */
     static Integer handleToFd(DeviceFile file, PrimeHandleToFd p) {
-        if ((p.flags() & ~(Drm.CLOEXEC | Drm.RDWR)) != 0) {
-            throw Errno.EINVAL.exception("PRIME flags 0x" + Integer.toHexString(p.flags()));
-        }
+        int fdFlags = Drm.primeFdFlags(p.flags());
         DeviceContext dev = file.device();
         Map<String, Object> bo = XeBos.owned(file, p.handle());
-        DmaBuf buf;
-        if (bo.get("import") instanceof DeviceImport imported) {
-            buf = imported.dmaBuf();
-            buf.get();
-        } else if (bo.get("export") instanceof DeviceExport x && reference(x.dmaBuf())) {
-            buf = x.dmaBuf();
-        } else {
+        return dev.primeFd(file, fdFlags, (DeviceImport) bo.get("import"), (DeviceExport) bo.get("export"), () -> {
             if (bo.get("blocks") != null) {
                 XeBos.evictToSystem(dev, p.handle());
             }
-            DeviceExport x = dev.exportShmem((DeviceFile) bo.get("owner"), (SharedFile) bo.get("shmem"), p.handle());
+            DeviceExport x = dev.exportShmem(file, (SharedFile) bo.get("shmem"), p.handle());
             bo.put("export", x);
-            buf = x.dmaBuf();
-        }
-        try {
-            return dev.dma().fd(buf, file.process().fds(), p.flags() & (Dma.O_RDWR | Dma.O_CLOEXEC));
-        } catch (ErrnoException e) {
-            buf.put();
-            throw e;
-        }
-    }
-
-    private static boolean reference(DmaBuf buf) {
-        try {
-            buf.get();
-            return true;
-        } catch (ErrnoException e) {
-            return false;
-        }
+            return x;
+        });
     }
 
     /** {@code DRM_IOCTL_PRIME_FD_TO_HANDLE}; takes the device lock itself. */

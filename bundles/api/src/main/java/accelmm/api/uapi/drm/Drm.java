@@ -13,4 +13,18 @@ public final class Drm {
 
     private Drm() {
     }
+
+    /**
+     * Checks the flags of {@link PrimeHandleToFd} ({@code drm_prime_handle_to_fd_ioctl}) and returns
+     * them as descriptor flags for {@link accelmm.api.dma.Dma#fd}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for flags other than {@link #CLOEXEC} and
+     *     {@link #RDWR}
+     */
+    public static int primeFdFlags(int flags) {
+        if ((flags & ~(CLOEXEC | RDWR)) != 0) {
+            throw accelmm.api.Errno.EINVAL.exception("PRIME flags 0x" + Integer.toHexString(flags));
+        }
+        return flags;
+    }
 }
