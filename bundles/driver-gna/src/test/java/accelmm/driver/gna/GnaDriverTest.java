@@ -322,7 +322,7 @@ class GnaDriverTest {
         long id = u.map(va, SIZE);
         u.p.mm().munmap(va, SIZE);
         long req = ((GnaRequestId) u.ioctl(one(id, 0, SIZE, List.of()))).requestId();
-        assertErrno(Errno.EFAULT, () -> u.ioctl(new GnaWait(req, 10)));
+        assertErrno(Errno.EFAULT, () -> u.ioctl(new GnaWait(req, 30_000)));
         assertTrue(devices.stats("gna0").get("gna.invalidate") >= 1);
     }
 
@@ -358,7 +358,7 @@ class GnaDriverTest {
                 while (!stop.get()) {
                     long req = ((GnaRequestId) victim.ioctl(one(id, 0, SIZE, List.of()))).requestId();
                     try {
-                        victim.ioctl(new GnaWait(req, 10));
+                        victim.ioctl(new GnaWait(req, 30_000));
                         assertArrayEquals(expected, readOutputs(victim, va, 16));
                     } catch (accelmm.api.mm.SegvException e) {
                         return;
