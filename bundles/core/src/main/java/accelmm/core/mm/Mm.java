@@ -56,7 +56,8 @@ final class Mm implements AddressSpace {
     final TrackedLock ptl = new TrackedLock(PTL);
     final PageTable pt = new PageTable();
     final Subscriptions notifiers;
-    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /** The mappings by start address; under the mmap lock. */
+    final TreeMap<Long, Vma> vmas = new TreeMap<>();
     private final MemoryNode node;
     private final Shrinkers shrinkers;
     private final Counters counters;
@@ -990,84 +991,9 @@ final class Mm implements AddressSpace {
 
     // ---- fork, exit, listing, checking --------------------------------------------------------
 
-    /**
-     * Copies this address space into {@code child} ({@code dup_mmap}): shared mappings share their
-     * frames; private frames become copy-on-write in both, except pinned anonymous frames, which the
-     * child gets a copy of at once (the parent's pin must keep pointing at the parent's page).
-     */
+    /** Copies this address space into {@code child} ({@code dup_mmap}); see {@link Fork}. */
     void forkInto(Mm child) {
-        lock.writeLock();
-        try {
-            checkAlive();
-            ptl.lock();
-            try {
-                for (Vma v : vmas.values()) {
-                    Vma c = v.slice(v.start, v.end);
-                    c.hugeResvOwner = false;
-                    if (c.file != null) {
-                        c.file.addMapping();
-                    }
-                    child.vmas.put(c.start, c);
-                    List<long[]> ptes = new ArrayList<>();
-                    pt.forEach(v.start >>> PageSize.PAGE_SHIFT, v.end >>> PageSize.PAGE_SHIFT,
-                            (vpn, pte) -> ptes.add(new long[] {vpn, pte}));
-                    boolean protect = !v.shared && !ptes.isEmpty();
-                    if (protect) {
-                        notifiers.invalidateStart(new NotifierRange(v.start, v.end, NotifierEvent.PROTECTION_PAGE, true, null));
-                    }
-                    try {
-                        copyPtes(v, ptes, child);
-                    } finally {
-                        if (protect) {
-                            notifiers.invalidateEnd();
-                        }
-                    }
-                }
-            } finally {
-                ptl.unlock();
-            }
-            counters.inc(Counter.FORK);
-        } catch (RuntimeException e) {
-            child.exit(1);
-            throw e;
-        } finally {
-            lock.writeUnlock();
-        }
-    }
-
-    /** Copies one mapping's PTEs into the child; see {@link #forkInto}. Holds the page-table lock. */
-    private void copyPtes(Vma v, List<long[]> ptes, Mm child) {
-        for (long[] e : ptes) {
-            long vpn = e[0];
-            int pte = (int) e[1];
-            if (Pte.isDevice(pte)) {
-                Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
-                pm.node.get(pm.pfnOf(pte));
-                pm.mapped(pm.pfnOf(pte), child, vpn);
-                pt.set(vpn, Pte.readOnly(pte));
-                child.pt.set(vpn, Pte.readOnly(pte));
-                continue;
-            }
-            if (Pte.isExclusive(pte)) {
-                pte = faults.restoreExclusive(pt, vpn << PageSize.PAGE_SHIFT, pte);
-            }
-            if (!Pte.hasFrame(pte)) {
-                child.pt.set(vpn, pte);
-                continue;
-            }
-            long pfn = Pte.pfn(pte);
-            boolean filePage = v.file != null && v.file.cached(v.filePage(vpn << PageSize.PAGE_SHIFT)) == pfn;
-            if (v.shared) {
-                node.get(pfn);
-                child.pt.set(vpn, pte);
-            } else if (node.pincount(pfn) > 0 && !filePage) {
-                child.pt.set(vpn, Pte.of(faults.copyOf(pfn), Pte.writable(pte)));
-            } else {
-                node.get(pfn);
-                pt.set(vpn, Pte.readOnly(pte));
-                child.pt.set(vpn, Pte.readOnly(pte));
-            }
-        }
+        Fork.copy(this, child);
     }
 
     /** Unmaps everything; later calls answer {@code ESRCH}. */
@@ -1079,7 +1005,7 @@ final class Mm implements AddressSpace {
      * {@link #exit()} of an address space whose lock is taken inside another's ({@code nesting} 1:
      * a fork's child torn down while the parent's lock is held, as {@code mmap_write_lock_nested}).
      */
-    private void exit(int nesting) {
+    void exit(int nesting) {
         lock.writeLockNested(nesting);
         try {
             if (!dead) {
