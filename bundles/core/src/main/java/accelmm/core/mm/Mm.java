@@ -17,7 +17,6 @@ import accelmm.api.lockdep.TrackedRwLock;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.GupFlags;
 import accelmm.api.mm.MapFlags;
-import accelmm.api.mm.MremapFlags;
 import accelmm.api.mm.PinnedPages;
 import accelmm.api.mm.Prot;
 import accelmm.api.mm.SharedFile;
@@ -146,7 +145,7 @@ final class Mm implements AddressSpace {
         }
     }
 
-    private static long pageAlignUp(long length) {
+    static long pageAlignUp(long length) {
         long len = (length + PAGE - 1) & PageSize.PAGE_MASK;
         if (len < length) {
             throw Errno.ENOMEM.exception("length " + length + " overflows");
@@ -317,13 +316,13 @@ final class Mm implements AddressSpace {
         }
     }
 
-    private boolean overlaps(long start, long end) {
+    boolean overlaps(long start, long end) {
         Map.Entry<Long, Vma> e = vmas.lowerEntry(end);
         return e != null && e.getValue().end > start;
     }
 
     /** The highest free range of {@code len} bytes below {@link #MMAP_BASE}, 2 MiB aligned when that large. */
-    private long findGap(long len) {
+    long findGap(long len) {
         long align = len >= PageSize.PMD_SIZE ? PageSize.PMD_SIZE : PAGE;
         long hi = MMAP_BASE;
         for (Vma v : vmas.descendingMap().values()) {
@@ -368,7 +367,7 @@ final class Mm implements AddressSpace {
     }
 
     /** Splits the mapping containing {@code addr} so that a mapping starts there. */
-    private void splitAt(long addr) {
+    void splitAt(long addr) {
         Vma v = find(addr);
         if (v == null || v.start == addr) {
             return;
@@ -404,7 +403,7 @@ final class Mm implements AddressSpace {
     }
 
     /** Removes every mapping in [start, end), dropping its frames, with an UNMAP invalidation. */
-    private void unmapRange(long start, long end) {
+    void unmapRange(long start, long end) {
         if (!overlaps(start, end)) {
             return;
         }
@@ -450,7 +449,7 @@ final class Mm implements AddressSpace {
     }
 
     /** Clears the PTEs of [start, end) and drops their frame references. */
-    private void zap(long start, long end) {
+    void zap(long start, long end) {
         ptl.lock();
         try {
             List<Long> vpns = new ArrayList<>();
@@ -666,111 +665,7 @@ final class Mm implements AddressSpace {
 
     @Override
     public long mremap(long oldAddr, long oldLength, long newLength, int flags, long newAddr) {
-        boolean mayMove = (flags & MremapFlags.MAYMOVE) != 0;
-        boolean fixed = (flags & MremapFlags.FIXED) != 0;
-        boolean dontUnmap = (flags & MremapFlags.DONTUNMAP) != 0;
-        if ((oldAddr & (PAGE - 1)) != 0 || (flags & ~7) != 0 || ((fixed || dontUnmap) && !mayMove)) {
-            throw Errno.EINVAL.exception("bad address or flags");
-        }
-        if (newLength <= 0 || oldLength <= 0) {
-            throw Errno.EINVAL.exception("zero length");
-        }
-        long oldLen = pageAlignUp(oldLength);
-        long newLen = pageAlignUp(newLength);
-        if (dontUnmap && oldLen != newLen) {
-            throw Errno.EINVAL.exception("MREMAP_DONTUNMAP cannot change the size");
-        }
-        if (fixed && ((newAddr & (PAGE - 1)) != 0 || newAddr < MMAP_MIN || newAddr > TASK_SIZE - newLen
-                || (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen))) {
-            throw Errno.EINVAL.exception("bad or overlapping new address");
-        }
-        lock.writeLock();
-        try {
-            checkAlive();
-            Vma v = find(oldAddr);
-            if (v != null && v.hugetlb) {
-                throw Errno.EINVAL.exception(String.format("the hugetlb mapping at 0x%x cannot be remapped", v.start));
-            }
-            if (v == null || oldAddr + oldLen > v.end) {
-                throw Errno.EFAULT.exception(String.format("[0x%x, 0x%x) is not inside one mapping", oldAddr, oldAddr + oldLen));
-            }
-            if (dontUnmap && !v.privateAnon()) {
-                throw Errno.EINVAL.exception("MREMAP_DONTUNMAP needs private anonymous memory");
-            }
-            counters.inc(Counter.MREMAP);
-            if (fixed) {
-                unmapRange(newAddr, newAddr + newLen);
-                return move(oldAddr, oldLen, newAddr, newLen, dontUnmap);
-            }
-            if (newLen <= oldLen && !dontUnmap) {
-                if (newLen < oldLen) {
-                    unmapRange(oldAddr + newLen, oldAddr + oldLen);
-                }
-                return oldAddr;
-            }
-            long grow = newLen - oldLen;
-            if (!dontUnmap && oldAddr + oldLen == v.end && v.end <= TASK_SIZE - grow && !overlaps(v.end, v.end + grow)) {
-                v.end += grow;
-                return oldAddr;
-            }
-            if (!mayMove) {
-                throw Errno.ENOMEM.exception("cannot grow in place and MREMAP_MAYMOVE is not set");
-            }
-            return move(oldAddr, oldLen, findGap(newLen), newLen, dontUnmap);
-        } finally {
-            lock.writeUnlock();
-        }
-    }
-
-    /** Moves [oldAddr, oldAddr + oldLen) to newAddr with its pages. Holds the mmap write lock. */
-    private long move(long oldAddr, long oldLen, long newAddr, long newLen, boolean dontUnmap) {
-        notifiers.invalidateStart(new NotifierRange(oldAddr, oldAddr + oldLen, NotifierEvent.UNMAP, true, null));
-        try {
-            return moveQuietly(oldAddr, oldLen, newAddr, newLen, dontUnmap);
-        } finally {
-            notifiers.invalidateEnd();
-        }
-    }
-
-    private long moveQuietly(long oldAddr, long oldLen, long newAddr, long newLen, boolean dontUnmap) {
-        splitAt(oldAddr);
-        splitAt(oldAddr + oldLen);
-        Vma old = vmas.get(oldAddr);
-        Vma moved = old.slice(oldAddr, oldAddr + oldLen);
-        moved.start = newAddr;
-        moved.end = newAddr + newLen;
-        if (moved.file != null) {
-            moved.file.addMapping();
-        }
-        long keep = Math.min(oldLen, newLen);
-        long delta = (newAddr - oldAddr) >> PageSize.PAGE_SHIFT;
-        ptl.lock();
-        try {
-            List<long[]> ptes = new ArrayList<>();
-            pt.forEach(oldAddr >>> PageSize.PAGE_SHIFT, (oldAddr + keep) >>> PageSize.PAGE_SHIFT,
-                    (vpn, pte) -> ptes.add(new long[] {vpn, pte}));
-            for (long[] e : ptes) {
-                int pte = (int) e[1];
-                pt.clear(e[0]);
-                pt.set(e[0] + delta, pte);
-                if (Pte.isDevice(pte)) {
-                    Pagemaps.Pagemap pm = pagemaps.get(Pte.deviceSlot(pte));
-                    pm.moved(pm.pfnOf(pte), this, e[0], e[0] + delta);
-                }
-            }
-        } finally {
-            ptl.unlock();
-        }
-        vmas.put(newAddr, moved);
-        if (dontUnmap) {
-            return newAddr;
-        }
-        zap(oldAddr, oldAddr + oldLen);
-        vmas.remove(oldAddr);
-        if (old.file != null) {
-            old.file.dropMapping();
-        }
-        return newAddr;
+        return Mremap.run(this, oldAddr, oldLength, newLength, flags, newAddr);
     }
 
     // ---- CPU access ---------------------------------------------------------------------------
