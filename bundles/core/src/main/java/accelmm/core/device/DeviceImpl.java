@@ -1,8 +1,6 @@
 package accelmm.core.device;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +22,6 @@ import accelmm.api.device.DeviceNotifier;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.device.DeviceState;
 import accelmm.api.dma.Dma;
-import accelmm.api.dma.DmaBuf;
-import accelmm.api.dma.DmaBufOps;
 import accelmm.api.dma.DmaDevice;
 import accelmm.api.dma.DmaDirection;
 import accelmm.api.dma.SgTable;
@@ -73,6 +69,8 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     private final DeviceMemory memory;
     private final DmaDevice dmaDevice;
     final CallGate gate = new CallGate();
+    /** The dma-bufs this device exported and imported. */
+    private final DeviceDmaBufs dmaBufs;
     /** Every device's lock: innermost in the core's lock order. */
     static final LockClass DEVICE_LOCK = LockClass.of("device");
     private final TrackedLock lock = new TrackedLock(DEVICE_LOCK);
@@ -87,7 +85,6 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
      */
     private final ConcurrentHashMap<String, Idr<?>> idrCache = new ConcurrentHashMap<>();
     private final Set<Block> blocks = ConcurrentHashMap.newKeySet();
-    private final Set<DeviceExportImpl> exports = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private volatile AsidSlots<Object> asidSlots;
     /** Guards {@link #pagemap}; not this object's monitor, which an unbind holds while calls drain. */
     private final Object pagemapLock = new Object();
@@ -103,6 +100,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         this.gmem = gmem;
         this.memoryManager = memoryManager;
         this.dma = dma;
+        this.dmaBufs = new DeviceDmaBufs(this, dma);
         this.registry = registry;
         this.warnings = warnings;
         this.memory = spec.memoryBytes() > 0 ? memoryManager.createDeviceMemory(spec.name(), spec.memoryBytes()) : null;
@@ -335,7 +333,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         return asidSlots;
     }
 
-    private static DeviceFileImpl own(accelmm.api.device.DeviceFile file, DeviceImpl device) {
+    static DeviceFileImpl own(accelmm.api.device.DeviceFile file, DeviceImpl device) {
         if (!(file instanceof DeviceFileImpl f) || f.deviceImpl() != device) {
             throw Errno.EINVAL.exception("not a file of " + device.name());
         }
@@ -509,123 +507,23 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     @Override
     public DeviceExport exportDmaBuf(accelmm.api.device.DeviceFile file, long size, long cookie) {
-        own(file, this);
-        DeviceExportImpl x = new DeviceExportImpl(this, cookie, gate.generation());
-        DmaBufOps ops = new DmaBufOps(
-                a -> exportCall(x, d -> {
-                    d.dmaBufAttach(x, a);
-                    return null;
-                }),
-                null, null, null,
-                (a, dir) -> exportCall(x, d -> d.dmaBufMap(x, a, dir)),
-                (a, t, dir) -> {
-                    if (!x.revoked) {
-                        exportCall(x, d -> {
-                            d.dmaBufUnmap(x, a, t, dir);
-                            return null;
-                        });
-                    }
-                },
-                () -> releaseExport(x), false);
-        x.buf = dma.export(spec.kind(), size, x, ops);
-        exports.add(x);
-        count("dmabuf.export", 1);
-        return x;
+        return dmaBufs.exportDmaBuf(own(file, this), size, cookie);
     }
 
     @Override
     public DeviceExport exportShmem(accelmm.api.device.DeviceFile file, accelmm.api.mm.SharedFile shmem, long cookie) {
-        DeviceFileImpl f = own(file, this);
-        if (shmem == null || !f.untrack(shmem)) {
-            throw Errno.EINVAL.exception("not a shmem object of " + f);
-        }
-        DeviceExportImpl x = new DeviceExportImpl(this, cookie, gate.generation());
-        ShmemExport s = new ShmemExport(this, f, x, shmem, dma);
-        x.shmem = s;
-        try {
-            x.buf = dma.export(spec.kind(), shmem.size(), x, s.ops());
-        } catch (RuntimeException e) {
-            if (!f.track(shmem)) {
-                shmem.close();
-            }
-            throw e;
-        }
-        exports.add(x);
-        count("dmabuf.export", 1);
-        return x;
+        return dmaBufs.exportShmem(own(file, this), shmem, cookie);
     }
 
     @Override
     public accelmm.api.device.DeviceImport importDmaBuf(accelmm.api.device.DeviceFile file, int fd) {
-        DeviceFileImpl f = own(file, this);
-        DeviceImportImpl i = DeviceImportImpl.attach(dma.get(f.process().fds(), fd), this, f);
-        if (!f.track(i)) {
-            i.release();
-            throw Errno.ENODEV.exception(f + " was closed meanwhile");
-        }
-        count("dmabuf.import", 1);
-        return i;
+        return dmaBufs.importDmaBuf(own(file, this), fd);
     }
 
     @Override
     public int primeFd(accelmm.api.device.DeviceFile file, int fdFlags, accelmm.api.device.DeviceImport imported,
             DeviceExport exported, java.util.function.Supplier<DeviceExport> export) {
-        DeviceFileImpl f = own(file, this);
-        DmaBuf buf = imported != null ? imported.dmaBuf() : exported != null ? exported.dmaBuf() : null;
-        if (buf == null || !tryGet(buf)) {
-            buf = export.get().dmaBuf();
-        }
-        try {
-            return dma.fd(buf, f.process().fds(), fdFlags);
-        } catch (RuntimeException e) {
-            buf.put();
-            throw e;
-        }
-    }
-
-    /** Takes a reference unless the buffer is already being released. */
-    private static boolean tryGet(DmaBuf buf) {
-        try {
-            buf.get();
-            return true;
-        } catch (ErrnoException e) {
-            return false;
-        }
-    }
-
-    /** A driver operation on an export. */
-    interface ExportCall<R> {
-        R apply(DeviceDriver d);
-    }
-
-    <R> R exportCall(DeviceExportImpl x, ExportCall<R> call) {
-        if (x.revoked) {
-            throw Errno.ENODEV.exception(name() + " revoked the buffer");
-        }
-        DeviceDriver d = gate.enterCallback(x.generation, true);
-        if (d == null) {
-            throw Errno.ENODEV.exception(name() + " has no driver");
-        }
-        try {
-            return call.apply(d);
-        } finally {
-            gate.exit();
-        }
-    }
-
-    void releaseExport(DeviceExportImpl x) {
-        exports.remove(x);
-        if (x.revoked) {
-            return;
-        }
-        DeviceDriver d = gate.enterCallback(x.generation, true);
-        if (d != null) {
-            try {
-                d.dmaBufRelease(x);
-            } finally {
-                gate.exit();
-            }
-        }
+        return dmaBufs.primeFd(own(file, this), fdFlags, imported, exported, export);
     }
 
     // ---- files and calls -----------------------------------------------------------------------
@@ -832,16 +730,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             undo(f.takeHeld());
             forget(f);
         }
-        for (DeviceExportImpl x : List.copyOf(exports)) {
-            DmaBuf buf = x.buf;
-            buf.resv().lock();
-            try {
-                x.revoked = true;
-                buf.moveNotify();
-            } finally {
-                buf.resv().unlock();
-            }
-        }
+        dmaBufs.revokeAll();
         synchronized (pagemapLock) {
             if (pagemap != null) {
                 pagemap.evict(0, memory.info().size() >>> 12);

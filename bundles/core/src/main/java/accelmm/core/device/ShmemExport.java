@@ -30,7 +30,7 @@ final class ShmemExport {
     /** Segments are merged up to this when the pages are put in a table, as {@code sg_alloc_table_from_pages}. */
     private static final long MAX_SEGMENT = 0xFFFF_FFFFL & PageSize.PAGE_MASK;
 
-    private final DeviceImpl device;
+    private final DeviceDmaBufs device;
     private final DeviceFileImpl file;
     private final DeviceExportImpl export;
     private final SharedFile shmem;
@@ -39,7 +39,7 @@ final class ShmemExport {
     private boolean objectFreed;
     private boolean released;
 
-    ShmemExport(DeviceImpl device, DeviceFileImpl file, DeviceExportImpl export, SharedFile shmem, Dma dma) {
+    ShmemExport(DeviceDmaBufs device, DeviceFileImpl file, DeviceExportImpl export, SharedFile shmem, Dma dma) {
         this.device = device;
         this.file = file;
         this.export = export;
@@ -75,7 +75,7 @@ final class ShmemExport {
 
     private SgTable map(DmaBufAttachment a, DmaDirection dir) {
         if (export.revoked) {
-            throw Errno.ENODEV.exception(device.name() + " revoked the buffer");
+            throw Errno.ENODEV.exception(export.device().name() + " revoked the buffer");
         }
         PinnedPages p;
         synchronized (this) {
