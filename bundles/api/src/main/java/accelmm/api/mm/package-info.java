@@ -11,6 +11,10 @@
  * When the host runs full, a CPU access, populate, pin or HMM fault first asks the registered
  * {@link accelmm.api.mm.Shrinker}s (drivers' purgeable objects) for pages and tries again, as direct
  * reclaim does. {@link accelmm.api.mm.AddressSpace#madvise} keeps huge-page advice per mapping.
+ * {@link accelmm.api.mm.MapFlags#HUGETLB} mappings and hugetlbfs files
+ * ({@link accelmm.api.mm.MemoryManager#createHugetlbFile}) use a pool of 2 MiB pages with
+ * reservations made at mmap ({@link accelmm.api.mm.HugetlbInfo}); they split only at 2 MiB and
+ * never migrate.
  *
  * <h2>Locking</h2>
  * {@link accelmm.api.mm.AddressSpace} calls take the address space's mmap lock and page-table
