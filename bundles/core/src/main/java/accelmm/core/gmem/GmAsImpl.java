@@ -187,8 +187,8 @@ final class GmAsImpl implements GmAs {
             long region = rows.get(i)[0];
             GmDevImpl d = devs.get(i);
             int[] count = new int[2];
-            for (long[] p : GmMoves.pieces(mm, Math.max(region, begin), Math.min(region + GmPage.REGION, end))) {
-                HmmRange r = new HmmRange(notifier, p[0], p[1]);
+            for (GmMoves.Piece p : GmMoves.pieces(mm, Math.max(region, begin), Math.min(region + GmPage.REGION, end))) {
+                HmmRange r = new HmmRange(notifier, p.start(), p.end());
                 r.devPrivateOwner = d == null ? null : d.device;
                 HmmRetry.fault(mm, r);
                 for (long e : r.pfns) {

@@ -88,12 +88,12 @@ final class GmFaults {
         boolean complete = true;
         GmAsImpl as = ctx.as;
         AddressSpace mm = as.mm();
-        for (long[] p : GmMoves.pieces(mm, Math.max(region, as.begin()), Math.min(region + GmPage.REGION, as.end()))) {
-            if ((p[2] & Prot.READ) == 0) {
+        for (GmMoves.Piece p : GmMoves.pieces(mm, Math.max(region, as.begin()), Math.min(region + GmPage.REGION, as.end()))) {
+            if ((p.prot() & Prot.READ) == 0) {
                 continue;
             }
-            HmmRange range = new HmmRange(as.notifier, p[0], p[1]);
-            range.defaultFlags = HmmPfn.REQ_FAULT | ((p[2] & Prot.WRITE) != 0 ? HmmPfn.REQ_WRITE : 0);
+            HmmRange range = new HmmRange(as.notifier, p.start(), p.end());
+            range.defaultFlags = HmmPfn.REQ_FAULT | ((p.prot() & Prot.WRITE) != 0 ? HmmPfn.REQ_WRITE : 0);
             range.devPrivateOwner = ctx.dev.device;
             while (true) {
                 HmmRetry.fault(mm, range);

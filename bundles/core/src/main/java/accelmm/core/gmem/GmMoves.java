@@ -45,16 +45,21 @@ final class GmMoves {
     }
 
     /**
-     * Returns the mapped pieces of {@code [start, end)}: {@code {start, end, prot, stays}} per VMA,
-     * where {@code stays} is 1 for memory that never migrates (shared, or hugetlb).
+     * The part of one mapping inside a region.
+     *
+     * @param stays memory that never migrates (shared, or hugetlb)
      */
-    static List<long[]> pieces(AddressSpace mm, long start, long end) {
-        List<long[]> out = new ArrayList<>();
+    record Piece(long start, long end, int prot, boolean stays) {
+    }
+
+    /** Returns the mapped pieces of {@code [start, end)}, one per VMA. */
+    static List<Piece> pieces(AddressSpace mm, long start, long end) {
+        List<Piece> out = new ArrayList<>();
         for (VmaInfo v : mm.vmas(start, end)) {
             long s = Math.max(v.start(), start);
             long e = Math.min(v.end(), end);
             if (s < e) {
-                out.add(new long[] {s, e, v.prot(), v.shared() || v.hugetlb() ? 1 : 0});
+                out.add(new Piece(s, e, v.prot(), v.shared() || v.hugetlb()));
             }
         }
         return out;
@@ -87,11 +92,11 @@ final class GmMoves {
         AddressSpace mm = as.mm();
         to.device.devicePagemap();
         long moved = 0;
-        for (long[] p : pieces(mm, Math.max(region, as.begin()), Math.min(region + GmPage.REGION, as.end()))) {
-            if (p[3] != 0) {
+        for (Piece p : pieces(mm, Math.max(region, as.begin()), Math.min(region + GmPage.REGION, as.end()))) {
+            if (p.stays()) {
                 continue;
             }
-            MigrateVma args = new MigrateVma(p[0], p[1], select, from.device);
+            MigrateVma args = new MigrateVma(p.start(), p.end(), select, from.device);
             depth.get()[0]++;
             try {
                 mm.migrateVma(args, a -> {
@@ -99,7 +104,7 @@ final class GmMoves {
                     for (long src : a.src) {
                         copy |= MigratePfn.valid(src) && MigratePfn.migrate(src);
                     }
-                    GmRet r = to.mmu.peerMap(new GmFaultArgs(mm, to, a.start, a.end - a.start, (int) p[2], copy, a.src, a.dst,
+                    GmRet r = to.mmu.peerMap(new GmFaultArgs(mm, to, a.start, a.end - a.start, p.prot(), copy, a.src, a.dst,
                             hint));
                     if (r == GmRet.MIGRATING) {
                         throw new Overcommitted();
@@ -135,11 +140,11 @@ final class GmMoves {
         long lo = as == null ? region : Math.max(region, as.begin());
         long hi = as == null ? region + GmPage.REGION : Math.min(region + GmPage.REGION, as.end());
         int moved = 0;
-        for (long[] p : pieces(mm, lo, hi)) {
-            if (p[3] != 0) {
+        for (Piece p : pieces(mm, lo, hi)) {
+            if (p.stays()) {
                 continue;
             }
-            MigrateVma args = new MigrateVma(p[0], p[1], MigrateVma.SELECT_DEVICE_PRIVATE, d.device);
+            MigrateVma args = new MigrateVma(p.start(), p.end(), MigrateVma.SELECT_DEVICE_PRIVATE, d.device);
             depth.get()[0]++;
             try {
                 mm.migrateVma(args, a -> {
@@ -148,7 +153,7 @@ final class GmMoves {
                             a.dst[i] = gmem.memory.allocHostPage();
                         }
                     }
-                    d.mmu.peerUnmap(new GmFaultArgs(mm, d, a.start, a.end - a.start, (int) p[2], true, a.src, a.dst,
+                    d.mmu.peerUnmap(new GmFaultArgs(mm, d, a.start, a.end - a.start, p.prot(), true, a.src, a.dst,
                             GmFaultHint.NONE));
                     if (as != null) {
                         as.markHost(region, d);
