@@ -41,11 +41,14 @@ public record DmaBufOps(Attach attach, Detach detach, Pin pin, Pin unpin, MapOp 
          * {@code mm} (a hint, or exact with {@code MAP_FIXED}); the core has checked that the
          * range lies inside the buffer.
          *
+         * @param writeAccess the buffer's file is open for writing: without it a shared mapping
+         *     may never become writable (pass it on to
+         *     {@link accelmm.api.mm.AddressSpace#mmap(long, long, int, int, accelmm.api.mm.SharedFile, long, boolean)})
          * @return the address of the mapping
          * @throws accelmm.api.ErrnoException as {@link accelmm.api.mm.AddressSpace#mmap}
          */
         long mmap(DmaBuf buf, accelmm.api.mm.AddressSpace mm, long addr, long length, int prot, int flags,
-                long offset);
+                long offset, boolean writeAccess);
     }
 
     /** Brackets CPU access. */

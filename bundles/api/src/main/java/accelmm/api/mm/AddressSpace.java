@@ -47,6 +47,18 @@ public interface AddressSpace {
     long mmap(long addr, long length, int prot, int flags, SharedFile file, long offset);
 
     /**
+     * Maps a shared file object through a descriptor with the given access, as
+     * {@link #mmap(long, long, int, int, SharedFile, long)} does through one open for writing.
+     * Without {@code writeAccess} a shared mapping can never be written (the kernel clears
+     * {@code VM_MAYWRITE}): asking for {@link Prot#WRITE} now, or later with {@link #mprotect},
+     * is {@code EACCES}.
+     *
+     * @throws accelmm.api.ErrnoException as the other form; {@code EACCES} for a shared writable
+     *     mapping without write access
+     */
+    long mmap(long addr, long length, int prot, int flags, SharedFile file, long offset, boolean writeAccess);
+
+    /**
      * Unmaps {@code [addr, addr + length)}; parts of mappings are split off. Unmapping a range with
      * no mapping is not an error.
      *

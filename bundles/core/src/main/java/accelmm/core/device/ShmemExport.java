@@ -84,8 +84,9 @@ final class ShmemExport {
         return a.device().mapSg(dma.sgFromPages(p.globalPfns(), 0, shmem.size(), MAX_SEGMENT), dir);
     }
 
-    private long mmap(DmaBuf buf, AddressSpace mm, long addr, long length, int prot, int flags, long offset) {
-        return mm.mmap(addr, length, prot, flags, shmem, offset);
+    private long mmap(DmaBuf buf, AddressSpace mm, long addr, long length, int prot, int flags, long offset,
+            boolean writeAccess) {
+        return mm.mmap(addr, length, prot, flags, shmem, offset, writeAccess);
     }
 
     private void release() {

@@ -277,6 +277,15 @@ final class DmaBufImpl implements DmaBuf {
 
     @Override
     public long mmap(AddressSpace mm, long addr, long length, int prot, int flags, long offset) {
+        int mode;
+        synchronized (this) {
+            mode = accessMode;
+        }
+        return mmap(mm, addr, length, prot, flags, offset, mode != accelmm.api.dma.Dma.O_RDONLY);
+    }
+
+    /** {@link #mmap} through a descriptor with or without write access. */
+    long mmap(AddressSpace mm, long addr, long length, int prot, int flags, long offset, boolean writeAccess) {
         checkMmapArgs(length, offset);
         if (ops.mmap() == null) {
             throw Errno.EINVAL.exception(this + " cannot be mapped: its exporter has no mmap");
@@ -286,7 +295,7 @@ final class DmaBufImpl implements DmaBuf {
         if (offset / PageSize.PAGE_SIZE + pages > size >>> PageSize.PAGE_SHIFT) {
             throw Errno.EINVAL.exception("offset " + offset + " + " + length + " bytes lies past the end of " + this);
         }
-        return ops.mmap().mmap(this, mm, addr, length, prot, flags, offset);
+        return ops.mmap().mmap(this, mm, addr, length, prot, flags, offset, writeAccess);
     }
 
     /** The checks the mmap system call makes before it looks at the file. */

@@ -220,7 +220,7 @@ public final class DmaImpl implements Dma {
         if ((flags & MapFlags.SHARED) != 0 && (prot & Prot.WRITE) != 0 && f.accessMode() != O_RDWR) {
             throw Errno.EACCES.exception("descriptor " + fd + " is read-only: no shared writable mapping");
         }
-        return f.buf().mmap(mm, addr, length, prot, flags, offset);
+        return f.buf().mmap(mm, addr, length, prot, flags, offset, f.accessMode() == O_RDWR);
     }
 
     @Override

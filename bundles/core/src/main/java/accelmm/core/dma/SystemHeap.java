@@ -93,7 +93,8 @@ final class SystemHeap {
         return a.device().mapSg(b.table(dma), dir);
     }
 
-    private static long mmap(DmaBuf buf, AddressSpace mm, long addr, long length, int prot, int flags, long offset) {
-        return mm.mmap(addr, length, prot, flags, ((Buffer) buf.priv()).file(), offset);
+    private static long mmap(DmaBuf buf, AddressSpace mm, long addr, long length, int prot, int flags, long offset,
+            boolean writeAccess) {
+        return mm.mmap(addr, length, prot, flags, ((Buffer) buf.priv()).file(), offset, writeAccess);
     }
 }

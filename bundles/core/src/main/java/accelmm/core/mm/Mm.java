@@ -160,11 +160,16 @@ final class Mm implements AddressSpace {
         if ((flags & MapFlags.ANONYMOUS) == 0) {
             throw Errno.EBADF.exception("a mapping without MAP_ANONYMOUS needs a file");
         }
-        return map(addr, length, prot, flags, null, 0);
+        return map(addr, length, prot, flags, null, 0, true);
     }
 
     @Override
     public long mmap(long addr, long length, int prot, int flags, SharedFile file, long offset) {
+        return mmap(addr, length, prot, flags, file, offset, true);
+    }
+
+    @Override
+    public long mmap(long addr, long length, int prot, int flags, SharedFile file, long offset, boolean writeAccess) {
         if ((flags & MapFlags.ANONYMOUS) != 0) {
             throw Errno.EINVAL.exception("MAP_ANONYMOUS with a file");
         }
@@ -174,14 +179,16 @@ final class Mm implements AddressSpace {
         if ((offset & (PAGE - 1)) != 0 || offset < 0) {
             throw Errno.EINVAL.exception("offset " + offset + " is not page aligned");
         }
-        if ((flags & MapFlags.SHARED) != 0 && (prot & Prot.WRITE) != 0 && !f.writable()) {
-            throw Errno.EACCES.exception(f.name() + " is read-only");
+        boolean mayWrite = f.writable() && writeAccess;
+        if ((flags & MapFlags.SHARED) != 0 && (prot & Prot.WRITE) != 0 && !mayWrite) {
+            throw Errno.EACCES.exception(f.name() + (f.writable() ? " is open read-only" : " is read-only"));
         }
-        return map(addr, length, prot, flags, f, offset >>> PageSize.PAGE_SHIFT);
+        return map(addr, length, prot, flags, f, offset >>> PageSize.PAGE_SHIFT, mayWrite);
     }
 
-    private long map(long addr, long length, int prot, int flags, FileObject file, long pgoff) {
-        long start = mapLocked(addr, length, prot, flags, file, pgoff);
+    /** Maps and populates if asked; {@code mayWrite} false keeps a shared mapping read-only for good. */
+    private long map(long addr, long length, int prot, int flags, FileObject file, long pgoff, boolean mayWrite) {
+        long start = mapLocked(addr, length, prot, flags, file, pgoff, mayWrite);
         if ((flags & MapFlags.POPULATE) != 0) {
             // As vm_mmap_pgoff: MAP_POPULATE runs after the mmap lock is dropped, so it may reclaim;
             // it is best effort: the mapping stands, later accesses fault again.
@@ -196,7 +203,7 @@ final class Mm implements AddressSpace {
         return start;
     }
 
-    private long mapLocked(long addr, long length, int prot, int flags, FileObject file, long pgoff) {
+    private long mapLocked(long addr, long length, int prot, int flags, FileObject file, long pgoff, boolean mayWrite) {
         if ((flags & ~MapFlags.VALID) != 0 || (prot & ~Prot.ALL) != 0
                 || (flags & MapFlags.HUGE_MASK) != 0 && (flags & MapFlags.HUGETLB) == 0) {
             throw Errno.EINVAL.exception("unknown flags 0x" + Integer.toHexString(flags) + " or prot " + prot);
@@ -265,6 +272,7 @@ final class Mm implements AddressSpace {
             Vma v = new Vma(start, start + len, prot, shared, backing, off);
             v.hugetlb = huge;
             v.hugeResvOwner = huge && !shared;
+            v.mayWrite = mayWrite;
             if (backing != null) {
                 backing.addMapping();
             }
@@ -623,8 +631,8 @@ final class Mm implements AddressSpace {
             checkHugetlbSplit(addr, end);
             for (long a = addr; a < end;) {
                 Vma v = mapped(a);
-                if (v.shared && v.file != null && (prot & Prot.WRITE) != 0 && !v.file.writable()) {
-                    throw Errno.EACCES.exception(v.name() + " is read-only");
+                if (v.shared && (prot & Prot.WRITE) != 0 && !v.mayWrite) {
+                    throw Errno.EACCES.exception(v.name() + " is mapped without write access to it");
                 }
                 a = v.end;
             }

@@ -22,6 +22,8 @@ final class Vma {
     int hugeAdvice;
     /** A hugetlb mapping ({@code VM_HUGETLB}): 2 MiB pages of the pool, split and resized only at 2 MiB. */
     boolean hugetlb;
+    /** A shared mapping may ever be made writable ({@code VM_MAYWRITE}): its descriptor had write access. */
+    boolean mayWrite = true;
     /** A private hugetlb mapping holding pool reservations for its pages not faulted yet ({@code HPAGE_RESV_OWNER}). */
     boolean hugeResvOwner;
 
@@ -61,6 +63,7 @@ final class Vma {
         v.hugeAdvice = hugeAdvice;
         v.hugetlb = hugetlb;
         v.hugeResvOwner = hugeResvOwner;
+        v.mayWrite = mayWrite;
         return v;
     }
 

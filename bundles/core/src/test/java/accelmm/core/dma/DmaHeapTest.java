@@ -201,10 +201,17 @@ class DmaHeapTest extends DmaFixture {
         assertErrno(Errno.EACCES, () -> dma.mmap(fds, ro, p.mm(), 0, PAGE, RW, MapFlags.SHARED, 0));
         assertErrno(Errno.EACCES, () -> dma.mmap(fds, wo, p.mm(), 0, PAGE, Prot.READ, MapFlags.PRIVATE, 0));
         long a = dma.mmap(fds, ro, p.mm(), 0, 2 * PAGE, Prot.READ, MapFlags.SHARED, 0);
+        assertErrno(Errno.EACCES, () -> p.mm().mprotect(a, PAGE, RW), "a read-only descriptor's mapping never becomes writable");
         long b = dma.mmap(fds, ro, p.mm(), 0, PAGE, RW, MapFlags.PRIVATE, PAGE);
+        p.mm().mprotect(b, PAGE, Prot.READ);
+        p.mm().mprotect(b, PAGE, RW);
         assertEquals(2, p.mm().maps().size(), "only the allowed mappings were made");
+        long c = dma.mmap(fds, rw, p.mm(), 0, PAGE, Prot.READ, MapFlags.SHARED, 0);
+        p.mm().mprotect(c, PAGE, RW);
+        p.mm().write(c, new byte[] {1}, 0, 1);
         p.mm().munmap(a, 2 * PAGE);
         p.mm().munmap(b, PAGE);
+        p.mm().munmap(c, PAGE);
         for (int fd : new int[] {rw, ro, wo, h}) {
             fds.close(fd);
         }
