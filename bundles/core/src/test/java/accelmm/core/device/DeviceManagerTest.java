@@ -1,7 +1,7 @@
 package accelmm.core.device;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -14,10 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.device.DeviceState;
@@ -56,10 +54,6 @@ class DeviceManagerTest {
         assertEquals(0, diag.warnings().count());
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     /** Adds a driver for {@code kind}; returns its id. */
     long add(DeviceDriver d, String kind, int ranking) {

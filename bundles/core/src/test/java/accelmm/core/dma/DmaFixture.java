@@ -1,14 +1,10 @@
 package accelmm.core.dma;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Set;
 
-import org.junit.jupiter.api.function.Executable;
 
-import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
 import accelmm.api.dma.SgTable;
 import accelmm.api.mm.GupFlags;
@@ -28,14 +24,7 @@ class DmaFixture {
     final MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 32L << 20, false);
     final DmaImpl dma = new DmaImpl(mm, diag, Set.of("rc0"));
 
-    static void assertErrno(Errno expected, Executable call) {
-        assertErrno(expected, call, "");
-    }
 
-    static void assertErrno(Errno expected, Executable call, String why) {
-        ErrnoException e = assertThrows(ErrnoException.class, call, why);
-        assertEquals(expected, e.errno(), why + ": " + e.getMessage());
-    }
 
     static byte[] pattern(int len, int seed) {
         byte[] b = new byte[len];

@@ -1,5 +1,6 @@
 package accelmm.core.mem;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -22,9 +22,6 @@ class BuddyAllocatorTest {
     private static final long K4 = 4096;
     private static final long M1 = 1 << 20;
 
-    private static void assertErrno(Errno e, Executable call) {
-        assertEquals(e, assertThrows(ErrnoException.class, call).errno());
-    }
 
     private static long total(List<Block> blocks) {
         return blocks.stream().mapToLong(Block::size).sum();

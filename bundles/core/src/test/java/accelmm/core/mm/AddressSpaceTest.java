@@ -1,5 +1,6 @@
 package accelmm.core.mm;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +11,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -47,9 +47,6 @@ class AddressSpaceTest {
         assertEquals(List.of(), mm.check());
     }
 
-    static void assertErrno(Errno e, Executable call) {
-        assertEquals(e, assertThrows(ErrnoException.class, call).errno());
-    }
 
     static byte[] pattern(int seed, int len) {
         byte[] b = new byte[len];

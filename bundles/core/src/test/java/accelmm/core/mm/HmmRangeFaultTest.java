@@ -1,9 +1,9 @@
 package accelmm.core.mm;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -44,13 +43,7 @@ class HmmRangeFaultTest {
         assertEquals(List.of(), mm.check());
     }
 
-    static void assertErrno(Errno e, Executable call) {
-        assertEquals(e, assertThrows(ErrnoException.class, call).errno());
-    }
 
-    static void assertErrno(Errno e, Executable call, String why) {
-        assertEquals(e, assertThrows(ErrnoException.class, call).errno(), why);
-    }
 
     IntervalNotifier notifier(long start, long len) {
         return as.insertNotifier(start, len, (sub, range, cur) -> {

@@ -1,17 +1,15 @@
 package accelmm.core.mm;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.hmm.HmmPfn;
 import accelmm.api.hmm.HmmRange;
 import accelmm.api.hmm.MigrateVma;
@@ -48,14 +46,7 @@ class HugetlbTest {
         assertEquals(0, mm.nodes().get(0).used());
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        assertErrno(expected, call, "");
-    }
 
-    static void assertErrno(Errno expected, Executable call, String why) {
-        ErrnoException e = assertThrows(ErrnoException.class, call, why);
-        assertEquals(expected, e.errno(), why + ": " + e.getMessage());
-    }
 
     static byte[] pattern(int len, int seed) {
         byte[] b = new byte[len];

@@ -1,15 +1,13 @@
 package accelmm.core.mm;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.Madvise;
 import accelmm.api.mm.MapFlags;
@@ -27,10 +25,6 @@ class MadviseTest {
 
     final CoreDiagnostics diag = CoreDiagnostics.create();
 
-    static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     /** What a test does with a fresh process of a memory manager whose huge pages follow {@code mode}. */
     @FunctionalInterface

@@ -1,5 +1,6 @@
 package accelmm.core.mm;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,10 +58,6 @@ class MigrationTest {
         return b;
     }
 
-    static void assertErrno(Errno expected, org.junit.jupiter.api.function.Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     byte[] cpuRead(AddressSpace s, long a, int len) {
         byte[] b = new byte[len];

@@ -1,10 +1,10 @@
 package accelmm.core.mm;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,10 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.mm.Block;
 import accelmm.api.mm.DeviceMemory;
 import accelmm.api.mm.FdTable;
@@ -39,9 +37,6 @@ class ProcessResourcesTest {
         assertEquals(List.of(), mm.check());
     }
 
-    static void assertErrno(Errno e, Executable call) {
-        assertEquals(e, assertThrows(ErrnoException.class, call).errno());
-    }
 
     /** A file that counts how often it was closed. */
     static final class Counting implements AutoCloseable {

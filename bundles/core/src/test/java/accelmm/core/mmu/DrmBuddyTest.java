@@ -1,8 +1,8 @@
 package accelmm.core.mmu;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -24,14 +23,7 @@ class DrmBuddyTest {
     static final long K4 = 4096;
     static final long M = 1L << 20;
 
-    static void assertErrno(Errno expected, Executable call) {
-        assertErrno(expected, call, "");
-    }
 
-    static void assertErrno(Errno expected, Executable call, String why) {
-        ErrnoException e = assertThrows(ErrnoException.class, call, why);
-        assertEquals(expected, e.errno(), why + ": " + e.getMessage());
-    }
 
     @Test
     void aManagerOfU64MaxBytesCostsNothingUntilUsed() {

@@ -1,7 +1,7 @@
 package accelmm.core.mmu;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -18,9 +17,6 @@ import accelmm.api.mmu.DrmMm.Mode;
 import accelmm.api.mmu.DrmMmNode;
 
 class DrmMmTest {
-    static void assertErrno(Errno e, Executable call) {
-        assertEquals(e, assertThrows(ErrnoException.class, call).errno());
-    }
 
     final DrmMmImpl mm = new DrmMmImpl(100, 1000, null);
 

@@ -1,7 +1,7 @@
 package accelmm.core.mmu;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -46,9 +45,6 @@ class LpaePgtableTest {
     final FaultInjector faults = new FaultInjector();
     final LpaePgtable pt = new LpaePgtable(LpaePgtable.GRANULE_4K_SIZES, 48, 40, tlb, faults.site("iopgtable.table"));
 
-    static void assertErrno(Errno e, Executable call) {
-        assertEquals(e, assertThrows(ErrnoException.class, call).errno());
-    }
 
     @Test
     void mapEachMapsScatteredPagesAllOrNothing() {

@@ -1,5 +1,6 @@
 package accelmm.core.notifier;
 
+import static accelmm.core.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,10 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MmProcess;
@@ -71,9 +70,6 @@ class NotifierTest {
         };
     }
 
-    static void assertErrno(Errno e, Executable call) {
-        assertEquals(e, assertThrows(ErrnoException.class, call).errno());
-    }
 
     @Test
     void emptyOrWrappingIntervalsAreEoverflow() {
