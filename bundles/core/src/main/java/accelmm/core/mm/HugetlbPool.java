@@ -31,7 +31,10 @@ final class HugetlbPool {
         this.total = total;
     }
 
-    /** Forgets pages whose frames have all gone back to the node. */
+    /**
+     * Forgets pages whose frames have all gone back to the node. It walks every page the pool gave
+     * out, so the allocation paths call it only when the pool looks too full for them.
+     */
     private void prune() {
         for (Iterator<Long> it = heads.iterator(); it.hasNext();) {
             if (!node.isAllocated(it.next())) {
@@ -47,7 +50,9 @@ final class HugetlbPool {
      *     reserved cannot cover them
      */
     synchronized void reserve(long n) {
-        prune();
+        if (n > total - heads.size() - reserved) {
+            prune();
+        }
         long available = total - heads.size() - reserved;
         if (n > available) {
             throw Errno.ENOMEM.exception("the hugetlb pool has " + Math.max(0, available) + " of " + total
@@ -69,7 +74,9 @@ final class HugetlbPool {
      *     host no 2 MiB of contiguous frames (the kernel's SIGBUS at the fault)
      */
     synchronized long alloc(boolean reservedFor) {
-        prune();
+        if (total - heads.size() - reserved + (reservedFor ? 1 : 0) <= 0) {
+            prune();
+        }
         long free = total - heads.size() - reserved + (reservedFor ? 1 : 0);
         if (free <= 0) {
             throw Errno.ENOMEM.exception("no huge page is free in the hugetlb pool (" + total + " pages)");
