@@ -10,12 +10,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.dma.Dma;
 import accelmm.api.dma.DmaBuf;
-import accelmm.api.dma.DmaBufAttachment;
 import accelmm.api.dma.DmaDevice;
-import accelmm.api.dma.DmaDirection;
 import accelmm.api.dma.SgTable;
 import accelmm.api.dma.Vgem;
 import accelmm.api.mm.FdTable;
@@ -30,25 +27,13 @@ public final class VgemImpl implements Vgem {
     /** The largest DMA segment of the importer's device. */
     private static final long MAX_SEG = 0xffffffffL;
 
-    /** One imported buffer: the reference, the attachment and its mapping. */
-    private record Import(DmaBuf buf, DmaBufAttachment attachment, SgTable table) {
-        void release() {
-            try {
-                buf.unmap(attachment, table, DmaDirection.BIDIRECTIONAL);
-                buf.detach(attachment);
-            } finally {
-                buf.put();
-            }
-        }
-    }
-
     /** An open file of the device: its handles, lowest free from 1. */
     private static final class VgemFile implements AutoCloseable {
-        private final Map<Integer, Import> handles = new TreeMap<>();
+        private final Map<Integer, StaticImport> handles = new TreeMap<>();
         private boolean closed;
 
-        synchronized Import get(int handle) {
-            Import i = handles.get(handle);
+        synchronized StaticImport get(int handle) {
+            StaticImport i = handles.get(handle);
             if (i == null) {
                 throw Errno.ENOENT.exception("no vgem handle " + handle);
             }
@@ -56,7 +41,7 @@ public final class VgemImpl implements Vgem {
         }
 
         synchronized Integer find(DmaBuf buf) {
-            for (Map.Entry<Integer, Import> e : handles.entrySet()) {
+            for (Map.Entry<Integer, StaticImport> e : handles.entrySet()) {
                 if (e.getValue().buf() == buf) {
                     return e.getKey();
                 }
@@ -64,7 +49,7 @@ public final class VgemImpl implements Vgem {
             return null;
         }
 
-        synchronized int add(Import i) {
+        synchronized int add(StaticImport i) {
             if (closed) {
                 throw Errno.EBADF.exception("the vgem file is closed");
             }
@@ -76,19 +61,19 @@ public final class VgemImpl implements Vgem {
             return h;
         }
 
-        synchronized Import remove(int handle) {
+        synchronized StaticImport remove(int handle) {
             return handles.remove(handle);
         }
 
         @Override
         public void close() {
-            List<Import> all;
+            List<StaticImport> all;
             synchronized (this) {
                 closed = true;
                 all = new ArrayList<>(handles.values());
                 handles.clear();
             }
-            for (Import i : all) {
+            for (StaticImport i : all) {
                 i.release();
             }
         }
@@ -143,21 +128,11 @@ public final class VgemImpl implements Vgem {
             buf.put();
             return known;
         }
-        DmaBufAttachment a = null;
+        StaticImport i = StaticImport.attach(buf, device());
         try {
-            a = buf.attach(device());
-            SgTable t = buf.map(a, DmaDirection.BIDIRECTIONAL);
-            try {
-                return f.add(new Import(buf, a, t));
-            } catch (ErrnoException e) {
-                buf.unmap(a, t, DmaDirection.BIDIRECTIONAL);
-                throw e;
-            }
+            return f.add(i);
         } catch (RuntimeException e) {
-            if (a != null) {
-                buf.detach(a);
-            }
-            buf.put();
+            i.release();
             throw e;
         }
     }
@@ -179,7 +154,7 @@ public final class VgemImpl implements Vgem {
 
     @Override
     public void gemClose(FdTable table, int vgemFd, int handle) {
-        Import i = file(table, vgemFd).remove(handle);
+        StaticImport i = file(table, vgemFd).remove(handle);
         if (i == null) {
             throw Errno.EINVAL.exception("no vgem handle " + handle);
         }

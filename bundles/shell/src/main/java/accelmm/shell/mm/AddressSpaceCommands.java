@@ -227,12 +227,8 @@ public final class AddressSpaceCommands {
     @Descriptor("read a process's memory as its CPU would; shows a hex dump")
     public String read(@Descriptor("process id") String pid, @Descriptor("address") String addr,
             @Descriptor("bytes to read: 1 to 1m, suffix k or m allowed") String length) {
-        long n = Args.size("length", length, 1);
-        if (n > READ_MAX) {
-            throw Errno.EINVAL.exception("length " + length + " is out of range (1 to 1m)");
-        }
         long a = Args.address(addr);
-        byte[] b = new byte[(int) n];
+        byte[] b = new byte[readLength(length)];
         mm(pid).read(a, b, 0, b.length);
         return hexdump(a, b);
     }
@@ -266,6 +262,19 @@ public final class AddressSpaceCommands {
             }
         }
         return prot;
+    }
+
+    /**
+     * The length of a read the shell shows as a hex dump.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} outside 1 to {@link #READ_MAX}
+     */
+    static int readLength(String length) {
+        long n = Args.size("length", length, 1);
+        if (n > READ_MAX) {
+            throw Errno.EINVAL.exception("length " + length + " is out of range (1 to 1m)");
+        }
+        return (int) n;
     }
 
     static String hexdump(long addr, byte[] b) {

@@ -170,12 +170,8 @@ public final class DmaCommands {
     public String vgem_read(@Descriptor("process id") String pid, @Descriptor("the vgem descriptor") String vgemFd,
             @Descriptor("the handle") String handle, @Descriptor("offset in the buffer") String offset,
             @Descriptor("bytes to read: 1 to 1m, suffix k or m allowed") String length) {
-        long n = Args.size("length", length, 1);
-        if (n > AddressSpaceCommands.READ_MAX) {
-            throw Errno.EINVAL.exception("length " + length + " is out of range (1 to 1m)");
-        }
         long off = Args.size("offset", offset, 0);
-        byte[] b = new byte[(int) n];
+        byte[] b = new byte[AddressSpaceCommands.readLength(length)];
         vgem.read(process(pid).fds(), Args.fd(vgemFd), Args.integer("handle", handle, 1, Integer.MAX_VALUE), off, b, 0, b.length);
         return AddressSpaceCommands.hexdump(off, b);
     }
