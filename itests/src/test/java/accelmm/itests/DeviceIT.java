@@ -100,7 +100,7 @@ public class DeviceIT {
 
     private static byte[] driverJar(String version) {
         return TestBundles.jar(activatorBundle(BSN, version, ItestDriverActivator.class,
-                "accelmm.api;version=\"[1.0,2)\",accelmm.api.device;version=\"[1.0,2)\",accelmm.api.idr;version=\"[1.0,2)\","
+                "accelmm.api;version=\"[1.0,2)\",accelmm.api.device;version=\"[2.0,3)\",accelmm.api.idr;version=\"[1.0,2)\","
                         + "accelmm.api.mm;version=\"[1.0,2)\",accelmm.api.mmu;version=\"[1.0,2)\","
                         + "org.osgi.framework"), ItestDriverActivator.class, ItestDriver.class, ItestCommands.class);
     }

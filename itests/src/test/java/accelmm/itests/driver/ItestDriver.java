@@ -15,6 +15,9 @@ import accelmm.api.mm.PinnedPages;
  * {@code version} answers the driver version.
  */
 public final class ItestDriver implements DeviceDriver {
+    private static final accelmm.api.device.StateKey<java.util.List<PinnedPages>> PINS =
+            accelmm.api.device.StateKey.ofGeneric("itest.pins", java.util.List.class);
+
     private final String version;
     private volatile boolean bound;
 
@@ -54,7 +57,7 @@ public final class ItestDriver implements DeviceDriver {
             }
             case "pin": {
                 PinnedPages pins = dev.pin(file, file.process().mm(), Long.parseLong(p[1]), Integer.parseInt(p[2]), GupFlags.WRITE);
-                file.state().put("pins." + pins.pfns()[0], pins);
+                file.state().computeIfAbsent(PINS, java.util.concurrent.CopyOnWriteArrayList::new).add(pins);
                 return pins.pfns().length;
             }
             case "pt": {

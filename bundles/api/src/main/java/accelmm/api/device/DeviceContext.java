@@ -2,7 +2,6 @@ package accelmm.api.device;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentMap;
 
 import accelmm.api.dma.Dma;
 import accelmm.api.dma.DmaDevice;
@@ -56,6 +55,12 @@ public interface DeviceContext {
      */
     <T> Idr<T> idr(String name, int base);
 
+    /** Returns the device's GPU SVMs, kept across driver swaps until the device is unplugged. */
+    accelmm.api.gpusvm.GpuSvms gpuSvms();
+
+    /** Returns the device's GEM objects and their helpers, kept across driver swaps until the device is unplugged. */
+    accelmm.api.gem.Gem gem();
+
     /**
      * Returns the device lock ({@code drm_gpusvm}'s notifier lock, a driver's {@code vm->lock} for
      * its page tables): one per device, made and kept by the core across driver swaps. It is the
@@ -69,8 +74,8 @@ public interface DeviceContext {
      */
     TrackedLock lock();
 
-    /** Returns the device's key-value state, kept across driver swaps (api types or plain data). */
-    ConcurrentMap<String, Object> state();
+    /** Returns the device's driver state ({@code dev_private}), kept across driver swaps until the device is unplugged. */
+    StateStore state();
 
     /** Adds to a device counter (shown by {@code dev:stats}). */
     void count(String counter, long delta);

@@ -1,7 +1,5 @@
 package accelmm.api.device;
 
-import java.util.concurrent.ConcurrentMap;
-
 import accelmm.api.mm.MmProcess;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -25,8 +23,8 @@ public interface DeviceFile {
     /** Returns the device. */
     DeviceContext device();
 
-    /** Returns the file's private state. */
-    ConcurrentMap<String, Object> state();
+    /** Returns the file's driver state ({@code driver_priv}), kept across driver swaps until the file is released. */
+    StateStore state();
 
     /** Returns true once the file is released, or dead after an unplug. */
     boolean closed();

@@ -10,8 +10,11 @@
  * drained too, binds the new one to the same state, and lets the waiting calls go on. A driver that
  * leaves with no successor leaves its devices waiting for one; after the grace period they are
  * unplugged (open files answer {@code ENODEV}, device mappings, pins and exports are torn down).
- * State that must survive an update lives in {@link accelmm.api.device.DeviceContext} (registries,
- * page tables, the device lock, key-value state of api types).
+ * State that must survive an update lives in {@link accelmm.api.device.DeviceContext}, made of api
+ * types: registries, page tables, the device lock, typed slots ({@link accelmm.api.device.StateKey}
+ * in a {@link accelmm.api.device.StateStore}, on the device and on each file), GEM objects
+ * ({@link accelmm.api.gem.Gem}) and GPU SVMs ({@link accelmm.api.gpusvm.GpuSvms}); an update walks
+ * all of it and warns about any class of the leaving driver.
  *
  * <h2>Locking</h2>
  * The core's locks, in the only order in which they may be taken (outermost first):
@@ -62,5 +65,5 @@
  * }</pre>
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.5.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package accelmm.api.device;

@@ -5,8 +5,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceFile;
@@ -29,7 +27,7 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
     private final MmProcess process;
     private final DeviceImpl device;
     final long generation;
-    private final ConcurrentMap<String, Object> state = new ConcurrentHashMap<>();
+    private final TypedState state = new TypedState();
     private final List<PinnedPages> pins = new ArrayList<>();
     private final Set<SgTable> dmaMaps = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<DeviceNotifierImpl> notifiers = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -69,7 +67,11 @@ final class DeviceFileImpl implements DeviceFile, AutoCloseable {
     }
 
     @Override
-    public ConcurrentMap<String, Object> state() {
+    public accelmm.api.device.StateStore state() {
+        return state;
+    }
+
+    TypedState typedState() {
         return state;
     }
 

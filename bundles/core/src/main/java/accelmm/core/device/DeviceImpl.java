@@ -71,11 +71,13 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     final CallGate gate = new CallGate();
     /** The dma-bufs this device exported and imported. */
     private final DeviceDmaBufs dmaBufs;
+    private final DeviceGem gem = new DeviceGem(this);
+    private volatile accelmm.core.gpusvm.GpuSvmsImpl gpuSvms = newGpuSvms();
     /** Every device's lock: innermost in the core's lock order. */
     static final LockClass DEVICE_LOCK = LockClass.of("device");
     private final TrackedLock lock = new TrackedLock(DEVICE_LOCK);
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Object> state = new ConcurrentHashMap<>();
+    private final TypedState state = new TypedState();
     private final Idr<DeviceFileImpl> files;
     private final Idr<IoPgtable> pgtables;
     private final Set<String> idrNames = ConcurrentHashMap.newKeySet();
@@ -201,12 +203,30 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     }
 
     @Override
+    public accelmm.api.gem.Gem gem() {
+        return gem;
+    }
+
+    @Override
+    public accelmm.api.gpusvm.GpuSvms gpuSvms() {
+        return gpuSvms;
+    }
+
+    private accelmm.core.gpusvm.GpuSvmsImpl newGpuSvms() {
+        return new accelmm.core.gpusvm.GpuSvmsImpl(this, (file, mm, start, length, cookie, handler) ->
+                insertNotifier(file, mm, start, length, cookie, (n, range, seq) -> {
+                    count("notifier.invalidate", 1);
+                    return handler.invalidate(n, range, seq);
+                }));
+    }
+
+    @Override
     public TrackedLock lock() {
         return lock;
     }
 
     @Override
-    public ConcurrentMap<String, Object> state() {
+    public accelmm.api.device.StateStore state() {
         return state;
     }
 
@@ -423,13 +443,19 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     @Override
     public DeviceNotifier insertNotifier(accelmm.api.device.DeviceFile file, AddressSpace mm, long start, long length, long cookie) {
+        return insertNotifier(file, mm, start, length, cookie, this::invalidate);
+    }
+
+    /** Inserts a notifier of {@code file} whose invalidations go to {@code handler}. */
+    private DeviceNotifier insertNotifier(accelmm.api.device.DeviceFile file, AddressSpace mm, long start, long length,
+            long cookie, accelmm.core.gpusvm.CoreNotifiers.Handler handler) {
         DeviceFileImpl f = own(file, this);
         DeviceNotifierImpl n = new DeviceNotifierImpl(f, cookie);
         // An invalidation may reach the notifier before insertNotifier returns: the callback hands
         // the subscription over first.
         n.sub = mm.insertNotifier(start, length, (sub, range, seq) -> {
             n.sub = sub;
-            return invalidate(n, range, seq);
+            return handler.invalidate(n, range, seq);
         });
         if (!f.track(n)) {
             n.removeReleased();
@@ -438,7 +464,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         return n;
     }
 
-    private boolean invalidate(DeviceNotifierImpl n, NotifierRange range, long seq) {
+    private boolean invalidate(DeviceNotifier n, NotifierRange range, long seq) {
         count("notifier.invalidate", 1);
         DeviceFileImpl f = (DeviceFileImpl) n.file();
         DeviceDriver d = gate.enterCallback(f.generation, range.blockable());
@@ -595,6 +621,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
                 gate.exit();
             }
         }
+        gpuSvms.release(f);
         undo(f.takeHeld());
         forget(f);
         count("close", 1);
@@ -683,17 +710,16 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         if (loader == DeviceImpl.class.getClassLoader()) {
             return;
         }
-        List<Object> values = new ArrayList<>(state.values());
+        List<Object> roots = new ArrayList<>(state.values());
+        roots.addAll(idrCache.values());
         files.forEach((id, f) -> {
             if (f != null) {
-                values.addAll(f.state().values());
+                roots.addAll(f.typedState().values());
             }
             return 0;
         });
-        for (Object v : values) {
-            if (v != null && v.getClass().getClassLoader() == loader) {
-                warnings.warn(name() + ": device state holds " + v.getClass().getName() + " of the driver that left");
-            }
+        for (String c : StateWalk.classesOf(loader, roots)) {
+            warnings.warn(name() + ": device state holds " + c + " of the driver that left");
         }
     }
 
@@ -753,6 +779,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         pgtables.destroy();
         state.clear();
         asidSlots = newAsidSlots();
+        gpuSvms = newGpuSvms();
         unplugs.increment();
         count("unplug", 1);
         if (removed) {

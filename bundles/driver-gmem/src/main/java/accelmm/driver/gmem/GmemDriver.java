@@ -11,11 +11,13 @@ import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.device.StateKey;
 import accelmm.api.gmem.GmAs;
 import accelmm.api.gmem.GmCap;
 import accelmm.api.gmem.GmDev;
 import accelmm.api.gmem.GmFaultArgs;
 import accelmm.api.gmem.GmMmu;
+import accelmm.api.gmem.GmPmap;
 import accelmm.api.gmem.GmRet;
 import accelmm.api.gmem.Gmem;
 import accelmm.api.lockdep.LockClass;
@@ -47,6 +49,10 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
     static final long USER_END = 1L << 47;
     /** A device's page-allocation lock for peer transfers; taken inside no other lock of the driver. */
     static final LockClass ALLOC_LOCK = LockClass.of("gmem.alloc");
+    /** The id of the address space a file attached. */
+    static final StateKey<Integer> ATTACHED = StateKey.of("gmem.attached", Integer.class);
+    /** The lock that orders device-page allocations of peer maps. */
+    private static final StateKey<TrackedLock> ALLOC = StateKey.of("gmem.alloc-lock", TrackedLock.class);
     private final Map<GmDev, DeviceContext> bound = new ConcurrentHashMap<>();
 
     /** Returns the device lock. */
@@ -98,7 +104,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
             if (a.mode() == null) {
                 throw Errno.EINVAL.exception("no MMU mode");
             }
-            if (file.state().containsKey("attached")) {
+            if (file.state().get(ATTACHED) != null) {
                 throw Errno.EEXIST.exception("this file already attached its process");
             }
             GmAs as = gmem.as(mm);
@@ -113,13 +119,13 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
                 }
             }
             as.attach(g, a.mode(), true);
-            file.state().put("attached", as.id());
+            file.state().put(ATTACHED, as.id());
             dev.count("gmem.attach", 1);
             return new GmemContext(as.id(), g.id(), a.mode());
         }
         if (request instanceof GmemDetach) {
             GmemKernel.attachedSpace(file, g).detach(g);
-            file.state().remove("attached");
+            file.state().remove(ATTACHED);
             return null;
         }
         if (request instanceof GmemRun r) {
@@ -141,7 +147,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
 
     @Override
     public void release(DeviceFile file) {
-        if (file.state().remove("attached") == null) {
+        if (file.state().remove(ATTACHED) == null) {
             return;
         }
         GmDev g = file.device().gmem().dev(file.device());
@@ -163,7 +169,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
 
     @Override
     public Object pmapCreate(GmDev dev) {
-        return GmemPmap.create(device(dev));
+        return new GmPmap(device(dev).ioPgtable((1L << 12) | (1L << 21), 48, 48));
     }
 
     @Override
@@ -171,7 +177,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
         DeviceContext d = device(dev);
         lock(d).lock();
         try {
-            GmemPmap p = GmemPmap.of(pmap);
+            GmPmap p = ((GmPmap) pmap);
             p.release(0, USER_END);
             d.freePgtable(p.table());
         } finally {
@@ -184,7 +190,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
         DeviceContext d = device(dev);
         lock(d).lock();
         try {
-            GmemPmap.of(pmap).enter(va, size, pa, prot);
+            ((GmPmap) pmap).enter(va, size, pa, prot);
         } finally {
             lock(d).unlock();
         }
@@ -195,7 +201,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
         DeviceContext d = device(dev);
         lock(d).lock();
         try {
-            GmemPmap.of(pmap).release(va, size);
+            ((GmPmap) pmap).release(va, size);
         } finally {
             lock(d).unlock();
         }
@@ -206,7 +212,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
         DeviceContext d = device(dev);
         lock(d).lock();
         try {
-            GmemPmap.of(pmap).protect(va, size, prot);
+            ((GmPmap) pmap).protect(va, size, prot);
         } finally {
             lock(d).unlock();
         }
@@ -224,7 +230,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
         for (long s : args.src) {
             moving += MigratePfn.migrate(s) ? 1 : 0;
         }
-        ReentrantLock alloc = (ReentrantLock) d.state().computeIfAbsent("alloc-lock", k -> new TrackedLock(ALLOC_LOCK));
+        ReentrantLock alloc = d.state().computeIfAbsent(ALLOC, () -> new TrackedLock(ALLOC_LOCK));
         alloc.lock();
         try {
             if (args.dev.freePages() < moving) {

@@ -4,6 +4,7 @@ import accelmm.api.Errno;
 import accelmm.api.PageSize;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.gmem.GmPmap;
 import accelmm.api.gmem.GmAs;
 import accelmm.api.gmem.GmCap;
 import accelmm.api.gmem.GmCtx;
@@ -52,7 +53,7 @@ final class GmemKernel {
     /** Returns the address space this file attached, or EINVAL. */
     static GmAs attachedSpace(DeviceFile file, GmDev g) {
         GmAs as = file.device().gmem().as(file.process().mm());
-        if (!file.state().containsKey("attached") || as == null) {
+        if (file.state().get(GmemDriver.ATTACHED) == null || as == null) {
             throw Errno.EINVAL.exception("the file has not attached its process (GMEM_ATTACH)");
         }
         return as;
@@ -148,7 +149,7 @@ final class GmemKernel {
         long cpu = g.hostFaults();
         GmemDriver.lock(dev).lock();
         try {
-            return GmemPmap.of(ctx.pmap()).changeCount() + cpu;
+            return ((GmPmap) ctx.pmap()).changeCount() + cpu;
         } finally {
             GmemDriver.lock(dev).unlock();
         }
@@ -166,7 +167,7 @@ final class GmemKernel {
         long at = va;
         GmemDriver.lock(dev).lock();
         try {
-            GmemPmap pmap = GmemPmap.of(ctx.pmap());
+            GmPmap pmap = ((GmPmap) ctx.pmap());
             while (at < stop) {
                 long pa = pmap.translate(at, write);
                 if (pa < 0) {

@@ -11,6 +11,7 @@ import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceNotifier;
+import accelmm.api.device.UserMemory;
 import accelmm.api.idr.Idr;
 import accelmm.api.notifier.NotifierRange;
 import accelmm.api.uapi.gna.Gna;
@@ -89,36 +90,33 @@ public final class GnaDriver implements DeviceDriver {
         if (m.address() < 0 || m.address() + m.size() > TASK_SIZE) {
             throw Errno.EINVAL.exception("[0x" + Long.toHexString(m.address()) + ", +" + m.size() + ") is not user memory");
         }
-        Idr<long[]> objects = MemoryObjects.of(file);
+        Idr<UserMemory> objects = MemoryObjects.of(file);
         int id;
         try {
             id = objects.alloc(null, 1, 0);
         } catch (accelmm.api.ErrnoException e) {
             throw Errno.EFAULT.exception("no memory id: " + e.getMessage());
         }
+        DeviceNotifier n;
         try {
-            DeviceNotifier n = file.device().insertNotifier(file, file.process().mm(), m.address(), m.size(), id);
-            file.state().put("notifier." + id, n);
+            n = file.device().insertNotifier(file, file.process().mm(), m.address(), m.size(), id);
         } catch (RuntimeException e) {
             objects.remove(id);
             throw e;
         }
-        objects.replace(new long[] {file.id(), m.address(), m.size()}, id);
+        objects.replace(new UserMemory(file.id(), m.address(), m.size(), n), id);
         file.device().count("gna.map", 1);
         return new GnaMemoryId(id);
     }
 
     private static void unmap(DeviceFile file, long memoryId) {
-        MemoryObjects.owned(file, memoryId);
+        UserMemory mo = MemoryObjects.owned(file, memoryId);
         GnaQueue.cancel(file, memoryId);
         ReentrantLock hw = hardware(file.device());
         hw.lock();
         hw.unlock();
-        Object n = file.state().remove("notifier." + memoryId);
-        if (n instanceof DeviceNotifier notifier) {
-            notifier.remove();
-        }
         MemoryObjects.of(file).remove(memoryId);
+        mo.notifier().remove();
         file.device().count("gna.unmap", 1);
     }
 
@@ -129,11 +127,7 @@ public final class GnaDriver implements DeviceDriver {
     }
 
     private static GnaWaitReply waitFor(DeviceFile file, GnaWait w) {
-        long[] outcome = GnaQueue.await(file, w.requestId(), w.timeoutMs());
-        if (outcome[GnaRequest.ERRNO] != 0) {
-            throw Errno.of((int) outcome[GnaRequest.ERRNO]).exception("request " + w.requestId() + " failed");
-        }
-        return new GnaWaitReply((int) outcome[GnaRequest.STATUS], outcome[GnaRequest.CYCLES], 0);
+        return GnaQueue.await(file, w.requestId(), w.timeoutMs());
     }
 
     private static Long parameter(long param) {
@@ -154,7 +148,7 @@ public final class GnaDriver implements DeviceDriver {
         GnaQueue.cancel(file, -1);
         List<Long> mine = new ArrayList<>();
         MemoryObjects.of(file).forEach((id, mo) -> {
-            if (mo != null && mo[MemoryObjects.FILE] == file.id()) {
+            if (mo != null && mo.file() == file.id()) {
                 mine.add(id);
             }
             return 0;

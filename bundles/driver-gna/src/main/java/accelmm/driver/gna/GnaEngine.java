@@ -8,6 +8,7 @@ import accelmm.api.PageSize;
 import accelmm.api.dma.DmaDevice;
 import accelmm.api.mmu.GnaMmu;
 import accelmm.api.uapi.gna.Gna;
+import accelmm.api.uapi.gna.GnaWaitReply;
 
 /**
  * The simulated scoring engine: reads layer descriptors, inputs, weights and biases through the
@@ -38,18 +39,18 @@ final class GnaEngine {
         this.dma = dma;
     }
 
-    /** Runs {@code count} layers from {@code base}; returns {errno 0, status, cycles}. */
-    long[] run(long base, int count) {
+    /** Runs {@code count} layers from {@code base}; returns the status and the cycles. */
+    GnaWaitReply run(long base, int count) {
         long cycles = 0;
         try {
             for (int l = 0; l < count; l++) {
                 cycles += layer(base + (long) l * Gna.DESCRIPTOR_SIZE);
             }
         } catch (Stop s) {
-            return new long[] {0, s.status, cycles};
+            return new GnaWaitReply(s.status, cycles, 0);
         }
         int status = Gna.STS_SCORE_COMPLETED | Gna.STS_STATISTICS_VALID | (saturated ? Gna.STS_SATURATE : 0);
-        return new long[] {0, status, cycles};
+        return new GnaWaitReply(status, cycles, 0);
     }
 
     private long layer(long at) {

@@ -8,41 +8,51 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
 import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceJob;
+import accelmm.api.device.StateKey;
 import accelmm.api.uapi.gna.GnaBuffer;
 import accelmm.api.uapi.gna.GnaCompute;
+import accelmm.api.uapi.gna.GnaWaitReply;
 
 /**
  * The device's request queue ({@code request_list} and its workqueue), kept in the device state so
- * queued requests outlive a driver update: entries are {@code {Long id, DeviceFile, GnaCompute,
- * CompletableFuture<long[]>}}; the file's state maps {@code request.ID} to the same future until a
- * wait collects it.
+ * queued requests outlive a driver update; the file's state maps each request id to its future
+ * until a wait collects it.
  *
- * <p>Concurrency: the deque and the futures are thread-safe.
+ * <p>Concurrency: the deque, the map and the futures are thread-safe.
  */
 final class GnaQueue {
-    static final int ID = 0;
-    static final int FILE = 1;
-    static final int CONFIG = 2;
-    static final int DONE = 3;
+    private static final StateKey<LinkedBlockingDeque<DeviceJob<GnaCompute, GnaWaitReply>>> QUEUE =
+            StateKey.ofGeneric("gna.queue", LinkedBlockingDeque.class);
+    private static final StateKey<AtomicLong> SEQ = StateKey.of("gna.request.seq", AtomicLong.class);
+    private static final StateKey<ConcurrentMap<Long, CompletableFuture<GnaWaitReply>>> REQUESTS =
+            StateKey.ofGeneric("gna.requests", ConcurrentMap.class);
 
     private GnaQueue() {
     }
 
-    @SuppressWarnings("unchecked")
-    static LinkedBlockingDeque<Object[]> of(DeviceContext dev) {
-        return (LinkedBlockingDeque<Object[]>) dev.state().computeIfAbsent("queue", k -> new LinkedBlockingDeque<Object[]>());
+    static LinkedBlockingDeque<DeviceJob<GnaCompute, GnaWaitReply>> of(DeviceContext dev) {
+        return dev.state().computeIfAbsent(QUEUE, LinkedBlockingDeque::new);
+    }
+
+    private static ConcurrentMap<Long, CompletableFuture<GnaWaitReply>> requests(DeviceFile file) {
+        return file.state().computeIfAbsent(REQUESTS, ConcurrentHashMap::new);
     }
 
     /** Queues a validated request; returns its id. */
     static long submit(DeviceFile file, GnaCompute cfg) {
         DeviceContext dev = file.device();
-        long id = ((AtomicLong) dev.state().computeIfAbsent("request.seq", k -> new AtomicLong())).incrementAndGet();
-        CompletableFuture<long[]> done = new CompletableFuture<>();
-        file.state().put("request." + id, done);
-        of(dev).add(new Object[] {id, file, cfg, done});
+        long id = dev.state().computeIfAbsent(SEQ, AtomicLong::new).incrementAndGet();
+        CompletableFuture<GnaWaitReply> done = new CompletableFuture<>();
+        requests(file).put(id, done);
+        of(dev).add(new DeviceJob<>(id, file, cfg, done));
         return id;
     }
 
@@ -51,25 +61,29 @@ final class GnaQueue {
      * its outcome returned; a timeout leaves it queued.
      *
      * @throws accelmm.api.ErrnoException {@code EINVAL} for an unknown request, another file's, or
-     *     one cancelled by a free; {@code EBUSY} when the timeout passes first
+     *     one cancelled by a free; {@code EBUSY} when the timeout passes first; the request's own
+     *     errno when it failed
      */
-    @SuppressWarnings("unchecked")
-    static long[] await(DeviceFile file, long requestId, long timeoutMs) {
-        Object o = file.state().get("request." + requestId);
-        if (!(o instanceof CompletableFuture<?> f)) {
+    static GnaWaitReply await(DeviceFile file, long requestId, long timeoutMs) {
+        CompletableFuture<GnaWaitReply> f = requests(file).get(requestId);
+        if (f == null) {
             throw Errno.EINVAL.exception("no request " + requestId + " in this file");
         }
         try {
-            long[] outcome = ((CompletableFuture<long[]>) f).get(Math.max(0, timeoutMs), TimeUnit.MILLISECONDS);
-            file.state().remove("request." + requestId);
+            GnaWaitReply outcome = f.get(Math.max(0, timeoutMs), TimeUnit.MILLISECONDS);
+            requests(file).remove(requestId);
             return outcome;
         } catch (TimeoutException e) {
             throw Errno.EBUSY.exception("request " + requestId + " is not done after " + timeoutMs + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Errno.EINTR.exception("interrupted while waiting for request " + requestId + " (it stays queued)");
-        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-            file.state().remove("request." + requestId);
+        } catch (ExecutionException e) {
+            requests(file).remove(requestId);
+            Errno errno = e.getCause() instanceof ErrnoException x ? x.errno() : Errno.EIO;
+            throw errno.exception("request " + requestId + " failed");
+        } catch (java.util.concurrent.CancellationException e) {
+            requests(file).remove(requestId);
             throw Errno.EINVAL.exception("request " + requestId + " was deleted");
         }
     }
@@ -79,14 +93,14 @@ final class GnaQueue {
      * is -1), as {@code gna_delete_memory_requests} does.
      */
     static void cancel(DeviceFile file, long memoryId) {
-        for (Iterator<Object[]> it = of(file.device()).iterator(); it.hasNext(); ) {
-            Object[] e = it.next();
-            if (e[FILE] != file || !(memoryId < 0 || uses((GnaCompute) e[CONFIG], memoryId))) {
+        for (Iterator<DeviceJob<GnaCompute, GnaWaitReply>> it = of(file.device()).iterator(); it.hasNext(); ) {
+            DeviceJob<GnaCompute, GnaWaitReply> e = it.next();
+            if (e.file() != file || !(memoryId < 0 || uses(e.request(), memoryId))) {
                 continue;
             }
             it.remove();
-            file.state().remove("request." + e[ID]);
-            ((CompletableFuture<?>) e[DONE]).cancel(false);
+            requests(file).remove(e.id());
+            e.done().cancel(false);
             file.device().count("gna.cancel", 1);
         }
     }

@@ -12,6 +12,8 @@ import accelmm.api.PageSize;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceNotifier;
+import accelmm.api.device.StateKey;
+import accelmm.api.device.UserMemory;
 import accelmm.api.dma.DmaDirection;
 import accelmm.api.dma.SgTable;
 import accelmm.api.mm.GupFlags;
@@ -22,6 +24,7 @@ import accelmm.api.uapi.gna.Gna;
 import accelmm.api.uapi.gna.GnaBuffer;
 import accelmm.api.uapi.gna.GnaCompute;
 import accelmm.api.uapi.gna.GnaPatch;
+import accelmm.api.uapi.gna.GnaWaitReply;
 
 /**
  * One scoring request: validated against the file's memory objects, then run with its windows
@@ -32,14 +35,9 @@ import accelmm.api.uapi.gna.GnaPatch;
  * sees the change) or waits for the request.
  */
 final class GnaRequest {
-    /** Outcome slot: the errno number, 0 on success. */
-    static final int ERRNO = 0;
-    /** Outcome slot: the status bits. */
-    static final int STATUS = 1;
-    /** Outcome slot: the cycles. */
-    static final int CYCLES = 2;
     private static final long PAGE = PageSize.PAGE_SIZE;
     private static final int MAX_RETRIES = 16;
+    private static final StateKey<GnaMmu> MMU = StateKey.of("gna.mmu", GnaMmu.class);
 
     /** A buffer resolved: its memory object's id and user window. */
     record Window(GnaBuffer buffer, long memoryId, long start, int pages) {
@@ -101,8 +99,8 @@ final class GnaRequest {
             if (total > Gna.MAX_HW_MEM) {
                 throw Errno.EINVAL.exception("the request needs more than " + Gna.MAX_HW_MEM + " bytes");
             }
-            long[] mo = MemoryObjects.owned(file, b.memoryId());
-            long memSize = mo[MemoryObjects.SIZE];
+            UserMemory mo = MemoryObjects.owned(file, b.memoryId());
+            long memSize = mo.size();
             if (b.offset() < 0 || b.offset() >= memSize || b.size() > memSize - b.offset()) {
                 throw Errno.EINVAL.exception("[" + b.offset() + ", +" + b.size() + ") is outside memory " + b.memoryId());
             }
@@ -114,7 +112,7 @@ final class GnaRequest {
                     throw Errno.EINVAL.exception("patch at " + p.offset() + " is outside its buffer");
                 }
             }
-            long start = mo[MemoryObjects.ADDRESS] + (b.offset() & ~(PAGE - 1));
+            long start = mo.address() + (b.offset() & ~(PAGE - 1));
             out.add(new Window(b, b.memoryId(), start, (int) (span / PAGE)));
         }
         if (c.gnaMode() == Gna.MODE_GMM && (c.layerBase() < 0 || c.layerBase() >= total)) {
@@ -127,15 +125,21 @@ final class GnaRequest {
         return (n + PAGE - 1) & ~(PAGE - 1);
     }
 
-    /** Pins, maps and runs; undoes all of it; returns {errno, status, cycles}. */
-    long[] run(ReentrantLock hardware) {
+    /**
+     * Pins, maps and runs; undoes all of it; returns the outcome.
+     *
+     * @throws ErrnoException {@code EFAULT} for a memory object unmapped meanwhile, the errno of a
+     *     pin or map that failed, {@code EBUSY} when invalidations kept racing every attempt
+     */
+    GnaWaitReply run(ReentrantLock hardware) {
         for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
             long[] seqs = new long[windows.size()];
             List<DeviceNotifier> notifiers = new ArrayList<>();
             for (int i = 0; i < windows.size(); i++) {
-                DeviceNotifier n = (DeviceNotifier) file.state().get("notifier." + windows.get(i).memoryId());
+                UserMemory mo = MemoryObjects.of(file).find(windows.get(i).memoryId());
+                DeviceNotifier n = mo == null ? null : mo.notifier();
                 if (n == null) {
-                    return new long[] {Errno.EFAULT.number(), 0, 0};
+                    throw Errno.EFAULT.exception("memory " + windows.get(i).memoryId() + " was unmapped");
                 }
                 notifiers.add(n);
                 seqs[i] = n.readBegin();
@@ -164,8 +168,6 @@ final class GnaRequest {
                 } finally {
                     hardware.unlock();
                 }
-            } catch (ErrnoException e) {
-                return new long[] {e.errno().number(), 0, 0};
             } finally {
                 for (SgTable t : maps) {
                     dev.dmaUnmap(file, t);
@@ -175,7 +177,7 @@ final class GnaRequest {
                 }
             }
         }
-        return new long[] {Errno.EBUSY.number(), 0, 0};
+        throw Errno.EBUSY.exception("invalidations raced " + MAX_RETRIES + " attempts");
     }
 
     private SgTable table(PinnedPages p) {
@@ -208,8 +210,8 @@ final class GnaRequest {
     }
 
     /** Lays the windows out in the GNA MMU and runs the layers; the MMU is cleared after. */
-    private long[] score(List<SgTable> maps) {
-        GnaMmu mmu = (GnaMmu) dev.state().computeIfAbsent("mmu", k -> dev.gnaMmu(GnaMmu.PGDIRN_LEN, 0));
+    private GnaWaitReply score(List<SgTable> maps) {
+        GnaMmu mmu = dev.state().computeIfAbsent(MMU, () -> dev.gnaMmu(GnaMmu.PGDIRN_LEN, 0));
         mmu.clear();
         try {
             for (int i = 0; i < maps.size(); i++) {

@@ -1,12 +1,13 @@
 package accelmm.driver.gna;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceJob;
+import accelmm.api.uapi.gna.GnaWaitReply;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.uapi.gna.GnaCompute;
 
@@ -50,11 +51,10 @@ final class GnaWorker implements Runnable {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void run() {
-        LinkedBlockingDeque<Object[]> queue = GnaQueue.of(dev);
+        LinkedBlockingDeque<DeviceJob<GnaCompute, GnaWaitReply>> queue = GnaQueue.of(dev);
         while (!stopping) {
-            Object[] e;
+            DeviceJob<GnaCompute, GnaWaitReply> e;
             try {
                 e = queue.poll(20, TimeUnit.MILLISECONDS);
             } catch (InterruptedException ex) {
@@ -63,18 +63,13 @@ final class GnaWorker implements Runnable {
             if (e == null) {
                 continue;
             }
-            DeviceFile file = (DeviceFile) e[GnaQueue.FILE];
-            CompletableFuture<long[]> done = (CompletableFuture<long[]>) e[GnaQueue.DONE];
-            long[] outcome;
             try {
-                GnaCompute cfg = (GnaCompute) e[GnaQueue.CONFIG];
-                outcome = new GnaRequest(file, cfg, GnaRequest.validate(file, cfg)).run(hardware);
+                e.done().complete(new GnaRequest(e.file(), e.request(), GnaRequest.validate(e.file(), e.request())).run(hardware));
             } catch (ErrnoException ex) {
-                outcome = new long[] {ex.errno().number(), 0, 0};
+                e.done().completeExceptionally(ex);
             } catch (RuntimeException ex) {
-                outcome = new long[] {accelmm.api.Errno.EIO.number(), 0, 0};
+                e.done().completeExceptionally(accelmm.api.Errno.EIO.exception("the request failed: " + ex.getMessage()));
             }
-            done.complete(outcome);
             dev.count("gna.request", 1);
         }
     }

@@ -1,11 +1,10 @@
 package accelmm.driver.habana;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgi.service.component.annotations.Component;
@@ -13,7 +12,10 @@ import org.osgi.service.component.annotations.Component;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
+import accelmm.api.device.DeviceAlloc;
 import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceMapping;
+import accelmm.api.device.ExportWindow;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
@@ -60,7 +62,7 @@ public final class HabanaDriver implements DeviceDriver {
     public Object ioctl(DeviceFile file, Object request) {
         HlState st = new HlState(file.device());
         if (request instanceof HlSetOperational o) {
-            file.device().state().put("operational", o.operational());
+            st.operational(o.operational());
             return null;
         }
         if (request instanceof HlDmabufRead r) {
@@ -128,77 +130,44 @@ public final class HabanaDriver implements DeviceDriver {
         } catch (ErrnoException e) {
             throw Errno.ENOMEM.exception("no " + total + " bytes of DRAM: " + e.getMessage());
         }
-        long[] pack = new long[HlState.P_PAGES + 2 * blocks.size()];
-        pack[HlState.P_FILE] = file.serial();
-        pack[HlState.P_SIZE] = total;
-        pack[HlState.P_PAGE] = page;
-        for (int i = 0; i < blocks.size(); i++) {
-            pack[HlState.P_PAGES + 2 * i] = blocks.get(i).offset();
-            pack[HlState.P_PAGES + 2 * i + 1] = blocks.get(i).orderShift();
-        }
-        int handle = st.packs().alloc(pack, 1, 0);
+        int handle = st.packs().alloc(new DeviceAlloc(file, total, page, blocks), 1, 0);
         file.device().count("habana.alloc", 1);
         if (!st.mmu()) {
             long phys = Hl.DRAM_BASE + blocks.get(0).offset();
-            physHandles(st).put(phys, (long) handle);
+            st.physHandles().put(phys, (long) handle);
             return new HlHandle(phys);
         }
         return new HlHandle(handle);
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<Long, Long> physHandles(HlState st) {
-        return (Map<Long, Long>) st.dev.state().computeIfAbsent("physHandles", k -> new ConcurrentHashMap<Long, Long>());
-    }
-
-    /** The blocks of a pack. */
-    static List<Block> blocks(long[] pack) {
-        List<Block> out = new ArrayList<>();
-        for (int i = HlState.P_PAGES; i < pack.length; i += 2) {
-            out.add(new Block(pack[i], (int) pack[i + 1]));
-        }
-        return out;
-    }
-
-    /** The node offsets of a pack's device pages, in order. */
-    static long[] pages(long[] pack) {
-        List<Long> out = new ArrayList<>();
-        for (Block b : blocks(pack)) {
-            for (long o = b.offset(); o < b.end(); o += pack[HlState.P_PAGE]) {
-                out.add(o);
-            }
-        }
-        return out.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    /** Finds a pack of the calling file by handle (or by physical address without MMU). */
-    static long[] ownedPack(DeviceFile file, HlState st, long handle) {
+    /** Finds an allocation of the calling file by handle (or by physical address without MMU). */
+    static DeviceAlloc ownedPack(DeviceFile file, HlState st, long handle) {
         long h = handle;
         if (!st.mmu()) {
-            Long byPhys = physHandles(st).get(handle);
+            Long byPhys = st.physHandles().get(handle);
             if (byPhys == null) {
                 throw Errno.EINVAL.exception("no allocation at 0x" + Long.toHexString(handle));
             }
             h = byPhys;
         }
-        long[] pack = st.packs().find(HlState.handle32(h));
-        if (pack == null || pack[HlState.P_FILE] != file.serial()) {
+        DeviceAlloc pack = st.packs().find(HlState.handle32(h));
+        if (pack == null || pack.file() != file) {
             throw Errno.EINVAL.exception("no memory handle " + handle);
         }
         return pack;
     }
 
     private static void free(DeviceFile file, HlState st, long handle) {
-        long[] pack = ownedPack(file, st, handle);
-        if (pack[HlState.P_MAPPED] > 0) {
+        DeviceAlloc pack = ownedPack(file, st, handle);
+        if (pack.maps() > 0) {
             throw Errno.EINVAL.exception("handle " + handle + " is mapped");
         }
-        freePack(st, pack, st.mmu() ? handle : physHandles(st).remove(handle));
+        freePack(st, pack, st.mmu() ? handle : st.physHandles().remove(handle));
     }
 
-    private static void freePack(HlState st, long[] pack, long handle) {
+    private static void freePack(HlState st, DeviceAlloc pack, long handle) {
         st.packs().remove(handle);
-        st.dev.freeBlocks(blocks(pack));
+        st.dev.freeBlocks(pack.blocks());
         st.dev.count("habana.free", 1);
     }
 
@@ -206,9 +175,9 @@ public final class HabanaDriver implements DeviceDriver {
         if (!st.mmu()) {
             throw Errno.EINVAL.exception("device memory has no virtual addresses on " + st.dev.name());
         }
-        long[] pack = ownedPack(file, st, handle);
-        long size = pack[HlState.P_SIZE];
-        long page = pack[HlState.P_PAGE];
+        DeviceAlloc pack = ownedPack(file, st, handle);
+        long size = pack.size();
+        long page = pack.pageSize();
         DrmMmNode node;
         try {
             node = st.dramVa().insertNode(size, page, 0, Hl.DRAM_VA_BASE, Hl.DRAM_VA_BASE + (1L << 42), DrmMm.Mode.LOW);
@@ -219,7 +188,7 @@ public final class HabanaDriver implements DeviceDriver {
         long pgsize = (st.pgtable().pgsizeBitmap() & page) != 0 ? page : PAGE;
         long at = va;
         try {
-            for (long o : pages(pack)) {
+            for (long o : pack.pageOffsets()) {
                 st.pgtable().mapPages(at, PhysAddr.of(st.dev.memory().id(), 0, o), pgsize, page / pgsize,
                         IommuProt.READ | IommuProt.WRITE);
                 at += page;
@@ -229,8 +198,8 @@ public final class HabanaDriver implements DeviceDriver {
             st.dramVa().removeNode(node);
             throw e;
         }
-        pack[HlState.P_MAPPED]++;
-        st.mappings().put(va, new long[] {file.serial(), handle, size, 0, va, pgsize});
+        pack.addMaps(1);
+        st.mappings().put(va, new DeviceMapping(file, handle, va, size, pgsize, null, null));
         st.dev.count("habana.map", 1);
         return new HlAddress(va);
     }
@@ -268,40 +237,36 @@ public final class HabanaDriver implements DeviceDriver {
             throw e;
         }
         long va = node.start() + (addr - first);
-        st.mappings().put(va, new long[] {file.serial(), Hl.MEM_HANDLE_INVALID, (long) pages * PAGE, 0, node.start(), PAGE});
-        st.hostPins().put(va, new Object[] {pins, mapped});
+        st.mappings().put(va, new DeviceMapping(file, Hl.MEM_HANDLE_INVALID, node.start(), (long) pages * PAGE, PAGE, pins, mapped));
         dev.count("habana.map_host", 1);
         return new HlAddress(va);
     }
 
     private static void unmap(DeviceFile file, HlState st, long va) {
-        long[] m = st.mappings().get(va);
-        if (m == null || m[HlState.M_FILE] != file.serial()) {
+        DeviceMapping m = st.mappings().get(va);
+        if (m == null || m.file() != file) {
             throw Errno.EINVAL.exception("nothing is mapped at 0x" + Long.toHexString(va));
         }
-        if (m[HlState.M_EXPORTS] > 0) {
+        if (m.exports() > 0) {
             throw Errno.EINVAL.exception("failed to unmap 0x" + Long.toHexString(va) + ", memory is exported");
         }
-        unmapLocked(st, file, va, m);
+        unmapLocked(st, va, m);
     }
 
-    private static void unmapLocked(HlState st, DeviceFile file, long va, long[] m) {
-        long start = m[HlState.M_VANODE];
-        long pgsize = m[HlState.M_PGSIZE];
-        st.pgtable().unmapPages(start, pgsize, m[HlState.M_SIZE] / pgsize, new IotlbGather());
+    private static void unmapLocked(HlState st, long va, DeviceMapping m) {
+        st.pgtable().unmapPages(m.start(), m.pageSize(), m.size() / m.pageSize(), new IotlbGather());
         st.mappings().remove(va);
-        if (m[HlState.M_HANDLE] == Hl.MEM_HANDLE_INVALID) {
-            st.hostVa().removeNode(new DrmMmNode(start, m[HlState.M_SIZE], 0));
-            Object[] held = st.hostPins().remove(va);
-            if (held != null && file != null && !file.closed()) {
-                st.dev.dmaUnmap(file, (SgTable) held[1]);
-                ((PinnedPages) held[0]).unpin();
+        if (m.handle() == Hl.MEM_HANDLE_INVALID) {
+            st.hostVa().removeNode(new DrmMmNode(m.start(), m.size(), 0));
+            if (!m.file().closed()) {
+                st.dev.dmaUnmap(m.file(), m.dma());
+                m.pins().unpin();
             }
         } else {
-            st.dramVa().removeNode(new DrmMmNode(start, m[HlState.M_SIZE], 0));
-            long[] pack = st.packs().find(m[HlState.M_HANDLE]);
+            st.dramVa().removeNode(new DrmMmNode(m.start(), m.size(), 0));
+            DeviceAlloc pack = st.packs().find(m.handle());
             if (pack != null) {
-                pack[HlState.P_MAPPED]--;
+                pack.addMaps(-1);
             }
         }
         st.dev.count("habana.unmap", 1);
@@ -309,21 +274,16 @@ public final class HabanaDriver implements DeviceDriver {
 
     // ---- files and exports --------------------------------------------------------------------
 
-    @SuppressWarnings("unchecked")
-    static Set<Long> closedFiles(HlState st) {
-        return (Set<Long>) st.dev.state().computeIfAbsent("closedFiles", k -> ConcurrentHashMap.<Long>newKeySet());
-    }
-
     @Override
     public void release(DeviceFile file) {
         HlState st = new HlState(file.device());
         ReentrantLock lock = st.lock();
         lock.lock();
         try {
-            closedFiles(st).add(file.serial());
-            for (Map.Entry<Long, long[]> e : List.copyOf(st.mappings().entrySet())) {
-                if (e.getValue()[HlState.M_FILE] == file.serial() && e.getValue()[HlState.M_EXPORTS] == 0) {
-                    unmapLocked(st, file, e.getKey(), e.getValue());
+            st.closedFiles().add(file);
+            for (Map.Entry<Long, DeviceMapping> e : List.copyOf(st.mappings().entrySet())) {
+                if (e.getValue().file() == file && e.getValue().exports() == 0) {
+                    unmapLocked(st, e.getKey(), e.getValue());
                 }
             }
             reap(st);
@@ -332,28 +292,28 @@ public final class HabanaDriver implements DeviceDriver {
         }
     }
 
-    /** Frees the unmapped packs of closed files. */
+    /** Frees the unmapped allocations of closed files. */
     private static void reap(HlState st) {
         List<Long> handles = new ArrayList<>();
         st.packs().forEach((id, pack) -> {
-            if (pack != null && pack[HlState.P_MAPPED] == 0 && closedFiles(st).contains(pack[HlState.P_FILE])) {
+            if (pack != null && pack.maps() == 0 && st.closedFiles().contains(pack.file())) {
                 handles.add(id);
             }
             return 0;
         });
         for (long h : handles) {
-            physHandles(st).values().remove(h);
+            st.physHandles().values().remove(h);
             freePack(st, st.packs().find(h), h);
         }
-        java.util.Set<Long> owners = new java.util.HashSet<>();
+        Set<DeviceFile> owners = new HashSet<>();
         st.packs().forEach((id, pack) -> {
             if (pack != null) {
-                owners.add(pack[HlState.P_FILE]);
+                owners.add(pack.file());
             }
             return 0;
         });
-        st.mappings().values().forEach(m -> owners.add(m[HlState.M_FILE]));
-        closedFiles(st).retainAll(owners);
+        st.mappings().values().forEach(m -> owners.add(m.file()));
+        st.closedFiles().retainAll(owners);
     }
 
     @Override
@@ -372,15 +332,15 @@ public final class HabanaDriver implements DeviceDriver {
         ReentrantLock lock = st.lock();
         lock.lock();
         try {
-            long[] x = st.exports().remove(export.cookie());
+            ExportWindow x = st.exports().remove(export.cookie());
             if (x == null) {
                 return;
             }
-            long[] m = x[HlExport.X_VA] < 0 ? null : st.mappings().get(x[HlExport.X_VA]);
+            DeviceMapping m = x.va() < 0 ? null : st.mappings().get(x.va());
             if (m != null) {
-                m[HlState.M_EXPORTS]--;
-                if (m[HlState.M_EXPORTS] == 0 && closedFiles(st).contains(m[HlState.M_FILE])) {
-                    unmapLocked(st, null, x[HlExport.X_VA], m);
+                m.addExports(-1);
+                if (m.exports() == 0 && st.closedFiles().contains(m.file())) {
+                    unmapLocked(st, x.va(), m);
                     reap(st);
                 }
             }
@@ -388,10 +348,5 @@ public final class HabanaDriver implements DeviceDriver {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Returns a new export key. */
-    static long nextExportKey(HlState st) {
-        return ((AtomicLong) st.dev.state().computeIfAbsent("exportSeq", k -> new AtomicLong())).incrementAndGet();
     }
 }

@@ -6,7 +6,10 @@ import java.util.List;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
+import accelmm.api.device.DeviceAlloc;
 import accelmm.api.device.DeviceExport;
+import accelmm.api.device.DeviceMapping;
+import accelmm.api.device.ExportWindow;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.dma.DmaBufAttachment;
 import accelmm.api.dma.SgEntry;
@@ -24,14 +27,6 @@ import accelmm.api.uapi.habana.HlExportDmabuf;
  * export record, which never changes.
  */
 final class HlExport {
-    /** Export record slot: the mapped device address, or -1 without MMU. */
-    static final int X_VA = 0;
-    /** Export record slot: the pack handle (MMU), or -1. */
-    static final int X_HANDLE = 1;
-    /** Export record slot: the byte offset into the allocation (MMU) or the DRAM address (no MMU). */
-    static final int X_OFFSET = 2;
-    /** Export record slot: the exported size. */
-    static final int X_SIZE = 3;
     private static final long PAGE = PageSize.PAGE_SIZE;
 
     private HlExport() {
@@ -39,8 +34,8 @@ final class HlExport {
 
     /** Validates, exports, and installs the descriptor; returns it. */
     static Integer export(DeviceFile file, HlState st, HlExportDmabuf x) {
-        long[] record = st.mmu() ? checkMmu(file, st, x) : checkNoMmu(st, x);
-        long key = HabanaDriver.nextExportKey(st);
+        ExportWindow record = st.mmu() ? checkMmu(file, st, x) : checkNoMmu(st, x);
+        long key = st.nextExportKey();
         st.exports().put(key, record);
         DeviceExport e;
         try {
@@ -60,10 +55,10 @@ final class HlExport {
     }
 
     private static void undo(HlState st, long key) {
-        long[] r = st.exports().remove(key);
-        long[] m = r == null || r[X_VA] < 0 ? null : st.mappings().get(r[X_VA]);
+        ExportWindow r = st.exports().remove(key);
+        DeviceMapping m = r == null || r.va() < 0 ? null : st.mappings().get(r.va());
         if (m != null) {
-            m[HlState.M_EXPORTS]--;
+            m.addExports(-1);
         }
     }
 
@@ -76,40 +71,40 @@ final class HlExport {
         }
     }
 
-    private static long[] checkMmu(DeviceFile file, HlState st, HlExportDmabuf x) {
-        long[] m = st.mappings().get(x.addr());
-        if (m == null || m[HlState.M_FILE] != file.serial()) {
+    private static ExportWindow checkMmu(DeviceFile file, HlState st, HlExportDmabuf x) {
+        DeviceMapping m = st.mappings().get(x.addr());
+        if (m == null || m.file() != file) {
             throw Errno.EINVAL.exception("0x" + Long.toHexString(x.addr()) + " is not the start of a mapping");
         }
-        long handle = m[HlState.M_HANDLE];
+        long handle = m.handle();
         if ((handle >>> 32) != 0) {
             throw Errno.EINVAL.exception("the mapping's handle has upper bits set: it is not device memory");
         }
-        m[HlState.M_EXPORTS]++;
+        m.addExports(1);
         try {
-            long[] pack = st.packs().find(handle);
+            DeviceAlloc pack = st.packs().find(handle);
             if (pack == null) {
                 throw Errno.EINVAL.exception("no memory behind handle " + handle);
             }
             common(x.addr() + x.offset(), x.size());
             long end = x.offset() + x.size();
-            if (x.offset() < 0 || end < x.offset() || end > pack[HlState.P_SIZE]) {
+            if (x.offset() < 0 || end < x.offset() || end > pack.size()) {
                 throw Errno.EINVAL.exception("offset " + Long.toUnsignedString(x.offset()) + " + size "
-                        + Long.toUnsignedString(x.size()) + " is beyond the " + pack[HlState.P_SIZE] + "-byte allocation");
+                        + Long.toUnsignedString(x.size()) + " is beyond the " + pack.size() + "-byte allocation");
             }
-            for (long o : HabanaDriver.pages(pack)) {
-                if (o + pack[HlState.P_PAGE] > st.barSize()) {
+            for (long o : pack.pageOffsets()) {
+                if (o + pack.pageSize() > st.barSize()) {
                     throw Errno.EINVAL.exception("a page at DRAM offset 0x" + Long.toHexString(o) + " is outside the PCI BAR");
                 }
             }
-            return new long[] {x.addr(), handle, x.offset(), x.size()};
+            return new ExportWindow(x.addr(), handle, x.offset(), x.size());
         } catch (ErrnoException e) {
-            m[HlState.M_EXPORTS]--;
+            m.addExports(-1);
             throw e;
         }
     }
 
-    private static long[] checkNoMmu(HlState st, HlExportDmabuf x) {
+    private static ExportWindow checkNoMmu(HlState st, HlExportDmabuf x) {
         if (x.offset() != 0) {
             throw Errno.EINVAL.exception("an offset needs DRAM virtual memory");
         }
@@ -123,7 +118,7 @@ final class HlExport {
         if (bar + x.size() > st.barSize() || bar + x.size() < bar) {
             throw Errno.EINVAL.exception("the range is outside the PCI BAR");
         }
-        return new long[] {-1, -1, x.addr(), x.size()};
+        return new ExportWindow(-1, -1, x.addr(), x.size());
     }
 
     /** Clears peer2peer when the importer cannot reach this device over PCI. */
@@ -144,25 +139,25 @@ final class HlExport {
         if (!a.peer2peer()) {
             throw Errno.EPERM.exception(a.device().name() + " cannot reach " + export.device().name() + " peer to peer");
         }
-        long[] x = st.exports().get(export.cookie());
+        ExportWindow x = st.exports().get(export.cookie());
         if (x == null) {
             throw Errno.ENOENT.exception("the export is gone");
         }
         int node = st.dev.memory().id();
-        if (x[X_VA] < 0) {
-            long bus = PhysAddr.of(node, 0, x[X_OFFSET] - Hl.DRAM_BASE);
-            return st.dev.dma().dmaOnlyFromDevicePages(new long[] {bus}, x[X_SIZE], x[X_SIZE], a.device().maxSegSize());
+        if (x.va() < 0) {
+            long bus = PhysAddr.of(node, 0, x.offset() - Hl.DRAM_BASE);
+            return st.dev.dma().dmaOnlyFromDevicePages(new long[] {bus}, x.size(), x.size(), a.device().maxSegSize());
         }
-        long[] pack = st.packs().find(x[X_HANDLE]);
-        long page = pack[HlState.P_PAGE];
-        long[] all = HabanaDriver.pages(pack);
-        int first = (int) (x[X_OFFSET] / page);
-        long skip = x[X_OFFSET] % page;
+        DeviceAlloc pack = st.packs().find(x.handle());
+        long page = pack.pageSize();
+        long[] all = pack.pageOffsets();
+        int first = (int) (x.offset() / page);
+        long skip = x.offset() % page;
         long[] bus = new long[all.length - first];
         for (int i = 0; i < bus.length; i++) {
             bus[i] = PhysAddr.of(node, 0, all[first + i]);
         }
-        SgTable t = st.dev.dma().dmaOnlyFromDevicePages(bus, page, x[X_SIZE] + skip, a.device().maxSegSize());
+        SgTable t = st.dev.dma().dmaOnlyFromDevicePages(bus, page, x.size() + skip, a.device().maxSegSize());
         return skip == 0 ? t : trimFront(t, skip);
     }
 

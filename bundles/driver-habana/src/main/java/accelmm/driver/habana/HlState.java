@@ -1,40 +1,40 @@
 package accelmm.driver.habana;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import accelmm.api.Errno;
+import accelmm.api.device.DeviceAlloc;
 import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceMapping;
+import accelmm.api.device.ExportWindow;
+import accelmm.api.device.StateKey;
 import accelmm.api.idr.Idr;
 import accelmm.api.mmu.DrmMm;
 import accelmm.api.mmu.IoPgtable;
 import accelmm.api.uapi.habana.Hl;
 
 /**
- * The Habana device state the core keeps across driver updates, all plain data or core objects:
- * physical page packs by handle, mappings by device address, exports by key, the device page table
- * and VA allocators, and the lock that serializes memory operations.
- *
- * <p>Pack layout ({@code long[]}): {@link #P_FILE}, {@link #P_SIZE}, {@link #P_PAGE},
- * {@link #P_MAPPED}, then the node offsets of its pages. Mapping layout: {@link #M_FILE},
- * {@link #M_HANDLE}, {@link #M_SIZE}, {@link #M_EXPORTS}, {@link #M_VANODE} (the start of its VA node),
- * {@link #M_PGSIZE}.
+ * The Habana device state the core keeps across driver updates, all api types: memory allocations
+ * by handle, mappings by device address, exports by key, the device page table and VA allocators,
+ * and the lock that serializes memory operations.
  *
  * <p>Concurrency: mutations hold {@link #lock()}; the maps are concurrent for readers.
  */
 final class HlState {
-    static final int P_FILE = 0;
-    static final int P_SIZE = 1;
-    static final int P_PAGE = 2;
-    static final int P_MAPPED = 3;
-    static final int P_PAGES = 4;
-    static final int M_FILE = 0;
-    static final int M_HANDLE = 1;
-    static final int M_SIZE = 2;
-    static final int M_EXPORTS = 3;
-    static final int M_VANODE = 4;
-    static final int M_PGSIZE = 5;
+    private static final StateKey<ConcurrentMap<Long, DeviceMapping>> MAPPINGS = StateKey.ofGeneric("habana.mappings", ConcurrentMap.class);
+    private static final StateKey<ConcurrentMap<Long, ExportWindow>> EXPORTS = StateKey.ofGeneric("habana.exports", ConcurrentMap.class);
+    private static final StateKey<ConcurrentMap<Long, Long>> PHYS_HANDLES = StateKey.ofGeneric("habana.physHandles", ConcurrentMap.class);
+    private static final StateKey<Set<DeviceFile>> CLOSED_FILES = StateKey.ofGeneric("habana.closedFiles", Set.class);
+    private static final StateKey<AtomicLong> EXPORT_SEQ = StateKey.of("habana.exportSeq", AtomicLong.class);
+    private static final StateKey<Boolean> OPERATIONAL = StateKey.of("habana.operational", Boolean.class);
+    private static final StateKey<IoPgtable> PGTABLE = StateKey.of("habana.pgtable", IoPgtable.class);
+    private static final StateKey<DrmMm> DRAM_VA = StateKey.of("habana.dramVa", DrmMm.class);
+    private static final StateKey<DrmMm> HOST_VA = StateKey.of("habana.hostVa", DrmMm.class);
 
     final DeviceContext dev;
 
@@ -46,36 +46,47 @@ final class HlState {
         return dev.lock();
     }
 
-    Idr<long[]> packs() {
+    Idr<DeviceAlloc> packs() {
         return dev.idr("packs", 1);
     }
 
-    @SuppressWarnings("unchecked")
-    ConcurrentMap<Long, long[]> mappings() {
-        return (ConcurrentMap<Long, long[]>) dev.state().computeIfAbsent("mappings", k -> new ConcurrentHashMap<Long, long[]>());
+    ConcurrentMap<Long, DeviceMapping> mappings() {
+        return dev.state().computeIfAbsent(MAPPINGS, ConcurrentHashMap::new);
     }
 
-    @SuppressWarnings("unchecked")
-    ConcurrentMap<Long, Object[]> hostPins() {
-        return (ConcurrentMap<Long, Object[]>) dev.state().computeIfAbsent("hostPins", k -> new ConcurrentHashMap<Long, Object[]>());
+    ConcurrentMap<Long, ExportWindow> exports() {
+        return dev.state().computeIfAbsent(EXPORTS, ConcurrentHashMap::new);
     }
 
-    @SuppressWarnings("unchecked")
-    ConcurrentMap<Long, long[]> exports() {
-        return (ConcurrentMap<Long, long[]>) dev.state().computeIfAbsent("exports", k -> new ConcurrentHashMap<Long, long[]>());
+    /** Handles by physical address, without DRAM virtual memory. */
+    ConcurrentMap<Long, Long> physHandles() {
+        return dev.state().computeIfAbsent(PHYS_HANDLES, ConcurrentHashMap::new);
+    }
+
+    /** Closed files whose exported mappings or allocations are still alive. */
+    Set<DeviceFile> closedFiles() {
+        return dev.state().computeIfAbsent(CLOSED_FILES, ConcurrentHashMap::newKeySet);
+    }
+
+    /** Returns a new export key. */
+    long nextExportKey() {
+        return dev.state().computeIfAbsent(EXPORT_SEQ, AtomicLong::new).incrementAndGet();
+    }
+
+    void operational(boolean on) {
+        dev.state().put(OPERATIONAL, on);
     }
 
     IoPgtable pgtable() {
-        return (IoPgtable) dev.state().computeIfAbsent("pgtable",
-                k -> dev.ioPgtable(dev.spec().pageSizes() | (1L << 12), 48, 48));
+        return dev.state().computeIfAbsent(PGTABLE, () -> dev.ioPgtable(dev.spec().pageSizes() | (1L << 12), 48, 48));
     }
 
     DrmMm dramVa() {
-        return (DrmMm) dev.state().computeIfAbsent("dramVa", k -> dev.drmMm(Hl.DRAM_VA_BASE, 1L << 42));
+        return dev.state().computeIfAbsent(DRAM_VA, () -> dev.drmMm(Hl.DRAM_VA_BASE, 1L << 42));
     }
 
     DrmMm hostVa() {
-        return (DrmMm) dev.state().computeIfAbsent("hostVa", k -> dev.drmMm(Hl.HOST_VA_BASE, 1L << 40));
+        return dev.state().computeIfAbsent(HOST_VA, () -> dev.drmMm(Hl.HOST_VA_BASE, 1L << 40));
     }
 
     /** True with DRAM virtual memory (the device setting {@code mmu}, on unless {@code false}). */
@@ -102,7 +113,7 @@ final class HlState {
 
     /** @throws accelmm.api.ErrnoException {@code EBUSY} while the device resets */
     void requireOperational() {
-        if (Boolean.FALSE.equals(dev.state().get("operational"))) {
+        if (Boolean.FALSE.equals(dev.state().get(OPERATIONAL))) {
             throw Errno.EBUSY.exception(dev.name() + " is not operational");
         }
     }

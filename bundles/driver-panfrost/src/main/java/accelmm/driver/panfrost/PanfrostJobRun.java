@@ -2,14 +2,16 @@ package accelmm.driver.panfrost;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.gem.GemObject;
+import accelmm.api.mm.PhysAddr;
 import accelmm.api.mm.PinnedPages;
 import accelmm.api.mmu.AsidSlots;
 import accelmm.api.mmu.DrmMmNode;
+import accelmm.api.mmu.GpuAccess;
 import accelmm.api.mmu.IoPgtable;
 import accelmm.api.uapi.panfrost.Panfrost;
 import accelmm.api.uapi.panfrost.PanfrostCmd;
@@ -41,18 +43,16 @@ final class PanfrostJobRun {
     }
 
     private final DeviceFile file;
-    private final Bos bos;
     private int heapFaults;
     private int slot;
 
-    PanfrostJobRun(DeviceFile file, Bos bos) {
+    PanfrostJobRun(DeviceFile file) {
         this.file = file;
-        this.bos = bos;
     }
 
     PanfrostJob run(PanfrostSubmit s) {
         for (int h : s.boHandles()) {
-            bos.owned(file, h);
+            file.device().gem().lookup(file, h);
         }
         for (PanfrostCmd c : s.commands()) {
             checkStamps(c);
@@ -64,21 +64,21 @@ final class PanfrostJobRun {
         try {
             for (PanfrostCmd c : s.commands()) {
                 switch (c.op()) {
-                    case STORE -> access(c.va(), c.data(), true);
+                    case STORE -> access(c.va(), c.data(), true, false);
                     case LOAD -> {
                         byte[] b = new byte[c.length()];
-                        access(c.va(), b, false);
+                        access(c.va(), b, false, false);
                         loads.add(b);
                     }
                     case COPY -> {
                         byte[] b = new byte[c.length()];
-                        access(c.va(), b, false);
-                        access(c.dst(), b, true);
+                        access(c.va(), b, false, false);
+                        access(c.dst(), b, true, false);
                     }
-                    case STORE_STAMPS -> stamps(c.va(), c.data(), true);
+                    case STORE_STAMPS -> access(c.va(), c.data(), true, true);
                     case LOAD_STAMPS -> {
                         byte[] b = new byte[c.length() / 512];
-                        stamps(c.va(), b, false);
+                        access(c.va(), b, false, true);
                         loads.add(b);
                     }
                     default -> throw Errno.EINVAL.exception("unknown command");
@@ -103,17 +103,26 @@ final class PanfrostJobRun {
         return Bos.pgtable(file);
     }
 
-    /** The physical address of {@code at}, after a fault if it is not mapped; or the job ends. */
-    private long translate(long at) {
-        long pa = ownerPgtable().iovaToPhys(at);
-        if (pa == 0) {
-            fault(at);
-            pa = ownerPgtable().iovaToPhys(at);
-            if (pa == 0) {
-                throw new Terminal(at, Errno.EFAULT);
+    /**
+     * Runs one access through the page table of the slot's owner: where it stops at an unmapped
+     * page, that page faults (a heap grows) and it goes on; a page still unmapped ends the job.
+     */
+    private void access(long va, byte[] buf, boolean write, boolean stamps) {
+        var mm = file.device().memoryManager();
+        int done = 0;
+        while (done < buf.length) {
+            IoPgtable pt = ownerPgtable();
+            int next = stamps ? GpuAccess.stamps(mm, pt, va, buf, done, buf.length, write, page -> true)
+                    : GpuAccess.bytes(mm, pt, va, buf, done, buf.length, write, page -> true);
+            if (next == done) {
+                long at = va + (stamps ? (long) (done / 8) * PAGE : done);
+                fault(at);
+                if (ownerPgtable().iovaToPhys(at) == 0) {
+                    throw new Terminal(at, Errno.EFAULT);
+                }
             }
+            done = next;
         }
-        return pa;
     }
 
     /**
@@ -128,37 +137,9 @@ final class PanfrostJobRun {
         }
     }
 
-    /** Stores or loads one stamp per page from {@code va}; {@code buf} holds 8 bytes a page. */
-    private void stamps(long va, byte[] buf, boolean write) {
-        for (int i = 0; i < buf.length / 8; i++) {
-            long pa = translate(va + i * PAGE);
-            if (write) {
-                file.device().memoryManager().physWriteStamp(pa, accelmm.api.mm.Stamps.get(buf, i));
-            } else {
-                accelmm.api.mm.Stamps.set(buf, i, file.device().memoryManager().physReadStamp(pa));
-            }
-        }
-    }
-
-    private void access(long va, byte[] buf, boolean write) {
-        int done = 0;
-        while (done < buf.length) {
-            long at = va + done;
-            int n = (int) Math.min(buf.length - done, PAGE - (at & (PAGE - 1)));
-            long pa = translate(at);
-            if (write) {
-                file.device().memoryManager().physWrite(pa, buf, done, n);
-            } else {
-                file.device().memoryManager().physRead(pa, buf, done, n);
-            }
-            done += n;
-        }
-    }
-
     /** Grows the heap that holds {@code addr}, or ends the job. */
-    @SuppressWarnings("unchecked")
     private void fault(long addr) {
-        Map<String, Object> bo = lookup(addr);
+        GemObject bo = lookup(addr);
         if (bo == null) {
             throw new Terminal(addr, Errno.ENOENT);
         }
@@ -166,37 +147,37 @@ final class PanfrostJobRun {
             throw new Terminal(addr, Errno.EINVAL);
         }
         long block = addr & ~(Panfrost.HEAP_BLOCK - 1);
-        Map<Long, PinnedPages> blocks = (Map<Long, PinnedPages>) bo.get("blocks");
-        if (blocks.containsKey(block)) {
+        long first = (block - bo.va().start()) / PAGE;
+        if (bo.pins().containsKey(first)) {
             return;
         }
-        long first = (block - (Long) bo.get("va")) / PAGE;
-        PinnedPages pins;
         try {
-            pins = PanfrostDriver.pinWithShrink(file, bos, (accelmm.api.mm.SharedFile) bo.get("shmem"), first,
-                    (int) (Panfrost.HEAP_BLOCK / PAGE));
-            PanfrostDriver.map(Bos.pgtable(file), block, pins, PanfrostDriver.prot((Integer) bo.get("flags")));
+            PinnedPages pins = PanfrostDriver.pinWithShrink(file, bo, first, (int) (Panfrost.HEAP_BLOCK / PAGE));
+            long[] pas = new long[pins.pfns().length];
+            for (int i = 0; i < pas.length; i++) {
+                pas[i] = PhysAddr.of(pins.node(), pins.pfns()[i], 0);
+            }
+            try {
+                Bos.pgtable(file).mapEach(block, pas, PAGE, PanfrostDriver.prot(bo.flags()));
+            } catch (ErrnoException e) {
+                file.device().gem().unpin(bo, first);
+                throw e;
+            }
         } catch (ErrnoException e) {
             throw new Terminal(addr, e.errno());
         }
-        blocks.put(block, pins);
         heapFaults++;
         file.device().count("panfrost.heap_fault", 1);
     }
 
-    /** The BO of this file whose VA node holds {@code addr}. */
-    private Map<String, Object> lookup(long addr) {
-        Map<String, Object>[] found = new Map[1];
-        bos.all().forEach((id, bo) -> {
-            if (bo != null && (Long) bo.get("file") == file.id()) {
-                DrmMmNode n = (DrmMmNode) bo.get("node");
-                if (addr >= n.start() && addr < n.end()) {
-                    found[0] = bo;
-                    return 1;
-                }
+    /** The BO of this file whose GPU address range holds {@code addr}. */
+    private GemObject lookup(long addr) {
+        for (GemObject bo : file.device().gem().objects(file)) {
+            DrmMmNode n = bo.va();
+            if (n != null && addr >= n.start() && addr < n.end()) {
+                return bo;
             }
-            return 0;
-        });
-        return found[0];
+        }
+        return null;
     }
 }

@@ -1,15 +1,11 @@
 package accelmm.driver.panfrost;
 
-import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
-
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceImport;
-import accelmm.api.dma.DmaBuf;
-import accelmm.api.mm.SharedFile;
+import accelmm.api.gem.GemObject;
 import accelmm.api.mmu.DrmMm;
 import accelmm.api.mmu.DrmMmNode;
 import accelmm.api.uapi.drm.Drm;
@@ -25,99 +21,40 @@ import accelmm.api.uapi.panfrost.Panfrost;
  * mapping reaches; exporting it gives the original buffer back. A heap BO exports, but nothing
  * can attach to it: its pages cannot be pinned ({@code panfrost_gem_pin}).
  *
- * <p>An imported BO holds {@code import}, an exported one {@code export}.
- *
- * <p>Concurrency: export runs under the device lock. Import attaches and maps before it takes the
- * device lock, since an exporter's attach may take its own device lock under the buffer's
- * reservation lock. The callbacks take no lock: attach reads the heap flag from the export's
- * cookie, and a released export is simply found released the next time.
+ * <p>Concurrency: export runs under the device lock; import takes it itself, after attaching. The
+ * attach callback takes no lock: it reads the heap flag from the export's cookie.
  */
 final class Prime {
     private Prime() {
     }
 
     /** {@code DRM_IOCTL_PRIME_HANDLE_TO_FD}; under the device lock. */
-    static int handleToFd(DeviceFile file, Bos bos, PrimeHandleToFd p) {
+    static int handleToFd(DeviceFile file, PrimeHandleToFd p) {
         int fdFlags = Drm.primeFdFlags(p.flags());
-        Map<String, Object> bo = bos.owned(file, p.handle());
-        return file.device().primeFd(file, fdFlags, (DeviceImport) bo.get("import"), (DeviceExport) bo.get("export"), () -> {
-            DeviceExport x = file.device().exportShmem(file, (SharedFile) bo.get("shmem"),
-                    cookie(p.handle(), (Integer) bo.get("flags")));
-            bo.put("export", x);
-            return x;
-        });
+        GemObject bo = file.device().gem().lookup(file, p.handle());
+        return file.device().gem().primeHandleToFd(file, p.handle(), fdFlags, cookie(p.handle(), bo.flags()));
     }
 
     /** {@code DRM_IOCTL_PRIME_FD_TO_HANDLE}; takes the device lock itself. */
-    static int fdToHandle(DeviceFile file, Bos bos, PrimeFdToHandle p) {
-        DmaBuf buf = file.device().dma().get(file.process().fds(), p.fd());
-        Integer known;
-        try {
-            known = lookup(file, bos, buf);
-        } finally {
-            buf.put();
-        }
-        if (known != null) {
-            return known;
-        }
-        DeviceImport imp = file.device().importDmaBuf(file, p.fd());
-        try {
-            ReentrantLock lock = bos.lock();
-            lock.lock();
-            try {
-                known = lookup(file, bos, imp.dmaBuf());
-                if (known == null) {
-                    return bind(file, bos, imp);
-                }
-            } finally {
-                lock.unlock();
-            }
-        } catch (RuntimeException e) {
-            imp.release();
-            throw e;
-        }
-        imp.release();
-        return known;
+    static int fdToHandle(DeviceFile file, PrimeFdToHandle p) {
+        return file.device().gem().primeFdToHandle(file, p.fd(), imp -> bind(file, imp));
     }
 
-    /** The handle this file has for {@code buf}: an import of it, or the BO it exports. */
-    private static Integer lookup(DeviceFile file, Bos bos, DmaBuf buf) {
-        Integer[] found = {null};
-        bos.all().forEach((id, bo) -> {
-            if (found[0] == null && bo != null && (Long) bo.get("file") == file.id()
-                    && (bo.get("import") instanceof DeviceImport i && i.dmaBuf() == buf || bo.get("export") instanceof DeviceExport x && x.dmaBuf() == buf
-                            && !buf.released())) {
-                found[0] = (int) id;
-            }
-            return 0;
-        });
-        return found[0];
-    }
-
-    /** Gives an imported buffer a GPU address and a handle; under the device lock. */
-    private static int bind(DeviceFile file, Bos bos, DeviceImport imp) {
-        long[] pages = imp.pages();
-        long size = pages.length * PanfrostDriver.PAGE;
+    /** Gives an imported buffer a GPU address; under the device lock. */
+    private static GemObject bind(DeviceFile file, DeviceImport imp) {
+        GemObject bo = file.device().gem().createImport(file, imp, Panfrost.BO_NOEXEC);
         DrmMm va = Bos.va(file);
-        long align = size >= Panfrost.HEAP_BLOCK ? Panfrost.HEAP_BLOCK : 0;
-        DrmMmNode node = va.insertNode(size, align, 1, Panfrost.VA_START, Panfrost.VA_END, DrmMm.Mode.BEST);
+        long align = bo.size() >= Panfrost.HEAP_BLOCK ? Panfrost.HEAP_BLOCK : 0;
+        DrmMmNode node = va.insertNode(bo.size(), align, 1, Panfrost.VA_START, Panfrost.VA_END, DrmMm.Mode.BEST);
         try {
-            Bos.pgtable(file).mapEach(node.start(), pages, PanfrostDriver.PAGE, PanfrostDriver.prot(Panfrost.BO_NOEXEC));
+            Bos.pgtable(file).mapEach(node.start(), imp.pages(), PanfrostDriver.PAGE, PanfrostDriver.prot(Panfrost.BO_NOEXEC));
         } catch (ErrnoException e) {
             va.removeNode(node);
             throw e;
         }
-        Map<String, Object> bo = new java.util.HashMap<>();
-        bo.put("file", (long) file.id());
-        bo.put("size", size);
-        bo.put("flags", Panfrost.BO_NOEXEC);
-        bo.put("va", node.start());
-        bo.put("node", node);
-        bo.put("purged", false);
-        bo.put("import", imp);
-        int handle = bos.all().alloc(bo, 1, 0);
+        bo.va(node);
         file.device().count("panfrost.prime_import", 1);
-        return handle;
+        return bo;
     }
 
     /** The export cookie of a BO: its flags above its handle, so attach can tell a heap without the BO table. */

@@ -185,7 +185,7 @@ class PanfrostDriverTest {
         assertEquals("ENOENT", outside.faultErrno());
         assertEquals(Panfrost.VA_END - 4096, outside.faultAddress());
         assertTrue((Boolean) g.ioctl(new PanfrostMadvise(bo.handle(), Panfrost.MADV_DONTNEED)));
-        assertEquals(1, PanfrostDriver.shrink(new Bos(devices.file(g.p, g.fd).device()), Long.MAX_VALUE));
+        assertEquals(1, PanfrostDriver.shrink(devices.file(g.p, g.fd).device(), Long.MAX_VALUE));
         assertFalse((Boolean) g.ioctl(new PanfrostMadvise(bo.handle(), Panfrost.MADV_WILLNEED)));
         PanfrostJob purged = g.job(List.of(bo.handle()), PanfrostCmd.load(bo.offset(), 1));
         assertEquals("EINVAL", purged.faultErrno());

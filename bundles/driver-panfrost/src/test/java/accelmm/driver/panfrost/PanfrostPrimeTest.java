@@ -213,7 +213,7 @@ class PanfrostPrimeTest {
 
         // DONTNEED never purges a shared BO.
         g.ioctl(new PanfrostMadvise(handle, Panfrost.MADV_DONTNEED));
-        assertEquals(0, PanfrostDriver.shrink(new Bos(core.devices.file(g.p, g.fd).device()), Long.MAX_VALUE));
+        assertEquals(0, PanfrostDriver.shrink(core.devices.file(g.p, g.fd).device(), Long.MAX_VALUE));
         g.ioctl(new PanfrostFreeBo(handle));
         assertEquals(1, core.dma.bufs().get(0).attachments().size());
         g.p.mm().munmap(cpu, 5 * PAGE);
@@ -226,7 +226,7 @@ class PanfrostPrimeTest {
         PanfrostBo bo = g.create(4 * PAGE, Panfrost.BO_NOEXEC);
         g.ioctl(new PanfrostMadvise(bo.handle(), Panfrost.MADV_DONTNEED));
         int fd = g.export(bo.handle());
-        Bos bos = new Bos(core.devices.file(g.p, g.fd).device());
+        var bos = core.devices.file(g.p, g.fd).device();
         assertEquals(0, PanfrostDriver.shrink(bos, Long.MAX_VALUE), "an exported BO is not purgeable");
         g.p.fds().close(fd);
         assertEquals(4, PanfrostDriver.shrink(bos, Long.MAX_VALUE), "with its buffer gone it is again");

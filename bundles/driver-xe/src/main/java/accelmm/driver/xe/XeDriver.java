@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.LongPredicate;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgi.service.component.annotations.Component;
@@ -15,13 +15,15 @@ import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceImport;
-import accelmm.api.device.DeviceNotifier;
-import accelmm.api.hmm.MigratePfn;
-import accelmm.api.hmm.MigrateVma;
+import accelmm.api.gem.GemObject;
+import accelmm.api.gpusvm.GpuSvm;
+import accelmm.api.gpusvm.GpuSvmPolicy;
+import accelmm.api.gpusvm.GpuSvmRange;
+import accelmm.api.gpuvm.GpuVa;
+import accelmm.api.gpuvm.GpuVm;
 import accelmm.api.lockdep.TrackedLock;
 import accelmm.api.mm.AddressSpace;
-import accelmm.api.notifier.NotifierEvent;
-import accelmm.api.notifier.NotifierRange;
+import accelmm.api.mmu.GpuAccess;
 import accelmm.api.uapi.drm.PrimeFdToHandle;
 import accelmm.api.uapi.drm.PrimeHandleToFd;
 import accelmm.api.uapi.xe.Xe;
@@ -42,15 +44,17 @@ import accelmm.api.uapi.xe.XeVmDestroy;
 
 /**
  * The Intel Xe SVM driver: fault-mode VMs whose CPU-address-mirror binds make GPU addresses the
- * process's own, GPU faults resolved by {@link XeSvm}, invalidations that zap GPU mappings and queue
- * unmapped ranges for the garbage collector, CPU faults on VRAM that migrate ranges back, and VRAM
- * eviction of the least recently used ranges.
+ * process's own, GPU faults resolved by the core's GPU SVM with this driver's placement (the
+ * preferred location of {@code madvise}) and eviction (the least recently used range of any VM,
+ * then the VRAM BO used longest ago), CPU faults on VRAM that migrate ranges back, and BOs.
  *
- * <p>Concurrency: one device lock (kept in the device state across updates) guards ranges and GPU
- * page tables; GPU accesses run under it, so an invalidation waits for the access in flight.
+ * <p>Concurrency: the device lock guards VMs, BOs and GPU page tables; GPU accesses run under it,
+ * so an invalidation waits for the access in flight.
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.KIND + "=xe")
 public final class XeDriver implements DeviceDriver {
+    private static final long PAGE = accelmm.api.PageSize.PAGE_SIZE;
+
     static TrackedLock lock(DeviceContext dev) {
         return dev.lock();
     }
@@ -83,20 +87,26 @@ public final class XeDriver implements DeviceDriver {
         }
         if (request instanceof XePrefetch p) {
             checkRange(p.start(), p.end());
-            XeVm vm = XeVm.owned(file, p.vm());
-            XeSvm svm = new XeSvm(file, vm, lock(dev));
+            GpuVm vm = XeVm.owned(file, p.vm());
             for (long a = p.start(); a < p.end(); ) {
-                svm.fault(a, false);
+                Errno stop = fault(vm, a, false);
+                if (stop != null) {
+                    throw stop.exception("cannot prefetch 0x" + Long.toHexString(a));
+                }
                 lock(dev).lock();
                 try {
-                    a = vm.rangeAt(a) == null ? a + XeSvm.PAGE : vm.rangeAt(a)[XeVm.R_END];
+                    GpuSvmRange r = vm.svm().rangeAt(a);
+                    a = r == null ? a + PAGE : r.end();
                 } finally {
                     lock(dev).unlock();
                 }
             }
             return null;
         }
-        List<DeviceNotifier> drop = new ArrayList<>();
+        if (request instanceof XeVmDestroy d) {
+            destroy(file, XeVm.owned(file, d.vm()));
+            return null;
+        }
         List<DeviceImport> imports = new ArrayList<>();
         lock(dev).lock();
         try {
@@ -107,7 +117,7 @@ public final class XeDriver implements DeviceDriver {
                 return XeBos.mmapOffset(file, m);
             }
             if (request instanceof XeBindMirror b) {
-                XeVm vm = XeVm.owned(file, b.vm());
+                GpuVm vm = XeVm.owned(file, b.vm());
                 checkRange(b.start(), b.end());
                 if (!vm.faultMode()) {
                     throw Errno.EINVAL.exception("a CPU address mirror needs a fault-mode VM");
@@ -115,16 +125,16 @@ public final class XeDriver implements DeviceDriver {
                 if (vm.bound(b.start(), b.end())) {
                     throw Errno.EINVAL.exception("the range overlaps another bind");
                 }
-                vm.mirrors().add(new long[] {b.start(), b.end(), 0});
+                vm.vas().add(GpuVa.mirror(b.start(), b.end(), false));
                 return null;
             }
             if (request instanceof XeBindUserptr b) {
-                XeVm vm = XeVm.owned(file, b.vm());
+                GpuVm vm = XeVm.owned(file, b.vm());
                 checkRange(b.start(), b.end());
                 if (vm.bound(b.start(), b.end())) {
                     throw Errno.EINVAL.exception("the range overlaps another bind");
                 }
-                vm.mirrors().add(new long[] {b.start(), b.end(), 1});
+                vm.vas().add(GpuVa.mirror(b.start(), b.end(), true));
                 return null;
             }
             if (request instanceof XeBindBo b) {
@@ -132,7 +142,7 @@ public final class XeDriver implements DeviceDriver {
                 return null;
             }
             if (request instanceof XeUnbind u) {
-                XeVm vm = XeVm.owned(file, u.vm());
+                GpuVm vm = XeVm.owned(file, u.vm());
                 checkRange(u.start(), u.end());
                 XeBos.unbind(dev, vm, u.start(), u.end());
                 return null;
@@ -142,7 +152,7 @@ public final class XeDriver implements DeviceDriver {
                 return null;
             }
             if (request instanceof XeMadvise m) {
-                XeVm vm = XeVm.owned(file, m.vm());
+                GpuVm vm = XeVm.owned(file, m.vm());
                 checkRange(m.start(), m.end());
                 if (m.location() != Xe.LOC_SYSTEM && m.location() != Xe.LOC_VRAM) {
                     throw Errno.EINVAL.exception("location " + m.location());
@@ -150,16 +160,11 @@ public final class XeDriver implements DeviceDriver {
                 if (m.location() == Xe.LOC_VRAM && dev.memory() == null) {
                     throw Errno.EINVAL.exception(dev.name() + " has no VRAM");
                 }
-                vm.advice().put(m.start(), new long[] {m.end(), m.location()});
-                return null;
-            }
-            if (request instanceof XeVmDestroy d) {
-                destroy(file, XeVm.owned(file, d.vm()), drop);
+                vm.advise(m.start(), m.end(), m.location());
                 return null;
             }
         } finally {
             lock(dev).unlock();
-            drop.forEach(DeviceNotifier::remove);
             imports.forEach(DeviceImport::release);
         }
         throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Xe driver");
@@ -193,24 +198,66 @@ public final class XeDriver implements DeviceDriver {
         }
     }
 
-    private static void destroy(DeviceFile file, XeVm vm, List<DeviceNotifier> drop) {
-        for (long[] r : vm.ranges().values()) {
-            XeSvm.zap(vm, r);
-            XeLru.forget(file.device(), r);
+    /** Destroys a VM: its SVM ranges first (without the device lock), then its BO binds and page table. */
+    private static void destroy(DeviceFile file, GpuVm vm) {
+        DeviceContext dev = file.device();
+        vm.svm().destroy();
+        lock(dev).lock();
+        try {
+            XeBos.unbindAll(file, vm);
+            if (XeVm.all(dev).find(vm.id()) == vm) {
+                XeVm.all(dev).remove(vm.id());
+                dev.freePgtable(vm.pgtable());
+            }
+        } finally {
+            lock(dev).unlock();
         }
-        XeBos.unbindAll(file, vm);
-        vm.clearRanges();
-        drop.addAll(vm.notifiers().values());
-        vm.notifiers().clear();
-        file.device().freePgtable(vm.pgtable());
-        XeVm.all(file.device()).remove(vm.id);
+    }
+
+    /**
+     * Serves a GPU fault at {@code addr}: the core's GPU SVM inside the mirror or userptr bind there,
+     * with this driver's placement and eviction.
+     *
+     * @return null once the page is bound, or the errno that ends the access ({@code EINVAL} outside
+     *     every mirror and userptr bind)
+     */
+    static Errno fault(GpuVm vm, long addr, boolean write) {
+        DeviceContext dev = vm.file().device();
+        GpuVa bind;
+        lock(dev).lock();
+        try {
+            bind = vm.vaAt(addr, GpuVa.Kind.MIRROR, GpuVa.Kind.USERPTR);
+        } finally {
+            lock(dev).unlock();
+        }
+        if (bind == null) {
+            return Errno.EINVAL;
+        }
+        return vm.svm().fault(addr, write, bind.start(), bind.end(), bind.kind() == GpuVa.Kind.USERPTR, new GpuSvmPolicy() {
+            @Override
+            public boolean wantDevmem(long start, long end) {
+                if (dev.memory() == null) {
+                    return false;
+                }
+                lock(dev).lock();
+                try {
+                    return vm.location(start, Xe.LOC_SYSTEM) == Xe.LOC_VRAM;
+                } finally {
+                    lock(dev).unlock();
+                }
+            }
+
+            @Override
+            public boolean makeRoom(GpuSvm svm, long keepStart) {
+                return evictLeastRecentlyUsed(dev, svm, keepStart);
+            }
+        });
     }
 
     private static XeExecResult exec(DeviceFile file, XeExec x) {
-        XeVm vm = XeVm.owned(file, x.vm());
+        GpuVm vm = XeVm.owned(file, x.vm());
         DeviceContext dev = file.device();
         ReentrantLock lock = lock(dev);
-        XeSvm svm = new XeSvm(file, vm, lock);
         for (XeCmd c : x.commands()) {
             checkStamps(c);
         }
@@ -247,11 +294,10 @@ public final class XeDriver implements DeviceDriver {
                     }
                     faults++;
                     dev.count("xe.gpu_fault", 1);
-                    long at = step.va() + (stamps ? (long) (done / 8) * XeSvm.PAGE : done);
-                    try {
-                        svm.fault(at, write);
-                    } catch (XeSvm.Fatal f) {
-                        return new XeExecResult(false, at, f.errno.name(), faults, loads);
+                    long at = step.va() + (stamps ? (long) (done / 8) * PAGE : done);
+                    Errno stop = fault(vm, at, write);
+                    if (stop != null) {
+                        return new XeExecResult(false, at, stop.name(), faults, loads);
                     }
                 }
                 carried = buf;
@@ -272,37 +318,28 @@ public final class XeDriver implements DeviceDriver {
      * (writable if needed), as a GPU whose accesses stall at the first page that faults; under the
      * device lock. Returns how far it got: {@code done} when the page at {@code done} faults.
      */
-    private static int advance(XeVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write) {
-        int limit = (int) Math.min(buf.length, (long) done + ACCESS_BURST);
-        long[] range = null;
-        while (done < limit || (buf.length == 0 && done == 0)) {
-            long at = va + done;
-            long page = at & ~(XeSvm.PAGE - 1);
-            long p = vm.pgtable().iovaToPhys(page);
-            if (p == 0) {
-                return done;
-            }
-            if (!vm.boAt(page)) {
-                if (range == null || page < range[XeVm.R_START] || page >= range[XeVm.R_END]) {
-                    range = vm.rangeAt(page);
-                    if (range == null || (write && (range[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
-                        return done;
-                    }
-                    XeLru.touch(dev, vm, range);
-                }
-            }
-            if (buf.length == 0) {
-                return 1;
-            }
-            int n = (int) Math.min(limit - done, XeSvm.PAGE - (at - page));
-            if (write) {
-                dev.memoryManager().physWrite(p + (at - page), buf, done, n);
-            } else {
-                dev.memoryManager().physRead(p + (at - page), buf, done, n);
-            }
-            done += n;
+    private static int advance(GpuVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write) {
+        if (buf.length == 0) {
+            long page = va & ~(PAGE - 1);
+            return vm.pgtable().iovaToPhys(page) != 0 && allowed(vm, write).test(page) ? 1 : 0;
         }
-        return done;
+        int limit = (int) Math.min(buf.length, (long) done + ACCESS_BURST);
+        return GpuAccess.bytes(dev.memoryManager(), vm.pgtable(), va, buf, done, limit, write, allowed(vm, write));
+    }
+
+    /**
+     * Which pages an access may touch: a BO's, or an SVM range's (writable for a write), which it
+     * marks used once per range.
+     */
+    private static LongPredicate allowed(GpuVm vm, boolean write) {
+        GpuSvmRange[] last = {null};
+        return page -> {
+            if (last[0] != null && page >= last[0].start() && page < last[0].end() || vm.vaAt(page, GpuVa.Kind.BO) != null) {
+                return true;
+            }
+            last[0] = usable(vm, page, write);
+            return last[0] != null;
+        };
     }
 
     /**
@@ -324,47 +361,35 @@ public final class XeDriver implements DeviceDriver {
      * The stamp commands' {@link #advance}: page by page from stamp {@code done / 8}, while the pages
      * are mapped; under the device lock. Returns how far it got, in bytes of {@code buf}.
      */
-    private static int advanceStamps(XeVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write) {
+    private static int advanceStamps(GpuVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write) {
         int limit = Math.min(buf.length, done + ACCESS_BURST / 512);
-        long[] range = null;
-        for (; done < limit; done += 8) {
-            long page = va + (long) (done / 8) * XeSvm.PAGE;
-            long p = vm.pgtable().iovaToPhys(page);
-            if (p == 0) {
-                return done;
-            }
-            if (!vm.boAt(page) && (range == null || page < range[XeVm.R_START] || page >= range[XeVm.R_END])) {
-                range = vm.rangeAt(page);
-                if (range == null || (write && (range[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0)) {
-                    return done;
-                }
-                XeLru.touch(dev, vm, range);
-            }
-            if (write) {
-                dev.memoryManager().physWriteStamp(p, accelmm.api.mm.Stamps.get(buf, done / 8));
-            } else {
-                accelmm.api.mm.Stamps.set(buf, done / 8, dev.memoryManager().physReadStamp(p));
-            }
-        }
-        return done;
+        return GpuAccess.stamps(dev.memoryManager(), vm.pgtable(), va, buf, done, limit, write, allowed(vm, write));
     }
 
+    /**
+     * The SVM range at {@code page} if the GPU may access it ({@code write} needs a writable one),
+     * marked used; else null. Under the device lock.
+     */
+    private static GpuSvmRange usable(GpuVm vm, long page, boolean write) {
+        GpuSvmRange r = vm.svm().rangeAt(page);
+        if (r == null || (write && !r.writable())) {
+            return null;
+        }
+        vm.svm().touch(r);
+        return r;
+    }
 
     /** Increments the little-endian u32 at {@code va} if its pages are mapped writable; under the device lock. */
-    private static boolean atomicInc(XeVm vm, DeviceContext dev, long va) {
+    private static boolean atomicInc(GpuVm vm, DeviceContext dev, long va) {
         byte[] v = new byte[4];
         long[] pa = new long[2];
         for (int i = 0; i < 4; i++) {
-            long page = (va + i) & ~(XeSvm.PAGE - 1);
+            long page = (va + i) & ~(PAGE - 1);
             long p = vm.pgtable().iovaToPhys(page);
-            long[] r = vm.boAt(page) ? null : vm.rangeAt(page);
-            if (p == 0 || (!vm.boAt(page) && (r == null || (r[XeVm.R_FLAGS] & XeVm.WRITABLE) == 0))) {
+            if (p == 0 || (vm.vaAt(page, GpuVa.Kind.BO) == null && usable(vm, page, true) == null)) {
                 return false;
             }
-            if (r != null) {
-                XeLru.touch(dev, vm, r);
-            }
-            pa[page == (va & ~(XeSvm.PAGE - 1)) ? 0 : 1] = p;
+            pa[page == (va & ~(PAGE - 1)) ? 0 : 1] = p;
         }
         move(dev, va, pa, v, false);
         ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
@@ -376,8 +401,8 @@ public final class XeDriver implements DeviceDriver {
     private static void move(DeviceContext dev, long va, long[] pa, byte[] buf, boolean write) {
         int done = 0;
         for (int i = 0; done < buf.length; i++) {
-            long in = i == 0 ? va & (XeSvm.PAGE - 1) : 0;
-            int n = (int) Math.min(buf.length - done, XeSvm.PAGE - in);
+            long in = i == 0 ? va & (PAGE - 1) : 0;
+            int n = (int) Math.min(buf.length - done, PAGE - in);
             if (write) {
                 dev.memoryManager().physWrite(pa[i] + in, buf, done, n);
             } else {
@@ -388,106 +413,9 @@ public final class XeDriver implements DeviceDriver {
     }
 
     @Override
-    public boolean invalidate(DeviceNotifier notifier, NotifierRange range, long seq) {
-        DeviceContext dev = notifier.file().device();
-        ReentrantLock lock = lock(dev);
-        if (!range.blockable()) {
-            if (!lock.tryLock()) {
-                return false;
-            }
-        } else {
-            lock.lock();
-        }
-        try {
-            notifier.setSeq(seq);
-            Map<String, Object> s = XeVm.all(dev).find(notifier.cookie() >>> 32);
-            if (s == null) {
-                return true;
-            }
-            XeVm vm = new XeVm((int) (notifier.cookie() >>> 32), s);
-            long[] hint = vm.rangeHint();
-            if (hint != null && hint[XeVm.R_START] <= range.start() && range.end() <= hint[XeVm.R_END]) {
-                invalidated(vm, hint, range);
-            } else {
-                java.util.TreeMap<Long, long[]> ranges = vm.ranges();
-                // Ranges do not overlap: the one below the start, if it reaches it, then those after.
-                Long at = ranges.floorKey(range.start());
-                if (at == null || ranges.get(at)[XeVm.R_END] <= range.start()) {
-                    at = ranges.higherKey(range.start());
-                }
-                for (; at != null && at < range.end(); at = ranges.higherKey(at)) {
-                    long[] r = ranges.get(at);
-                    invalidated(vm, r, range);
-                    if (r[XeVm.R_START] <= range.start() && range.end() <= r[XeVm.R_END]) {
-                        vm.setRangeHint(r);
-                    }
-                }
-            }
-            dev.count("xe.invalidate", 1);
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** What an invalidation does to one range it reaches: zap it; an UNMAP also queues it for removal. */
-    private static void invalidated(XeVm vm, long[] r, NotifierRange range) {
-        XeSvm.zap(vm, r);
-        if (range.event() == NotifierEvent.UNMAP) {
-            r[XeVm.R_FLAGS] |= XeVm.UNMAPPED;
-            if (range.start() > r[XeVm.R_START] || range.end() < r[XeVm.R_END]) {
-                r[XeVm.R_FLAGS] |= XeVm.PARTIAL;
-            }
-            vm.gc().add(r[XeVm.R_START]);
-        }
-    }
-
-    @Override
     public boolean migrateToRam(DeviceContext dev, AddressSpace mm, long addr) {
-        long start = addr & ~(XeSvm.PAGE - 1);
-        long end = start + XeSvm.PAGE;
-        lock(dev).lock();
-        try {
-            long[] r = rangeOf(dev, addr);
-            if (r != null) {
-                start = r[XeVm.R_START];
-                end = r[XeVm.R_END];
-            }
-        } finally {
-            lock(dev).unlock();
-        }
-        // As drm_gpusvm_migrate_to_ram: the range clamped to the VMA of the address (an mprotect or
-        // a partial munmap may have split the VMA the range was made in).
-        accelmm.api.mm.VmaInfo v = mm.vmaLookup(addr);
-        if (v != null) {
-            start = Math.max(start, v.start());
-            end = Math.min(end, v.end());
-        }
-        MigrateVma args = new MigrateVma(start, end, MigrateVma.SELECT_DEVICE_PRIVATE, dev);
-        mm.migrateVma(args, a -> {
-            for (int i = 0; i < a.pages(); i++) {
-                if (MigratePfn.migrate(a.src[i])) {
-                    a.dst[i] = dev.memoryManager().allocHostPage();
-                    dev.memoryManager().copyPage(a.src[i], a.dst[i]);
-                }
-            }
-        });
         dev.count("xe.migrate_to_ram", 1);
-        return args.cpages > 0;
-    }
-
-    /** The range holding {@code addr} in any VM of the device. */
-    private static long[] rangeOf(DeviceContext dev, long addr) {
-        long[][] found = new long[1][];
-        XeVm.all(dev).forEach((id, s) -> {
-            long[] r = s == null ? null : new XeVm((int) id, s).rangeAt(addr);
-            if (r != null && (r[XeVm.R_FLAGS] & XeVm.DEVMEM) != 0) {
-                found[0] = r;
-                return 1;
-            }
-            return 0;
-        });
-        return found[0];
+        return dev.gpuSvms().migrateToRam(mm, addr);
     }
 
     /**
@@ -495,56 +423,47 @@ public final class XeDriver implements DeviceDriver {
      * {@code self} (none if {@code self} is null); with no such range, moves the VRAM BO bound
      * longest ago to system memory; false if there is neither.
      */
-    static boolean evictLeastRecentlyUsed(DeviceContext dev, XeVm self, long keep) {
-        long[] victim;
-        long[] pfns;
+    static boolean evictLeastRecentlyUsed(DeviceContext dev, GpuSvm self, long keep) {
+        if (dev.gpuSvms().evictLeastRecentlyUsed(self, keep)) {
+            return true;
+        }
         lock(dev).lock();
         try {
-            victim = XeLru.victim(dev, self, keep);
-            if (victim == null) {
-                int bo = XeBos.victim(dev);
-                if (bo == 0) {
-                    return false;
-                }
-                try {
-                    XeBos.evictToSystem(dev, bo);
-                } catch (ErrnoException e) {
-                    if (e.errno() != Errno.ENOMEM) {
-                        throw e;
-                    }
-                    return false;
-                }
-                return true;
+            GemObject bo = XeBos.victim(dev);
+            if (bo == null) {
+                return false;
             }
-            pfns = XeSvm.takeDevicePages(dev, victim);
+            XeBos.evictToSystem(dev, bo);
+            return true;
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOMEM) {
+                throw e;
+            }
+            return false;
         } finally {
             lock(dev).unlock();
         }
-        XeSvm.evictPages(dev, pfns);
-        return true;
     }
 
     @Override
     public void release(DeviceFile file) {
-        List<DeviceNotifier> drop = new ArrayList<>();
+        List<GpuVm> mine = new ArrayList<>();
+        XeVm.all(file.device()).forEach((id, vm) -> {
+            if (vm != null && vm.file() == file) {
+                mine.add(vm);
+            }
+            return 0;
+        });
+        for (GpuVm vm : mine) {
+            destroy(file, vm);
+        }
         List<DeviceImport> imports = new ArrayList<>();
         lock(file.device()).lock();
         try {
-            List<Integer> mine = new ArrayList<>();
-            XeVm.all(file.device()).forEach((id, s) -> {
-                if (s != null && (Long) s.get("file") == file.id()) {
-                    mine.add((int) id);
-                }
-                return 0;
-            });
-            for (int id : mine) {
-                destroy(file, XeVm.owned(file, id), drop);
-            }
             XeBos.closeAll(file, imports);
         } finally {
             lock(file.device()).unlock();
         }
-        drop.forEach(DeviceNotifier::remove);
         imports.forEach(DeviceImport::release);
     }
 }

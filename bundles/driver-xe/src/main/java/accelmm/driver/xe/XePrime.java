@@ -1,14 +1,8 @@
 package accelmm.driver.xe;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import accelmm.api.device.DeviceContext;
-import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
-import accelmm.api.device.DeviceImport;
-import accelmm.api.dma.DmaBuf;
-import accelmm.api.mm.SharedFile;
+import accelmm.api.gem.GemObject;
 import accelmm.api.uapi.drm.Drm;
 import accelmm.api.uapi.drm.PrimeFdToHandle;
 import accelmm.api.uapi.drm.PrimeHandleToFd;
@@ -22,11 +16,7 @@ import accelmm.api.uapi.xe.Xe;
  * buffer lives; an imported BO is attached and mapped once, at import, and exporting it gives the
  * original buffer back. Importing a buffer the same file holds gives the same handle.
  *
- * <p>An imported BO holds {@code import}; an exported one {@code export}.
- *
- * <p>Concurrency: export runs under the device lock; import attaches and maps before it takes
- * it, since the exporter's callbacks may take its own device's lock under the buffer's
- * reservation lock.
+ * <p>Concurrency: export runs under the device lock; import takes it itself, after attaching.
  */
 final class XePrime {
     private XePrime() {
@@ -36,73 +26,18 @@ final class XePrime {
     static Integer handleToFd(DeviceFile file, PrimeHandleToFd p) {
         int fdFlags = Drm.primeFdFlags(p.flags());
         DeviceContext dev = file.device();
-        Map<String, Object> bo = XeBos.owned(file, p.handle());
-        return dev.primeFd(file, fdFlags, (DeviceImport) bo.get("import"), (DeviceExport) bo.get("export"), () -> {
-            if (bo.get("blocks") != null) {
-                XeBos.evictToSystem(dev, p.handle());
-            }
-            DeviceExport x = dev.exportShmem(file, (SharedFile) bo.get("shmem"), p.handle());
-            bo.put("export", x);
-            return x;
-        });
+        GemObject bo = dev.gem().lookup(file, p.handle());
+        if (bo.vram() != null) {
+            XeBos.evictToSystem(dev, bo);
+        }
+        return dev.gem().primeHandleToFd(file, p.handle(), fdFlags, p.handle());
     }
 
     /** {@code DRM_IOCTL_PRIME_FD_TO_HANDLE}; takes the device lock itself. */
     static Integer fdToHandle(DeviceFile file, PrimeFdToHandle p) {
-        DeviceContext dev = file.device();
-        DmaBuf buf = dev.dma().get(file.process().fds(), p.fd());
-        Integer known;
-        try {
-            known = lookup(file, buf);
-        } finally {
-            buf.put();
-        }
-        if (known != null) {
-            return known;
-        }
-        DeviceImport imp = dev.importDmaBuf(file, p.fd());
-        try {
-            XeDriver.lock(dev).lock();
-            try {
-                known = lookup(file, imp.dmaBuf());
-                if (known == null) {
-                    return add(file, imp);
-                }
-            } finally {
-                XeDriver.lock(dev).unlock();
-            }
-        } catch (RuntimeException e) {
-            imp.release();
-            throw e;
-        }
-        imp.release();
-        return known;
-    }
-
-    private static Integer lookup(DeviceFile file, DmaBuf buf) {
-        Integer[] found = {null};
-        XeBos.all(file.device()).forEach((id, bo) -> {
-            if (found[0] == null && bo != null && (Long) bo.get("file") == file.id()
-                    && (bo.get("import") instanceof DeviceImport i && i.dmaBuf() == buf
-                            || bo.get("export") instanceof DeviceExport x && x.dmaBuf() == buf && !buf.released())) {
-                found[0] = (int) id;
-            }
-            return 0;
+        return file.device().gem().primeFdToHandle(file, p.fd(), imp -> {
+            file.device().count("xe.prime_import", 1);
+            return file.device().gem().createImport(file, imp, Xe.LOC_SYSTEM);
         });
-        return found[0];
-    }
-
-    private static Integer add(DeviceFile file, DeviceImport imp) {
-        long[] pages = imp.pages();
-        Map<String, Object> bo = new HashMap<>();
-        bo.put("file", (long) file.id());
-        bo.put("owner", file);
-        bo.put("use", System.nanoTime());
-        bo.put("size", pages.length * XeSvm.PAGE);
-        bo.put("placement", Xe.LOC_SYSTEM);
-        bo.put("binds", 0);
-        bo.put("import", imp);
-        file.device().count("xe.prime_import", 1);
-        return XeBos.all(file.device()).alloc(bo, 1, 0);
     }
 }

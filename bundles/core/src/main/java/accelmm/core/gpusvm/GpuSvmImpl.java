@@ -1,0 +1,527 @@
+package accelmm.core.gpusvm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import accelmm.api.Errno;
+import accelmm.api.ErrnoException;
+import accelmm.api.PageSize;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceNotifier;
+import accelmm.api.gpusvm.GpuSvm;
+import accelmm.api.gpusvm.GpuSvmPolicy;
+import accelmm.api.gpusvm.GpuSvmRange;
+import accelmm.api.hmm.HmmPfn;
+import accelmm.api.hmm.HmmRange;
+import accelmm.api.hmm.HmmRetry;
+import accelmm.api.mm.AddressSpace;
+import accelmm.api.mm.Prot;
+import accelmm.api.mm.VmaInfo;
+import accelmm.api.mmu.IommuProt;
+import accelmm.api.mmu.IotlbGather;
+import accelmm.api.mmu.IoPgtable;
+import accelmm.api.notifier.NotifierEvent;
+import accelmm.api.notifier.NotifierRange;
+
+/**
+ * One GPU SVM: ranges by start, the notifier of each window, the ranges the garbage collector will
+ * remove, and the fault protocol over them (see {@link GpuSvm#fault}).
+ *
+ * <p>Concurrency: the tables are guarded by the device lock. The fault protocol holds it only to
+ * read and change ranges and the page table, never across a VMA lookup, a notifier insertion or
+ * removal, a page fault, a migration or an eviction (those take the address space's locks, which
+ * invalidations hold when they take the device lock).
+ */
+final class GpuSvmImpl implements GpuSvm {
+    static final long PAGE = PageSize.PAGE_SIZE;
+    private final int id;
+    private final GpuSvmsImpl owner;
+    private final DeviceContext dev;
+    private final DeviceFile file;
+    private final AddressSpace mm;
+    private final IoPgtable pgtable;
+    private final long notifierSize;
+    private final long[] chunks;
+    private final String prefix;
+    private final TreeMap<Long, RangeImpl> ranges = new TreeMap<>();
+    private final Map<Long, DeviceNotifier> notifiers = new HashMap<>();
+    private final List<RangeImpl> gc = new ArrayList<>();
+    /**
+     * The range an invalidation last reached, or null: an eviction invalidates a range page by page,
+     * and this spares each page the search. Kept true by {@link #put} and {@link #remove}.
+     */
+    private RangeImpl hint;
+    private boolean destroyed;
+
+    GpuSvmImpl(int id, GpuSvmsImpl owner, DeviceFile file, IoPgtable pgtable, long notifierSize, long[] chunks, String prefix) {
+        this.id = id;
+        this.owner = owner;
+        this.dev = owner.dev;
+        this.file = file;
+        this.mm = file.process().mm();
+        this.pgtable = pgtable;
+        this.notifierSize = notifierSize;
+        this.chunks = chunks.clone();
+        this.prefix = prefix + ".";
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public DeviceFile file() {
+        return file;
+    }
+
+    @Override
+    public IoPgtable pgtable() {
+        return pgtable;
+    }
+
+    private ReentrantLock lock() {
+        return dev.lock();
+    }
+
+    void count(String name, long delta) {
+        dev.count(prefix + name, delta);
+    }
+
+    @Override
+    public GpuSvmRange rangeAt(long addr) {
+        return at(addr);
+    }
+
+    private RangeImpl at(long addr) {
+        Map.Entry<Long, RangeImpl> e = ranges.floorEntry(addr);
+        return e != null && addr < e.getValue().end ? e.getValue() : null;
+    }
+
+    @Override
+    public boolean overlaps(long start, long end) {
+        Map.Entry<Long, RangeImpl> below = ranges.lowerEntry(end);
+        return below != null && below.getValue().end > start;
+    }
+
+    @Override
+    public void touch(GpuSvmRange range) {
+        if (range instanceof RangeImpl r && r.svm == this && !r.removed) {
+            owner.lru.touch(r);
+        }
+    }
+
+    private void put(RangeImpl r) {
+        if (hint != null && hint.start == r.start) {
+            hint = null;
+        }
+        RangeImpl old = ranges.put(r.start, r);
+        if (old != null && old != r) {
+            old.removed = true;
+        }
+    }
+
+    private RangeImpl remove(long start) {
+        if (hint != null && hint.start == start) {
+            hint = null;
+        }
+        RangeImpl r = ranges.remove(start);
+        if (r != null) {
+            r.removed = true;
+        }
+        return r;
+    }
+
+    private long window(long addr) {
+        return addr & ~(notifierSize - 1);
+    }
+
+    // ---- the fault protocol -------------------------------------------------------------------
+
+    @Override
+    public Errno fault(long addr, boolean write, long vaStart, long vaEnd, boolean userptr, GpuSvmPolicy policy) {
+        while (true) {
+            VmaInfo vma = mm.vmaLookup(addr);
+            long win = window(addr);
+            ensureNotifier(win);
+            List<DeviceNotifier> drop = new ArrayList<>();
+            List<long[]> evict = new ArrayList<>();
+            RangeImpl r;
+            lock().lock();
+            try {
+                collectGarbage(drop, evict);
+                if (vma == null) {
+                    return Errno.ENOENT;
+                }
+                if (write && (vma.prot() & Prot.WRITE) == 0) {
+                    return Errno.EPERM;
+                }
+                r = findOrInsert(addr, vma, vaStart, vaEnd, userptr);
+            } finally {
+                lock().unlock();
+                drop.forEach(DeviceNotifier::remove);
+                evict.forEach(this::evictPages);
+            }
+            if (r == null) {
+                continue;
+            }
+            if (r == NO_CHUNK) {
+                return Errno.EINVAL;
+            }
+            if (!r.userptr && !r.devmem && anonymous(r.start) && policy.wantDevmem(r.start, r.end)) {
+                migrateToDevmem(r, policy);
+            }
+            DeviceNotifier n;
+            lock().lock();
+            try {
+                n = notifiers.get(win);
+            } finally {
+                lock().unlock();
+            }
+            if (n == null) {
+                continue;
+            }
+            HmmRange range = new HmmRange(n, r.start, r.end);
+            range.defaultFlags = HmmPfn.REQ_FAULT | (r.writable ? HmmPfn.REQ_WRITE : 0);
+            range.devPrivateOwner = r.userptr ? null : dev;
+            try {
+                HmmRetry.fault(mm, range);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.EBUSY || e.errno() == Errno.EFAULT || e.errno() == Errno.EPERM) {
+                    return e.errno();
+                }
+                throw e;
+            }
+            int vram = dev.memory() == null ? -1 : dev.memory().id();
+            int onDevice = 0;
+            for (long e : range.pfns) {
+                onDevice += HmmPfn.node(e) == vram ? 1 : 0;
+            }
+            if (onDevice != 0 && onDevice != range.pfns.length) {
+                count("mixed_evict", 1);
+                evictToRam(n, r.start, r.end);
+                continue;
+            }
+            lock().lock();
+            try {
+                RangeImpl now = ranges.get(r.start);
+                if (now == null || now.unmapped || n.readRetry(range.notifierSeq)) {
+                    count("retry", 1);
+                    continue;
+                }
+                bind(now, range.pfns, onDevice > 0);
+                if (pgtable.iovaToPhys(addr & ~(PAGE - 1)) == 0) {
+                    return Errno.EFAULT;
+                }
+                return null;
+            } finally {
+                lock().unlock();
+            }
+        }
+    }
+
+    /** What {@link #findOrInsert} returns when no chunk fits. */
+    private static final RangeImpl NO_CHUNK = new RangeImpl(null, 0, 0, false, false, 0);
+
+    /**
+     * Inserts the notifier of window {@code win} unless it exists: outside the device lock, as
+     * {@code mmu_interval_notifier_insert} may take the mmap lock. A notifier inserted twice by
+     * racing faults is removed again.
+     */
+    private void ensureNotifier(long win) {
+        lock().lock();
+        try {
+            if (notifiers.containsKey(win) || destroyed) {
+                return;
+            }
+        } finally {
+            lock().unlock();
+        }
+        DeviceNotifier made = owner.notifiers.insert(file, mm, win, notifierSize, (long) id << 32 | (win / notifierSize),
+                this::invalidate);
+        boolean raced;
+        lock().lock();
+        try {
+            raced = destroyed || notifiers.putIfAbsent(win, made) != null;
+        } finally {
+            lock().unlock();
+        }
+        if (raced) {
+            made.remove();
+        }
+    }
+
+    private boolean anonymous(long addr) {
+        VmaInfo v = mm.vmaLookup(addr);
+        return v != null && !v.shared() && !v.hugetlb() && "[anon]".equals(v.name());
+    }
+
+    /**
+     * {@code drm_gpusvm_range_find_or_insert}, under the device lock, with the VMA looked up before
+     * it; null when the window's notifier went meanwhile (the fault starts over).
+     */
+    private RangeImpl findOrInsert(long addr, VmaInfo vma, long vaStart, long vaEnd, boolean userptr) {
+        RangeImpl existing = at(addr);
+        if (existing != null) {
+            owner.lru.touch(existing);
+            return existing;
+        }
+        long win = window(addr);
+        boolean writable = (vma.prot() & Prot.WRITE) != 0;
+        for (long chunk : chunks) {
+            long s = addr & ~(chunk - 1);
+            long e = s + chunk;
+            if (s >= vma.start() && e <= vma.end() && s >= win && e <= win + notifierSize && s >= vaStart
+                    && e <= vaEnd && !overlaps(s, e)) {
+                if (!notifiers.containsKey(win)) {
+                    return null;
+                }
+                RangeImpl r = new RangeImpl(this, s, e, writable, userptr, owner.lru.tick());
+                put(r);
+                count("range", 1);
+                return r;
+            }
+        }
+        return NO_CHUNK;
+    }
+
+    /** Binds a range's pages in the GPU page table; records them for eviction. Under the device lock. */
+    private void bind(RangeImpl r, long[] entries, boolean devmem) {
+        zap(r);
+        int prot = IommuProt.READ | (r.writable ? IommuProt.WRITE : 0);
+        for (int i = 0; i < entries.length; i++) {
+            long e = entries[i];
+            pgtable.mapPages(r.start + i * PAGE, HmmPfn.physAddr(e), PAGE, 1, HmmPfn.writable(e) ? prot : IommuProt.READ);
+        }
+        r.pfns = entries.clone();
+        r.mapped = true;
+        r.devmem = devmem;
+        owner.lru.placed(r);
+        count("bind", 1);
+    }
+
+    /** Removes a range's GPU mappings. Under the device lock. */
+    private void zap(RangeImpl r) {
+        if (r.mapped) {
+            IotlbGather gather = new IotlbGather();
+            // unmap_pages stops at a page that is not mapped: go on after it.
+            for (long a = r.start; a < r.end; a += PAGE) {
+                a += pgtable.unmapPages(a, PAGE, (r.end - a) / PAGE, gather);
+            }
+            r.mapped = false;
+        }
+    }
+
+    /**
+     * Removes unmapped ranges; hands back the notifiers of windows left empty and the device pages
+     * to evict, both to be dealt with after the device lock is dropped. Under the device lock.
+     */
+    private void collectGarbage(List<DeviceNotifier> drop, List<long[]> evict) {
+        for (RangeImpl g : gc) {
+            RangeImpl r = ranges.get(g.start) == g ? remove(g.start) : null;
+            if (r == null) {
+                continue;
+            }
+            zap(r);
+            if (r.devmem) {
+                evict.add(takeDevicePages(r));
+            }
+            long win = window(r.start);
+            Map.Entry<Long, RangeImpl> next = ranges.ceilingEntry(win);
+            if (next == null || next.getKey() >= win + notifierSize) {
+                DeviceNotifier n = notifiers.remove(win);
+                if (n != null) {
+                    drop.add(n);
+                }
+            }
+            count("gc", 1);
+        }
+        gc.clear();
+    }
+
+    /**
+     * Returns the device frames of a range in device memory and marks it as no longer there, for
+     * {@link #evictPages}. Under the device lock.
+     */
+    long[] takeDevicePages(RangeImpl r) {
+        int vram = dev.memory().id();
+        long[] pfns = new long[r.pfns.length];
+        int n = 0;
+        for (long e : r.pfns) {
+            if (HmmPfn.node(e) == vram) {
+                pfns[n++] = HmmPfn.pfn(e);
+            }
+        }
+        r.devmem = false;
+        owner.lru.forget(r);
+        return Arrays.copyOf(pfns, n);
+    }
+
+    /**
+     * Evicts device frames to system memory without the mmap lock; every mapping of them is
+     * invalidated, so this runs without the device lock.
+     */
+    void evictPages(long[] pfns) {
+        accelmm.api.hmm.DevicePagemap pagemap = dev.devicePagemap();
+        for (int i = 0; i < pfns.length; ) {
+            int run = 1;
+            while (i + run < pfns.length && pfns[i + run] == pfns[i] + run) {
+                run++;
+            }
+            pagemap.evict(pfns[i], run);
+            i += run;
+        }
+        count("evict", 1);
+    }
+
+    /** {@code drm_gpusvm_range_evict}: a CPU-side fault with no device owner forces the range to RAM. */
+    private void evictToRam(DeviceNotifier n, long start, long end) {
+        HmmRange ram = new HmmRange(n, start, end);
+        ram.defaultFlags = HmmPfn.REQ_FAULT;
+        ram.devPrivateOwner = null;
+        HmmRetry.fault(mm, ram);
+    }
+
+    /** Migrates a whole range to device memory, making room through the policy when it is full. */
+    private void migrateToDevmem(RangeImpl r, GpuSvmPolicy policy) {
+        int pages = (int) ((r.end - r.start) / PAGE);
+        while (dev.memory().info().size() - dev.memory().info().used() < pages * PAGE) {
+            if (!policy.makeRoom(this, r.start)) {
+                return;
+            }
+        }
+        dev.devicePagemap();
+        accelmm.api.hmm.MigrateVma args = new accelmm.api.hmm.MigrateVma(r.start, r.end,
+                accelmm.api.hmm.MigrateVma.SELECT_SYSTEM, dev);
+        VmaInfo vma = mm.vmaLookup(r.start);
+        if (vma == null || vma.start() > r.start || vma.end() < r.end) {
+            // The VMA was split since the range was made (mprotect, a partial munmap): the fault
+            // goes on in system memory.
+            count("migrate_fallback", 1);
+            return;
+        }
+        try {
+            mm.migrateVma(args, a -> {
+                for (int i = 0; i < a.pages(); i++) {
+                    if (!accelmm.api.hmm.MigratePfn.migrate(a.src[i])) {
+                        return;
+                    }
+                }
+                for (int i = 0; i < a.pages(); i++) {
+                    a.dst[i] = dev.memoryManager().allocDevicePage(dev.memory());
+                    if (accelmm.api.hmm.MigratePfn.valid(a.src[i])) {
+                        dev.memoryManager().copyPage(a.src[i], a.dst[i]);
+                    }
+                }
+            });
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ENOMEM) {
+                throw e;
+            }
+            // Another range took the device memory first (the migration gave back what it had):
+            // the fault goes on in system memory.
+            count("migrate_fallback", 1);
+            return;
+        }
+        if (args.cpages == pages) {
+            count("migrate_to_vram", 1);
+            count("migrate_bytes", r.end - r.start);
+        }
+    }
+
+    // ---- invalidation -------------------------------------------------------------------------
+
+    /**
+     * {@code drm_gpusvm_notifier_invalidate}: zaps every range the change reaches; an unmap also
+     * marks them and queues them for the garbage collector.
+     */
+    private boolean invalidate(DeviceNotifier notifier, NotifierRange range, long seq) {
+        ReentrantLock lock = lock();
+        if (!range.blockable()) {
+            if (!lock.tryLock()) {
+                return false;
+            }
+        } else {
+            lock.lock();
+        }
+        try {
+            notifier.setSeq(seq);
+            RangeImpl h = hint;
+            if (h != null && h.start <= range.start() && range.end() <= h.end) {
+                invalidated(h, range);
+            } else {
+                // Ranges do not overlap: the one below the start, if it reaches it, then those after.
+                Long at = ranges.floorKey(range.start());
+                if (at == null || ranges.get(at).end <= range.start()) {
+                    at = ranges.higherKey(range.start());
+                }
+                for (; at != null && at < range.end(); at = ranges.higherKey(at)) {
+                    RangeImpl r = ranges.get(at);
+                    invalidated(r, range);
+                    if (r.start <= range.start() && range.end() <= r.end) {
+                        hint = r;
+                    }
+                }
+            }
+            count("invalidate", 1);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void invalidated(RangeImpl r, NotifierRange range) {
+        zap(r);
+        if (range.event() == NotifierEvent.UNMAP) {
+            if (!r.unmapped) {
+                gc.add(r);
+            }
+            r.unmapped = true;
+            if (range.start() > r.start || range.end() < r.end) {
+                r.partialUnmap = true;
+            }
+        }
+    }
+
+    // ---- the device's side --------------------------------------------------------------------
+
+    /** The range in device memory holding {@code addr}, or null. Under the device lock. */
+    RangeImpl devmemRangeAt(long addr) {
+        RangeImpl r = at(addr);
+        return r != null && r.devmem ? r : null;
+    }
+
+    @Override
+    public void destroy() {
+        List<DeviceNotifier> drop;
+        lock().lock();
+        try {
+            for (RangeImpl r : ranges.values()) {
+                zap(r);
+                owner.lru.forget(r);
+                r.removed = true;
+            }
+            ranges.clear();
+            gc.clear();
+            hint = null;
+            drop = new ArrayList<>(notifiers.values());
+            notifiers.clear();
+            destroyed = true;
+            owner.forget(this);
+        } finally {
+            lock().unlock();
+        }
+        drop.forEach(DeviceNotifier::remove);
+    }
+
+    @Override
+    public String toString() {
+        return "GPU SVM " + id + " of file " + file.id();
+    }
+}

@@ -1,0 +1,196 @@
+package accelmm.core.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import accelmm.api.Errno;
+import accelmm.api.device.DeviceContext;
+import accelmm.api.device.DeviceDriver;
+import accelmm.api.device.DeviceFile;
+import accelmm.api.device.DeviceSpec;
+import accelmm.api.gpusvm.GpuSvm;
+import accelmm.api.gpusvm.GpuSvmPolicy;
+import accelmm.api.mm.MapFlags;
+import accelmm.api.mm.MmProcess;
+import accelmm.api.mm.Prot;
+import accelmm.api.mmu.IoPgtable;
+import accelmm.core.diag.CoreDiagnostics;
+import accelmm.core.dma.DmaImpl;
+import accelmm.core.idr.IdrRegistryImpl;
+import accelmm.core.mm.MemoryManagerImpl;
+
+/** The core's GPU SVM helper, driven directly: the fault protocol, invalidation with and without a driver, teardown. */
+class GpuSvmTest {
+    static final long PAGE = 4096;
+    static final long[] CHUNKS = {2L << 20, 64L << 10, 4L << 10};
+    final CoreDiagnostics diag = CoreDiagnostics.create();
+    final IdrRegistryImpl registry = new IdrRegistryImpl(diag);
+    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, registry, 64L << 20, false);
+    final DmaImpl dma = new DmaImpl(mm, diag, Set.of("rc0"));
+    final DeviceManagerImpl devices = new DeviceManagerImpl(mm, dma, registry, diag.warnings(), 100, false);
+    static final DeviceSpec SVM0 = new DeviceSpec("svm0", "svm", 8L << 20, 1L << 12, 1L << 21, 1L << 20, "rc0/sw0/svm0",
+            2, Map.of());
+    /** Stays in system memory, never makes room. */
+    static final GpuSvmPolicy SYSTEM = new GpuSvmPolicy() {
+        @Override
+        public boolean wantDevmem(long start, long end) {
+            return false;
+        }
+
+        @Override
+        public boolean makeRoom(GpuSvm svm, long keepStart) {
+            return false;
+        }
+    };
+
+    /** Moves everything to device memory, evicting other ranges when it must. */
+    static GpuSvmPolicy vram(DeviceContext dev) {
+        return new GpuSvmPolicy() {
+            @Override
+            public boolean wantDevmem(long start, long end) {
+                return true;
+            }
+
+            @Override
+            public boolean makeRoom(GpuSvm svm, long keepStart) {
+                return dev.gpuSvms().evictLeastRecentlyUsed(svm, keepStart);
+            }
+        };
+    }
+
+    MmProcess p;
+    DeviceFile file;
+    IoPgtable pt;
+    GpuSvm svm;
+
+    void open() {
+        devices.configure("pid.svm0", SVM0);
+        devices.addDriver(new DeviceDriver() {
+            @Override
+            public Object ioctl(DeviceFile f, Object request) {
+                throw Errno.ENOTTY.exception("no ioctls");
+            }
+
+            @Override
+            public boolean migrateToRam(DeviceContext dev, accelmm.api.mm.AddressSpace space, long addr) {
+                return dev.gpuSvms().migrateToRam(space, addr);
+            }
+        }, "svm", 1, 0, "test", "1.0.0");
+        p = mm.spawn("p");
+        int fd = devices.open(p, "svm0");
+        file = devices.file(p, fd);
+        pt = file.device().ioPgtable((1L << 12) | (1L << 21), 48, 48);
+        svm = file.device().gpuSvms().create(file, pt, 512L << 20, CHUNKS, "svm");
+    }
+
+    @AfterEach
+    void nothingLeaks() {
+        for (var q : mm.processes()) {
+            mm.process(q.pid()).exit();
+        }
+        devices.deactivate();
+        assertEquals(List.of(), mm.check());
+        assertEquals(0, diag.warnings().count());
+    }
+
+    long counter(String name) {
+        return file.device().counters().getOrDefault(name, 0L);
+    }
+
+    @Test
+    void aFaultBindsTheLargestChunkThatFitsTheVmaAndTheBind() {
+        open();
+        long a = p.mm().mmap(0, 4L << 20, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        long at = (a + (2L << 20)) & ~((2L << 20) - 1);
+        p.mm().write(at + 5 * PAGE + 9, new byte[] {7, 8, 9}, 0, 3);
+        assertNull(svm.fault(at + 5 * PAGE, true, 0, 1L << 47, false, SYSTEM));
+        file.device().lock().lock();
+        accelmm.api.gpusvm.GpuSvmRange r;
+        try {
+            r = svm.rangeAt(at + 5 * PAGE);
+        } finally {
+            file.device().lock().unlock();
+        }
+        assertEquals(at, r.start());
+        assertEquals(at + (2L << 20), r.end(), "a 2 MiB range where the VMA holds one");
+        assertTrue(r.mapped() && r.writable() && !r.devmem());
+        byte[] seen = new byte[3];
+        mm.physRead(pt.iovaToPhys(at + 5 * PAGE) + 9, seen, 0, 3);
+        assertEquals(List.of((byte) 7, (byte) 8, (byte) 9), List.of(seen[0], seen[1], seen[2]), "the GPU sees the CPU's page");
+        assertNull(svm.fault(at + 7 * PAGE, false, 0, 1L << 47, false, SYSTEM), "a fault in a bound range is served as it is");
+        assertEquals(1, counter("svm.range"));
+        // Only 4 KiB fits between the bind's end and the next page.
+        assertNull(svm.fault(a, false, a, a + PAGE, false, SYSTEM));
+        assertEquals(2, counter("svm.range"));
+        assertEquals(PAGE, svm.rangeAt(a).end() - svm.rangeAt(a).start());
+    }
+
+    @Test
+    void whatAFaultCannotServeEndsTheAccessWithTheKernelsErrno() {
+        open();
+        long ro = p.mm().mmap(0, 64L << 10, Prot.READ, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        assertEquals(Errno.EPERM, svm.fault(ro, true, 0, 1L << 47, false, SYSTEM));
+        p.mm().munmap(ro, 64L << 10);
+        assertEquals(Errno.ENOENT, svm.fault(ro, false, 0, 1L << 47, false, SYSTEM));
+        assertEquals(0, counter("svm.range"));
+    }
+
+    @Test
+    void anUnmapIsServedByTheCoreWhileNoDriverIsBoundAndTheRangeIsCollectedLater() {
+        open();
+        long a = p.mm().mmap(0, 2L << 20, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        assertNull(svm.fault(a, true, 0, 1L << 47, false, SYSTEM));
+        assertNotEquals(0, pt.iovaToPhys(a));
+        devices.removeDriver(1);
+        p.mm().munmap(a, PAGE);
+        assertEquals(0, pt.iovaToPhys(a + PAGE), "the whole range is zapped, not only the page unmapped");
+        assertEquals(1, counter("svm.invalidate"));
+        long b = p.mm().mmap(a, PAGE, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS | MapFlags.FIXED);
+        assertNull(svm.fault(b + PAGE, false, 0, 1L << 47, false, SYSTEM), "a fault with the driver gone still works");
+        assertEquals(1, counter("svm.gc"), "the unmapped range went first");
+    }
+
+    @Test
+    void destroyLetsEveryNotifierGoAndLeavesNothingBound() {
+        open();
+        long a = p.mm().mmap(0, 1L << 30, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        long win = ((a + (512L << 20)) & ~((512L << 20) - 1));
+        assertNull(svm.fault(win - PAGE, false, 0, 1L << 47, false, SYSTEM));
+        assertNull(svm.fault(win, false, 0, 1L << 47, false, SYSTEM));
+        assertEquals(2, p.mm().notifiers().size(), "one notifier per 512 MiB window");
+        svm.destroy();
+        assertEquals(0, p.mm().notifiers().size());
+        assertEquals(0, pt.iovaToPhys(win));
+        assertNull(file.device().gpuSvms().find(svm.id()));
+    }
+
+    @Test
+    void devmemRangesMigrateAndTheLeastRecentlyUsedIsEvictedWhenFull() {
+        open();
+        DeviceContext dev = file.device();
+        long a = p.mm().mmap(0, 16L << 20, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        long first = (a + (2L << 20) - 1) & ~((2L << 20) - 1);
+        byte[] mark = {42};
+        for (int i = 0; i < 5; i++) {
+            p.mm().write(first + i * (2L << 20), mark, 0, 1);
+            assertNull(svm.fault(first + i * (2L << 20), true, 0, 1L << 47, false, vram(dev)));
+        }
+        assertTrue(counter("svm.migrate_to_vram") >= 4, "8 MiB of device memory holds four ranges");
+        assertTrue(counter("svm.evict") >= 1, "the fifth evicted the oldest");
+        for (int i = 0; i < 5; i++) {
+            byte[] back = new byte[1];
+            p.mm().read(first + i * (2L << 20), back, 0, 1);
+            assertEquals(42, back[0], "every byte survives migration and eviction");
+        }
+        svm.destroy();
+    }
+}
