@@ -36,15 +36,18 @@ import accelmm.core.mm.MemoryManagerImpl;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class SwapBench {
+    private static final accelmm.api.device.CommandRequest CALL = new accelmm.api.device.CommandRequest("call");
+
     /** A driver whose calls allocate, look up and free a device registry entry. */
     static final class BenchDriver implements DeviceDriver {
         @Override
-        public Object ioctl(DeviceFile file, Object request) {
+        @SuppressWarnings("unchecked")
+        public <R> R ioctl(DeviceFile file, accelmm.api.device.Request<R> request) {
             Idr<Object> objects = file.device().idr("objects", 1);
             int id = objects.alloc(request, 1, 0);
             Object back = objects.find(id);
             objects.remove(id);
-            return back;
+            return (R) back;
         }
     }
 
@@ -66,9 +69,8 @@ public class SwapBench {
             MmProcess p = mm.spawn("load" + t);
             int fd = devices.open(p, "bench0");
             Thread th = new Thread(() -> {
-                long n = 0;
                 while (!stop.get()) {
-                    devices.ioctl(p, fd, n++);
+                    devices.ioctl(p, fd, CALL);
                 }
             });
             th.setDaemon(true);

@@ -40,6 +40,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import accelmm.api.Errno;
+import accelmm.api.device.CommandRequest;
 import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceState;
@@ -164,9 +165,9 @@ public class DeviceIT {
             while (!stop.get()) {
                 String value = process.pid() + "-" + i++;
                 try {
-                    int id = (Integer) devices().ioctl(process, fd, "put:" + value);
+                    int id = (Integer) devices().ioctl(process, fd, new CommandRequest("put:" + value));
                     stored.put(id, value);
-                    String got = (String) devices().ioctl(process, fd, "get:" + id);
+                    String got = (String) devices().ioctl(process, fd, new CommandRequest("get:" + id));
                     if (!got.endsWith(":" + value)) {
                         errors.add(new AssertionError(got + " for " + value));
                     }
@@ -234,7 +235,7 @@ public class DeviceIT {
         for (Load l : loads) {
             assertTrue(l.stored.size() > 0);
             for (Map.Entry<Integer, String> e : l.stored.entrySet()) {
-                assertEquals("1.0.20:" + e.getValue(), devices().ioctl(l.process, l.fd, "get:" + e.getKey()));
+                assertEquals("1.0.20:" + e.getValue(), devices().ioctl(l.process, l.fd, new CommandRequest("get:" + e.getKey())));
                 objects++;
             }
             l.process.exit();
@@ -266,8 +267,8 @@ public class DeviceIT {
         long va = pinner.mm().mmap(0, 1L << 16, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
         pinner.mm().write(va, new byte[] {7}, 0, 1);
         int fd = devices().open(pinner, "itest0");
-        assertEquals(4, devices().ioctl(pinner, fd, "pin:" + va + ":4"));
-        long table = (Long) devices().ioctl(pinner, fd, "pt:0x100000");
+        assertEquals(4, devices().ioctl(pinner, fd, new CommandRequest("pin:" + va + ":4")));
+        long table = (Long) devices().ioctl(pinner, fd, new CommandRequest("pt:0x100000"));
         assertTrue(Gogo.run(processor, "mm:pt itest0").contains("table " + table));
         String walk = Gogo.run(processor, "mm:pt itest0 " + table + " 0x100123");
         assertTrue(walk, walk.matches("(?s).*L0\\[  0\\].*table.*L3\\[256\\] .* page -> 0x40000000 prot 1.*"));
@@ -287,7 +288,7 @@ public class DeviceIT {
         stop.set(true);
         assertEquals(List.of(), List.copyOf(errors));
         try {
-            devices().ioctl(pinner, fd, "version");
+            devices().ioctl(pinner, fd, new CommandRequest("version"));
             fail("a dead file answered");
         } catch (ErrnoException e) {
             assertEquals(Errno.ENODEV, e.errno());
@@ -316,15 +317,15 @@ public class DeviceIT {
         assertEquals(131072, devices().spec("itest9").maxSegSize());
         MmProcess p = memory.spawn("deployed");
         int fd = devices().open(p, "itest9");
-        int id = (Integer) devices().ioctl(p, fd, "put:kept");
+        int id = (Integer) devices().ioctl(p, fd, new CommandRequest("put:kept"));
         Thread.sleep(1100);
         TestBundles.write(driverJar("3.1.0"), jar);
         awaitBound("itest9", "3.1.0");
-        assertEquals("3.1.0:kept", devices().ioctl(p, fd, "get:" + id));
+        assertEquals("3.1.0:kept", devices().ioctl(p, fd, new CommandRequest("get:" + id)));
         Files.delete(jar);
         Await.until("itest9 unplugged", 20_000, () -> info("itest9").state() == DeviceState.UNBOUND);
         try {
-            devices().ioctl(p, fd, "get:" + id);
+            devices().ioctl(p, fd, new CommandRequest("get:" + id));
             fail("a dead file answered");
         } catch (ErrnoException e) {
             assertEquals(Errno.ENODEV, e.errno());

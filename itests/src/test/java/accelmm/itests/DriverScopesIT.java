@@ -120,6 +120,6 @@ public class DriverScopesIT {
         assertEquals("ENOTTY: GmemAttach is not an ioctl of the GNA driver", e.getMessage());
         assertEquals(Errno.ENOTTY, org.junit.Assert.assertThrows(ErrnoException.class,
                 () -> devices.ioctl(p, gna, new XeVmCreate(true))).errno());
-        assertEquals(1, devices.ioctl(p, xe, new XeVmCreate(true)));
+        assertEquals(Integer.valueOf(1), devices.ioctl(p, xe, new XeVmCreate(true)));
     }
 }

@@ -109,7 +109,7 @@ public class GmemIT {
         for (int i = 0; i < regions; i++) {
             byte[] want = new byte[(int) REGION];
             Arrays.fill(want, (byte) (rounds.get() * (i + 1)));
-            GmemRunResult r = (GmemRunResult) devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, a + i * REGION, REGION, 0));
+            GmemRunResult r = devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, a + i * REGION, REGION, 0));
             assertArrayEquals("region " + i + " on the device", want, r.data());
         }
         byte[] back = new byte[(int) REGION];
@@ -140,7 +140,7 @@ public class GmemIT {
         p.mm().write(a, data, 0, data.length);
         devices.ioctl(p, fd0, new GmemRun(GmemOp.INC, a, 2 * REGION, 1));
         devices.ioctl(p, fd1, new GmemRun(GmemOp.INC, a + REGION, REGION, 1));
-        List<GmRegion> rows = (List<GmRegion>) devices.ioctl(p, fd0, new GmemResidency(a, 2 * REGION));
+        List<GmRegion> rows = devices.ioctl(p, fd0, new GmemResidency(a, 2 * REGION));
         assertEquals(List.of("gmem0", "gmem1"), rows.stream().map(GmRegion::device).toList());
 
         String table = Gogo.run(processor, "gmem:table " + p.pid());

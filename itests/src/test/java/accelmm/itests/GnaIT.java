@@ -95,13 +95,13 @@ public class GnaIT {
                 expected[o] = (int) acc;
             }
             p.mm().write(va, m.array(), 0, SIZE);
-            memoryId = ((GnaMemoryId) devices.ioctl(p, fd, new GnaMapMemory(va, SIZE))).memoryId();
+            memoryId = devices.ioctl(p, fd, new GnaMapMemory(va, SIZE)).memoryId();
         }
 
         int[] score() {
             GnaCompute c = new GnaCompute(0, 1, List.of(new GnaBuffer(memoryId, 0, SIZE, List.of())), Gna.MODE_XNN);
-            long req = ((GnaRequestId) devices.ioctl(p, fd, c)).requestId();
-            GnaWaitReply r = (GnaWaitReply) devices.ioctl(p, fd, new GnaWait(req, 1000));
+            long req = devices.ioctl(p, fd, c).requestId();
+            GnaWaitReply r = devices.ioctl(p, fd, new GnaWait(req, 1000));
             assertEquals(Gna.STS_SCORE_COMPLETED | Gna.STS_STATISTICS_VALID, r.hwStatus());
             byte[] out = new byte[64];
             p.mm().read(va + 32768, out, 0, 64);

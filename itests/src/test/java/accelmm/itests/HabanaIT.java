@@ -71,19 +71,19 @@ public class HabanaIT {
     public void aBufferExportedAndImportedSurvivesADriverUpdate() throws Exception {
         MmProcess exporter = memory.spawn("exporter");
         int fd0 = devices.open(exporter, "habana0");
-        long handle = ((HlHandle) devices.ioctl(exporter, fd0, new HlAllocMemory(SIZE, false))).value();
-        long va = ((HlAddress) devices.ioctl(exporter, fd0, new HlMapMemory(handle))).deviceVa();
+        long handle = devices.ioctl(exporter, fd0, new HlAllocMemory(SIZE, false)).value();
+        long va = devices.ioctl(exporter, fd0, new HlMapMemory(handle)).deviceVa();
         byte[] data = new byte[SIZE];
         for (int i = 0; i < SIZE; i++) {
             data[i] = (byte) (i * 13 + (i >> 16));
         }
         devices.ioctl(exporter, fd0, new HlDeviceWrite(va, data));
-        int bufFd = (Integer) devices.ioctl(exporter, fd0, new HlExportDmabuf(va, SIZE, 0, Dma.O_RDWR));
+        int bufFd = devices.ioctl(exporter, fd0, new HlExportDmabuf(va, SIZE, 0, Dma.O_RDWR));
         MmProcess importer = memory.spawn("importer");
         int fd1 = devices.open(importer, "habana1");
         int imported = exporter.fds().passTo(bufFd, importer.fds());
         exporter.fds().close(bufFd);
-        assertArrayEquals(data, (byte[]) devices.ioctl(importer, fd1, new HlDmabufRead(imported, 0, SIZE)));
+        assertArrayEquals(data, devices.ioctl(importer, fd1, new HlDmabufRead(imported, 0, SIZE)));
         String bufs = Gogo.run(processor, "mm:dmabuf");
         assertTrue(bufs, bufs.contains("habana"));
 
@@ -93,8 +93,8 @@ public class HabanaIT {
         Arrays.fill(patch, (byte) 0x77);
         devices.ioctl(importer, fd1, new HlDmabufWrite(imported, 1 << 20, patch));
         System.arraycopy(patch, 0, data, 1 << 20, patch.length);
-        assertArrayEquals(data, (byte[]) devices.ioctl(importer, fd1, new HlDmabufRead(imported, 0, SIZE)));
-        assertArrayEquals(data, (byte[]) devices.ioctl(exporter, fd0, new HlDeviceRead(va, SIZE)));
+        assertArrayEquals(data, devices.ioctl(importer, fd1, new HlDmabufRead(imported, 0, SIZE)));
+        assertArrayEquals(data, devices.ioctl(exporter, fd0, new HlDeviceRead(va, SIZE)));
 
         importer.fds().close(imported);
         devices.ioctl(exporter, fd0, new HlUnmapMemory(va));

@@ -59,7 +59,7 @@ public class PanfrostIT {
     public void aJobStreamGrowsAHeapAcrossADriverUpdateWithEveryByteIntact() throws Exception {
         MmProcess p = memory.spawn("mali");
         int fd = devices.open(p, "panfrost0");
-        PanfrostBo heap = (PanfrostBo) devices.ioctl(p, fd, new PanfrostCreateBo(64L << 20, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
+        PanfrostBo heap = devices.ioctl(p, fd, new PanfrostCreateBo(64L << 20, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
         AtomicInteger jobs = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
@@ -68,7 +68,7 @@ public class PanfrostIT {
                 for (int i = 0; i < 128 && !stop.get(); i++) {
                     long at = heap.offset() + i * (512L << 10) + 100;
                     byte[] data = {(byte) i, (byte) (i >> 8), 7};
-                    PanfrostJob j = (PanfrostJob) devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
+                    PanfrostJob j = devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
                             List.of(PanfrostCmd.store(at, data), PanfrostCmd.load(at, 3))));
                     assertTrue(j.done());
                     assertArrayEquals(data, j.loads().get(0));
@@ -89,7 +89,7 @@ public class PanfrostIT {
         for (int i = 0; i < 128; i++) {
             loads.add(PanfrostCmd.load(heap.offset() + i * (512L << 10) + 100, 3));
         }
-        PanfrostJob all = (PanfrostJob) devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
+        PanfrostJob all = devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
         assertEquals(0, all.heapFaults());
         for (int i = 0; i < 128; i++) {
             assertArrayEquals(new byte[] {(byte) i, (byte) (i >> 8), 7}, all.loads().get(i));

@@ -70,22 +70,22 @@ public class PrimeIT {
     public void aPanfrostBoIsReadByXeAndVgemAcrossDriverUpdates() throws Exception {
         MmProcess p = memory.spawn("prime");
         int pan = devices.open(p, "panfrost0");
-        PanfrostBo bo = (PanfrostBo) devices.ioctl(p, pan, new PanfrostCreateBo(64 << 10, Panfrost.BO_NOEXEC, 0));
+        PanfrostBo bo = devices.ioctl(p, pan, new PanfrostCreateBo(64 << 10, Panfrost.BO_NOEXEC, 0));
         byte[] data = new byte[5000];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) (i * 13 + 1);
         }
-        PanfrostJob store = (PanfrostJob) devices.ioctl(p, pan, new PanfrostSubmit(List.of(bo.handle()),
+        PanfrostJob store = devices.ioctl(p, pan, new PanfrostSubmit(List.of(bo.handle()),
                 List.of(PanfrostCmd.store(bo.offset() + 300, data))));
         assertTrue(store.done());
-        int buf = (Integer) devices.ioctl(p, pan, new PrimeHandleToFd(bo.handle(), Drm.RDWR | Drm.CLOEXEC));
+        int buf = devices.ioctl(p, pan, new PrimeHandleToFd(bo.handle(), Drm.RDWR | Drm.CLOEXEC));
 
         DriverBundles.updateAndAwait(context, devices, "panfrost", "panfrost0");
         int xe = devices.open(p, "xe0");
-        int vm = (Integer) devices.ioctl(p, xe, new XeVmCreate(false));
-        int imported = (Integer) devices.ioctl(p, xe, new PrimeFdToHandle(buf));
+        int vm = devices.ioctl(p, xe, new XeVmCreate(false));
+        int imported = devices.ioctl(p, xe, new PrimeFdToHandle(buf));
         devices.ioctl(p, xe, new XeBindBo(vm, imported, 0x100000));
-        XeExecResult load = (XeExecResult) devices.ioctl(p, xe, new XeExec(vm, List.of(XeCmd.load(0x100000 + 300, data.length))));
+        XeExecResult load = devices.ioctl(p, xe, new XeExec(vm, List.of(XeCmd.load(0x100000 + 300, data.length))));
         assertArrayEquals("Xe reads what Panfrost stored", data, load.loads().get(0));
 
         DriverBundles.updateAndAwait(context, devices, "xe", "xe0");
@@ -95,7 +95,7 @@ public class PrimeIT {
         byte[] got = new byte[3];
         vgem.read(p.fds(), v, h, 0, got, 0, 3);
         assertArrayEquals("vgem reads what Xe stored after both updates", new byte[] {5, 6, 7}, got);
-        PanfrostJob back = (PanfrostJob) devices.ioctl(p, pan, new PanfrostSubmit(List.of(bo.handle()),
+        PanfrostJob back = devices.ioctl(p, pan, new PanfrostSubmit(List.of(bo.handle()),
                 List.of(PanfrostCmd.load(bo.offset(), 3))));
         assertArrayEquals(new byte[] {5, 6, 7}, back.loads().get(0));
         assertEquals(2, dma.bufs().get(0).attachments().size());

@@ -59,7 +59,7 @@ public class XeIT {
     public void gpuWritesToMallocdMemoryInVramSurviveADriverUpdateAndReachTheCpu() throws Exception {
         MmProcess p = memory.spawn("svm");
         int fd = devices.open(p, "xe0");
-        int vm = (Integer) devices.ioctl(p, fd, new XeVmCreate(true));
+        int vm = devices.ioctl(p, fd, new XeVmCreate(true));
         devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
         long a = p.mm().mmap(0, SIZE, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
         devices.ioctl(p, fd, new XeMadvise(vm, a, a + SIZE, Xe.LOC_VRAM));
@@ -67,13 +67,13 @@ public class XeIT {
         for (int i = 0; i < SIZE; i++) {
             data[i] = (byte) (i * 11 + (i >> 12));
         }
-        XeExecResult first = (XeExecResult) devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.store(a, data))));
+        XeExecResult first = devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.store(a, data))));
         assertTrue(first.done());
         assertEquals(1L, devices.stats("xe0").get("xe.migrate_to_vram").longValue());
 
         DriverBundles.updateAndAwait(context, devices, "xe", "xe0");
 
-        XeExecResult second = (XeExecResult) devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.load(a, SIZE), XeCmd.inc(a))));
+        XeExecResult second = devices.ioctl(p, fd, new XeExec(vm, List.of(XeCmd.load(a, SIZE), XeCmd.inc(a))));
         assertTrue(second.done());
         assertEquals(0, second.gpuFaults());
         assertArrayEquals(data, second.loads().get(0));

@@ -87,7 +87,7 @@ final class GmemOversubscription implements Workload {
             run.step(name());
         }
         for (int i = 0; i < regions; i++) {
-            GmemRunResult x = (GmemRunResult) run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, a + (long) i * REGION, REGION, 0));
+            GmemRunResult x = run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, a + (long) i * REGION, REGION, 0));
             run.check(name(), "NPU read of region " + i, data[i], x.data());
             run.step(name());
         }
@@ -119,7 +119,7 @@ final class GmemOversubscription implements Workload {
             run.step(name());
         }
         for (int i = 0; i < regions; i++) {
-            GmemRunResult x = (GmemRunResult) run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD_STAMPS, a + (long) i * REGION, REGION, 0));
+            GmemRunResult x = run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD_STAMPS, a + (long) i * REGION, REGION, 0));
             run.check(name(), "NPU read of region " + i, model[i], Stamps.unpack(x.data()));
             run.step(name());
         }
@@ -134,7 +134,7 @@ final class GmemOversubscription implements Workload {
 
     @SuppressWarnings("unchecked")
     private void checkHot(Run run, MmProcess p, int fd, long a) {
-        List<GmRegion> table = (List<GmRegion>) run.devices.ioctl(p, fd, new GmemResidency(a, REGION));
+        List<GmRegion> table = run.devices.ioctl(p, fd, new GmemResidency(a, REGION));
         run.check(name(), "the hot region stayed on the NPU",
                 table.size() == 1 && table.get(0).flags() == (GmPage.DEVICE | GmPage.WILLNEED));
     }

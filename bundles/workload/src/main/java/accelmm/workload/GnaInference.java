@@ -62,7 +62,7 @@ final class GnaInference implements Workload {
         try {
             int fd = run.devices.open(p, device());
             long va = p.mm().mmap(0, SIZE, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
-            long id = ((GnaMemoryId) run.devices.ioctl(p, fd, new GnaMapMemory(va, SIZE))).memoryId();
+            long id = run.devices.ioctl(p, fd, new GnaMapMemory(va, SIZE)).memoryId();
             for (int q = 0; q < requests; q++) {
                 int nIn = 16 + r.nextInt(48);
                 int nOut = 8 + r.nextInt(24);
@@ -86,7 +86,7 @@ final class GnaInference implements Workload {
                 }
                 p.mm().write(va, m.array(), 0, OUT);
                 GnaCompute c = new GnaCompute(0, 1, List.of(new GnaBuffer(id, 0, SIZE, List.of())), Gna.MODE_XNN);
-                long req = ((GnaRequestId) run.devices.ioctl(p, fd, c)).requestId();
+                long req = run.devices.ioctl(p, fd, c).requestId();
                 run.devices.ioctl(p, fd, new GnaWait(req, 30_000));
                 byte[] out = new byte[nOut * 4];
                 p.mm().read(va + OUT, out, 0, out.length);

@@ -60,23 +60,23 @@ final class HabanaP2p implements Workload {
         try {
             int fd0 = run.devices.open(exporter, "habana0");
             int fd1 = run.devices.open(importer, "habana1");
-            long handle = ((HlHandle) run.devices.ioctl(exporter, fd0, new HlAllocMemory(SIZE, false))).value();
-            long va = ((HlAddress) run.devices.ioctl(exporter, fd0, new HlMapMemory(handle))).deviceVa();
+            long handle = run.devices.ioctl(exporter, fd0, new HlAllocMemory(SIZE, false)).value();
+            long va = run.devices.ioctl(exporter, fd0, new HlMapMemory(handle)).deviceVa();
             byte[] dram = Run.bytes(r, SIZE);
             run.devices.ioctl(exporter, fd0, new HlDeviceWrite(va, dram));
-            int buf = (Integer) run.devices.ioctl(exporter, fd0, new HlExportDmabuf(va, SIZE, 0, Dma.O_RDWR | Dma.O_CLOEXEC));
+            int buf = run.devices.ioctl(exporter, fd0, new HlExportDmabuf(va, SIZE, 0, Dma.O_RDWR | Dma.O_CLOEXEC));
             int imported = exporter.fds().passTo(buf, importer.fds());
             exporter.fds().close(buf);
             for (int k = 0; k < rounds; k++) {
                 int off = r.nextInt(SIZE - 65536);
-                byte[] got = (byte[]) run.devices.ioctl(importer, fd1, new HlDmabufRead(imported, off, 65536));
+                byte[] got = run.devices.ioctl(importer, fd1, new HlDmabufRead(imported, off, 65536));
                 run.check(name(), "peer read " + k, Arrays.copyOfRange(dram, off, off + 65536), got);
                 byte[] patch = Run.bytes(r, 4096);
                 run.devices.ioctl(importer, fd1, new HlDmabufWrite(imported, off, patch));
                 System.arraycopy(patch, 0, dram, off, patch.length);
                 run.step(name());
             }
-            byte[] all = (byte[]) run.devices.ioctl(exporter, fd0, new HlDeviceRead(va, SIZE));
+            byte[] all = run.devices.ioctl(exporter, fd0, new HlDeviceRead(va, SIZE));
             run.check(name(), "exporter sees every peer write", dram, all);
             importer.fds().close(imported);
             run.devices.ioctl(exporter, fd0, new HlUnmapMemory(va));

@@ -53,7 +53,7 @@ final class PanfrostHeap implements Workload {
         MmProcess p = run.spawn("panfrost-heap");
         try {
             int fd = run.devices.open(p, device());
-            PanfrostBo heap = (PanfrostBo) run.devices.ioctl(p, fd, new PanfrostCreateBo(HEAP, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
+            PanfrostBo heap = run.devices.ioctl(p, fd, new PanfrostCreateBo(HEAP, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
             if (run.stamps()) {
                 withStamps(run, r, p, fd, heap);
             } else {
@@ -71,14 +71,14 @@ final class PanfrostHeap implements Workload {
         for (int j = 0; j < jobs; j++) {
             long at = heap.offset() + j * (HEAP / jobs) + r.nextInt(4096);
             byte[] data = Run.bytes(r, 64);
-            PanfrostJob job = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
+            PanfrostJob job = run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
                     List.of(PanfrostCmd.store(at, data), PanfrostCmd.load(at, data.length))));
             run.check(name(), "job " + j, data, job.done() ? job.loads().get(0) : new byte[0]);
             written.add(data);
             loads.add(PanfrostCmd.load(at, data.length));
             run.step(name());
         }
-        PanfrostJob all = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
+        PanfrostJob all = run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
         for (int j = 0; j < written.size(); j++) {
             run.check(name(), "read back " + j, written.get(j), all.done() ? all.loads().get(j) : new byte[0]);
         }
@@ -92,14 +92,14 @@ final class PanfrostHeap implements Workload {
         for (int j = 0; j < jobs; j++) {
             long at = heap.offset() + j * (HEAP / jobs) + 4096L * r.nextInt((int) (HEAP / jobs / 4096));
             long[] st = Run.stamps(r, at, 1);
-            PanfrostJob job = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
+            PanfrostJob job = run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()),
                     List.of(PanfrostCmd.storeStamps(at, st), PanfrostCmd.loadStamps(at, 1))));
             run.check(name(), "job " + j, st, job.done() ? Stamps.unpack(job.loads().get(0)) : new long[0]);
             written.add(st);
             loads.add(PanfrostCmd.loadStamps(at, 1));
             run.step(name());
         }
-        PanfrostJob all = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
+        PanfrostJob all = run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(heap.handle()), loads));
         for (int j = 0; j < written.size(); j++) {
             run.check(name(), "read back " + j, written.get(j), all.done() ? Stamps.unpack(all.loads().get(j)) : new long[0]);
         }

@@ -40,15 +40,15 @@ final class PrimeCheck {
 
     static void panfrost(ProcessSession s, String what, Vgem vgem) {
         long size = SIZES[s.r.nextInt(SIZES.length)];
-        PanfrostBo bo = (PanfrostBo) s.run.devices.ioctl(s.p, s.fd, new PanfrostCreateBo(size, Panfrost.BO_NOEXEC, 0));
+        PanfrostBo bo = s.run.devices.ioctl(s.p, s.fd, new PanfrostCreateBo(size, Panfrost.BO_NOEXEC, 0));
         boolean freed = false;
         try {
             long page = 4096L * s.r.nextInt((int) (size / 4096));
             byte[] data = Run.bytes(s.r, 4096);
-            PanfrostJob w = (PanfrostJob) s.run.devices.ioctl(s.p, s.fd, new PanfrostSubmit(List.of(bo.handle()),
+            PanfrostJob w = s.run.devices.ioctl(s.p, s.fd, new PanfrostSubmit(List.of(bo.handle()),
                     List.of(PanfrostCmd.store(bo.offset() + page, data))));
             s.run.check(s.name, what + " (job done)", w.done());
-            int buf = (Integer) s.run.devices.ioctl(s.p, s.fd, new PrimeHandleToFd(bo.handle(), FLAGS));
+            int buf = s.run.devices.ioctl(s.p, s.fd, new PrimeHandleToFd(bo.handle(), FLAGS));
             FdTable fds = s.p.fds();
             try {
                 int v = vgem.open(fds);
@@ -65,7 +65,7 @@ final class PrimeCheck {
                     } else {
                         byte[] mine = Run.bytes(s.r, 64);
                         vgem.write(fds, v, h, page, mine, 0, mine.length);
-                        PanfrostJob back = (PanfrostJob) s.run.devices.ioctl(s.p, s.fd, new PanfrostSubmit(List.of(bo.handle()),
+                        PanfrostJob back = s.run.devices.ioctl(s.p, s.fd, new PanfrostSubmit(List.of(bo.handle()),
                                 List.of(PanfrostCmd.load(bo.offset() + page, 64))));
                         s.run.check(s.name, what + " (the GPU reads what vgem wrote)", mine,
                                 back.done() ? back.loads().get(0) : new byte[0]);
@@ -88,7 +88,7 @@ final class PrimeCheck {
         int placement = s.r.nextBoolean() ? Xe.LOC_VRAM : Xe.LOC_SYSTEM;
         int bo;
         try {
-            bo = (Integer) s.run.devices.ioctl(s.p, s.fd, new XeBoCreate(size, placement));
+            bo = s.run.devices.ioctl(s.p, s.fd, new XeBoCreate(size, placement));
         } catch (ErrnoException e) {
             if (e.errno() == Errno.ENOMEM && placement == Xe.LOC_VRAM) {
                 return;
@@ -97,7 +97,7 @@ final class PrimeCheck {
         }
         FdTable fds = s.p.fds();
         try {
-            int buf = (Integer) s.run.devices.ioctl(s.p, s.fd, new PrimeHandleToFd(bo, FLAGS));
+            int buf = s.run.devices.ioctl(s.p, s.fd, new PrimeHandleToFd(bo, FLAGS));
             try {
                 int v = vgem.open(fds);
                 try {
@@ -105,7 +105,7 @@ final class PrimeCheck {
                     long page = 4096L * s.r.nextInt((int) (size / 4096));
                     byte[] data = Run.bytes(s.r, 4096);
                     vgem.write(fds, v, h, page, data, 0, data.length);
-                    XeMmap m = (XeMmap) s.run.devices.ioctl(s.p, s.fd, new XeGemMmapOffset(bo, 0));
+                    XeMmap m = s.run.devices.ioctl(s.p, s.fd, new XeGemMmapOffset(bo, 0));
                     long cpu = s.p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.SHARED, m.file(), 0);
                     try {
                         byte[] got = new byte[4096];

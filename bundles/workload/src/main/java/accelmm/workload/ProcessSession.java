@@ -95,7 +95,7 @@ final class ProcessSession {
             }
             case "heap" -> {
                 int size = (int) s.size("size", 0);
-                PanfrostBo bo = (PanfrostBo) run.devices.ioctl(p, fd, new PanfrostCreateBo(size, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
+                PanfrostBo bo = run.devices.ioctl(p, fd, new PanfrostCreateBo(size, Panfrost.BO_HEAP | Panfrost.BO_NOEXEC, 0));
                 buffers.put(s.name("as"), new Buffer(bo.offset(), bo.handle(), size, content));
             }
             case "munmap" -> {
@@ -193,10 +193,10 @@ final class ProcessSession {
                 if (!gpu) {
                     p.mm().writeStamps(addr, st, 0, pages);
                 } else if (b.handle == 0) {
-                    XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd, new XeExec(xeVm(), List.of(XeCmd.storeStamps(addr, st))));
+                    XeExecResult x = run.devices.ioctl(p, fd, new XeExec(xeVm(), List.of(XeCmd.storeStamps(addr, st))));
                     gpuDone(what, true, x.done(), x.faultErrno(), x.faultAddress());
                 } else {
-                    PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
+                    PanfrostJob j = run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
                             List.of(PanfrostCmd.storeStamps(addr, st))));
                     gpuDone(what, true, j.done(), j.faultErrno(), j.faultAddress());
                 }
@@ -209,14 +209,14 @@ final class ProcessSession {
             seen = new long[pages];
             p.mm().readStamps(addr, seen, 0, pages);
         } else if (gmem()) {
-            seen = accelmm.api.mm.Stamps.unpack(((GmemRunResult) run.devices.ioctl(p, fd,
-                    new GmemRun(GmemOp.LOAD_STAMPS, npu(addr), pages * 4096L, 0))).data());
+            seen = accelmm.api.mm.Stamps.unpack(run.devices.ioctl(p, fd,
+                    new GmemRun(GmemOp.LOAD_STAMPS, npu(addr), pages * 4096L, 0)).data());
         } else if (b.handle == 0) {
-            XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd, new XeExec(xeVm(), List.of(XeCmd.loadStamps(addr, pages))));
+            XeExecResult x = run.devices.ioctl(p, fd, new XeExec(xeVm(), List.of(XeCmd.loadStamps(addr, pages))));
             gpuDone(what, false, x.done(), x.faultErrno(), x.faultAddress());
             seen = accelmm.api.mm.Stamps.unpack(x.loads().get(0));
         } else {
-            PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
+            PanfrostJob j = run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
                     List.of(PanfrostCmd.loadStamps(addr, pages))));
             gpuDone(what, false, j.done(), j.faultErrno(), j.faultAddress());
             seen = accelmm.api.mm.Stamps.unpack(j.loads().get(0));
@@ -244,11 +244,11 @@ final class ProcessSession {
             if (!gpu) {
                 p.mm().write(b.address + off, data, 0, data.length);
             } else if (b.handle == 0) {
-                XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
+                XeExecResult x = run.devices.ioctl(p, fd,
                         new XeExec(xeVm(), List.of(XeCmd.store(b.address + off, data))));
                 gpuDone(what, true, x.done(), x.faultErrno(), x.faultAddress());
             } else {
-                PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
+                PanfrostJob j = run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
                         List.of(PanfrostCmd.store(b.address + off, data))));
                 gpuDone(what, true, j.done(), j.faultErrno(), j.faultAddress());
             }
@@ -265,15 +265,15 @@ final class ProcessSession {
         }
         byte[] seen;
         if (gmem()) {
-            seen = ((GmemRunResult) run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, npu(b.address + off), len,
-                    0))).data();
+            seen = run.devices.ioctl(p, fd, new GmemRun(GmemOp.LOAD, npu(b.address + off), len,
+                    0)).data();
         } else if (b.handle == 0) {
-            XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd,
+            XeExecResult x = run.devices.ioctl(p, fd,
                     new XeExec(xeVm(), List.of(XeCmd.load(b.address + off, len))));
             gpuDone(what, false, x.done(), x.faultErrno(), x.faultAddress());
             seen = x.loads().get(0);
         } else {
-            PanfrostJob j = (PanfrostJob) run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
+            PanfrostJob j = run.devices.ioctl(p, fd, new PanfrostSubmit(List.of(b.handle),
                     List.of(PanfrostCmd.load(b.address + off, len))));
             gpuDone(what, false, j.done(), j.faultErrno(), j.faultAddress());
             seen = j.loads().get(0);
@@ -371,16 +371,16 @@ final class ProcessSession {
             cleanup.then(() -> run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlUnmapMemory(va)));
             byte[] dram = Run.bytes(r, size);
             run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlDeviceWrite(va, dram));
-            int buf = (Integer) run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlExportDmabuf(va, size, 0,
+            int buf = run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlExportDmabuf(va, size, 0,
                     accelmm.api.dma.Dma.O_RDWR));
             cleanup.then(() -> p.fds().close(buf));
             run.check(name, what + " (peer read)", dram,
-                    (byte[]) run.devices.ioctl(p, peerFd, new accelmm.api.uapi.habana.HlDmabufRead(buf, 0, size)));
+                    run.devices.ioctl(p, peerFd, new accelmm.api.uapi.habana.HlDmabufRead(buf, 0, size)));
             byte[] patch = Run.bytes(r, Math.min(size, 4096));
             run.devices.ioctl(p, peerFd, new accelmm.api.uapi.habana.HlDmabufWrite(buf, 0, patch));
             System.arraycopy(patch, 0, dram, 0, patch.length);
             run.check(name, what + " (exporter sees the peer's write)", dram,
-                    (byte[]) run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlDeviceRead(va, size)));
+                    run.devices.ioctl(p, fd, new accelmm.api.uapi.habana.HlDeviceRead(va, size)));
         } catch (RuntimeException e) {
             cleanup.runAfter(e);
             throw e;
@@ -446,7 +446,7 @@ final class ProcessSession {
 
     int xeVm() {
         if (vm == 0) {
-            vm = (Integer) run.devices.ioctl(p, fd, new XeVmCreate(true));
+            vm = run.devices.ioctl(p, fd, new XeVmCreate(true));
             run.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
         }
         return vm;

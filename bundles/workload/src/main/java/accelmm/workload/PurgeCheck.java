@@ -27,20 +27,20 @@ final class PurgeCheck {
 
     static void run(ProcessSession s, String what, boolean reclaimNow) {
         long size = SIZES[s.r.nextInt(SIZES.length)];
-        PanfrostBo bo = (PanfrostBo) s.run.devices.ioctl(s.p, s.fd, new PanfrostCreateBo(size, Panfrost.BO_NOEXEC, 0));
+        PanfrostBo bo = s.run.devices.ioctl(s.p, s.fd, new PanfrostCreateBo(size, Panfrost.BO_NOEXEC, 0));
         try {
             long at = bo.offset() + 4096L * s.r.nextInt((int) (size / 4096));
             byte[] data = Run.bytes(s.r, 4096);
-            PanfrostJob w = (PanfrostJob) s.run.devices.ioctl(s.p, s.fd, new PanfrostSubmit(List.of(bo.handle()),
+            PanfrostJob w = s.run.devices.ioctl(s.p, s.fd, new PanfrostSubmit(List.of(bo.handle()),
                     List.of(PanfrostCmd.store(at, data))));
             s.run.check(s.name, what + " (job done)", w.done());
             s.run.check(s.name, what + " (a BO is retained when marked dontneed)",
-                    (Boolean) s.run.devices.ioctl(s.p, s.fd, new PanfrostMadvise(bo.handle(), Panfrost.MADV_DONTNEED)));
+                    s.run.devices.ioctl(s.p, s.fd, new PanfrostMadvise(bo.handle(), Panfrost.MADV_DONTNEED)));
             if (reclaimNow) {
                 s.run.memory.reclaim(size / 4096);
             }
-            boolean retained = (Boolean) s.run.devices.ioctl(s.p, s.fd, new PanfrostMadvise(bo.handle(), Panfrost.MADV_WILLNEED));
-            PanfrostJob back = (PanfrostJob) s.run.devices.ioctl(s.p, s.fd, new PanfrostSubmit(List.of(bo.handle()),
+            boolean retained = s.run.devices.ioctl(s.p, s.fd, new PanfrostMadvise(bo.handle(), Panfrost.MADV_WILLNEED));
+            PanfrostJob back = s.run.devices.ioctl(s.p, s.fd, new PanfrostSubmit(List.of(bo.handle()),
                     List.of(PanfrostCmd.load(at, 4096))));
             if (retained) {
                 s.run.check(s.name, what + " (a retained BO kept its bytes)", data, back.done() ? back.loads().get(0) : new byte[0]);

@@ -168,7 +168,7 @@ final class SwapLatency {
 
         @Override
         public void run() {
-            Object request = new Object();
+            accelmm.api.device.CommandRequest request = new accelmm.api.device.CommandRequest("nothing");
             while (!stop.get()) {
                 int w0 = window.get();
                 long t0 = System.nanoTime();

@@ -56,7 +56,7 @@ final class XeSvmWorkload implements Workload {
         MmProcess p = run.spawn("xe-svm");
         try {
             int fd = run.devices.open(p, device());
-            int vm = (Integer) run.devices.ioctl(p, fd, new XeVmCreate(true));
+            int vm = run.devices.ioctl(p, fd, new XeVmCreate(true));
             run.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
             long[] va = new long[buffers];
             for (int b = 0; b < buffers; b++) {
@@ -81,7 +81,7 @@ final class XeSvmWorkload implements Workload {
             run.devices.ioctl(p, fd, new XeMadvise(vm, va[b], va[b] + CHUNK, Xe.LOC_VRAM));
         }
         for (int b = 0; b < buffers; b++) {
-            XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd, new XeExec(vm, java.util.List.of(
+            XeExecResult x = run.devices.ioctl(p, fd, new XeExec(vm, java.util.List.of(
                     XeCmd.load(va[b], CHUNK), XeCmd.store(va[b] + 64, new byte[] {(byte) b}), XeCmd.inc(va[b] + 128))));
             run.check(name(), "GPU read of buffer " + b, data[b], x.done() ? x.loads().get(0) : new byte[0]);
             data[b][64] = (byte) b;
@@ -111,7 +111,7 @@ final class XeSvmWorkload implements Workload {
         }
         for (int b = 0; b < buffers; b++) {
             long[] first = Run.stamps(r, va[b], 1);
-            XeExecResult x = (XeExecResult) run.devices.ioctl(p, fd, new XeExec(vm, java.util.List.of(
+            XeExecResult x = run.devices.ioctl(p, fd, new XeExec(vm, java.util.List.of(
                     XeCmd.loadStamps(va[b], pages), XeCmd.storeStamps(va[b], first))));
             run.check(name(), "GPU read of buffer " + b, model[b], x.done() ? Stamps.unpack(x.loads().get(0)) : new long[0]);
             model[b][0] = first[0];

@@ -36,14 +36,18 @@ public final class ItestDriver implements DeviceDriver {
     }
 
     @Override
-    public Object ioctl(DeviceFile file, Object request) {
+    @SuppressWarnings("unchecked")
+    public <R> R ioctl(DeviceFile file, accelmm.api.device.Request<R> request) {
         if (!bound) {
             throw new IllegalStateException("called while unbound");
         }
-        if (!(request instanceof String s)) {
-            throw Errno.ENOTTY.exception("requests are strings");
+        if (!(request instanceof accelmm.api.device.CommandRequest c)) {
+            throw Errno.ENOTTY.exception("requests are commands");
         }
-        String[] p = s.split(":");
+        return (R) run(file, c.command().split(":"));
+    }
+
+    private Object run(DeviceFile file, String[] p) {
         DeviceContext dev = file.device();
         switch (p[0]) {
             case "put":

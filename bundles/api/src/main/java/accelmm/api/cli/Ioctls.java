@@ -24,7 +24,7 @@ public final class Ioctls {
      * @throws accelmm.api.ErrnoException {@code EINVAL} for a bad pid or fd; {@code ESRCH} for an
      *     unknown process; {@code EBADF}/{@code ENOTTY} as {@link Devices#ioctl}; the driver's errno
      */
-    public static Object call(Devices devices, MemoryManager memory, String pid, String fd, Object request) {
+    public static <R> R call(Devices devices, MemoryManager memory, String pid, String fd, accelmm.api.device.Request<R> request) {
         return devices.ioctl(memory.process(Args.pid(pid)), Args.fd(fd), request);
     }
 

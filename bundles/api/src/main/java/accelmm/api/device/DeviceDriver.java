@@ -56,16 +56,17 @@ public interface DeviceDriver {
     }
 
     /**
-     * Handles one ioctl: a request record of the driver's uapi package.
+     * Handles one ioctl: a request record of the driver's uapi package, usually through its
+     * {@link IoctlTable}.
      *
      * <p>Context: a call (inside the device gate), on the calling process's thread, many at once;
      * no other core lock held. May block and call into address spaces, without the device lock.
      *
-     * @return the reply record (or a boxed number)
+     * @return the reply of the request's type (null for {@code Void})
      * @throws accelmm.api.ErrnoException the kernel's errno for the request; {@code ENOTTY} for a
      *     request the driver does not know
      */
-    Object ioctl(DeviceFile file, Object request);
+    <R> R ioctl(DeviceFile file, Request<R> request);
 
     /**
      * The last descriptor of a file closed: release what it holds before the core tidies up.

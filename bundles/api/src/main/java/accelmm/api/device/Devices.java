@@ -27,12 +27,12 @@ public interface Devices {
     /**
      * Sends an ioctl request to the driver of an open device file.
      *
-     * @return the driver's reply
+     * @return the driver's reply, of the request's reply type
      * @throws accelmm.api.ErrnoException {@code EBADF} if {@code fd} is not open; {@code ENOTTY} if
-     *     it is not a device file; {@code EINVAL} for a null request; {@code ENODEV} once the device
-     *     is unplugged; the driver's errno
+     *     it is not a device file or the request is not one its driver answers; {@code EINVAL} for
+     *     a null request; {@code ENODEV} once the device is unplugged; the driver's errno
      */
-    Object ioctl(MmProcess process, int fd, Object request);
+    <R> R ioctl(MmProcess process, int fd, Request<R> request);
 
     /**
      * Returns the device file behind a descriptor.

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
@@ -592,7 +591,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         }
     }
 
-    Object ioctl(DeviceFileImpl f, Object request) {
+    <R> R ioctl(DeviceFileImpl f, accelmm.api.device.Request<R> request) {
         if (request == null) {
             throw Errno.EINVAL.exception("no request");
         }

@@ -458,7 +458,7 @@ public final class DeviceManagerImpl implements Devices {
     }
 
     @Override
-    public Object ioctl(MmProcess process, int fd, Object request) {
+    public <R> R ioctl(MmProcess process, int fd, accelmm.api.device.Request<R> request) {
         DeviceFileImpl f = (DeviceFileImpl) file(process, fd);
         return f.deviceImpl().ioctl(f, request);
     }

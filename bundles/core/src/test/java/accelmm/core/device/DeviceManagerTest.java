@@ -89,11 +89,11 @@ class DeviceManagerTest {
         assertEquals(1, d.binds.get());
         MmProcess p = mm.spawn("p");
         int fd = devices.open(p, "test0");
-        int id = (Integer) devices.ioctl(p, fd, new EchoDriver.Put("hello"));
+        int id = devices.ioctl(p, fd, new EchoDriver.Put("hello"));
         assertEquals("v1:hello", devices.ioctl(p, fd, new EchoDriver.Get(id)));
         assertErrno(Errno.ENOENT, () -> devices.ioctl(p, fd, new EchoDriver.Get(99)));
-        assertErrno(Errno.ENOTTY, () -> devices.ioctl(p, fd, "what"));
-        assertErrno(Errno.EINVAL, () -> devices.ioctl(p, fd, null));
+        assertErrno(Errno.ENOTTY, () -> devices.ioctl(p, fd, new EchoDriver.Stranger()));
+        assertErrno(Errno.EINVAL, () -> devices.ioctl(p, fd, (EchoDriver.Put) null));
         assertErrno(Errno.EBADF, () -> devices.ioctl(p, 42, new EchoDriver.Get(id)));
         int plain = p.fds().install(() -> { });
         assertErrno(Errno.ENOTTY, () -> devices.ioctl(p, plain, new EchoDriver.Get(id)));
@@ -112,7 +112,7 @@ class DeviceManagerTest {
         long r1 = add(v1, "test", 0);
         MmProcess p = mm.spawn("p");
         int fd = devices.open(p, "test0");
-        int id = (Integer) devices.ioctl(p, fd, new EchoDriver.Put("kept"));
+        int id = devices.ioctl(p, fd, new EchoDriver.Put("kept"));
         long r2 = add(v2, "test", 0);
         assertEquals(1, v1.unbinds.get());
         assertEquals("v2:kept", devices.ioctl(p, fd, new EchoDriver.Get(id)));
@@ -138,8 +138,8 @@ class DeviceManagerTest {
             Thread th = new Thread(() -> {
                 while (!stop.get()) {
                     try {
-                        int id = (Integer) devices.ioctl(p, fd, new EchoDriver.Put("x"));
-                        String v = (String) devices.ioctl(p, fd, new EchoDriver.Get(id));
+                        int id = devices.ioctl(p, fd, new EchoDriver.Put("x"));
+                        String v = devices.ioctl(p, fd, new EchoDriver.Get(id));
                         if (!v.endsWith(":x")) {
                             errors.add(new AssertionError(v));
                         }
@@ -181,9 +181,9 @@ class DeviceManagerTest {
         long va = p.mm().mmap(0, 1L << 16, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
         p.mm().write(va, new byte[] {1}, 0, 1);
         int fd = devices.open(p, "test0");
-        PinnedPages pins = (PinnedPages) devices.ioctl(p, fd, new EchoDriver.Pin(va, 4));
+        PinnedPages pins = devices.ioctl(p, fd, new EchoDriver.Pin(va, 4));
         devices.ioctl(p, fd, new EchoDriver.Watch(va, 1L << 16));
-        int bufFd = (Integer) devices.ioctl(p, fd, new EchoDriver.Export(1L << 20));
+        int bufFd = devices.ioctl(p, fd, new EchoDriver.Export(1L << 20));
         DmaBuf buf = dma.get(p.fds(), bufFd);
         List<DmaBufAttachment> moved = new ArrayList<>();
         DmaBufAttachment at = buf.dynamicAttach(dma.device("peer0"), new DmaBufImporterOps(true, moved::add), null);

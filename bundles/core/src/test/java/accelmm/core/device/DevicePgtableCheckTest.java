@@ -42,7 +42,7 @@ class DevicePgtableCheckTest {
             }
 
             @Override
-            public Object ioctl(DeviceFile file, Object request) {
+            public <R> R ioctl(DeviceFile file, accelmm.api.device.Request<R> request) {
                 return null;
             }
         }, "test", 1, 0, "test", "1");

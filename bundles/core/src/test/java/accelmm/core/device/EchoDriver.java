@@ -10,6 +10,8 @@ import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceNotifier;
+import accelmm.api.device.IoctlTable;
+import accelmm.api.device.Request;
 import accelmm.api.dma.DmaBufAttachment;
 import accelmm.api.dma.DmaDirection;
 import accelmm.api.dma.SgTable;
@@ -18,19 +20,48 @@ import accelmm.api.notifier.NotifierRange;
 
 /** A test driver: keeps strings in a device registry, pins, watches ranges and exports memory. */
 class EchoDriver implements DeviceDriver {
-    record Put(String value) {
+    /** The requests the test driver answers. */
+    sealed interface EchoIoctl<R> extends Request<R> permits Put, Get, Pin, Watch, Export {
     }
 
-    record Get(int id) {
+    record Put(String value) implements EchoIoctl<Integer> {
     }
 
-    record Pin(long addr, int pages) {
+    record Get(int id) implements EchoIoctl<String> {
     }
 
-    record Watch(long addr, long length) {
+    record Pin(long addr, int pages) implements EchoIoctl<accelmm.api.mm.PinnedPages> {
     }
 
-    record Export(long size) {
+    record Watch(long addr, long length) implements EchoIoctl<DeviceNotifier> {
+    }
+
+    record Export(long size) implements EchoIoctl<Integer> {
+    }
+
+    /** A request of a family no driver here answers. */
+    record Stranger() implements Request<Void> {
+    }
+
+    private final IoctlTable ioctls = ioctls();
+
+    private IoctlTable ioctls() {
+        return IoctlTable.builder("echo", EchoIoctl.class)
+            .on(Put.class, (file, p) -> file.device().<String>idr("objects", 1).alloc(p.value(), 1, 0))
+            .on(Get.class, (file, g) -> {
+                String v = file.device().<String>idr("objects", 1).find(g.id());
+                if (v == null) {
+                    throw Errno.ENOENT.exception("no object " + g.id());
+                }
+                return name + ":" + v;
+            })
+            .on(Pin.class, (file, p) -> file.device().pin(file, file.process().mm(), p.addr(), p.pages(), GupFlags.WRITE))
+            .on(Watch.class, (file, w) -> file.device().insertNotifier(file, file.process().mm(), w.addr(), w.length(), 7))
+            .on(Export.class, (file, x) -> {
+                DeviceExport e = file.device().exportDmaBuf(file, x.size(), 9);
+                return file.device().dma().fd(e.dmaBuf(), file.process().fds(), 0);
+            })
+            .build();
     }
 
     final String name;
@@ -58,40 +89,15 @@ class EchoDriver implements DeviceDriver {
     }
 
     @Override
-    public Object ioctl(DeviceFile file, Object request) {
+    public <R> R ioctl(DeviceFile file, Request<R> request) {
         if (!bound) {
             throw new IllegalStateException(name + " called while not bound");
         }
-        Object reply = handle(file, request);
+        R reply = ioctls.dispatch(file, request);
         if (!bound) {
             throw new IllegalStateException(name + " unbound during a call");
         }
         return reply;
-    }
-
-    private Object handle(DeviceFile file, Object request) {
-        DeviceContext dev = file.device();
-        if (request instanceof Put p) {
-            return dev.<String>idr("objects", 1).alloc(p.value(), 1, 0);
-        }
-        if (request instanceof Get g) {
-            String v = dev.<String>idr("objects", 1).find(g.id());
-            if (v == null) {
-                throw Errno.ENOENT.exception("no object " + g.id());
-            }
-            return name + ":" + v;
-        }
-        if (request instanceof Pin p) {
-            return dev.pin(file, file.process().mm(), p.addr(), p.pages(), GupFlags.WRITE);
-        }
-        if (request instanceof Watch w) {
-            return dev.insertNotifier(file, file.process().mm(), w.addr(), w.length(), 7);
-        }
-        if (request instanceof Export x) {
-            DeviceExport e = dev.exportDmaBuf(file, x.size(), 9);
-            return dev.dma().fd(e.dmaBuf(), file.process().fds(), 0);
-        }
-        throw Errno.ENOTTY.exception("unknown request " + request);
     }
 
     @Override

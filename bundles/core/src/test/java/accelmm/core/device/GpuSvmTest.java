@@ -76,7 +76,7 @@ class GpuSvmTest {
         devices.configure("pid.svm0", SVM0);
         devices.addDriver(new DeviceDriver() {
             @Override
-            public Object ioctl(DeviceFile f, Object request) {
+            public <R> R ioctl(DeviceFile f, accelmm.api.device.Request<R> request) {
                 throw Errno.ENOTTY.exception("no ioctls");
             }
 

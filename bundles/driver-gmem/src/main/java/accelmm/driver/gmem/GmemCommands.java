@@ -120,7 +120,7 @@ public final class GmemCommands {
         return out;
     }
 
-    private Object ioctl(String pid, String fd, Object request) {
+    private <R> R ioctl(String pid, String fd, accelmm.api.device.Request<R> request) {
         return Ioctls.call(devices, memory, pid, fd, request);
     }
 
@@ -138,7 +138,7 @@ public final class GmemCommands {
         } catch (IllegalArgumentException e) {
             throw Errno.EINVAL.exception("unknown MMU mode " + mode + "; use share, coherent_exclusive or replicate");
         }
-        GmemContext c = (GmemContext) ioctl(pid, fd, new GmemAttach(m));
+        GmemContext c = ioctl(pid, fd, new GmemAttach(m));
         return "as " + c.asId() + " dev " + c.devId() + " " + c.mode();
     }
 
@@ -157,7 +157,7 @@ public final class GmemCommands {
         } catch (IllegalArgumentException e) {
             throw Errno.EINVAL.exception("unknown operation " + op + "; use load, store or inc");
         }
-        GmemRunResult r = (GmemRunResult) ioctl(pid, fd, new GmemRun(o, Args.address(address), Args.size("length", length, 0), Args.integer("value", value, 0, 255)));
+        GmemRunResult r = ioctl(pid, fd, new GmemRun(o, Args.address(address), Args.size("length", length, 0), Args.integer("value", value, 0, 255)));
         StringBuilder s = new StringBuilder(String.format("faults %d migrating %d evictions %d", r.faults(), r.migrating(),
                 r.evictions()));
         if (r.data().length > 0) {

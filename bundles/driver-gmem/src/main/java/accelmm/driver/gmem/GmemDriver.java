@@ -11,6 +11,8 @@ import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
+import accelmm.api.device.IoctlTable;
+import accelmm.api.device.Request;
 import accelmm.api.device.StateKey;
 import accelmm.api.gmem.GmAs;
 import accelmm.api.gmem.GmCap;
@@ -27,6 +29,7 @@ import accelmm.api.mm.AddressSpace;
 import accelmm.api.uapi.gmem.GmemAttach;
 import accelmm.api.uapi.gmem.GmemContext;
 import accelmm.api.uapi.gmem.GmemDetach;
+import accelmm.api.uapi.gmem.GmemIoctl;
 import accelmm.api.uapi.gmem.GmemMarkHot;
 import accelmm.api.uapi.gmem.GmemResidency;
 import accelmm.api.uapi.gmem.GmemRun;
@@ -94,55 +97,55 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
         return g;
     }
 
+    private static final IoctlTable IOCTLS = IoctlTable.builder("GMEM", GmemIoctl.class)
+            .on(GmemAttach.class, (file, a) -> attach(file, gmDev(file.device()), a))
+            .on(GmemDetach.class, (file, d) -> {
+                GmemKernel.attachedSpace(file, gmDev(file.device())).detach(gmDev(file.device()));
+                file.state().remove(ATTACHED);
+                return null;
+            })
+            .on(GmemRun.class, (file, r) -> GmemKernel.run(file, gmDev(file.device()), r))
+            .on(GmemMarkHot.class, (file, h) -> GmemKernel.markHot(file, gmDev(file.device()), h))
+            .on(GmemResidency.class, (file, q) -> {
+                gmDev(file.device());
+                GmAs as = file.device().gmem().as(file.process().mm());
+                if (as == null) {
+                    throw Errno.EINVAL.exception("the process has no GMEM address space");
+                }
+                GmemKernel.checkRange(q.addr(), q.length());
+                return as.table(q.addr(), q.addr() + q.length());
+            })
+            .build();
+
     @Override
-    public Object ioctl(DeviceFile file, Object request) {
-        DeviceContext dev = file.device();
-        GmDev g = gmDev(dev);
-        Gmem gmem = dev.gmem();
+    public <R> R ioctl(DeviceFile file, Request<R> request) {
+        return IOCTLS.dispatch(file, request);
+    }
+
+    private static GmemContext attach(DeviceFile file, GmDev g, GmemAttach a) {
+        Gmem gmem = file.device().gmem();
         AddressSpace mm = file.process().mm();
-        if (request instanceof GmemAttach a) {
-            if (a.mode() == null) {
-                throw Errno.EINVAL.exception("no MMU mode");
-            }
-            if (file.state().get(ATTACHED) != null) {
-                throw Errno.EEXIST.exception("this file already attached its process");
-            }
-            GmAs as = gmem.as(mm);
-            if (as == null) {
-                try {
-                    as = gmem.asCreate(mm, 0, USER_END);
-                } catch (ErrnoException e) {
-                    as = gmem.as(mm);
-                    if (as == null) {
-                        throw e;
-                    }
+        if (a.mode() == null) {
+            throw Errno.EINVAL.exception("no MMU mode");
+        }
+        if (file.state().get(ATTACHED) != null) {
+            throw Errno.EEXIST.exception("this file already attached its process");
+        }
+        GmAs as = gmem.as(mm);
+        if (as == null) {
+            try {
+                as = gmem.asCreate(mm, 0, USER_END);
+            } catch (ErrnoException e) {
+                as = gmem.as(mm);
+                if (as == null) {
+                    throw e;
                 }
             }
-            as.attach(g, a.mode(), true);
-            file.state().put(ATTACHED, as.id());
-            dev.count("gmem.attach", 1);
-            return new GmemContext(as.id(), g.id(), a.mode());
         }
-        if (request instanceof GmemDetach) {
-            GmemKernel.attachedSpace(file, g).detach(g);
-            file.state().remove(ATTACHED);
-            return null;
-        }
-        if (request instanceof GmemRun r) {
-            return GmemKernel.run(file, g, r);
-        }
-        if (request instanceof GmemMarkHot h) {
-            return GmemKernel.markHot(file, g, h);
-        }
-        if (request instanceof GmemResidency q) {
-            GmAs as = gmem.as(mm);
-            if (as == null) {
-                throw Errno.EINVAL.exception("the process has no GMEM address space");
-            }
-            GmemKernel.checkRange(q.addr(), q.length());
-            return as.table(q.addr(), q.addr() + q.length());
-        }
-        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the GMEM driver");
+        as.attach(g, a.mode(), true);
+        file.state().put(ATTACHED, as.id());
+        file.device().count("gmem.attach", 1);
+        return new GmemContext(as.id(), g.id(), a.mode());
     }
 
     @Override

@@ -93,12 +93,12 @@ class GmemDriverTest {
             this.fd = devices.open(p, device);
         }
 
-        Object ioctl(Object r) {
+        <R> R ioctl(accelmm.api.device.Request<R> r) {
             return devices.ioctl(p, fd, r);
         }
 
         GmemContext attach(GmMmuMode mode) {
-            return (GmemContext) ioctl(new GmemAttach(mode));
+            return ioctl(new GmemAttach(mode));
         }
 
         long malloc(long size) {
@@ -106,7 +106,7 @@ class GmemDriverTest {
         }
 
         GmemRunResult run(GmemOp op, long addr, long length, int value) {
-            return (GmemRunResult) ioctl(new GmemRun(op, addr, length, value));
+            return ioctl(new GmemRun(op, addr, length, value));
         }
 
         byte[] load(long addr, int length) {
@@ -121,7 +121,7 @@ class GmemDriverTest {
 
         @SuppressWarnings("unchecked")
         List<GmRegion> residency(long addr, long length) {
-            return (List<GmRegion>) ioctl(new GmemResidency(addr, length));
+            return ioctl(new GmemResidency(addr, length));
         }
 
         GmDev gm() {
@@ -384,7 +384,7 @@ class GmemDriverTest {
         long ro = n.p.mm().mmap(0, REGION, Prot.READ, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
         assertErrno(Errno.EPERM, () -> n.run(GmemOp.STORE, ro, 16, 1));
         assertEquals(0, n.load(ro, 16)[5]);
-        assertErrno(Errno.ENOTTY, () -> n.ioctl("nonsense"));
+        assertErrno(Errno.ENOTTY, () -> n.ioctl(new accelmm.api.uapi.xe.XeVmCreate(true)));
         long shared = n.p.mm().mmap(0, REGION, Prot.READ | Prot.WRITE, MapFlags.SHARED | MapFlags.ANONYMOUS);
         assertErrno(Errno.EFAULT, () -> n.run(GmemOp.LOAD, shared, 16, 0));
         assertEquals(List.of(), n.residency(a, REGION), "no device touched the region");

@@ -69,7 +69,7 @@ class GmemFrameworkTest {
         }
 
         @Override
-        public Object ioctl(DeviceFile file, Object request) {
+        public <R> R ioctl(DeviceFile file, accelmm.api.device.Request<R> request) {
             return driver.ioctl(file, request);
         }
 

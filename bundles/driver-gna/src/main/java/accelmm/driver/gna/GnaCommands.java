@@ -44,7 +44,7 @@ public final class GnaCommands {
         this.memory = memory;
     }
 
-    private Object ioctl(String pid, String fd, Object request) {
+    private <R> R ioctl(String pid, String fd, accelmm.api.device.Request<R> request) {
         return Ioctls.call(devices, memory, pid, fd, request);
     }
 
@@ -56,7 +56,7 @@ public final class GnaCommands {
     @Descriptor("register user memory of a process with its open GNA file; prints the memory id")
     public long map(@Descriptor("process id") String pid, @Descriptor("GNA file descriptor") String fd,
             @Descriptor("page-aligned address (0x...)") String address, @Descriptor("size in bytes (suffix k, m allowed)") String size) {
-        return ((GnaMemoryId) ioctl(pid, fd, new GnaMapMemory(Args.address(address), Args.size("size", size, 0)))).memoryId();
+        return ioctl(pid, fd, new GnaMapMemory(Args.address(address), Args.size("size", size, 0))).memoryId();
     }
 
     /**
@@ -82,7 +82,7 @@ public final class GnaCommands {
         GnaCompute c = new GnaCompute(0, Args.number("layers", layers, 0, 0xffffffffL),
                 List.of(new GnaBuffer(Args.number("memory id", memoryId, 0, 0xffffffffL), 0, Args.size("size", size, 0), List.of())),
                 Gna.MODE_XNN);
-        return ((GnaRequestId) ioctl(pid, fd, c)).requestId();
+        return ioctl(pid, fd, c).requestId();
     }
 
     /**
@@ -93,7 +93,7 @@ public final class GnaCommands {
     @Descriptor("wait for a request; prints its status bits and cycles")
     public String wait(@Descriptor("process id") String pid, @Descriptor("GNA file descriptor") String fd,
             @Descriptor("request id") String requestId, @Descriptor("timeout in ms") String timeoutMs) {
-        GnaWaitReply r = (GnaWaitReply) ioctl(pid, fd, new GnaWait(Args.number("request id", requestId, 0, 0xffffffffL),
+        GnaWaitReply r = ioctl(pid, fd, new GnaWait(Args.number("request id", requestId, 0, 0xffffffffL),
                 Args.number("timeout", timeoutMs, 0, Long.MAX_VALUE)));
         return "status 0x" + Integer.toHexString(r.hwStatus()) + "  cycles " + r.totalCycles();
     }

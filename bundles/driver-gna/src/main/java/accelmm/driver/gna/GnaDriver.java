@@ -11,12 +11,15 @@ import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceNotifier;
+import accelmm.api.device.IoctlTable;
+import accelmm.api.device.Request;
 import accelmm.api.device.UserMemory;
 import accelmm.api.idr.Idr;
 import accelmm.api.notifier.NotifierRange;
 import accelmm.api.uapi.gna.Gna;
 import accelmm.api.uapi.gna.GnaCompute;
 import accelmm.api.uapi.gna.GnaGetParameter;
+import accelmm.api.uapi.gna.GnaIoctl;
 import accelmm.api.uapi.gna.GnaMapMemory;
 import accelmm.api.uapi.gna.GnaMemoryId;
 import accelmm.api.uapi.gna.GnaRequestId;
@@ -59,25 +62,20 @@ public final class GnaDriver implements DeviceDriver {
         }
     }
 
+    private static final IoctlTable IOCTLS = IoctlTable.builder("GNA", GnaIoctl.class)
+            .on(GnaMapMemory.class, GnaDriver::map)
+            .on(GnaUnmapMemory.class, (file, u) -> {
+                unmap(file, u.memoryId());
+                return null;
+            })
+            .on(GnaCompute.class, GnaDriver::compute)
+            .on(GnaWait.class, GnaDriver::waitFor)
+            .on(GnaGetParameter.class, (file, p) -> parameter(p.param()))
+            .build();
+
     @Override
-    public Object ioctl(DeviceFile file, Object request) {
-        if (request instanceof GnaMapMemory m) {
-            return map(file, m);
-        }
-        if (request instanceof GnaUnmapMemory u) {
-            unmap(file, u.memoryId());
-            return null;
-        }
-        if (request instanceof GnaCompute c) {
-            return compute(file, c);
-        }
-        if (request instanceof GnaWait w) {
-            return waitFor(file, w);
-        }
-        if (request instanceof GnaGetParameter p) {
-            return parameter(p.param());
-        }
-        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the GNA driver");
+    public <R> R ioctl(DeviceFile file, Request<R> request) {
+        return IOCTLS.dispatch(file, request);
     }
 
     private static GnaMemoryId map(DeviceFile file, GnaMapMemory m) {

@@ -8,7 +8,6 @@ import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceJob;
 import accelmm.api.uapi.gna.GnaWaitReply;
-import accelmm.api.device.DeviceFile;
 import accelmm.api.uapi.gna.GnaCompute;
 
 /**

@@ -79,7 +79,7 @@ class GnaDriverTest {
         final MmProcess p = mm.spawn("gna-user");
         final int fd = devices.open(p, "gna0");
 
-        Object ioctl(Object request) {
+        <R> R ioctl(accelmm.api.device.Request<R> request) {
             return devices.ioctl(p, fd, request);
         }
 
@@ -88,12 +88,12 @@ class GnaDriverTest {
         }
 
         long map(long addr, long size) {
-            return ((GnaMemoryId) ioctl(new GnaMapMemory(addr, size))).memoryId();
+            return ioctl(new GnaMapMemory(addr, size)).memoryId();
         }
 
         GnaWaitReply run(GnaCompute c) {
-            long id = ((GnaRequestId) ioctl(c)).requestId();
-            return (GnaWaitReply) ioctl(new GnaWait(id, 1000));
+            long id = ioctl(c).requestId();
+            return ioctl(new GnaWait(id, 1000));
         }
     }
 
@@ -193,7 +193,7 @@ class GnaDriverTest {
         assertErrno(Errno.EINVAL, () -> u.ioctl(one(id, 0, PAGE, List.of(new GnaPatch(PAGE - 2, 4, 1)))));
         assertErrno(Errno.EINVAL, () -> u.ioctl(new GnaCompute(2 * SIZE, 1, List.of(ok, new GnaBuffer(id2, 0, SIZE, List.of())),
                 Gna.MODE_GMM)));
-        assertErrno(Errno.ENOTTY, () -> u.ioctl("score"));
+        assertErrno(Errno.ENOTTY, () -> u.ioctl(new accelmm.api.uapi.panfrost.PanfrostFreeBo(1)));
         assertEquals(Gna.DEVICE_ID, u.ioctl(new GnaGetParameter(Gna.PARAM_DEVICE_ID)));
         assertEquals((long) Gna.MAX_LAYER_COUNT, u.ioctl(new GnaGetParameter(Gna.PARAM_MAX_LAYER_COUNT)));
         assertEquals(Gna.MAX_HW_MEM, u.ioctl(new GnaGetParameter(Gna.PARAM_MAX_MEMORY)));
@@ -292,22 +292,22 @@ class GnaDriverTest {
         long small = u.mmap(SIZE);
         int[] expected = writeNetwork(u, small, 16, 8, 7);
         long smallId = u.map(small, SIZE);
-        long slow = ((GnaRequestId) u.ioctl(new GnaCompute(0, 200, List.of(new GnaBuffer(bigId, 0, 2L << 20, List.of())),
-                Gna.MODE_XNN))).requestId();
-        long queued = ((GnaRequestId) u.ioctl(one(smallId, 0, SIZE, List.of()))).requestId();
-        long doomed = ((GnaRequestId) u.ioctl(one(smallId, 0, SIZE, List.of()))).requestId();
+        long slow = u.ioctl(new GnaCompute(0, 200, List.of(new GnaBuffer(bigId, 0, 2L << 20, List.of())),
+                Gna.MODE_XNN)).requestId();
+        long queued = u.ioctl(one(smallId, 0, SIZE, List.of())).requestId();
+        long doomed = u.ioctl(one(smallId, 0, SIZE, List.of())).requestId();
         assertErrno(Errno.EBUSY, () -> u.ioctl(new GnaWait(queued, 0)));
         devices.addDriver(new GnaDriver(), "gna", 2, 0, "accelmm.driver.gna", "next");
         assertEquals(Gna.STS_SCORE_COMPLETED | Gna.STS_STATISTICS_VALID,
-                ((GnaWaitReply) u.ioctl(new GnaWait(slow, 30_000))).hwStatus());
+                u.ioctl(new GnaWait(slow, 30_000)).hwStatus());
         assertEquals(Gna.STS_SCORE_COMPLETED | Gna.STS_STATISTICS_VALID,
-                ((GnaWaitReply) u.ioctl(new GnaWait(queued, 30_000))).hwStatus());
+                u.ioctl(new GnaWait(queued, 30_000)).hwStatus());
         assertArrayEquals(expected, readOutputs(u, small, 8));
         assertErrno(Errno.EINVAL, () -> u.ioctl(new GnaWait(queued, 10)));
         u.ioctl(new GnaWait(doomed, 30_000));
-        long later = ((GnaRequestId) u.ioctl(new GnaCompute(0, 200, List.of(new GnaBuffer(bigId, 0, 2L << 20, List.of())),
-                Gna.MODE_XNN))).requestId();
-        long cancelled = ((GnaRequestId) u.ioctl(one(smallId, 0, SIZE, List.of()))).requestId();
+        long later = u.ioctl(new GnaCompute(0, 200, List.of(new GnaBuffer(bigId, 0, 2L << 20, List.of())),
+                Gna.MODE_XNN)).requestId();
+        long cancelled = u.ioctl(one(smallId, 0, SIZE, List.of())).requestId();
         u.ioctl(new GnaUnmapMemory(smallId));
         assertErrno(Errno.EINVAL, () -> u.ioctl(new GnaWait(cancelled, 1000)));
         u.ioctl(new GnaWait(later, 30_000));
@@ -321,7 +321,7 @@ class GnaDriverTest {
         writeNetwork(u, va, 8, 4, 4);
         long id = u.map(va, SIZE);
         u.p.mm().munmap(va, SIZE);
-        long req = ((GnaRequestId) u.ioctl(one(id, 0, SIZE, List.of()))).requestId();
+        long req = u.ioctl(one(id, 0, SIZE, List.of())).requestId();
         assertErrno(Errno.EFAULT, () -> u.ioctl(new GnaWait(req, 30_000)));
         assertTrue(devices.stats("gna0").get("gna.invalidate") >= 1);
     }
@@ -356,7 +356,7 @@ class GnaDriverTest {
         Thread scorer = new Thread(() -> {
             try {
                 while (!stop.get()) {
-                    long req = ((GnaRequestId) victim.ioctl(one(id, 0, SIZE, List.of()))).requestId();
+                    long req = victim.ioctl(one(id, 0, SIZE, List.of())).requestId();
                     try {
                         victim.ioctl(new GnaWait(req, 30_000));
                         assertArrayEquals(expected, readOutputs(victim, va, 16));

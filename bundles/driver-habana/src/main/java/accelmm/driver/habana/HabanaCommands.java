@@ -69,7 +69,7 @@ public final class HabanaCommands {
         return DeviceReports.countersOfKind(devices, device, "habana", "habana.", "dmabuf.", "pin.pages");
     }
 
-    private Object ioctl(String pid, String fd, Object request) {
+    private <R> R ioctl(String pid, String fd, accelmm.api.device.Request<R> request) {
         return Ioctls.call(devices, memory, pid, fd, request);
     }
 
@@ -82,7 +82,7 @@ public final class HabanaCommands {
     public String alloc(@Descriptor("physically contiguous") @Parameter(names = "--contiguous", presentValue = "true",
             absentValue = "false") boolean contiguous, @Descriptor("process id") String pid,
             @Descriptor("Habana file descriptor") String fd, @Descriptor("size (suffix k, m, g allowed)") String size) {
-        return "handle " + ((HlHandle) ioctl(pid, fd, new HlAllocMemory(Args.size("size", size, 1), contiguous))).value();
+        return "handle " + ioctl(pid, fd, new HlAllocMemory(Args.size("size", size, 1), contiguous)).value();
     }
 
     /**
@@ -166,7 +166,7 @@ public final class HabanaCommands {
     @Descriptor("read a range of device memory as the device's engines see it; prints the first bytes")
     public String read(@Descriptor("process id") String pid, @Descriptor("Habana file descriptor") String fd,
             @Descriptor("device address") String deviceVa, @Descriptor("length (suffix allowed, at most 1m)") String length) {
-        return bytes((byte[]) ioctl(pid, fd, new HlDeviceRead(Args.address(deviceVa),
+        return bytes(ioctl(pid, fd, new HlDeviceRead(Args.address(deviceVa),
                 (int) Math.min(1 << 20, Args.size("length", length, 1)))));
     }
 
@@ -179,7 +179,7 @@ public final class HabanaCommands {
     public String dmabuf_read(@Descriptor("process id") String pid, @Descriptor("Habana file descriptor") String fd,
             @Descriptor("dma-buf file descriptor") String dmabuf, @Descriptor("offset in the buffer") String offset,
             @Descriptor("length (suffix allowed, at most 1m)") String length) {
-        return bytes((byte[]) ioctl(pid, fd, new HlDmabufRead(Args.fd(dmabuf), Args.size("offset", offset, 0),
+        return bytes(ioctl(pid, fd, new HlDmabufRead(Args.fd(dmabuf), Args.size("offset", offset, 0),
                 (int) Math.min(1 << 20, Args.size("length", length, 1)))));
     }
 

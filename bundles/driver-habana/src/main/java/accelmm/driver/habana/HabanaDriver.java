@@ -15,6 +15,8 @@ import accelmm.api.PageSize;
 import accelmm.api.device.DeviceAlloc;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceMapping;
+import accelmm.api.device.IoctlTable;
+import accelmm.api.device.Request;
 import accelmm.api.device.ExportWindow;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceExport;
@@ -41,6 +43,7 @@ import accelmm.api.uapi.habana.HlDmabufWrite;
 import accelmm.api.uapi.habana.HlExportDmabuf;
 import accelmm.api.uapi.habana.HlFreeMemory;
 import accelmm.api.uapi.habana.HlHandle;
+import accelmm.api.uapi.habana.HlIoctl;
 import accelmm.api.uapi.habana.HlMapHost;
 import accelmm.api.uapi.habana.HlMapMemory;
 import accelmm.api.uapi.habana.HlSetOperational;
@@ -58,59 +61,59 @@ import accelmm.api.uapi.habana.HlUnmapMemory;
 public final class HabanaDriver implements DeviceDriver {
     private static final long PAGE = PageSize.PAGE_SIZE;
 
-    @Override
-    public Object ioctl(DeviceFile file, Object request) {
-        HlState st = new HlState(file.device());
-        if (request instanceof HlSetOperational o) {
-            st.operational(o.operational());
-            return null;
-        }
-        if (request instanceof HlDmabufRead r) {
-            st.requireOperational();
-            return HlImport.read(file, r.fd(), r.offset(), r.length());
-        }
-        if (request instanceof HlDmabufWrite w) {
-            st.requireOperational();
-            HlImport.write(file, w.fd(), w.offset(), w.data());
-            return null;
-        }
-        if (request instanceof HlDeviceRead r) {
-            byte[] out = new byte[Math.max(0, r.length())];
-            HlDeviceAccess.move(st, r.deviceVa(), out, false);
-            return out;
-        }
-        if (request instanceof HlDeviceWrite w) {
-            HlDeviceAccess.move(st, w.deviceVa(), w.data(), true);
-            return null;
-        }
-        st.requireOperational();
-        ReentrantLock lock = st.lock();
-        lock.lock();
-        try {
-            if (request instanceof HlAllocMemory a) {
-                return alloc(file, st, a.size(), a.contiguous());
-            }
-            if (request instanceof HlFreeMemory f) {
+    private static final IoctlTable IOCTLS = IoctlTable.builder("Habana", HlIoctl.class)
+            .on(HlSetOperational.class, (file, o) -> {
+                new HlState(file.device()).operational(o.operational());
+                return null;
+            })
+            .on(HlDmabufRead.class, (file, r) -> {
+                new HlState(file.device()).requireOperational();
+                return HlImport.read(file, r.fd(), r.offset(), r.length());
+            })
+            .on(HlDmabufWrite.class, (file, w) -> {
+                new HlState(file.device()).requireOperational();
+                HlImport.write(file, w.fd(), w.offset(), w.data());
+                return null;
+            })
+            .on(HlDeviceRead.class, (file, r) -> {
+                byte[] out = new byte[Math.max(0, r.length())];
+                HlDeviceAccess.move(new HlState(file.device()), r.deviceVa(), out, false);
+                return out;
+            })
+            .on(HlDeviceWrite.class, (file, w) -> {
+                HlDeviceAccess.move(new HlState(file.device()), w.deviceVa(), w.data(), true);
+                return null;
+            })
+            .on(HlAllocMemory.class, memoryOp((file, st, a) -> alloc(file, st, a.size(), a.contiguous())))
+            .on(HlFreeMemory.class, memoryOp((file, st, f) -> {
                 free(file, st, f.handle());
                 return null;
-            }
-            if (request instanceof HlMapMemory m) {
-                return map(file, st, m.handle());
-            }
-            if (request instanceof HlMapHost h) {
-                return mapHost(file, st, h.hostAddress(), h.size());
-            }
-            if (request instanceof HlUnmapMemory u) {
+            }))
+            .on(HlMapMemory.class, memoryOp((file, st, m) -> map(file, st, m.handle())))
+            .on(HlMapHost.class, memoryOp((file, st, h) -> mapHost(file, st, h.hostAddress(), h.size())))
+            .on(HlUnmapMemory.class, memoryOp((file, st, u) -> {
                 unmap(file, st, u.deviceVa());
                 return null;
-            }
-            if (request instanceof HlExportDmabuf x) {
-                return HlExport.export(file, st, x);
-            }
-        } finally {
-            lock.unlock();
-        }
-        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Habana driver");
+            }))
+            .on(HlExportDmabuf.class, memoryOp((file, st, x) -> HlExport.export(file, st, x)))
+            .build();
+
+    /** A memory operation: refused while the device resets, and serialized by the device lock. */
+    private interface MemoryOp<Q, R> {
+        R run(DeviceFile file, HlState st, Q request);
+    }
+
+    private static <Q, R> IoctlTable.Handler<Q, R> memoryOp(MemoryOp<Q, R> op) {
+        return (file, request) -> {
+            HlState st = new HlState(file.device());
+            st.requireOperational();
+            return IoctlTable.<Q, R>underDeviceLock((f, q, after) -> op.run(f, st, q)).handle(file, request);
+        };
+    }
+
+    @Override
+    public <R> R ioctl(DeviceFile file, Request<R> request) {
+        return IOCTLS.dispatch(file, request);
     }
 
     // ---- device memory ------------------------------------------------------------------------

@@ -100,20 +100,20 @@ class HabanaDriverTest {
             this.fd = devices.open(p, device);
         }
 
-        Object ioctl(Object request) {
+        <R> R ioctl(accelmm.api.device.Request<R> request) {
             return devices.ioctl(p, fd, request);
         }
 
         long alloc(long size, boolean contiguous) {
-            return ((HlHandle) ioctl(new HlAllocMemory(size, contiguous))).value();
+            return ioctl(new HlAllocMemory(size, contiguous)).value();
         }
 
         long map(long handle) {
-            return ((HlAddress) ioctl(new HlMapMemory(handle))).deviceVa();
+            return ioctl(new HlMapMemory(handle)).deviceVa();
         }
 
         int export(long addr, long size, long offset) {
-            return (Integer) ioctl(new HlExportDmabuf(addr, size, offset, Dma.O_RDWR | Dma.O_CLOEXEC));
+            return ioctl(new HlExportDmabuf(addr, size, offset, Dma.O_RDWR | Dma.O_CLOEXEC));
         }
     }
 
@@ -128,11 +128,11 @@ class HabanaDriverTest {
         User b = new User("habana1");
         int fdB = a.p.fds().passTo(fd, b.p.fds());
         a.p.fds().close(fd);
-        byte[] got = (byte[]) b.ioctl(new HlDmabufRead(fdB, 0, (int) (4 * MIB - 8192)));
+        byte[] got = b.ioctl(new HlDmabufRead(fdB, 0, (int) (4 * MIB - 8192)));
         assertArrayEquals(java.util.Arrays.copyOfRange(data, (int) (SZ_2M + 4096), (int) (6 * MIB - 4096)), got);
         byte[] back = pattern(100_000, 9);
         b.ioctl(new HlDmabufWrite(fdB, 12345, back));
-        byte[] seen = (byte[]) a.ioctl(new HlDeviceRead(va + SZ_2M + 4096 + 12345, back.length));
+        byte[] seen = a.ioctl(new HlDeviceRead(va + SZ_2M + 4096 + 12345, back.length));
         assertArrayEquals(back, seen);
         assertErrno(Errno.EINVAL, () -> b.ioctl(new HlDmabufRead(fdB, 4 * MIB - 8192 - 10, 11)));
         assertErrno(Errno.EINVAL, () -> a.ioctl(new HlUnmapMemory(va)));
@@ -166,11 +166,11 @@ class HabanaDriverTest {
         a.ioctl(new HlUnmapMemory(va));
         a.ioctl(new HlFreeMemory(handle));
         long host = a.p.mm().mmap(0, 64 * 1024, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
-        long hostVa = ((HlAddress) a.ioctl(new HlMapHost(host + 100, 8000))).deviceVa();
+        long hostVa = a.ioctl(new HlMapHost(host + 100, 8000)).deviceVa();
         assertEquals(100, hostVa & 4095);
         assertErrno(Errno.EINVAL, () -> a.export(hostVa, 4096, 0));
         a.p.mm().write(host + 100, new byte[] {1, 2, 3}, 0, 3);
-        assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) a.ioctl(new HlDeviceRead(hostVa, 3)));
+        assertArrayEquals(new byte[] {1, 2, 3}, a.ioctl(new HlDeviceRead(hostVa, 3)));
         assertErrno(Errno.EINVAL, () -> a.ioctl(new HlMapHost(host, 0)));
         assertErrno(Errno.EINVAL, () -> a.ioctl(new HlMapHost(-4096, 8192)));
         a.ioctl(new HlUnmapMemory(hostVa));
@@ -224,7 +224,7 @@ class HabanaDriverTest {
         User b = new User("habana1");
         int fdB = a.p.fds().passTo(fd, b.p.fds());
         b.ioctl(new HlDmabufWrite(fdB, 4096, new byte[] {42}));
-        assertArrayEquals(new byte[] {42}, (byte[]) b.ioctl(new HlDmabufRead(fdB, 4096, 1)));
+        assertArrayEquals(new byte[] {42}, b.ioctl(new HlDmabufRead(fdB, 4096, 1)));
         a.p.fds().close(fd);
         b.p.fds().close(fdB);
         a.ioctl(new HlFreeMemory(phys));
@@ -277,7 +277,7 @@ class HabanaDriverTest {
         a.p.exit();
         User next = new User("habana0");
         long nextVa = next.map(next.alloc(SZ_2M, false));
-        assertArrayEquals(data, (byte[]) b.ioctl(new HlDmabufRead(fdB, 0, 4096)));
+        assertArrayEquals(data, b.ioctl(new HlDmabufRead(fdB, 0, 4096)));
         b.p.fds().close(fdB);
         next.ioctl(new HlUnmapMemory(nextVa));
         next.p.exit();

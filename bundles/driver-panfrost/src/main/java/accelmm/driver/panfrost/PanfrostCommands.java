@@ -72,7 +72,7 @@ public final class PanfrostCommands {
         return DeviceReports.countersOfKind(devices, device, "panfrost", "panfrost.", "asid.steal", "tlb.flush");
     }
 
-    private Object ioctl(String pid, String fd, Object request) {
+    private <R> R ioctl(String pid, String fd, accelmm.api.device.Request<R> request) {
         return Ioctls.call(devices, memory, pid, fd, request);
     }
 
@@ -92,7 +92,7 @@ public final class PanfrostCommands {
             @Descriptor("process id") String pid, @Descriptor("Panfrost file descriptor") String fd,
             @Descriptor("size (suffix k, m allowed)") String size) {
         int flags = (heap ? Panfrost.BO_HEAP : 0) | (noexec ? Panfrost.BO_NOEXEC : 0);
-        PanfrostBo bo = (PanfrostBo) ioctl(pid, fd, new PanfrostCreateBo(Args.size("size", size, 1), flags, 0));
+        PanfrostBo bo = ioctl(pid, fd, new PanfrostCreateBo(Args.size("size", size, 1), flags, 0));
         return String.format(Locale.ROOT, "handle %d at GPU 0x%x", bo.handle(), bo.offset());
     }
 
@@ -116,7 +116,7 @@ public final class PanfrostCommands {
     @Descriptor("print the GPU address of a buffer object")
     public String get_bo_offset(@Descriptor("process id") String pid, @Descriptor("Panfrost file descriptor") String fd,
             @Descriptor("BO handle") String handle) {
-        return String.format(Locale.ROOT, "0x%x", (Long) ioctl(pid, fd, new PanfrostGetBoOffset(handle(handle))));
+        return String.format(Locale.ROOT, "0x%x", ioctl(pid, fd, new PanfrostGetBoOffset(handle(handle))));
     }
 
     /**
@@ -128,7 +128,7 @@ public final class PanfrostCommands {
     @Descriptor("map a buffer object into the process's memory; prints the CPU address")
     public String mmap_bo(@Descriptor("process id") String pid, @Descriptor("Panfrost file descriptor") String fd,
             @Descriptor("BO handle") String handle, @Descriptor("size to map (suffix allowed)") String size) {
-        PanfrostMmap m = (PanfrostMmap) ioctl(pid, fd, new PanfrostMmapBo(handle(handle), 0));
+        PanfrostMmap m = ioctl(pid, fd, new PanfrostMmapBo(handle(handle), 0));
         MmProcess p = memory.process(Args.pid(pid));
         long addr = p.mm().mmap(0, Args.size("size", size, 1), Prot.READ | Prot.WRITE, MapFlags.SHARED, m.file(), 0);
         return String.format(Locale.ROOT, "0x%x", addr);
@@ -189,7 +189,7 @@ public final class PanfrostCommands {
         for (String h : bos.isBlank() ? new String[0] : bos.split(",")) {
             handles.add(handle(h.trim()));
         }
-        PanfrostJob j = (PanfrostJob) ioctl(pid, fd, new PanfrostSubmit(handles, List.of(cmd)));
+        PanfrostJob j = ioctl(pid, fd, new PanfrostSubmit(handles, List.of(cmd)));
         StringBuilder b = new StringBuilder(j.done() ? "done" : String.format(Locale.ROOT, "job fault at 0x%x: %s", j.faultAddress(),
                 j.faultErrno()));
         b.append(", ").append(j.heapFaults()).append(" heap faults");

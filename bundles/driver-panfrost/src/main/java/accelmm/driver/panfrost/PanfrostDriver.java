@@ -13,6 +13,8 @@ import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceExport;
 import accelmm.api.device.DeviceImport;
+import accelmm.api.device.IoctlTable;
+import accelmm.api.device.Request;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.gem.Gem;
 import accelmm.api.gem.GemObject;
@@ -22,6 +24,7 @@ import accelmm.api.mmu.DrmMmNode;
 import accelmm.api.mmu.IommuProt;
 import accelmm.api.mmu.IoPgtable;
 import accelmm.api.mmu.IotlbGather;
+import accelmm.api.uapi.drm.DrmIoctl;
 import accelmm.api.uapi.drm.PrimeFdToHandle;
 import accelmm.api.uapi.drm.PrimeHandleToFd;
 import accelmm.api.uapi.panfrost.Panfrost;
@@ -29,6 +32,7 @@ import accelmm.api.uapi.panfrost.PanfrostBo;
 import accelmm.api.uapi.panfrost.PanfrostCreateBo;
 import accelmm.api.uapi.panfrost.PanfrostFreeBo;
 import accelmm.api.uapi.panfrost.PanfrostGetBoOffset;
+import accelmm.api.uapi.panfrost.PanfrostIoctl;
 import accelmm.api.uapi.panfrost.PanfrostMadvise;
 import accelmm.api.uapi.panfrost.PanfrostMmap;
 import accelmm.api.uapi.panfrost.PanfrostMmapBo;
@@ -47,50 +51,32 @@ public final class PanfrostDriver implements DeviceDriver {
     static final long PAGE = PageSize.PAGE_SIZE;
     static final long SZ_16M = 16L << 20;
 
-    @Override
-    public Object ioctl(DeviceFile file, Object request) {
-        Gem gem = file.device().gem();
-        if (request instanceof PrimeFdToHandle p) {
-            return Prime.fdToHandle(file, p);
-        }
-        ReentrantLock lock = file.device().lock();
-        List<DeviceImport> drop = new ArrayList<>();
-        lock.lock();
-        try {
-            if (request instanceof PanfrostCreateBo c) {
-                return create(file, c);
-            }
-            if (request instanceof PanfrostFreeBo f) {
-                free(gem.lookup(file, f.handle()), drop);
+    private static final IoctlTable IOCTLS = IoctlTable.builder("Panfrost", PanfrostIoctl.class, DrmIoctl.class)
+            .on(PrimeFdToHandle.class, Prime::fdToHandle)
+            .on(PrimeHandleToFd.class, IoctlTable.underDeviceLock((file, p, after) -> Prime.handleToFd(file, p)))
+            .on(PanfrostCreateBo.class, IoctlTable.underDeviceLock((file, c, after) -> create(file, c)))
+            .on(PanfrostFreeBo.class, IoctlTable.underDeviceLock((file, f, after) -> {
+                free(file.device().gem().lookup(file, f.handle()), after);
                 return null;
-            }
-            if (request instanceof PanfrostMmapBo m) {
-                return mmap(file, m);
-            }
-            if (request instanceof PanfrostGetBoOffset g) {
-                return gem.lookup(file, g.handle()).va().start();
-            }
-            if (request instanceof PanfrostWaitBo w) {
+            }))
+            .on(PanfrostMmapBo.class, IoctlTable.underDeviceLock((file, m, after) -> mmap(file, m)))
+            .on(PanfrostGetBoOffset.class, IoctlTable.underDeviceLock((file, g, after) ->
+                    file.device().gem().lookup(file, g.handle()).va().start()))
+            .on(PanfrostWaitBo.class, IoctlTable.underDeviceLock((file, w, after) -> {
                 if (w.pad() != 0) {
                     throw Errno.EINVAL.exception("pad must be 0");
                 }
-                gem.lookup(file, w.handle());
+                file.device().gem().lookup(file, w.handle());
                 return null;
-            }
-            if (request instanceof PanfrostMadvise m) {
-                return gem.madvise(gem.lookup(file, m.handle()), m.madv());
-            }
-            if (request instanceof PanfrostSubmit s) {
-                return new PanfrostJobRun(file).run(s);
-            }
-            if (request instanceof PrimeHandleToFd p) {
-                return Prime.handleToFd(file, p);
-            }
-        } finally {
-            lock.unlock();
-            drop.forEach(DeviceImport::release);
-        }
-        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Panfrost driver");
+            }))
+            .on(PanfrostMadvise.class, IoctlTable.underDeviceLock((file, m, after) ->
+                    file.device().gem().madvise(file.device().gem().lookup(file, m.handle()), m.madv())))
+            .on(PanfrostSubmit.class, IoctlTable.underDeviceLock((file, s, after) -> new PanfrostJobRun(file).run(s)))
+            .build();
+
+    @Override
+    public <R> R ioctl(DeviceFile file, Request<R> request) {
+        return IOCTLS.dispatch(file, request);
     }
 
     private static PanfrostBo create(DeviceFile file, PanfrostCreateBo c) {
@@ -173,12 +159,12 @@ public final class PanfrostDriver implements DeviceDriver {
      * Frees a BO under the device lock; an imported buffer is added to {@code drop}, for the caller
      * to release once the lock is dropped (its exporter is another device).
      */
-    private static void free(GemObject bo, List<DeviceImport> drop) {
+    private static void free(GemObject bo, List<Runnable> after) {
         DeviceFile file = bo.file();
         unmap(bo, Bos.pgtable(file));
         DeviceImport imp = file.device().gem().free(bo);
         if (imp != null) {
-            drop.add(imp);
+            after.add(imp::release);
         }
         Bos.va(file).removeNode(bo.va());
         file.device().count("panfrost.free", 1);
@@ -269,11 +255,11 @@ public final class PanfrostDriver implements DeviceDriver {
     @Override
     public void release(DeviceFile file) {
         ReentrantLock lock = file.device().lock();
-        List<DeviceImport> drop = new ArrayList<>();
+        List<Runnable> after = new ArrayList<>();
         lock.lock();
         try {
             for (GemObject bo : file.device().gem().objects(file)) {
-                free(bo, drop);
+                free(bo, after);
             }
             file.device().asidSlots().release(file.id());
             IoPgtable pt = Bos.pgtableIfAny(file);
@@ -282,7 +268,7 @@ public final class PanfrostDriver implements DeviceDriver {
             }
         } finally {
             lock.unlock();
-            drop.forEach(DeviceImport::release);
+            after.forEach(Runnable::run);
         }
     }
 }

@@ -76,16 +76,16 @@ class PanfrostDriverTest {
         final MmProcess p = mm.spawn("gpu-user");
         final int fd = devices.open(p, "panfrost0");
 
-        Object ioctl(Object r) {
+        <R> R ioctl(accelmm.api.device.Request<R> r) {
             return devices.ioctl(p, fd, r);
         }
 
         PanfrostBo create(long size, int flags) {
-            return (PanfrostBo) ioctl(new PanfrostCreateBo(size, flags, 0));
+            return ioctl(new PanfrostCreateBo(size, flags, 0));
         }
 
         PanfrostJob job(List<Integer> bos, PanfrostCmd... cmds) {
-            return (PanfrostJob) ioctl(new PanfrostSubmit(bos, List.of(cmds)));
+            return ioctl(new PanfrostSubmit(bos, List.of(cmds)));
         }
     }
 
@@ -132,7 +132,7 @@ class PanfrostDriverTest {
         assertErrno(Errno.EINVAL, () -> g.ioctl(new PanfrostMmapBo(heap.handle(), 0)));
         assertErrno(Errno.EINVAL, () -> g.ioctl(new PanfrostMmapBo(bo.handle(), 1)));
         assertErrno(Errno.ENOENT, () -> g.ioctl(new PanfrostMmapBo(77, 0)));
-        PanfrostMmap m = (PanfrostMmap) g.ioctl(new PanfrostMmapBo(bo.handle(), 0));
+        PanfrostMmap m = g.ioctl(new PanfrostMmapBo(bo.handle(), 0));
         long cpu = g.p.mm().mmap(0, 3 * 4096, Prot.READ | Prot.WRITE, MapFlags.SHARED, m.file(), 0);
         byte[] data = pattern(5000, 1);
         g.p.mm().write(cpu + 3000, data, 0, data.length);

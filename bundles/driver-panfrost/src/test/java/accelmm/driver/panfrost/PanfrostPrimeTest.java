@@ -91,28 +91,28 @@ class PanfrostPrimeTest {
             this.fd = core.devices.open(p, "panfrost0");
         }
 
-        Object ioctl(Object r) {
+        <R> R ioctl(accelmm.api.device.Request<R> r) {
             return core.devices.ioctl(p, fd, r);
         }
 
         PanfrostBo create(long size, int flags) {
-            return (PanfrostBo) ioctl(new PanfrostCreateBo(size, flags, 0));
+            return ioctl(new PanfrostCreateBo(size, flags, 0));
         }
 
         int export(int handle) {
-            return (Integer) ioctl(new PrimeHandleToFd(handle, RW));
+            return ioctl(new PrimeHandleToFd(handle, RW));
         }
 
         int importFd(int dmabufFd) {
-            return (Integer) ioctl(new PrimeFdToHandle(dmabufFd));
+            return ioctl(new PrimeFdToHandle(dmabufFd));
         }
 
         long va(int handle) {
-            return (Long) ioctl(new PanfrostGetBoOffset(handle));
+            return ioctl(new PanfrostGetBoOffset(handle));
         }
 
         PanfrostJob job(List<Integer> bos, PanfrostCmd... cmds) {
-            return (PanfrostJob) ioctl(new PanfrostSubmit(bos, List.of(cmds)));
+            return ioctl(new PanfrostSubmit(bos, List.of(cmds)));
         }
 
         long inode(int dmabufFd) {

@@ -1,6 +1,5 @@
 package accelmm.driver.xe;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -198,25 +197,25 @@ final class XeBos {
      *
      * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown BO; {@code EBUSY} while bound
      */
-    static void close(DeviceFile file, int handle, List<DeviceImport> drop) {
+    static void close(DeviceFile file, int handle, List<Runnable> after) {
         GemObject bo = file.device().gem().lookup(file, handle);
         if (bo.binds() > 0) {
             throw Errno.EBUSY.exception("BO " + handle + " is bound");
         }
-        free(bo, drop);
+        free(bo, after);
     }
 
-    private static void free(GemObject bo, List<DeviceImport> drop) {
+    private static void free(GemObject bo, List<Runnable> after) {
         DeviceImport imp = bo.file().device().gem().free(bo);
         if (imp != null) {
-            drop.add(imp);
+            after.add(imp::release);
         }
     }
 
     /** Frees every BO of a closing file (its VMs are gone already). */
-    static void closeAll(DeviceFile file, List<DeviceImport> drop) {
+    static void closeAll(DeviceFile file, List<Runnable> after) {
         for (GemObject bo : file.device().gem().objects(file)) {
-            free(bo, drop);
+            free(bo, after);
         }
     }
 }

@@ -76,7 +76,7 @@ public final class XeCommands {
         return DeviceReports.countersOfKind(devices, device, "xe", "xe.", "migrate.", "notifier.invalidate");
     }
 
-    private Object ioctl(String pid, String fd, Object request) {
+    private <R> R ioctl(String pid, String fd, accelmm.api.device.Request<R> request) {
         return Ioctls.call(devices, memory, pid, fd, request);
     }
 
@@ -210,7 +210,7 @@ public final class XeCommands {
     @Descriptor("map a BO into the process (GEM_MMAP_OFFSET, then mmap shared); a VRAM BO moves to system memory first; prints the address")
     public String bo_mmap(@Descriptor("process id") String pid, @Descriptor("Xe file descriptor") String fd,
             @Descriptor("BO handle") String handle) {
-        XeMmap m = (XeMmap) ioctl(pid, fd, new XeGemMmapOffset(Args.integer("handle", handle, 1, Integer.MAX_VALUE), 0));
+        XeMmap m = ioctl(pid, fd, new XeGemMmapOffset(Args.integer("handle", handle, 1, Integer.MAX_VALUE), 0));
         MmProcess p = memory.process(Args.pid(pid));
         long addr = p.mm().mmap(0, m.file().size(), Prot.READ | Prot.WRITE, MapFlags.SHARED, m.file(), 0);
         return String.format(Locale.ROOT, "0x%x", addr);
@@ -239,7 +239,7 @@ public final class XeCommands {
             case "inc" -> new XeCmd(XeCmd.Op.ATOMIC_INC, a, 4, null, 0);
             default -> throw Errno.EINVAL.exception("operation '" + op + "': store, load or inc");
         };
-        XeExecResult r = (XeExecResult) ioctl(pid, fd, new XeExec(Args.integer("vm", vm, 0, Integer.MAX_VALUE), List.of(cmd)));
+        XeExecResult r = ioctl(pid, fd, new XeExec(Args.integer("vm", vm, 0, Integer.MAX_VALUE), List.of(cmd)));
         StringBuilder b = new StringBuilder(r.done() ? "done" : String.format(Locale.ROOT, "GPU fault at 0x%x: %s", r.faultAddress(),
                 r.faultErrno()));
         b.append(", ").append(r.gpuFaults()).append(" GPU faults");

@@ -14,7 +14,8 @@ import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
-import accelmm.api.device.DeviceImport;
+import accelmm.api.device.IoctlTable;
+import accelmm.api.device.Request;
 import accelmm.api.gem.GemObject;
 import accelmm.api.gpusvm.GpuSvm;
 import accelmm.api.gpusvm.GpuSvmPolicy;
@@ -24,6 +25,7 @@ import accelmm.api.gpuvm.GpuVm;
 import accelmm.api.lockdep.TrackedLock;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mmu.GpuAccess;
+import accelmm.api.uapi.drm.DrmIoctl;
 import accelmm.api.uapi.drm.PrimeFdToHandle;
 import accelmm.api.uapi.drm.PrimeHandleToFd;
 import accelmm.api.uapi.xe.Xe;
@@ -37,6 +39,7 @@ import accelmm.api.uapi.xe.XeCmd;
 import accelmm.api.uapi.xe.XeExec;
 import accelmm.api.uapi.xe.XeExecResult;
 import accelmm.api.uapi.xe.XeGemMmapOffset;
+import accelmm.api.uapi.xe.XeIoctl;
 import accelmm.api.uapi.xe.XeMadvise;
 import accelmm.api.uapi.xe.XePrefetch;
 import accelmm.api.uapi.xe.XeVmCreate;
@@ -65,109 +68,89 @@ public final class XeDriver implements DeviceDriver {
         }
     }
 
+    private static final IoctlTable IOCTLS = IoctlTable.builder("Xe", XeIoctl.class, DrmIoctl.class)
+            .on(XeVmCreate.class, IoctlTable.underDeviceLock((file, c, after) -> XeVm.create(file, c.faultMode())))
+            .on(XeExec.class, XeDriver::exec)
+            .on(XeBoCreate.class, XeDriver::createBo)
+            .on(PrimeFdToHandle.class, XePrime::fdToHandle)
+            .on(XePrefetch.class, XeDriver::prefetch)
+            .on(XeVmDestroy.class, (file, d) -> {
+                destroy(file, XeVm.owned(file, d.vm()));
+                return null;
+            })
+            .on(PrimeHandleToFd.class, IoctlTable.underDeviceLock((file, p, after) -> XePrime.handleToFd(file, p)))
+            .on(XeGemMmapOffset.class, IoctlTable.underDeviceLock((file, m, after) -> XeBos.mmapOffset(file, m)))
+            .on(XeBindMirror.class, IoctlTable.underDeviceLock((file, b, after) -> bindMirror(file, b.vm(), b.start(), b.end(), false)))
+            .on(XeBindUserptr.class, IoctlTable.underDeviceLock((file, b, after) -> bindMirror(file, b.vm(), b.start(), b.end(), true)))
+            .on(XeBindBo.class, IoctlTable.underDeviceLock((file, b, after) -> {
+                XeBos.bind(file, XeVm.owned(file, b.vm()), b.handle(), b.va());
+                return null;
+            }))
+            .on(XeUnbind.class, IoctlTable.underDeviceLock((file, u, after) -> {
+                GpuVm vm = XeVm.owned(file, u.vm());
+                checkRange(u.start(), u.end());
+                XeBos.unbind(file.device(), vm, u.start(), u.end());
+                return null;
+            }))
+            .on(XeBoClose.class, IoctlTable.underDeviceLock((file, c, after) -> {
+                XeBos.close(file, c.handle(), after);
+                return null;
+            }))
+            .on(XeMadvise.class, IoctlTable.underDeviceLock((file, m, after) -> madvise(file, m)))
+            .build();
+
     @Override
-    public Object ioctl(DeviceFile file, Object request) {
+    public <R> R ioctl(DeviceFile file, Request<R> request) {
+        return IOCTLS.dispatch(file, request);
+    }
+
+    /** A CPU-address-mirror or userptr bind; under the device lock. */
+    private static Void bindMirror(DeviceFile file, int vmId, long start, long end, boolean userptr) {
+        GpuVm vm = XeVm.owned(file, vmId);
+        checkRange(start, end);
+        if (!userptr && !vm.faultMode()) {
+            throw Errno.EINVAL.exception("a CPU address mirror needs a fault-mode VM");
+        }
+        if (vm.bound(start, end)) {
+            throw Errno.EINVAL.exception("the range overlaps another bind");
+        }
+        vm.vas().add(GpuVa.mirror(start, end, userptr));
+        return null;
+    }
+
+    /** The preferred location of a range; under the device lock. */
+    private static Void madvise(DeviceFile file, XeMadvise m) {
+        GpuVm vm = XeVm.owned(file, m.vm());
+        checkRange(m.start(), m.end());
+        if (m.location() != Xe.LOC_SYSTEM && m.location() != Xe.LOC_VRAM) {
+            throw Errno.EINVAL.exception("location " + m.location());
+        }
+        if (m.location() == Xe.LOC_VRAM && file.device().memory() == null) {
+            throw Errno.EINVAL.exception(file.device().name() + " has no VRAM");
+        }
+        vm.advise(m.start(), m.end(), m.location());
+        return null;
+    }
+
+    /** Faults a range in, as the GPU would, range by range. */
+    private static Void prefetch(DeviceFile file, XePrefetch p) {
+        checkRange(p.start(), p.end());
+        GpuVm vm = XeVm.owned(file, p.vm());
         DeviceContext dev = file.device();
-        if (request instanceof XeVmCreate c) {
+        for (long a = p.start(); a < p.end(); ) {
+            Errno stop = fault(vm, a, false);
+            if (stop != null) {
+                throw stop.exception("cannot prefetch 0x" + Long.toHexString(a));
+            }
             lock(dev).lock();
             try {
-                return XeVm.create(file, c.faultMode());
+                GpuSvmRange r = vm.svm().rangeAt(a);
+                a = r == null ? a + PAGE : r.end();
             } finally {
                 lock(dev).unlock();
             }
         }
-        if (request instanceof XeExec x) {
-            return exec(file, x);
-        }
-        if (request instanceof XeBoCreate c) {
-            return createBo(file, c);
-        }
-        if (request instanceof PrimeFdToHandle p) {
-            return XePrime.fdToHandle(file, p);
-        }
-        if (request instanceof XePrefetch p) {
-            checkRange(p.start(), p.end());
-            GpuVm vm = XeVm.owned(file, p.vm());
-            for (long a = p.start(); a < p.end(); ) {
-                Errno stop = fault(vm, a, false);
-                if (stop != null) {
-                    throw stop.exception("cannot prefetch 0x" + Long.toHexString(a));
-                }
-                lock(dev).lock();
-                try {
-                    GpuSvmRange r = vm.svm().rangeAt(a);
-                    a = r == null ? a + PAGE : r.end();
-                } finally {
-                    lock(dev).unlock();
-                }
-            }
-            return null;
-        }
-        if (request instanceof XeVmDestroy d) {
-            destroy(file, XeVm.owned(file, d.vm()));
-            return null;
-        }
-        List<DeviceImport> imports = new ArrayList<>();
-        lock(dev).lock();
-        try {
-            if (request instanceof PrimeHandleToFd p) {
-                return XePrime.handleToFd(file, p);
-            }
-            if (request instanceof XeGemMmapOffset m) {
-                return XeBos.mmapOffset(file, m);
-            }
-            if (request instanceof XeBindMirror b) {
-                GpuVm vm = XeVm.owned(file, b.vm());
-                checkRange(b.start(), b.end());
-                if (!vm.faultMode()) {
-                    throw Errno.EINVAL.exception("a CPU address mirror needs a fault-mode VM");
-                }
-                if (vm.bound(b.start(), b.end())) {
-                    throw Errno.EINVAL.exception("the range overlaps another bind");
-                }
-                vm.vas().add(GpuVa.mirror(b.start(), b.end(), false));
-                return null;
-            }
-            if (request instanceof XeBindUserptr b) {
-                GpuVm vm = XeVm.owned(file, b.vm());
-                checkRange(b.start(), b.end());
-                if (vm.bound(b.start(), b.end())) {
-                    throw Errno.EINVAL.exception("the range overlaps another bind");
-                }
-                vm.vas().add(GpuVa.mirror(b.start(), b.end(), true));
-                return null;
-            }
-            if (request instanceof XeBindBo b) {
-                XeBos.bind(file, XeVm.owned(file, b.vm()), b.handle(), b.va());
-                return null;
-            }
-            if (request instanceof XeUnbind u) {
-                GpuVm vm = XeVm.owned(file, u.vm());
-                checkRange(u.start(), u.end());
-                XeBos.unbind(dev, vm, u.start(), u.end());
-                return null;
-            }
-            if (request instanceof XeBoClose c) {
-                XeBos.close(file, c.handle(), imports);
-                return null;
-            }
-            if (request instanceof XeMadvise m) {
-                GpuVm vm = XeVm.owned(file, m.vm());
-                checkRange(m.start(), m.end());
-                if (m.location() != Xe.LOC_SYSTEM && m.location() != Xe.LOC_VRAM) {
-                    throw Errno.EINVAL.exception("location " + m.location());
-                }
-                if (m.location() == Xe.LOC_VRAM && dev.memory() == null) {
-                    throw Errno.EINVAL.exception(dev.name() + " has no VRAM");
-                }
-                vm.advise(m.start(), m.end(), m.location());
-                return null;
-            }
-        } finally {
-            lock(dev).unlock();
-            imports.forEach(DeviceImport::release);
-        }
-        throw Errno.ENOTTY.exception(request.getClass().getSimpleName() + " is not an ioctl of the Xe driver");
+        return null;
     }
 
     /**
@@ -457,13 +440,13 @@ public final class XeDriver implements DeviceDriver {
         for (GpuVm vm : mine) {
             destroy(file, vm);
         }
-        List<DeviceImport> imports = new ArrayList<>();
+        List<Runnable> after = new ArrayList<>();
         lock(file.device()).lock();
         try {
-            XeBos.closeAll(file, imports);
+            XeBos.closeAll(file, after);
         } finally {
             lock(file.device()).unlock();
         }
-        imports.forEach(DeviceImport::release);
+        after.forEach(Runnable::run);
     }
 }

@@ -78,14 +78,14 @@ class XeConcurrencyTest {
     Svm svm(String name) {
         MmProcess p = core.memory.spawn(name);
         int fd = core.devices.open(p, "xe0");
-        int vm = (Integer) core.devices.ioctl(p, fd, new XeVmCreate(true));
+        int vm = core.devices.ioctl(p, fd, new XeVmCreate(true));
         core.devices.ioctl(p, fd, new XeBindMirror(vm, 0, 1L << 47));
         return new Svm(p, fd, vm);
     }
 
     /** Runs commands on the GPU; the exec must finish. */
     XeExecResult exec(Svm s, XeCmd... cmds) {
-        XeExecResult r = (XeExecResult) core.devices.ioctl(s.p(), s.fd(), new XeExec(s.vm(), List.of(cmds)));
+        XeExecResult r = core.devices.ioctl(s.p(), s.fd(), new XeExec(s.vm(), List.of(cmds)));
         assertTrue(r.done(), () -> "exec failed: " + r.faultErrno() + " at 0x" + Long.toHexString(r.faultAddress()));
         return r;
     }

@@ -83,13 +83,13 @@ class XeDriverTest {
         }
 
         Gpu(boolean mirrorAll) {
-            vm = (Integer) ioctl(new XeVmCreate(true));
+            vm = ioctl(new XeVmCreate(true));
             if (mirrorAll) {
                 ioctl(new XeBindMirror(vm, 0, 1L << 47));
             }
         }
 
-        Object ioctl(Object r) {
+        <R> R ioctl(accelmm.api.device.Request<R> r) {
             return devices.ioctl(p, fd, r);
         }
 
@@ -98,7 +98,7 @@ class XeDriverTest {
         }
 
         XeExecResult exec(XeCmd... cmds) {
-            return (XeExecResult) ioctl(new XeExec(vm, List.of(cmds)));
+            return ioctl(new XeExec(vm, List.of(cmds)));
         }
     }
 
@@ -186,7 +186,7 @@ class XeDriverTest {
     void svmRangesAdvisedToVramMoveAVramBoOfAnotherProcessToSystemMemory() {
         Gpu owner = new Gpu(false);
         owner.ioctl(new XeBindMirror(owner.vm, 0, 1L << 46));
-        int bo = (Integer) owner.ioctl(new XeBoCreate(4 * MIB, Xe.LOC_VRAM));
+        int bo = owner.ioctl(new XeBoCreate(4 * MIB, Xe.LOC_VRAM));
         long va = 1L << 46;
         owner.ioctl(new XeBindBo(owner.vm, bo, va));
         byte[] data = pattern((int) (4 * MIB), 9);
@@ -237,9 +237,9 @@ class XeDriverTest {
         assertTrue(other.exec(XeCmd.load(a, 16)).done());
         assertTrue(mm.nodes().stream().filter(n -> n.name().equals("xe0")).findFirst().orElseThrow().used() > 0);
         Gpu g = new Gpu();
-        int bo = (Integer) g.ioctl(new XeBoCreate(4 * MIB, Xe.LOC_VRAM));
+        int bo = g.ioctl(new XeBoCreate(4 * MIB, Xe.LOC_VRAM));
         assertTrue(stat("xe.evict") > 0, "the BO made room by evicting the other process's ranges");
-        int small = (Integer) g.ioctl(new XeBoCreate(4096, Xe.LOC_VRAM));
+        int small = g.ioctl(new XeBoCreate(4096, Xe.LOC_VRAM));
         assertEquals(1, stat("xe.bo_evict"), "with no range left, the older BO moved to system memory");
         g.ioctl(new XeBoClose(small));
         byte[] back = new byte[data.length];
@@ -252,8 +252,8 @@ class XeDriverTest {
     void buffersInVramAndSystemMemoryBindAtGpuAddressesNextToMirroredMemory() {
         Gpu g = new Gpu(false);
         g.ioctl(new XeBindMirror(g.vm, 0, 1L << 46));
-        int vramBo = (Integer) g.ioctl(new XeBoCreate(3 * 4096, Xe.LOC_VRAM));
-        int sysBo = (Integer) g.ioctl(new XeBoCreate(4096, Xe.LOC_SYSTEM));
+        int vramBo = g.ioctl(new XeBoCreate(3 * 4096, Xe.LOC_VRAM));
+        int sysBo = g.ioctl(new XeBoCreate(4096, Xe.LOC_SYSTEM));
         long vramVa = 1L << 46;
         long sysVa = vramVa + (1L << 20);
         g.ioctl(new XeBindBo(g.vm, vramBo, vramVa));
@@ -283,7 +283,7 @@ class XeDriverTest {
         long a = g.malloc(SZ_2M);
         g.p.mm().write(a, pattern(100, 1), 0, 100);
         assertTrue(g.exec(XeCmd.load(a, 100)).done());
-        int bo = (Integer) g.ioctl(new XeBoCreate(4 * 4096, Xe.LOC_SYSTEM));
+        int bo = g.ioctl(new XeBoCreate(4 * 4096, Xe.LOC_SYSTEM));
         assertErrno(Errno.EBUSY, () -> g.ioctl(new XeBindBo(g.vm, bo, a)));
         long va = 1L << 45;
         g.ioctl(new XeBindBo(g.vm, bo, va));
@@ -368,15 +368,15 @@ class XeDriverTest {
         XeExecResult none = g.exec(XeCmd.load(0x7000_0000_0000L, 1));
         assertFalse(none.done());
         assertEquals("ENOENT", none.faultErrno());
-        int plain = (Integer) g.ioctl(new XeVmCreate(false));
+        int plain = g.ioctl(new XeVmCreate(false));
         assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindMirror(plain, 0, 1L << 20)));
-        assertEquals("EINVAL", ((XeExecResult) g.ioctl(new XeExec(plain, List.of(XeCmd.load(ro, 1))))).faultErrno());
+        assertEquals("EINVAL", g.ioctl(new XeExec(plain, List.of(XeCmd.load(ro, 1)))).faultErrno());
         assertErrno(Errno.EINVAL, () -> g.ioctl(new XeBindMirror(g.vm, 1, 4096)));
         assertErrno(Errno.ENOENT, () -> g.ioctl(new XeExec(99, List.of())));
         assertErrno(Errno.EINVAL, () -> g.ioctl(new XeMadvise(g.vm, 0, 4096, 7)));
         Gpu other = new Gpu();
         assertErrno(Errno.ENOENT, () -> other.ioctl(new XeVmDestroy(g.vm)));
-        assertErrno(Errno.ENOTTY, () -> g.ioctl("exec"));
+        assertErrno(Errno.ENOTTY, () -> g.ioctl(new accelmm.api.uapi.gna.GnaUnmapMemory(1)));
     }
 
     @Test

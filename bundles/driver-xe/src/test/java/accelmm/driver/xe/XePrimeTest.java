@@ -80,14 +80,14 @@ class XePrimeTest {
     final class Gpu {
         final MmProcess p = core.memory.spawn("xe-user");
         final int fd = core.devices.open(p, "xe0");
-        final int vm = (Integer) ioctl(new XeVmCreate(false));
+        final int vm = ioctl(new XeVmCreate(false));
 
-        Object ioctl(Object r) {
+        <R> R ioctl(accelmm.api.device.Request<R> r) {
             return core.devices.ioctl(p, fd, r);
         }
 
         XeExecResult exec(XeCmd... cmds) {
-            return (XeExecResult) ioctl(new XeExec(vm, List.of(cmds)));
+            return ioctl(new XeExec(vm, List.of(cmds)));
         }
 
         long inode(int dmabufFd) {
@@ -107,7 +107,7 @@ class XePrimeTest {
     @Test
     void anExportedVramBoMovesToSystemMemoryWithItsBytesAndStaysBound() {
         Gpu g = new Gpu();
-        int bo = (Integer) g.ioctl(new XeBoCreate(3 * PAGE, Xe.LOC_VRAM));
+        int bo = g.ioctl(new XeBoCreate(3 * PAGE, Xe.LOC_VRAM));
         long va = 0x100000;
         g.ioctl(new XeBindBo(g.vm, bo, va));
         byte[] data = pattern(3 * PAGE - 100, 5);
@@ -116,9 +116,9 @@ class XePrimeTest {
 
         assertErrno(Errno.EINVAL, () -> g.ioctl(new PrimeHandleToFd(bo, 4)));
         assertErrno(Errno.ENOENT, () -> g.ioctl(new PrimeHandleToFd(bo + 1, RW)));
-        int fd = (Integer) g.ioctl(new PrimeHandleToFd(bo, RW));
+        int fd = g.ioctl(new PrimeHandleToFd(bo, RW));
         assertEquals(vramUsed + 1, stat("xe.bo_evict"), "the BO moved to system memory");
-        int again = (Integer) g.ioctl(new PrimeHandleToFd(bo, RW));
+        int again = g.ioctl(new PrimeHandleToFd(bo, RW));
         assertEquals(g.inode(fd), g.inode(again));
         assertEquals(bo, g.ioctl(new PrimeFdToHandle(fd)), "its own export imports as itself");
 
@@ -144,8 +144,8 @@ class XePrimeTest {
     @Test
     void aMappedVramBoMovesToSystemMemoryAndTheCpuAndGpuShareIt() {
         Gpu g = new Gpu();
-        int vram = (Integer) g.ioctl(new XeBoCreate(2 * PAGE, Xe.LOC_VRAM));
-        int sys = (Integer) g.ioctl(new XeBoCreate(PAGE, Xe.LOC_SYSTEM));
+        int vram = g.ioctl(new XeBoCreate(2 * PAGE, Xe.LOC_VRAM));
+        int sys = g.ioctl(new XeBoCreate(PAGE, Xe.LOC_SYSTEM));
         long va = 0x300000;
         g.ioctl(new XeBindBo(g.vm, vram, va));
         byte[] gpu = pattern(PAGE + 10, 4);
@@ -153,7 +153,7 @@ class XePrimeTest {
         assertErrno(Errno.EINVAL, () -> g.ioctl(new XeGemMmapOffset(vram, 1)));
         assertErrno(Errno.ENOENT, () -> g.ioctl(new XeGemMmapOffset(99, 0)));
         long evicted = stat("xe.bo_evict");
-        XeMmap m = (XeMmap) g.ioctl(new XeGemMmapOffset(vram, 0));
+        XeMmap m = g.ioctl(new XeGemMmapOffset(vram, 0));
         assertEquals(evicted + 1, stat("xe.bo_evict"), "the VRAM BO moved to system memory");
         assertEquals(1, stat("xe.bo_cpu_migrate"));
         long cpu = g.p.mm().mmap(0, 2 * PAGE, Prot.READ | Prot.WRITE, MapFlags.SHARED, m.file(), 0);
@@ -163,7 +163,7 @@ class XePrimeTest {
         g.p.mm().write(cpu + 2 * PAGE - 3, new byte[] {1, 2, 3}, 0, 3);
         assertArrayEquals(new byte[] {1, 2, 3}, g.exec(XeCmd.load(va + 2 * PAGE - 3, 3)).loads().get(0),
                 "the GPU, still bound at the same address, reads what the CPU wrote");
-        XeMmap s = (XeMmap) g.ioctl(new XeGemMmapOffset(sys, 0));
+        XeMmap s = g.ioctl(new XeGemMmapOffset(sys, 0));
         assertEquals(1, stat("xe.bo_cpu_migrate"), "a system BO does not move");
         assertEquals(PAGE, s.file().size());
         g.p.mm().munmap(cpu, 2 * PAGE);
@@ -180,7 +180,7 @@ class XePrimeTest {
 
         assertErrno(Errno.EBADF, () -> g.ioctl(new PrimeFdToHandle(99)));
         assertErrno(Errno.EINVAL, () -> g.ioctl(new PrimeFdToHandle(heap)));
-        int bo = (Integer) g.ioctl(new PrimeFdToHandle(buf));
+        int bo = g.ioctl(new PrimeFdToHandle(buf));
         assertEquals(bo, g.ioctl(new PrimeFdToHandle(buf)));
         long va = 0x200000;
         g.ioctl(new XeBindBo(g.vm, bo, va));
@@ -191,7 +191,7 @@ class XePrimeTest {
         assertArrayEquals(new byte[] {9, 9}, back);
         assertErrno(Errno.EBUSY, () -> g.ioctl(new XeBoClose(bo)));
 
-        int re = (Integer) g.ioctl(new PrimeHandleToFd(bo, RW));
+        int re = g.ioctl(new PrimeHandleToFd(bo, RW));
         assertEquals(g.inode(buf), g.inode(re), "re-exporting an import gives the original buffer");
         g.ioctl(new XeUnbind(g.vm, va, va + 2 * PAGE));
         g.ioctl(new XeBoClose(bo));

@@ -6,5 +6,5 @@ package accelmm.api.uapi.drm;
  *
  * @param fd the dma-buf descriptor
  */
-public record PrimeFdToHandle(int fd) {
+public record PrimeFdToHandle(int fd) implements DrmIoctl<Integer> {
 }

@@ -7,5 +7,5 @@ package accelmm.api.uapi.drm;
  * @param handle the BO
  * @param flags {@link Drm#CLOEXEC} and {@link Drm#RDWR}
  */
-public record PrimeHandleToFd(int handle, int flags) {
+public record PrimeHandleToFd(int handle, int flags) implements DrmIoctl<Integer> {
 }

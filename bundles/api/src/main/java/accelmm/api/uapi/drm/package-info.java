@@ -11,5 +11,5 @@
  * attached and mapped at import and gets a GPU address like any BO.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package accelmm.api.uapi.drm;

@@ -12,5 +12,5 @@ import accelmm.api.gmem.GmMmuMode;
  *
  * @param mode the MMU mode
  */
-public record GmemAttach(GmMmuMode mode) {
+public record GmemAttach(GmMmuMode mode) implements GmemIoctl<GmemContext> {
 }

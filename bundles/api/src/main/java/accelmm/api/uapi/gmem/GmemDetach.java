@@ -6,5 +6,5 @@ package accelmm.api.uapi.gmem;
  *
  * <p>Errors: {@code EINVAL} if this file did not attach.
  */
-public record GmemDetach() {
+public record GmemDetach() implements GmemIoctl<Void> {
 }

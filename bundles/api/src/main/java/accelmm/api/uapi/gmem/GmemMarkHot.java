@@ -10,5 +10,5 @@ package accelmm.api.uapi.gmem;
  * @param addr the first address
  * @param length the number of bytes
  */
-public record GmemMarkHot(long addr, long length) {
+public record GmemMarkHot(long addr, long length) implements GmemIoctl<Integer> {
 }

@@ -9,5 +9,5 @@ package accelmm.api.uapi.gmem;
  * @param addr the first address
  * @param length the number of bytes
  */
-public record GmemResidency(long addr, long length) {
+public record GmemResidency(long addr, long length) implements GmemIoctl<java.util.List<accelmm.api.gmem.GmRegion>> {
 }

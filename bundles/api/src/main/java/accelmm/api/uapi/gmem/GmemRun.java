@@ -17,7 +17,7 @@ package accelmm.api.uapi.gmem;
  * @param length the number of bytes
  * @param value the byte for {@link GmemOp#STORE} and {@link GmemOp#INC}
  */
-public record GmemRun(GmemOp op, long addr, long length, int value) {
+public record GmemRun(GmemOp op, long addr, long length, int value) implements GmemIoctl<GmemRunResult> {
     /** The longest {@link GmemOp#LOAD}, whose bytes come back in the reply; other ops take any length. */
     public static final long MAX_LOAD = 1L << 30;
 }

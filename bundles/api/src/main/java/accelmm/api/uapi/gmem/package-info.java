@@ -6,5 +6,5 @@
  * ({@link GmemMarkHot}), ask where the data is ({@link GmemResidency}) and detach ({@link GmemDetach}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package accelmm.api.uapi.gmem;

@@ -14,7 +14,7 @@ import java.util.List;
  * @param gnaMode {@link Gna#MODE_GMM} or {@link Gna#MODE_XNN}
  */
 public record GnaCompute(long layerBase, long layerCount, long bufferCount, List<GnaBuffer> buffers, boolean activeListOn,
-        int gnaMode) {
+        int gnaMode) implements GnaIoctl<GnaRequestId> {
     /** Copies the buffers. */
     public GnaCompute {
         buffers = List.copyOf(buffers);

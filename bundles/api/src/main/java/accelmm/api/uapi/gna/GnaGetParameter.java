@@ -5,5 +5,5 @@ package accelmm.api.uapi.gna;
  *
  * @param param {@code Gna.PARAM_*}
  */
-public record GnaGetParameter(long param) {
+public record GnaGetParameter(long param) implements GnaIoctl<Long> {
 }

@@ -7,5 +7,5 @@ package accelmm.api.uapi.gna;
  * @param address the page-aligned user address
  * @param size the size in bytes (a u32 in the uAPI)
  */
-public record GnaMapMemory(long address, long size) {
+public record GnaMapMemory(long address, long size) implements GnaIoctl<GnaMemoryId> {
 }

@@ -5,5 +5,5 @@ package accelmm.api.uapi.gna;
  *
  * @param memoryId the memory object's id
  */
-public record GnaUnmapMemory(long memoryId) {
+public record GnaUnmapMemory(long memoryId) implements GnaIoctl<Void> {
 }

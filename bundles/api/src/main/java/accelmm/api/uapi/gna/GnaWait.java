@@ -7,5 +7,5 @@ package accelmm.api.uapi.gna;
  * @param requestId the request
  * @param timeoutMs how long to wait
  */
-public record GnaWait(long requestId, long timeoutMs) {
+public record GnaWait(long requestId, long timeoutMs) implements GnaIoctl<GnaWaitReply> {
 }

@@ -12,5 +12,5 @@
  * int32.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package accelmm.api.uapi.gna;

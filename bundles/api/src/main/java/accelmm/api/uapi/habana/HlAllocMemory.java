@@ -7,5 +7,5 @@ package accelmm.api.uapi.habana;
  * @param size bytes, rounded up to the device page size
  * @param contiguous one physically contiguous range
  */
-public record HlAllocMemory(long size, boolean contiguous) {
+public record HlAllocMemory(long size, boolean contiguous) implements HlIoctl<HlHandle> {
 }

@@ -6,5 +6,5 @@ package accelmm.api.uapi.habana;
  * @param deviceVa where to read
  * @param length how many bytes
  */
-public record HlDeviceRead(long deviceVa, int length) {
+public record HlDeviceRead(long deviceVa, int length) implements HlIoctl<byte[]> {
 }

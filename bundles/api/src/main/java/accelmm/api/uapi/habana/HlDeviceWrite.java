@@ -6,5 +6,5 @@ package accelmm.api.uapi.habana;
  * @param deviceVa where to write
  * @param data the bytes
  */
-public record HlDeviceWrite(long deviceVa, byte[] data) {
+public record HlDeviceWrite(long deviceVa, byte[] data) implements HlIoctl<Void> {
 }

@@ -8,5 +8,5 @@ package accelmm.api.uapi.habana;
  * @param offset bytes into the buffer
  * @param length how many bytes
  */
-public record HlDmabufRead(int fd, long offset, int length) {
+public record HlDmabufRead(int fd, long offset, int length) implements HlIoctl<byte[]> {
 }

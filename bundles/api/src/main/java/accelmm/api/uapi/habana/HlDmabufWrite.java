@@ -8,5 +8,5 @@ package accelmm.api.uapi.habana;
  * @param offset bytes into the buffer
  * @param data the bytes
  */
-public record HlDmabufWrite(int fd, long offset, byte[] data) {
+public record HlDmabufWrite(int fd, long offset, byte[] data) implements HlIoctl<Void> {
 }

@@ -9,5 +9,5 @@ package accelmm.api.uapi.habana;
  * @param offset bytes into the allocation (0 without MMU)
  * @param flags descriptor flags: O_RDWR, O_CLOEXEC
  */
-public record HlExportDmabuf(long addr, long size, long offset, int flags) {
+public record HlExportDmabuf(long addr, long size, long offset, int flags) implements HlIoctl<Integer> {
 }

@@ -5,5 +5,5 @@ package accelmm.api.uapi.habana;
  *
  * @param handle the allocation (upper 32 bits must be 0)
  */
-public record HlFreeMemory(long handle) {
+public record HlFreeMemory(long handle) implements HlIoctl<Void> {
 }

@@ -7,5 +7,5 @@ package accelmm.api.uapi.habana;
  * @param hostAddress the user address
  * @param size bytes; the range must not wrap
  */
-public record HlMapHost(long hostAddress, long size) {
+public record HlMapHost(long hostAddress, long size) implements HlIoctl<HlAddress> {
 }

@@ -5,5 +5,5 @@ package accelmm.api.uapi.habana;
  *
  * @param handle the allocation (upper 32 bits must be 0)
  */
-public record HlMapMemory(long handle) {
+public record HlMapMemory(long handle) implements HlIoctl<HlAddress> {
 }

@@ -5,5 +5,5 @@ package accelmm.api.uapi.habana;
  *
  * @param operational false while the device resets
  */
-public record HlSetOperational(boolean operational) {
+public record HlSetOperational(boolean operational) implements HlIoctl<Void> {
 }

@@ -5,5 +5,5 @@ package accelmm.api.uapi.habana;
  *
  * @param deviceVa exactly the address a map returned
  */
-public record HlUnmapMemory(long deviceVa) {
+public record HlUnmapMemory(long deviceVa) implements HlIoctl<Void> {
 }

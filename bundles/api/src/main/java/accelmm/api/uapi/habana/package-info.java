@@ -11,5 +11,5 @@
  * exports name physical addresses.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package accelmm.api.uapi.habana;

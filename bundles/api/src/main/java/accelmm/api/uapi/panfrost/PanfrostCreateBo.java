@@ -7,5 +7,5 @@ package accelmm.api.uapi.panfrost;
  * @param flags {@link Panfrost#BO_NOEXEC}, {@link Panfrost#BO_HEAP}
  * @param pad must be 0
  */
-public record PanfrostCreateBo(long size, int flags, int pad) {
+public record PanfrostCreateBo(long size, int flags, int pad) implements PanfrostIoctl<PanfrostBo> {
 }

@@ -6,5 +6,5 @@ package accelmm.api.uapi.panfrost;
  *
  * @param handle the BO
  */
-public record PanfrostFreeBo(int handle) {
+public record PanfrostFreeBo(int handle) implements PanfrostIoctl<Void> {
 }

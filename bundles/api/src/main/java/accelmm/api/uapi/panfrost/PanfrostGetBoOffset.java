@@ -5,5 +5,5 @@ package accelmm.api.uapi.panfrost;
  *
  * @param handle the BO
  */
-public record PanfrostGetBoOffset(int handle) {
+public record PanfrostGetBoOffset(int handle) implements PanfrostIoctl<Long> {
 }

@@ -7,5 +7,5 @@ package accelmm.api.uapi.panfrost;
  * @param handle the BO
  * @param madv {@link Panfrost#MADV_WILLNEED} or {@link Panfrost#MADV_DONTNEED}
  */
-public record PanfrostMadvise(int handle, int madv) {
+public record PanfrostMadvise(int handle, int madv) implements PanfrostIoctl<Boolean> {
 }

@@ -6,5 +6,5 @@ package accelmm.api.uapi.panfrost;
  * @param handle the BO
  * @param flags must be 0
  */
-public record PanfrostMmapBo(int handle, int flags) {
+public record PanfrostMmapBo(int handle, int flags) implements PanfrostIoctl<PanfrostMmap> {
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * @param boHandles the BOs the job uses (each must be a BO of the calling file)
  * @param commands the command stream
  */
-public record PanfrostSubmit(List<Integer> boHandles, List<PanfrostCmd> commands) {
+public record PanfrostSubmit(List<Integer> boHandles, List<PanfrostCmd> commands) implements PanfrostIoctl<PanfrostJob> {
     /** Copies the lists. */
     public PanfrostSubmit {
         boHandles = List.copyOf(boHandles);

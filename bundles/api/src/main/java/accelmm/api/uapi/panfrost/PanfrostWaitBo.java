@@ -7,5 +7,5 @@ package accelmm.api.uapi.panfrost;
  * @param timeoutNs how long to wait; 0 only polls
  * @param pad must be 0
  */
-public record PanfrostWaitBo(int handle, long timeoutNs, int pad) {
+public record PanfrostWaitBo(int handle, long timeoutNs, int pad) implements PanfrostIoctl<Void> {
 }

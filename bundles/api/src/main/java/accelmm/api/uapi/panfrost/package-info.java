@@ -8,5 +8,5 @@
  * around the address and the job resumes; any other fault ends the job.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package accelmm.api.uapi.panfrost;

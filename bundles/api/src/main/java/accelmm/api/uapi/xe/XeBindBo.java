@@ -10,5 +10,5 @@ package accelmm.api.uapi.xe;
  * @param handle the BO
  * @param va page-aligned GPU address; the BO's pages must not overlap another BO or a userptr bind
  */
-public record XeBindBo(int vm, int handle, long va) {
+public record XeBindBo(int vm, int handle, long va) implements XeIoctl<Void> {
 }

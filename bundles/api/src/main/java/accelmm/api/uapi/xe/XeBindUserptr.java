@@ -9,5 +9,5 @@ package accelmm.api.uapi.xe;
  * @param start page-aligned start
  * @param end page-aligned end
  */
-public record XeBindUserptr(int vm, long start, long end) {
+public record XeBindUserptr(int vm, long start, long end) implements XeIoctl<Void> {
 }

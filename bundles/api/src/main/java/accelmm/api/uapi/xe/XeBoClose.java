@@ -5,5 +5,5 @@ package accelmm.api.uapi.xe;
  *
  * @param handle the BO
  */
-public record XeBoClose(int handle) {
+public record XeBoClose(int handle) implements XeIoctl<Void> {
 }

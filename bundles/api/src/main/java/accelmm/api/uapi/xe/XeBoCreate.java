@@ -7,5 +7,5 @@ package accelmm.api.uapi.xe;
  * @param size bytes, rounded up to a page
  * @param placement {@link Xe#LOC_SYSTEM} or {@link Xe#LOC_VRAM}
  */
-public record XeBoCreate(long size, int placement) {
+public record XeBoCreate(long size, int placement) implements XeIoctl<Integer> {
 }

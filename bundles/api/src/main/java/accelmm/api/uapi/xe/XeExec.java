@@ -8,7 +8,7 @@ import java.util.List;
  * @param vm the VM
  * @param commands the stream
  */
-public record XeExec(int vm, List<XeCmd> commands) {
+public record XeExec(int vm, List<XeCmd> commands) implements XeIoctl<XeExecResult> {
     /** Copies the list. */
     public XeExec {
         commands = List.copyOf(commands);

@@ -9,5 +9,5 @@ package accelmm.api.uapi.xe;
  * @param handle the BO
  * @param flags none are defined: other than 0 is {@code EINVAL}
  */
-public record XeGemMmapOffset(int handle, long flags) {
+public record XeGemMmapOffset(int handle, long flags) implements XeIoctl<XeMmap> {
 }

@@ -8,5 +8,5 @@ package accelmm.api.uapi.xe;
  * @param end page-aligned end
  * @param location {@link Xe#LOC_SYSTEM} or {@link Xe#LOC_VRAM}
  */
-public record XeMadvise(int vm, long start, long end, int location) {
+public record XeMadvise(int vm, long start, long end, int location) implements XeIoctl<Void> {
 }

@@ -10,5 +10,5 @@ package accelmm.api.uapi.xe;
  * @param start page-aligned first address
  * @param end page-aligned end, above {@code start}
  */
-public record XeUnbind(int vm, long start, long end) {
+public record XeUnbind(int vm, long start, long end) implements XeIoctl<Void> {
 }

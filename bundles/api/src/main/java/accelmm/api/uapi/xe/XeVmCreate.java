@@ -5,5 +5,5 @@ package accelmm.api.uapi.xe;
  *
  * @param faultMode {@code LR_MODE | FAULT_MODE}: needed for CPU-address-mirror binds
  */
-public record XeVmCreate(boolean faultMode) {
+public record XeVmCreate(boolean faultMode) implements XeIoctl<Integer> {
 }

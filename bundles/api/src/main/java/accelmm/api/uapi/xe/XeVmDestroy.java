@@ -5,5 +5,5 @@ package accelmm.api.uapi.xe;
  *
  * @param vm the VM
  */
-public record XeVmDestroy(int vm) {
+public record XeVmDestroy(int vm) implements XeIoctl<Void> {
 }

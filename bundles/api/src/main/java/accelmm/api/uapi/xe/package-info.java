@@ -5,5 +5,5 @@
  * of a command stream that stores, loads and atomically increments at GPU addresses.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package accelmm.api.uapi.xe;
