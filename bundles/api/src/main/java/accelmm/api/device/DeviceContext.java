@@ -248,19 +248,4 @@ public interface DeviceContext {
      *     or the mapping; {@code ENODEV} once the file is closed
      */
     DeviceImport importDmaBuf(DeviceFile file, int fd);
-
-    /**
-     * Gives the file's process a descriptor of a BO's dma-buf, the common end of
-     * {@code drm_gem_prime_handle_to_fd}: an imported BO's original buffer, else the BO's export if
-     * its buffer still lives, else a new export from {@code export} (which the driver records). The
-     * descriptor owns a reference of its own.
-     *
-     * @param fdFlags descriptor flags, from {@link accelmm.api.uapi.drm.Drm#primeFdFlags}
-     * @param imported the BO's import, or null
-     * @param exported the BO's last export, or null
-     * @return the descriptor
-     * @throws accelmm.api.ErrnoException the table's {@code EMFILE}; what {@code export} throws
-     */
-    int primeFd(DeviceFile file, int fdFlags, DeviceImport imported, DeviceExport exported,
-            java.util.function.Supplier<DeviceExport> export);
 }

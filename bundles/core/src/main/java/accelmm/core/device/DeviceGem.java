@@ -243,7 +243,7 @@ final class DeviceGem implements Gem {
         if (obj.vram() != null) {
             throw Errno.EINVAL.exception(obj + " is in device memory; move it to system memory to export it");
         }
-        return dev.primeFd(file, fdFlags, obj.imported(), obj.export(), () -> {
+        return dev.dmaBufs().primeFd(DeviceImpl.own(file, dev), fdFlags, obj.imported(), obj.export(), () -> {
             var x = dev.exportShmem(file, obj.shmem(), cookie);
             obj.export(x);
             return x;

@@ -8,9 +8,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
@@ -38,15 +35,12 @@ import accelmm.api.mmu.AsidSlots;
 import accelmm.api.mmu.DrmMm;
 import accelmm.api.mmu.GnaMmu;
 import accelmm.api.mmu.IoPgtable;
-import accelmm.api.mmu.IoTlbOps;
-import accelmm.api.notifier.NotifierRange;
 import accelmm.core.diag.Warnings;
 import accelmm.core.gmem.GmMmuHost;
 import accelmm.core.gmem.GmemImpl;
 import accelmm.core.mmu.AsidSlotsImpl;
 import accelmm.core.mmu.DrmMmImpl;
 import accelmm.core.mmu.GnaFlatMmu;
-import accelmm.core.mmu.LpaePgtable;
 
 /**
  * A device: its configuration and all the state a driver works on — memory node, DMA device,
@@ -58,7 +52,6 @@ import accelmm.core.mmu.LpaePgtable;
  */
 final class DeviceImpl implements DeviceContext, GmMmuHost {
     private final GmemImpl gmem;
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceImpl.class);
 
     private final DeviceSpec spec;
     private final MemoryManager memoryManager;
@@ -77,23 +70,16 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     private final TrackedLock lock = new TrackedLock(DEVICE_LOCK);
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final TypedState state = new TypedState();
-    private final Idr<DeviceFileImpl> files;
-    private final Idr<IoPgtable> pgtables;
-    private final Set<String> idrNames = ConcurrentHashMap.newKeySet();
-    /**
-     * The driver registries already looked up, by name and base, so that a driver's calls do not
-     * each go through the registry's lock; emptied before and after an unplug removes them.
-     */
-    private final ConcurrentHashMap<String, Idr<?>> idrCache = new ConcurrentHashMap<>();
+    private final DeviceFiles deviceFiles;
+    private final DevicePgtables tables;
+    private final FileResources resources = new FileResources(this);
+    private final DriverRegistries registries;
     private final Set<Block> blocks = ConcurrentHashMap.newKeySet();
     private volatile AsidSlots<Object> asidSlots;
-    /** Guards {@link #pagemap}; not this object's monitor, which an unbind holds while calls drain. */
-    private final Object pagemapLock = new Object();
-    private accelmm.api.hmm.DevicePagemap pagemap;
     private final LongAdder binds = new LongAdder();
     private final LongAdder unplugs = new LongAdder();
-    /** The device's place among the host's shrinkers, for its driver's purgeable objects. */
-    private final accelmm.api.mm.Shrinker.Registration shrinker;
+    /** The core's calls into the bound driver: invalidations, device-page faults, the shrinker. */
+    private final DriverCallbacks callbacks;
 
     DeviceImpl(DeviceSpec spec, MemoryManager memoryManager, Dma dma, IdrRegistry registry, GmemImpl gmem,
             Warnings warnings) {
@@ -113,40 +99,11 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             }
             throw e;
         }
-        this.files = registry.idr(owner(), "files", 1);
-        this.pgtables = registry.idr(owner(), "pgtables", 0);
+        this.registries = new DriverRegistries(registry, owner());
+        this.deviceFiles = new DeviceFiles(this, gate, registry.idr(owner(), "files", 1));
+        this.tables = new DevicePgtables(this, registry.idr(owner(), "pgtables", 0));
         this.asidSlots = newAsidSlots();
-        this.shrinker = memoryManager.registerShrinker("device " + spec.name(), new accelmm.api.mm.Shrinker() {
-            @Override
-            public long count() {
-                return shrinkCall(d -> d.shrinkCount(DeviceImpl.this));
-            }
-
-            @Override
-            public long scan(long nrPages) {
-                long freed = shrinkCall(d -> d.shrinkScan(DeviceImpl.this, nrPages));
-                if (freed > 0) {
-                    DeviceImpl.this.count("shrink.pages", freed);
-                }
-                return freed;
-            }
-        });
-    }
-
-    /**
-     * Asks the bound driver's shrinker, without waiting for a driver that is being replaced (there
-     * is none to ask then: 0).
-     */
-    private long shrinkCall(java.util.function.ToLongFunction<DeviceDriver> call) {
-        DeviceDriver d = gate.enterCallback(gate.generation(), false);
-        if (d == null) {
-            return 0;
-        }
-        try {
-            return call.applyAsLong(d);
-        } finally {
-            gate.exit();
-        }
+        this.callbacks = new DriverCallbacks(this, gate, gmem);
     }
 
     private String owner() {
@@ -189,16 +146,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     @Override
     public <T> Idr<T> idr(String name, int base) {
-        if ("files".equals(name) || "pgtables".equals(name)) {
-            throw Errno.EEXIST.exception("the registry '" + name + "' is the core's");
-        }
-        @SuppressWarnings("unchecked")
-        Idr<T> idr = (Idr<T>) idrCache.computeIfAbsent(name + "#" + base, k -> {
-            Idr<Object> made = registry.idr(owner(), name, base);
-            idrNames.add(name);
-            return made;
-        });
-        return idr;
+        return registries.idr(name, base);
     }
 
     @Override
@@ -213,7 +161,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     private accelmm.core.gpusvm.GpuSvmsImpl newGpuSvms() {
         return new accelmm.core.gpusvm.GpuSvmsImpl(this, (file, mm, start, length, cookie, handler) ->
-                insertNotifier(file, mm, start, length, cookie, (n, range, seq) -> {
+                resources.insertNotifier(file, mm, start, length, cookie, (n, range, seq) -> {
                     count("notifier.invalidate", 1);
                     return handler.invalidate(n, range, seq);
                 }));
@@ -244,92 +192,27 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     @Override
     public IoPgtable ioPgtable(long pgsizeBitmap, int ias, int oas) {
-        return ioPgtable(accelmm.api.mmu.IoPgtableFormat.ARM_64_LPAE_S1, pgsizeBitmap, ias, oas);
+        return tables.create(accelmm.api.mmu.IoPgtableFormat.ARM_64_LPAE_S1, pgsizeBitmap, ias, oas);
     }
 
     @Override
     public IoPgtable ioPgtable(accelmm.api.mmu.IoPgtableFormat format, long pgsizeBitmap, int ias, int oas) {
-        IoPgtable t = new LpaePgtable(format, pgsizeBitmap, ias, oas, new IoTlbOps() {
-            @Override
-            public void flushAll() {
-                count("tlb.flush", 1);
-            }
-
-            @Override
-            public void flushWalk(long iova, long size, long granule) {
-                count("tlb.flush", 1);
-            }
-        }, null);
-        pgtables.alloc(t, 0, 0);
-        return t;
+        return tables.create(format, pgsizeBitmap, ias, oas);
     }
 
     @Override
     public long pgtableId(IoPgtable table) {
-        long[] found = {-1};
-        pgtables.forEach((id, t) -> {
-            if (t == table) {
-                found[0] = id;
-                return 1;
-            }
-            return 0;
-        });
-        return found[0];
+        return tables.id(table);
     }
 
     @Override
     public void freePgtable(IoPgtable table) {
-        long id = pgtableId(table);
-        if (id >= 0) {
-            pgtables.remove(id);
-        }
+        tables.free(table);
     }
 
-    /**
-     * Checks every page table of the device: each valid leaf maps frames that are allocated (host
-     * frames someone holds, or device memory in use). A leaf left behind after the memory was
-     * unmapped, migrated or freed under a notifier fails this.
-     *
-     * <p>Concurrency: meant for a quiet moment; a table changing meanwhile may show a passing state.
-     */
-    void checkPgtables(java.util.function.LongPredicate allocated, List<String> problems) {
-        pgtables.forEach((id, t) -> {
-            t.forEachLeaf((iova, pa, size, prot) -> {
-                for (long off = 0; off < size; off += accelmm.api.PageSize.PAGE_SIZE) {
-                    if (!allocated.test(pa + off)) {
-                        if (problems.size() < 20) {
-                            problems.add(String.format("%s page table %d: 0x%x maps physical 0x%x, a frame that is not allocated",
-                                    name(), id, iova + off, pa + off));
-                        }
-                        return;
-                    }
-                }
-            });
-            return 0;
-        });
-    }
-
-    /** Lists the page tables by id. */
-    List<Long> pgtableIds() {
-        List<Long> out = new ArrayList<>();
-        pgtables.forEach((id, t) -> {
-            out.add(id);
-            return 0;
-        });
-        return out;
-    }
-
-    /**
-     * Walks {@code va} in table {@code id}.
-     *
-     * @throws accelmm.api.ErrnoException {@code ENOENT} for an unknown table
-     */
-    List<String> walk(long id, long va) {
-        IoPgtable t = id < 0 || id > Integer.MAX_VALUE ? null : pgtables.find(id);
-        if (t == null) {
-            throw Errno.ENOENT.exception(name() + " has no page table " + id);
-        }
-        return t.walk(va);
+    /** The device's page tables. */
+    DevicePgtables pgtables() {
+        return tables;
     }
 
     @Override
@@ -353,48 +236,22 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     }
 
     static DeviceFileImpl own(accelmm.api.device.DeviceFile file, DeviceImpl device) {
-        if (!(file instanceof DeviceFileImpl f) || f.deviceImpl() != device) {
-            throw Errno.EINVAL.exception("not a file of " + device.name());
-        }
-        if (f.closed()) {
-            throw Errno.ENODEV.exception(f + " is closed");
-        }
-        return f;
+        return device.resources.own(file);
     }
 
     @Override
     public PinnedPages pin(accelmm.api.device.DeviceFile file, AddressSpace mm, long addr, int pages, int gupFlags) {
-        DeviceFileImpl f = own(file, this);
-        TrackedPins p = new TrackedPins(mm.pinUserPages(addr, pages, gupFlags), f);
-        if (!f.track(p)) {
-            p.unpinReleased();
-            throw Errno.ENODEV.exception(f + " was closed meanwhile");
-        }
-        count("pin.pages", pages);
-        return p;
+        return resources.pin(file, mm, addr, pages, gupFlags);
     }
 
     @Override
     public accelmm.api.mm.SharedFile shmem(accelmm.api.device.DeviceFile file, String name, long size) {
-        DeviceFileImpl f = own(file, this);
-        accelmm.api.mm.SharedFile shm = memoryManager.createFile(name, size, true);
-        if (!f.track(shm)) {
-            shm.close();
-            throw Errno.ENODEV.exception(f + " was closed meanwhile");
-        }
-        return shm;
+        return resources.shmem(file, name, size);
     }
 
     @Override
     public PinnedPages pinShmem(accelmm.api.device.DeviceFile file, accelmm.api.mm.SharedFile shmem, long first, int count) {
-        DeviceFileImpl f = own(file, this);
-        TrackedPins p = new TrackedPins(shmem.pinPages(first, count), f);
-        if (!f.track(p)) {
-            p.unpinReleased();
-            throw Errno.ENODEV.exception(f + " was closed meanwhile");
-        }
-        count("pin.pages", count);
-        return p;
+        return resources.pinShmem(file, shmem, first, count);
     }
 
     @Override
@@ -421,64 +278,17 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     @Override
     public SgTable dmaMap(accelmm.api.device.DeviceFile file, SgTable table, DmaDirection dir) {
-        DeviceFileImpl f = own(file, this);
-        SgTable mapped = dmaDevice.mapSg(table, dir);
-        if (!f.track(mapped)) {
-            dmaDevice.unmapSg(mapped);
-            throw Errno.ENODEV.exception(f + " was closed meanwhile");
-        }
-        count("dma.map", 1);
-        return mapped;
+        return resources.dmaMap(file, table, dir);
     }
 
     @Override
     public void dmaUnmap(accelmm.api.device.DeviceFile file, SgTable mapped) {
-        DeviceFileImpl f = own(file, this);
-        if (!f.untrack(mapped)) {
-            throw Errno.EINVAL.exception("the table is not mapped for " + f);
-        }
-        dmaDevice.unmapSg(mapped);
+        resources.dmaUnmap(file, mapped);
     }
 
     @Override
     public DeviceNotifier insertNotifier(accelmm.api.device.DeviceFile file, AddressSpace mm, long start, long length, long cookie) {
-        return insertNotifier(file, mm, start, length, cookie, this::invalidate);
-    }
-
-    /** Inserts a notifier of {@code file} whose invalidations go to {@code handler}. */
-    private DeviceNotifier insertNotifier(accelmm.api.device.DeviceFile file, AddressSpace mm, long start, long length,
-            long cookie, accelmm.core.gpusvm.CoreNotifiers.Handler handler) {
-        DeviceFileImpl f = own(file, this);
-        DeviceNotifierImpl n = new DeviceNotifierImpl(f, cookie);
-        // An invalidation may reach the notifier before insertNotifier returns: the callback hands
-        // the subscription over first.
-        n.sub = mm.insertNotifier(start, length, (sub, range, seq) -> {
-            n.sub = sub;
-            return handler.invalidate(n, range, seq);
-        });
-        if (!f.track(n)) {
-            n.removeReleased();
-            throw Errno.ENODEV.exception(f + " was closed meanwhile");
-        }
-        return n;
-    }
-
-    private boolean invalidate(DeviceNotifier n, NotifierRange range, long seq) {
-        count("notifier.invalidate", 1);
-        DeviceFileImpl f = (DeviceFileImpl) n.file();
-        DeviceDriver d = gate.enterCallback(f.generation, range.blockable());
-        if (d == null) {
-            if (!range.blockable()) {
-                return false;
-            }
-            n.setSeq(seq);
-            return true;
-        }
-        try {
-            return d.invalidate(n, range, seq);
-        } finally {
-            gate.exit();
-        }
+        return resources.insertNotifier(file, mm, start, length, cookie, callbacks::invalidate);
     }
 
     @Override
@@ -493,41 +303,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
 
     @Override
     public accelmm.api.hmm.DevicePagemap devicePagemap() {
-        if (memory == null) {
-            throw Errno.ENODEV.exception(name() + " has no memory");
-        }
-        synchronized (pagemapLock) {
-            return pagemapLocked();
-        }
-    }
-
-    private accelmm.api.hmm.DevicePagemap pagemapLocked() {
-        if (pagemap == null) {
-            pagemap = memoryManager.registerPagemap(memory, this, new accelmm.api.hmm.PagemapOps() {
-                @Override
-                public void pageFree(long pfn) {
-                    gmem.pageFreed(DeviceImpl.this, pfn);
-                }
-
-                @Override
-                public boolean migrateToRam(AddressSpace mm, long addr) {
-                    if (gmem.dev(DeviceImpl.this) != null) {
-                        return gmem.hostFault(DeviceImpl.this, mm, addr);
-                    }
-                    DeviceDriver d = gate.enterCallback(gate.generation(), true);
-                    if (d == null) {
-                        return false;
-                    }
-                    try {
-                        count("migrate.to_ram", 1);
-                        return d.migrateToRam(DeviceImpl.this, mm, addr);
-                    } finally {
-                        gate.exit();
-                    }
-                }
-            });
-        }
-        return pagemap;
+        return callbacks.pagemap();
     }
 
     @Override
@@ -545,110 +321,31 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         return dmaBufs.importDmaBuf(own(file, this), fd);
     }
 
-    @Override
-    public int primeFd(accelmm.api.device.DeviceFile file, int fdFlags, accelmm.api.device.DeviceImport imported,
-            DeviceExport exported, java.util.function.Supplier<DeviceExport> export) {
-        return dmaBufs.primeFd(own(file, this), fdFlags, imported, exported, export);
-    }
-
     // ---- files and calls -----------------------------------------------------------------------
 
     int open(MmProcess process) {
-        DeviceDriver d = gate.enter(-1);
-        DeviceFileImpl f = null;
-        boolean opened = false;
-        int id = 0;
-        try {
-            id = files.alloc(null, 1, 0);
-            f = new DeviceFileImpl(id, process, this, gate.generation());
-            d.open(f);
-            opened = true;
-            files.replace(f, id);
-            int fd = process.fds().install(f);
-            count("open", 1);
-            return fd;
-        } catch (RuntimeException e) {
-            if (opened) {
-                safely(d, f);
-            }
-            if (id > 0) {
-                files.remove(id);
-            }
-            if (f != null) {
-                undo(f.takeHeld());
-            }
-            throw e;
-        } finally {
-            gate.exitCall();
-        }
-    }
-
-    private void safely(DeviceDriver d, DeviceFileImpl f) {
-        try {
-            d.release(f);
-        } catch (RuntimeException e) {
-            LOG.debug("{}: release of {} failed", name(), f, e);
-        }
+        return deviceFiles.open(process);
     }
 
     <R> R ioctl(DeviceFileImpl f, accelmm.api.device.Request<R> request) {
-        if (request == null) {
-            throw Errno.EINVAL.exception("no request");
-        }
-        if (f.closed()) {
-            throw Errno.ENODEV.exception(f + " is dead");
-        }
-        DeviceDriver d = gate.enter(f.generation);
-        try {
-            count("ioctl", 1);
-            return d.ioctl(f, request);
-        } finally {
-            gate.exitCall();
-        }
+        return deviceFiles.ioctl(f, request);
     }
 
-    /** The last close of a file: the driver releases it, then the core undoes what it still holds. */
+    /** See {@link DeviceFiles#release}. */
     void release(DeviceFileImpl f) {
-        if (f.closed()) {
-            return;
-        }
-        DeviceDriver d = gate.enterCallback(f.generation, true);
-        if (d != null) {
-            try {
-                safely(d, f);
-            } finally {
-                gate.exit();
-            }
-        }
-        gpuSvms.release(f);
-        undo(f.takeHeld());
-        forget(f);
-        count("close", 1);
+        deviceFiles.release(f);
     }
 
-    /** Frees a file's number unless another file holds it by now. */
-    private void forget(DeviceFileImpl f) {
-        if (files.find(f.id()) == f) {
-            files.remove(f.id());
-        }
+    DeviceDmaBufs dmaBufs() {
+        return dmaBufs;
     }
 
-    private void undo(DeviceFileImpl.Held held) {
-        for (DeviceImportImpl i : held.imports()) {
-            safely(i::release, "release an import");
-        }
-        for (DeviceNotifierImpl n : held.notifiers()) {
-            n.removeReleased();
-        }
-        for (SgTable t : held.dmaMaps()) {
-            dmaDevice.unmapSg(t);
-        }
-        for (var p : held.pins()) {
-            ((TrackedPins) p).unpinReleased();
-        }
-        for (var shm : held.files()) {
-            shm.close();
-        }
+    FileResources resources() {
+        return resources;
+    }
+
+    accelmm.core.gpusvm.GpuSvmsImpl gpuSvmsImpl() {
+        return gpuSvms;
     }
 
     // ---- binding --------------------------------------------------------------------------------
@@ -692,7 +389,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         return gate.resume(null, null);
     }
 
-    private void safely(Runnable r, String what) {
+    void safely(Runnable r, String what) {
         try {
             r.run();
         } catch (RuntimeException e) {
@@ -710,13 +407,8 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             return;
         }
         List<Object> roots = new ArrayList<>(state.values());
-        roots.addAll(idrCache.values());
-        files.forEach((id, f) -> {
-            if (f != null) {
-                roots.addAll(f.typedState().values());
-            }
-            return 0;
-        });
+        roots.addAll(registries.all());
+        roots.addAll(deviceFiles.states());
         for (String c : StateWalk.classesOf(loader, roots)) {
             warnings.warn(name() + ": device state holds " + c + " of the driver that left");
         }
@@ -744,38 +436,17 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         if (ended < 0) {
             return false;
         }
-        List<DeviceFileImpl> open = new ArrayList<>();
-        files.forEach((id, f) -> {
-            if (f != null && f.generation == ended) {
-                open.add(f);
-            }
-            return 0;
-        });
-        for (DeviceFileImpl f : open) {
-            undo(f.takeHeld());
-            forget(f);
-        }
+        deviceFiles.killAll(ended);
         dmaBufs.revokeAll();
-        synchronized (pagemapLock) {
-            if (pagemap != null) {
-                pagemap.evict(0, memory.info().size() >>> 12);
-                pagemap.unregister();
-                pagemap = null;
-            }
-        }
+        callbacks.dropPagemap();
         gmem.deviceGone(this);
         if (memory != null && !blocks.isEmpty()) {
             List<Block> all = List.copyOf(blocks);
             blocks.clear();
             memory.freeBlocks(all);
         }
-        idrCache.clear();
-        for (String n : idrNames) {
-            registry.remove(owner(), n);
-        }
-        idrNames.clear();
-        idrCache.clear();
-        pgtables.destroy();
+        registries.removeAll();
+        tables.destroy();
         state.clear();
         asidSlots = newAsidSlots();
         gpuSvms = newGpuSvms();
@@ -792,7 +463,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             if (memory != null) {
                 memoryManager.removeDeviceMemory(memory);
             }
-            shrinker.unregister();
+            callbacks.unregister();
         }
         return true;
     }
@@ -801,7 +472,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
         CallGate.DriverRef ref = gate.ref();
         DeviceState st = gate.state();
         return new DeviceInfo(name(), spec.kind(), ref == null ? "-" : ref.bundle(), ref == null ? "-" : ref.version(), st,
-                (int) files.count(), binds.sum(), unplugs.sum());
+                (int) deviceFiles.count(), binds.sum(), unplugs.sum());
     }
 
     @Override

@@ -487,12 +487,12 @@ public final class DeviceManagerImpl implements Devices {
 
     @Override
     public List<Long> pgtables(String device) {
-        return device(device).pgtableIds();
+        return device(device).pgtables().ids();
     }
 
     @Override
     public List<String> walk(String device, long table, long va) {
-        return device(device).walk(table, va);
+        return device(device).pgtables().walk(table, va);
     }
 
     @Override
@@ -504,7 +504,7 @@ public final class DeviceManagerImpl implements Devices {
         List<String> problems = new ArrayList<>();
         java.util.function.LongPredicate allocated = ((accelmm.core.mm.MemoryManagerImpl) memory)::frameAllocated;
         for (DeviceImpl d : all) {
-            d.checkPgtables(allocated, problems);
+            d.pgtables().check(allocated, problems);
         }
         return problems;
     }
