@@ -169,7 +169,12 @@ public interface DeviceContext {
      */
     List<Block> allocBlocks(long start, long end, long size, long minBlockSize, int flags);
 
-    /** Frees blocks from {@link #allocBlocks}. */
+    /**
+     * Frees blocks from {@link #allocBlocks}.
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for blocks this device did not allocate
+     *     (nothing is freed then); {@code ENODEV} for a device without memory
+     */
     void freeBlocks(List<Block> blocks);
 
     /**

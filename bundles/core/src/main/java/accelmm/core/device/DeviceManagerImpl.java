@@ -172,7 +172,7 @@ public final class DeviceManagerImpl implements Devices {
             dev.bind(driver, d.ref());
             cancelUnplug(dev);
         }
-        kindArrived(kind);
+        kindWaits.arrived(kind);
     }
 
     /** Removes the driver with {@code id}; its devices get the next best or wait for one. */
@@ -301,35 +301,16 @@ public final class DeviceManagerImpl implements Devices {
         return new ArrayList<>(out);
     }
 
-    /** A configuration waiting for a driver of its kind: what to run when one registers. */
-    private record Waiting(String kind, Runnable apply) {
-    }
-
-    private final Map<String, Waiting> waitingForKind = new HashMap<>();
+    private final KindWaits kindWaits = new KindWaits();
 
     /** Runs {@code apply} (once) when a driver of {@code kind} registers; replaces what {@code pid} waited for. */
-    public synchronized void waitForKind(String pid, String kind, Runnable apply) {
-        waitingForKind.put(pid, new Waiting(kind, apply));
+    public void waitForKind(String pid, String kind, Runnable apply) {
+        kindWaits.waitFor(pid, kind, apply);
     }
 
     /** Forgets what {@code pid} waited for. */
-    public synchronized void stopWaiting(String pid) {
-        waitingForKind.remove(pid);
-    }
-
-    /** Applies the configurations that waited for {@code kind}. */
-    private void kindArrived(String kind) {
-        List<Runnable> ready = new ArrayList<>();
-        synchronized (this) {
-            waitingForKind.entrySet().removeIf(e -> {
-                if (e.getValue().kind().equals(kind)) {
-                    ready.add(e.getValue().apply());
-                    return true;
-                }
-                return false;
-            });
-        }
-        ready.forEach(Runnable::run);
+    public void stopWaiting(String pid) {
+        kindWaits.stop(pid);
     }
 
     /** Creates again every wanted device whose creation failed (an injected or real ENOMEM). */

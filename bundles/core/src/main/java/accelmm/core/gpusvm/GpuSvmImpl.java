@@ -175,7 +175,7 @@ final class GpuSvmImpl implements GpuSvm {
                 return Errno.EINVAL;
             }
             if (!r.userptr && !r.devmem && anonymous(r.start) && policy.wantDevmem(r.start, r.end)) {
-                migrateToDevmem(r, policy);
+                SvmMigration.toDevmem(this, r, policy);
             }
             DeviceNotifier n;
             lock().lock();
@@ -205,7 +205,7 @@ final class GpuSvmImpl implements GpuSvm {
             }
             if (onDevice != 0 && onDevice != range.pfns.length) {
                 count("mixed_evict", 1);
-                evictToRam(n, r.start, r.end);
+                SvmMigration.evictToRam(mm, n, r.start, r.end);
                 continue;
             }
             lock().lock();
@@ -363,76 +363,17 @@ final class GpuSvmImpl implements GpuSvm {
         return Arrays.copyOf(pfns, n);
     }
 
-    /**
-     * Evicts device frames to system memory without the mmap lock; every mapping of them is
-     * invalidated, so this runs without the device lock.
-     */
+    /** See {@link SvmMigration#evictPages}. */
     void evictPages(long[] pfns) {
-        accelmm.api.hmm.DevicePagemap pagemap = dev.devicePagemap();
-        for (int i = 0; i < pfns.length; ) {
-            int run = 1;
-            while (i + run < pfns.length && pfns[i + run] == pfns[i] + run) {
-                run++;
-            }
-            pagemap.evict(pfns[i], run);
-            i += run;
-        }
-        count("evict", 1);
+        SvmMigration.evictPages(this, pfns);
     }
 
-    /** {@code drm_gpusvm_range_evict}: a CPU-side fault with no device owner forces the range to RAM. */
-    private void evictToRam(DeviceNotifier n, long start, long end) {
-        HmmRange ram = new HmmRange(n, start, end);
-        ram.defaultFlags = HmmPfn.REQ_FAULT;
-        ram.devPrivateOwner = null;
-        HmmRetry.fault(mm, ram);
+    DeviceContext dev() {
+        return dev;
     }
 
-    /** Migrates a whole range to device memory, making room through the policy when it is full. */
-    private void migrateToDevmem(RangeImpl r, GpuSvmPolicy policy) {
-        int pages = (int) ((r.end - r.start) / PAGE);
-        while (dev.memory().info().size() - dev.memory().info().used() < pages * PAGE) {
-            if (!policy.makeRoom(this, r.start)) {
-                return;
-            }
-        }
-        dev.devicePagemap();
-        accelmm.api.hmm.MigrateVma args = new accelmm.api.hmm.MigrateVma(r.start, r.end,
-                accelmm.api.hmm.MigrateVma.SELECT_SYSTEM, dev);
-        VmaInfo vma = mm.vmaLookup(r.start);
-        if (vma == null || vma.start() > r.start || vma.end() < r.end) {
-            // The VMA was split since the range was made (mprotect, a partial munmap): the fault
-            // goes on in system memory.
-            count("migrate_fallback", 1);
-            return;
-        }
-        try {
-            mm.migrateVma(args, a -> {
-                for (int i = 0; i < a.pages(); i++) {
-                    if (!accelmm.api.hmm.MigratePfn.migrate(a.src[i])) {
-                        return;
-                    }
-                }
-                for (int i = 0; i < a.pages(); i++) {
-                    a.dst[i] = dev.memoryManager().allocDevicePage(dev.memory());
-                    if (accelmm.api.hmm.MigratePfn.valid(a.src[i])) {
-                        dev.memoryManager().copyPage(a.src[i], a.dst[i]);
-                    }
-                }
-            });
-        } catch (ErrnoException e) {
-            if (e.errno() != Errno.ENOMEM) {
-                throw e;
-            }
-            // Another range took the device memory first (the migration gave back what it had):
-            // the fault goes on in system memory.
-            count("migrate_fallback", 1);
-            return;
-        }
-        if (args.cpages == pages) {
-            count("migrate_to_vram", 1);
-            count("migrate_bytes", r.end - r.start);
-        }
+    AddressSpace mm() {
+        return mm;
     }
 
     // ---- invalidation -------------------------------------------------------------------------

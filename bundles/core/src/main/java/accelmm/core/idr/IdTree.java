@@ -53,7 +53,7 @@ public final class IdTree {
     /** The most nodes one insert can need: growing a leaf root to the top (5) plus a path (5). */
     static final int MAX_INSERT_NODES = 2 * (MAX_LEVELS - 1);
     private static final int META = FANOUT;
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle SIZE = Handles.field(MethodHandles.lookup(), IdTree.class, "size", long.class);
 
     /** Writer-side bookkeeping of one node. */
@@ -94,7 +94,7 @@ public final class IdTree {
         return n;
     }
 
-    private static Meta meta(Object[] node) {
+    static Meta meta(Object[] node) {
         return (Meta) node[META];
     }
 
@@ -397,29 +397,7 @@ public final class IdTree {
         if (r == null || from < 0 || (from >>> (r.shift + BITS)) != 0) {
             return null;
         }
-        return scan(r.node, r.shift, 0, from, idBase);
-    }
-
-    private static IdrEntry<Object> scan(Object[] node, int shift, long base, long from, long idBase) {
-        int start = from <= base ? 0 : (int) ((from - base) >>> shift);
-        for (int i = start; i < FANOUT; i++) {
-            Object o = SLOT.getAcquire(node, i);
-            if (o == null) {
-                continue;
-            }
-            long childBase = base + ((long) i << shift);
-            if (shift == 0) {
-                if (o != RESERVED) {
-                    return new IdrEntry<>(childBase + idBase, o);
-                }
-            } else {
-                IdrEntry<Object> e = scan((Object[]) o, shift - BITS, childBase, from, idBase);
-                if (e != null) {
-                    return e;
-                }
-            }
-        }
-        return null;
+        return IdNodes.scan(r.node, r.shift, 0, from, idBase);
     }
 
     /**
@@ -431,28 +409,7 @@ public final class IdTree {
      */
     public int walk(long idBase, boolean withReserved, IdrVisitor<Object> visitor) {
         Root r = root;
-        return r == null ? 0 : walk(r.node, r.shift, idBase, withReserved, visitor);
-    }
-
-    private static int walk(Object[] node, int shift, long base, boolean withReserved,
-            IdrVisitor<Object> visitor) {
-        for (int i = 0; i < FANOUT; i++) {
-            Object o = SLOT.getAcquire(node, i);
-            if (o == null) {
-                continue;
-            }
-            long childBase = base + ((long) i << shift);
-            int result;
-            if (shift == 0) {
-                result = o == RESERVED && !withReserved ? 0 : visitor.visit(childBase, o);
-            } else {
-                result = walk((Object[]) o, shift - BITS, childBase, withReserved, visitor);
-            }
-            if (result != 0) {
-                return result;
-            }
-        }
-        return 0;
+        return r == null ? 0 : IdNodes.walk(r.node, r.shift, idBase, withReserved, visitor);
     }
 
     /** Forgets every entry and node. Readers still walking old nodes finish on the old contents. */
@@ -473,7 +430,7 @@ public final class IdTree {
             return size == 0 ? null : "empty tree with size " + size;
         }
         long[] counted = new long[2];
-        String err = check(r.node, r.shift, 0, counted);
+        String err = IdNodes.check(r.node, r.shift, 0, counted);
         if (err == null && counted[0] != size) {
             err = "size " + size + " but " + counted[0] + " entries";
         }
@@ -481,37 +438,5 @@ public final class IdTree {
             err = "nodes " + nodes + " but " + counted[1] + " found";
         }
         return err;
-    }
-
-    private static String check(Object[] node, int shift, long base, long[] counted) {
-        counted[1]++;
-        Meta m = meta(node);
-        int children = 0;
-        for (int i = 0; i < FANOUT; i++) {
-            Object o = node[i];
-            boolean free;
-            if (o == null) {
-                free = true;
-            } else if (shift == 0) {
-                children++;
-                counted[0]++;
-                free = false;
-            } else {
-                children++;
-                Object[] child = (Object[]) o;
-                String err = check(child, shift - BITS, base + ((long) i << shift), counted);
-                if (err != null) {
-                    return err;
-                }
-                if (meta(child).count == 0) {
-                    return "empty node kept at index " + (base + ((long) i << shift));
-                }
-                free = meta(child).free != 0;
-            }
-            if (free != ((m.free >>> i & 1) != 0)) {
-                return "free bit " + i + " wrong at shift " + shift + " base " + base;
-            }
-        }
-        return children == m.count ? null : "count " + m.count + " but " + children + " slots used";
     }
 }

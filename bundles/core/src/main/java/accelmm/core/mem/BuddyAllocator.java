@@ -33,10 +33,7 @@ public final class BuddyAllocator {
     private final int[] rootOrder;
     private final SparseBytes order;
     private final SparseBytes state;
-    private final SparseBits[] free;
-    private final int[] lowHint;
-    private final int[] highHint;
-    private final long[] freeCount;
+    private final FreeHeads free;
     private long availChunks;
 
     /**
@@ -66,15 +63,7 @@ public final class BuddyAllocator {
         this.rootOrder = new int[roots];
         this.order = new SparseBytes(chunks);
         this.state = new SparseBytes(chunks);
-        this.free = new SparseBits[maxOrder + 1];
-        this.lowHint = new int[maxOrder + 1];
-        this.highHint = new int[maxOrder + 1];
-        this.freeCount = new long[maxOrder + 1];
-        for (int o = 0; o <= maxOrder; o++) {
-            free[o] = new SparseBits((int) (((chunks >>> o) + 63) >>> 6));
-            lowHint[o] = free[o].length();
-            highHint[o] = -1;
-        }
+        this.free = new FreeHeads(chunks, maxOrder);
         long offset = 0;
         for (int r = 0; r < roots; r++) {
             int o = 63 - Long.numberOfLeadingZeros(chunks - offset);
@@ -108,16 +97,12 @@ public final class BuddyAllocator {
 
     /** Returns the number of free blocks of {@code o}. */
     public long freeBlocks(int o) {
-        return o < 0 || o > maxOrder ? 0 : freeCount[o];
+        return o < 0 || o > maxOrder ? 0 : free.count(o);
     }
 
     /** Returns the bytes of the allocator's per-chunk state: orders, states and free bitmaps, as made so far. */
     public long metadataBytes() {
-        long b = order.bytes() + state.bytes();
-        for (SparseBits f : free) {
-            b += f.bytes();
-        }
-        return b;
+        return order.bytes() + state.bytes() + free.bytes();
     }
 
     /** Returns the number of roots. */
@@ -130,98 +115,15 @@ public final class BuddyAllocator {
     private void markFree(long chunk, int o) {
         order.set(chunk, (byte) o);
         state.set(chunk, FREE);
-        long bit = chunk >>> o;
-        int w = (int) (bit >>> 6);
-        free[o].setBit(bit);
-        freeCount[o]++;
-        if (w < lowHint[o]) {
-            lowHint[o] = w;
-        }
-        if (w > highHint[o]) {
-            highHint[o] = w;
-        }
+        free.add(chunk, o);
     }
 
     private void unmarkFree(long chunk, int o) {
-        long bit = chunk >>> o;
-        free[o].clearBit(bit);
-        freeCount[o]--;
+        free.remove(chunk, o);
     }
 
     private boolean isFreeHead(long chunk, int o) {
         return state.get(chunk) == FREE && order.get(chunk) == o;
-    }
-
-    /** The lowest (or highest) free head of order {@code o} inside [lo, hi) chunks, or -1. */
-    private long findFree(int o, long lo, long hi, boolean topDown) {
-        if (freeCount[o] == 0) {
-            return -1;
-        }
-        SparseBits bits = free[o];
-        long first = (lo + (1L << o) - 1) >>> o;
-        long last = (hi >>> o) - 1;
-        if (first > last) {
-            return -1;
-        }
-        int w0 = (int) (first >>> 6);
-        int w1 = (int) (last >>> 6);
-        if (!topDown) {
-            int w = Math.max(w0, lowHint[o]);
-            boolean unbounded = w0 <= lowHint[o];
-            for (; w <= w1; w++) {
-                if (bits.absent(w)) {
-                    w = SparseBits.nextSegment(w) - 1;
-                    if (unbounded) {
-                        lowHint[o] = w + 1;
-                    }
-                    continue;
-                }
-                long word = inRange(bits.word(w), w, w0, w1, first, last);
-                if (word != 0) {
-                    if (unbounded) {
-                        lowHint[o] = w;
-                    }
-                    return (((long) w << 6) + Long.numberOfTrailingZeros(word)) << o;
-                }
-                if (unbounded && bits.word(w) == 0) {
-                    lowHint[o] = w + 1;
-                }
-            }
-        } else {
-            int w = Math.min(w1, highHint[o]);
-            boolean unbounded = w1 >= highHint[o];
-            for (; w >= w0; w--) {
-                if (bits.absent(w)) {
-                    w = SparseBits.previousSegment(w) + 1;
-                    if (unbounded) {
-                        highHint[o] = w - 1;
-                    }
-                    continue;
-                }
-                long word = inRange(bits.word(w), w, w0, w1, first, last);
-                if (word != 0) {
-                    if (unbounded) {
-                        highHint[o] = w;
-                    }
-                    return (((long) w << 6) + 63 - Long.numberOfLeadingZeros(word)) << o;
-                }
-                if (unbounded && bits.word(w) == 0) {
-                    highHint[o] = w - 1;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /** Clears the bits of word {@code w} that lie before bit {@code first} or after bit {@code last}. */
-    private static long inRange(long word, int w, int w0, int w1, long first, long last) {
-        if (w == w0) {
-            word &= -1L << first;
-        }
-        if (w == w1 && (last & 63) != 63) {
-            word &= (1L << ((last & 63) + 1)) - 1;
-        }
-        return word;
     }
 
     private int rootOrderOf(long chunk) {
@@ -257,7 +159,7 @@ public final class BuddyAllocator {
         long bestHead = -1;
         long bestEnd = -1;
         for (int from = o; from <= maxOrder; from++) {
-            long head = findFree(from, lo, hi, topDown);
+            long head = free.find(from, lo, hi, topDown);
             if (head < 0 && from > o && (lo > 0 || hi < chunks)) {
                 head = findOverlapping(from, lo, hi, o, topDown);
             }
@@ -579,8 +481,7 @@ public final class BuddyAllocator {
                 return "chunk " + inner + " is a head inside the block at " + c;
             }
             if (s == FREE) {
-                long bit = c >>> o;
-                if ((free[o].word((int) (bit >>> 6)) & (1L << bit)) == 0) {
+                if (!free.has(c >>> o, o)) {
                     return "free block at " + c + " missing from the order " + o + " bitmap";
                 }
                 if (o < rootOrderOf(c) && isFreeHead(c ^ (1L << o), o)) {
@@ -591,12 +492,7 @@ public final class BuddyAllocator {
             }
             c += 1L << o;
         }
-        for (int o = 0; o <= maxOrder; o++) {
-            long bits = free[o].bitCount();
-            if (bits != freeCount[o] || seen[o] != freeCount[o]) {
-                return "order " + o + ": count " + freeCount[o] + ", bitmap " + bits + ", blocks " + seen[o];
-            }
-        }
-        return freeTotal == availChunks ? null : "available " + availChunks + " chunks, free blocks hold " + freeTotal;
+        String counts = free.check(seen);
+        return counts != null ? counts : freeTotal == availChunks ? null : "available " + availChunks + " chunks, free blocks hold " + freeTotal;
     }
 }
