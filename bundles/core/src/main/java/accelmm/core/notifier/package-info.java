@@ -15,7 +15,7 @@
  * IntervalNotifier n = mm.insertNotifier(start, length, ops);
  * long seq = n.readBegin();
  * ... // fault, then under the driver's lock:
- * if (n.readRetry(seq)) { /* start over */ }
+ * if (n.readRetry(seq)) { ... }           // start over
  * }</pre>
  */
 package accelmm.core.notifier;
