@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import accelmm.api.Errno;
 import accelmm.api.device.StateKey;
-import accelmm.core.Errnos;
+import accelmm.testing.Errnos;
 
 class StateWalkTest {
     /** What a driver might leave behind: loaded again by a loader of its own, as a bundle's class is. */

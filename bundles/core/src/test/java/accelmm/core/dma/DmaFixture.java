@@ -1,6 +1,6 @@
 package accelmm.core.dma;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static accelmm.testing.Patterns.pattern;
 
 import java.util.Set;
 
@@ -26,13 +26,6 @@ class DmaFixture {
 
 
 
-    static byte[] pattern(int len, int seed) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (i * 31 + seed);
-        }
-        return b;
-    }
 
     /** Maps {@code pages} anonymous pages in {@code p}, writes a pattern and pins them. */
     static PinnedPages pinnedPattern(MmProcess p, int pages, int seed) {

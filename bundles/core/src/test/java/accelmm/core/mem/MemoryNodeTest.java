@@ -1,5 +1,6 @@
 package accelmm.core.mem;
 
+import static accelmm.testing.Patterns.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,13 +24,6 @@ class MemoryNodeTest {
     private final MemoryNode node = new MemoryNode(0, "host", NodeKind.HOST, 64L << 20, faults.site("page.alloc"));
     private final MemoryNode dev = new MemoryNode(1, "vram", NodeKind.DEVICE, 8L << 20, null);
 
-    private static byte[] pattern(int seed, int len) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (seed * 31 + i);
-        }
-        return b;
-    }
 
     private byte[] readPage(long pfn) {
         return readPage(node, pfn);
@@ -41,10 +35,10 @@ class MemoryNodeTest {
         return out;
     }
 
-    /** A host frame holding {@code pattern(seed, PAGE)}. */
+    /** A host frame holding {@code pattern(PAGE, seed)}. */
     private long writtenFrame(int seed) {
         long pfn = node.allocFrame();
-        node.write(pfn, 0, pattern(seed, PAGE), 0, PAGE);
+        node.write(pfn, 0, pattern(PAGE, seed), 0, PAGE);
         return pfn;
     }
 
@@ -83,7 +77,7 @@ class MemoryNodeTest {
     @Test
     void bytesAreRealAndAFreedFrameComesBackZeroed() {
         long pfn = node.allocFrame();
-        byte[] p = pattern(7, PAGE);
+        byte[] p = pattern(PAGE, 7);
         node.write(pfn, 0, p, 0, PAGE);
         assertArrayEquals(p, readPage(pfn));
         assertEquals(PAGE, node.info().backed());
@@ -98,8 +92,8 @@ class MemoryNodeTest {
     void aFreedNeighbourIsZeroedAndGivesItsBytesBack() {
         long a = node.allocFrame();
         long b = node.allocFrame();
-        node.write(a, 10, pattern(1, 100), 0, 100);
-        node.write(b, 0, pattern(2, 8), 0, 8);
+        node.write(a, 10, pattern(100, 1), 0, 100);
+        node.write(b, 0, pattern(8, 2), 0, 8);
         assertEquals(2 * PAGE, node.info().backed());
         node.put(a);
         assertEquals(PAGE, node.info().backed());
@@ -108,13 +102,13 @@ class MemoryNodeTest {
         assertArrayEquals(new byte[PAGE], readPage(c));
         byte[] head = new byte[8];
         node.read(b, 0, head, 0, 8);
-        assertArrayEquals(pattern(2, 8), head);
+        assertArrayEquals(pattern(8, 2), head);
     }
 
     @Test
     void aPartialWriteToARecycledPageNeverExposesItsOldBytes() {
         long a = node.allocFrame();
-        node.write(a, 0, pattern(9, PAGE), 0, PAGE);
+        node.write(a, 0, pattern(PAGE, 9), 0, PAGE);
         node.put(a);
         long again = node.allocFrame();
         assertEquals(a, again);
@@ -123,7 +117,7 @@ class MemoryNodeTest {
         want[5] = 1;
         assertArrayEquals(want, readPage(again));
         long other = node.allocFrame();
-        node.write(other, 0, pattern(4, PAGE), 0, PAGE);
+        node.write(other, 0, pattern(PAGE, 4), 0, PAGE);
         node.put(other);
         node.put(again);
         long fresh = node.allocFrame();
@@ -154,11 +148,11 @@ class MemoryNodeTest {
         long src = writtenFrame(3);
         long dst = dev.allocFrame();
         dev.copyFrom(node, src, dst);
-        assertArrayEquals(pattern(3, PAGE), readPage(dev, dst));
+        assertArrayEquals(pattern(PAGE, 3), readPage(dev, dst));
         long now = dev.allocFrame();
         dev.copyNowFrom(node, src, now);
         node.write(src, 0, new byte[] {1}, 0, 1);
-        assertArrayEquals(pattern(3, PAGE), readPage(dev, now), "an immediate copy keeps the bytes of its time");
+        assertArrayEquals(pattern(PAGE, 3), readPage(dev, now), "an immediate copy keeps the bytes of its time");
         dev.copyNowFrom(node, node.allocFrame(), now);
         assertArrayEquals(new byte[PAGE], readPage(dev, now));
     }
@@ -171,25 +165,25 @@ class MemoryNodeTest {
         dev.copyFrom(node, src, a);
         dev.copyFrom(dev, a, b);
         node.write(src, 0, new byte[] {1, 2}, 0, 2);
-        byte[] changed = pattern(3, PAGE);
+        byte[] changed = pattern(PAGE, 3);
         changed[0] = 1;
         changed[1] = 2;
         assertArrayEquals(changed, readPage(src), "the writer took its own copy");
         byte[] out = new byte[PAGE];
         dev.read(a, 0, out, 0, PAGE);
-        assertArrayEquals(pattern(3, PAGE), out, "the first copy kept the old bytes");
+        assertArrayEquals(pattern(PAGE, 3), out, "the first copy kept the old bytes");
         dev.write(b, PAGE - 1, new byte[] {9}, 0, 1);
         dev.read(a, 0, out, 0, PAGE);
-        assertArrayEquals(pattern(3, PAGE), out, "a write to the second copy reaches neither other page");
-        byte[] last = pattern(3, PAGE);
+        assertArrayEquals(pattern(PAGE, 3), out, "a write to the second copy reaches neither other page");
+        byte[] last = pattern(PAGE, 3);
         last[PAGE - 1] = 9;
         dev.read(b, 0, out, 0, PAGE);
         assertArrayEquals(last, out);
         assertTrue(node.put(src));
         dev.read(a, 0, out, 0, PAGE);
-        assertArrayEquals(pattern(3, PAGE), out, "freeing the source leaves the copy intact");
+        assertArrayEquals(pattern(PAGE, 3), out, "freeing the source leaves the copy intact");
         dev.write(a, 0, new byte[] {5}, 0, 1);
-        byte[] first = pattern(3, PAGE);
+        byte[] first = pattern(PAGE, 3);
         first[0] = 5;
         dev.read(a, 0, out, 0, PAGE);
         assertArrayEquals(first, out);
@@ -208,7 +202,7 @@ class MemoryNodeTest {
         dev.copyFrom(node, src, dst);
         assertTrue(node.put(src));
         dev.write(dst, 7, new byte[] {42}, 0, 1);
-        byte[] want = pattern(6, PAGE);
+        byte[] want = pattern(PAGE, 6);
         want[7] = 42;
         byte[] out = new byte[PAGE];
         dev.read(dst, 0, out, 0, PAGE);
@@ -230,7 +224,7 @@ class MemoryNodeTest {
         long src = node.allocFrame();
         long dst = dev.allocFrame();
         for (int round = 0; round < 200; round++) {
-            node.write(src, 0, pattern(round, PAGE), 0, PAGE);
+            node.write(src, 0, pattern(PAGE, round), 0, PAGE);
             dev.copyFrom(node, src, dst);
             byte[] a = new byte[PAGE];
             java.util.Arrays.fill(a, (byte) 1);
@@ -285,7 +279,7 @@ class MemoryNodeTest {
         assertEquals(6L << 20, node.info().used());
         assertNull(node.checkInvariants());
         long pfn = blocks.get(0).offset() / PAGE;
-        node.write(pfn, 0, pattern(5, 16), 0, 16);
+        node.write(pfn, 0, pattern(16, 5), 0, 16);
         node.freeBlocks(blocks);
         assertEquals(0, node.info().used());
         assertEquals(0, node.info().backed());

@@ -1,6 +1,7 @@
 package accelmm.core.mm;
 
-import static accelmm.core.Errnos.assertErrno;
+import static accelmm.testing.Patterns.pattern;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,13 +49,6 @@ class AddressSpaceTest {
     }
 
 
-    static byte[] pattern(int seed, int len) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (seed + i * 7);
-        }
-        return b;
-    }
 
     byte[] read(AddressSpace s, long addr, int len) {
         byte[] b = new byte[len];
@@ -143,7 +137,7 @@ class AddressSpaceTest {
     @Test
     void bytesWrittenAreReadBackAcrossPageBoundaries() {
         long a = as.mmap(0, 4 * PAGE, RW, ANON);
-        byte[] p = pattern(3, 2 * PAGE + 100);
+        byte[] p = pattern(2 * PAGE + 100, 3);
         as.write(a + PAGE - 50, p, 0, p.length);
         assertArrayEquals(p, read(as, a + PAGE - 50, p.length));
         assertArrayEquals(new byte[PAGE - 50], read(as, a, PAGE - 50));
@@ -172,7 +166,7 @@ class AddressSpaceTest {
     @Test
     void partialMunmapSplitsTheMappingAndFreesItsFrames() {
         long a = as.mmap(0, 3 * PAGE, RW, ANON);
-        as.write(a, pattern(1, 3 * PAGE), 0, 3 * PAGE);
+        as.write(a, pattern(3 * PAGE, 1), 0, 3 * PAGE);
         assertEquals(3L * PAGE, used());
         as.munmap(a + PAGE, PAGE);
         assertEquals(2L * PAGE, used());
@@ -181,7 +175,7 @@ class AddressSpaceTest {
         assertEquals(a + PAGE, maps.get(0).end());
         assertEquals(a + 2 * PAGE, maps.get(1).start());
         assertThrows(SegvException.class, () -> read(as, a + PAGE, 1));
-        assertArrayEquals(java.util.Arrays.copyOfRange(pattern(1, 3 * PAGE), 2 * PAGE, 3 * PAGE), read(as, a + 2 * PAGE, PAGE));
+        assertArrayEquals(java.util.Arrays.copyOfRange(pattern(3 * PAGE, 1), 2 * PAGE, 3 * PAGE), read(as, a + 2 * PAGE, PAGE));
         as.munmap(a, 10 * PAGE);
         assertEquals(0, as.maps().size());
         assertErrno(Errno.EINVAL, () -> as.munmap(a + 1, PAGE));
@@ -210,29 +204,29 @@ class AddressSpaceTest {
     @Test
     void mremapGrowsInPlaceMovesShrinksAndKeepsTheBytes() {
         long a = as.mmap(0x60000000L, 2 * PAGE, RW, ANON | MapFlags.FIXED);
-        as.write(a, pattern(9, 2 * PAGE), 0, 2 * PAGE);
+        as.write(a, pattern(2 * PAGE, 9), 0, 2 * PAGE);
         assertEquals(a, as.mremap(a, 2 * PAGE, 3 * PAGE, 0, 0));
         as.mmap(a + 3 * PAGE, PAGE, RW, ANON | MapFlags.FIXED);
         assertErrno(Errno.ENOMEM, () -> as.mremap(a, 3 * PAGE, 4 * PAGE, 0, 0));
         long moved = as.mremap(a, 3 * PAGE, 4 * PAGE, MremapFlags.MAYMOVE, 0);
         assertTrue(moved != a);
-        assertArrayEquals(pattern(9, 2 * PAGE), read(as, moved, 2 * PAGE));
+        assertArrayEquals(pattern(2 * PAGE, 9), read(as, moved, 2 * PAGE));
         assertArrayEquals(new byte[2 * PAGE], read(as, moved + 2 * PAGE, 2 * PAGE));
         assertThrows(SegvException.class, () -> read(as, a, 1));
         assertEquals(moved, as.mremap(moved, 4 * PAGE, PAGE, 0, 0));
         assertThrows(SegvException.class, () -> read(as, moved + PAGE, 1));
         long target = 0x70000000L;
         assertEquals(target, as.mremap(moved, PAGE, PAGE, MremapFlags.MAYMOVE | MremapFlags.FIXED, target));
-        assertArrayEquals(pattern(9, PAGE), read(as, target, PAGE));
+        assertArrayEquals(pattern(PAGE, 9), read(as, target, PAGE));
         assertEquals(PAGE, used(), "the moved page kept its frame; the shrunk-off data page was freed");
     }
 
     @Test
     void mremapDontUnmapLeavesTheOldRangeMappedAndEmpty() {
         long a = as.mmap(0x61000000L, 2 * PAGE, RW, ANON | MapFlags.FIXED);
-        as.write(a, pattern(4, 2 * PAGE), 0, 2 * PAGE);
+        as.write(a, pattern(2 * PAGE, 4), 0, 2 * PAGE);
         long b = as.mremap(a, 2 * PAGE, 2 * PAGE, MremapFlags.MAYMOVE | MremapFlags.DONTUNMAP, 0);
-        assertArrayEquals(pattern(4, 2 * PAGE), read(as, b, 2 * PAGE));
+        assertArrayEquals(pattern(2 * PAGE, 4), read(as, b, 2 * PAGE));
         assertArrayEquals(new byte[2 * PAGE], read(as, a, 2 * PAGE));
         assertEquals(2L * PAGE, used());
     }
@@ -257,15 +251,15 @@ class AddressSpaceTest {
     @Test
     void forkSharesPrivatePagesCopyOnWrite() {
         long a = as.mmap(0, 2 * PAGE, RW, ANON);
-        as.write(a, pattern(5, 2 * PAGE), 0, 2 * PAGE);
+        as.write(a, pattern(2 * PAGE, 5), 0, 2 * PAGE);
         MmProcess child = proc.fork("child");
         assertEquals(2L * PAGE, used(), "no copy at fork");
-        assertArrayEquals(pattern(5, 2 * PAGE), read(child.mm(), a, 2 * PAGE));
+        assertArrayEquals(pattern(2 * PAGE, 5), read(child.mm(), a, 2 * PAGE));
         child.mm().write(a, new byte[] {42}, 0, 1);
         assertEquals(5, read(as, a, 1)[0]);
         assertEquals(42, read(child.mm(), a, 1)[0]);
         as.write(a + PAGE, new byte[] {43}, 0, 1);
-        assertEquals(pattern(5, 2 * PAGE)[PAGE], read(child.mm(), a + PAGE, 1)[0]);
+        assertEquals(pattern(2 * PAGE, 5)[PAGE], read(child.mm(), a + PAGE, 1)[0]);
         assertEquals(2, mm.counters().get("cow.copies"));
         assertEquals(4L * PAGE, used());
         child.exit();
@@ -289,17 +283,17 @@ class AddressSpaceTest {
     @Test
     void fileMappingsWriteThroughWhenSharedAndCopyWhenPrivate() {
         SharedFile f = mm.createFile("data.bin", 2 * PAGE, true);
-        f.pwrite(0, pattern(2, 2 * PAGE), 0, 2 * PAGE);
+        f.pwrite(0, pattern(2 * PAGE, 2), 0, 2 * PAGE);
         long shared = as.mmap(0, 2 * PAGE, RW, MapFlags.SHARED, f, 0);
         long priv = as.mmap(0, PAGE, RW, MapFlags.PRIVATE, f, PAGE);
-        assertArrayEquals(java.util.Arrays.copyOfRange(pattern(2, 2 * PAGE), PAGE, 2 * PAGE), read(as, priv, PAGE));
+        assertArrayEquals(java.util.Arrays.copyOfRange(pattern(2 * PAGE, 2), PAGE, 2 * PAGE), read(as, priv, PAGE));
         as.write(shared, new byte[] {1, 1}, 0, 2);
         byte[] back = new byte[2];
         f.pread(0, back, 0, 2);
         assertArrayEquals(new byte[] {1, 1}, back);
         as.write(priv, new byte[] {9}, 0, 1);
         f.pread(PAGE, back, 0, 1);
-        assertEquals(pattern(2, 2 * PAGE)[PAGE], back[0]);
+        assertEquals(pattern(2 * PAGE, 2)[PAGE], back[0]);
         assertErrno(Errno.EINVAL, () -> as.mmap(0, PAGE, RW, MapFlags.SHARED, f, 100));
         SharedFile ro = mm.createFile("ro.bin", PAGE, false);
         assertErrno(Errno.EACCES, () -> as.mmap(0, PAGE, RW, MapFlags.SHARED, ro, 0));
@@ -342,14 +336,14 @@ class AddressSpaceTest {
     @Test
     void aPinnedPageSurvivesMunmapUntilUnpinned() {
         long a = as.mmap(0, 2 * PAGE, RW, ANON);
-        as.write(a, pattern(6, PAGE), 0, PAGE);
+        as.write(a, pattern(PAGE, 6), 0, PAGE);
         PinnedPages pins = as.pinUserPages(a, 2, GupFlags.WRITE);
         assertEquals(2, pins.pfns().length);
         as.munmap(a, 2 * PAGE);
         assertEquals(2L * PAGE, used());
         byte[] viaPin = new byte[PAGE];
         mm.host().read(pins.pfns()[0], 0, viaPin, 0, PAGE);
-        assertArrayEquals(pattern(6, PAGE), viaPin);
+        assertArrayEquals(pattern(PAGE, 6), viaPin);
         assertTrue(pins.unpin());
         assertFalse(pins.unpin());
         assertEquals(0, used());
@@ -401,7 +395,7 @@ class AddressSpaceTest {
     void anInjectedAllocationFailureIsEnomemAndWritesNothing() {
         long a = as.mmap(0x65000000L, 2 * PAGE, RW, ANON | MapFlags.FIXED);
         mm.failArm(MemoryManagerImpl.PAGE_ALLOC_SITE, 100, 2, 1, 0);
-        assertErrno(Errno.ENOMEM, () -> as.write(a, pattern(1, 2 * PAGE), 0, 2 * PAGE));
+        assertErrno(Errno.ENOMEM, () -> as.write(a, pattern(2 * PAGE, 1), 0, 2 * PAGE));
         mm.failDisarm(MemoryManagerImpl.PAGE_ALLOC_SITE);
         assertArrayEquals(new byte[2 * PAGE], read(as, a, 2 * PAGE));
         assertErrno(Errno.ENOENT, () -> mm.failArm("no.such.site", 100, 1, 1, 0));

@@ -1,5 +1,6 @@
 package accelmm.core.mm;
 
+import static accelmm.testing.Patterns.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,13 +48,6 @@ class DeviceCoherentTest {
         assertEquals(0, dev.vram.info().used(), "device pages leaked");
     }
 
-    static byte[] pattern(int seed, int len) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (seed + 29 * i);
-        }
-        return b;
-    }
 
     long deviceFaults() {
         return mm.counters().getOrDefault("fault.device_private", 0L);
@@ -63,7 +57,7 @@ class DeviceCoherentTest {
     void theCpuReadsAndWritesCoherentPagesInPlace() {
         assertTrue(dev.pagemap.coherent());
         long a = as.mmap(0, 4 * PAGE, RW, ANON);
-        byte[] data = pattern(3, 4 * PAGE);
+        byte[] data = pattern(4 * PAGE, 3);
         as.write(a, data, 0, data.length);
         assertEquals(4, dev.migrateToDevice(as, a, a + 4 * PAGE));
         assertEquals(4L * PAGE, dev.vram.info().used());
@@ -97,7 +91,7 @@ class DeviceCoherentTest {
     @Test
     void theyMigrateBackOnlyWhenSelectedAsCoherent() {
         long a = as.mmap(0, 2 * PAGE, RW, ANON);
-        byte[] data = pattern(5, 2 * PAGE);
+        byte[] data = pattern(2 * PAGE, 5);
         as.write(a, data, 0, data.length);
         dev.migrateToDevice(as, a, a + 2 * PAGE);
         assertEquals(0, dev.migrateToSystem(as, a, a + 2 * PAGE, MigrateVma.SELECT_DEVICE_PRIVATE),
@@ -123,7 +117,7 @@ class DeviceCoherentTest {
     @Test
     void aPinOrACopyOnWriteTakesThePageToSystemMemoryFirst() {
         long a = as.mmap(0, 3 * PAGE, RW, ANON);
-        byte[] data = pattern(9, 3 * PAGE);
+        byte[] data = pattern(3 * PAGE, 9);
         as.write(a, data, 0, data.length);
         dev.migrateToDevice(as, a, a + 3 * PAGE);
         PinnedPages pin = as.pinUserPages(a, 1, GupFlags.WRITE);

@@ -1,6 +1,7 @@
 package accelmm.core.mm;
 
-import static accelmm.core.Errnos.assertErrno;
+import static accelmm.testing.Patterns.pattern;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -48,13 +49,6 @@ class HugetlbTest {
 
 
 
-    static byte[] pattern(int len, int seed) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (i * 17 + seed);
-        }
-        return b;
-    }
 
     @Test
     void aMappingReservesItsPagesAndFaultsWholeHugePages() {

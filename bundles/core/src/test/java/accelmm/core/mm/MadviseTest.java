@@ -1,6 +1,6 @@
 package accelmm.core.mm;
 
-import static accelmm.core.Errnos.assertErrno;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

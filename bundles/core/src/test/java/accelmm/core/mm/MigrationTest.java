@@ -1,6 +1,7 @@
 package accelmm.core.mm;
 
-import static accelmm.core.Errnos.assertErrno;
+import static accelmm.testing.Patterns.pattern;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,13 +51,6 @@ class MigrationTest {
         assertEquals(0, dev.vram.info().used(), "device pages leaked");
     }
 
-    static byte[] pattern(int seed, int len) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (seed + 13 * i);
-        }
-        return b;
-    }
 
 
     byte[] cpuRead(AddressSpace s, long a, int len) {
@@ -68,7 +62,7 @@ class MigrationTest {
     @Test
     void bytesSurviveMigrationToVramAndBackOnCpuAccess() {
         long a = as.mmap(0, 4 * PAGE, RW, ANON);
-        byte[] data = pattern(3, 3 * PAGE);
+        byte[] data = pattern(3 * PAGE, 3);
         as.write(a, data, 0, data.length);
         IntervalNotifier n = dev.watch(as, a, 4 * PAGE);
         assertEquals(4, dev.migrateToDevice(as, a, a + 4 * PAGE), "three written pages and one untouched");
@@ -95,7 +89,7 @@ class MigrationTest {
         Dmirror big = new Dmirror(mm, 192L << 30);
         List<accelmm.api.mm.Block> low = big.vram.allocBlocks(0, 128L << 30, 128L << 30, 1L << 30, 0);
         long a = as.mmap(0, 4 * PAGE, RW, ANON);
-        byte[] data = pattern(9, 4 * PAGE);
+        byte[] data = pattern(4 * PAGE, 9);
         as.write(a, data, 0, data.length);
         IntervalNotifier n = big.watch(as, a, 4 * PAGE);
         assertEquals(4, big.migrateToDevice(as, a, a + 4 * PAGE));
@@ -147,10 +141,10 @@ class MigrationTest {
         as.write(shared, new byte[] {1}, 0, 1);
         assertEquals(0, dev.migrateToDevice(as, shared, shared + 2 * PAGE));
         long a = as.mmap(0, 2 * PAGE, RW, ANON);
-        as.write(a, pattern(1, 2 * PAGE), 0, 2 * PAGE);
+        as.write(a, pattern(2 * PAGE, 1), 0, 2 * PAGE);
         PinnedPages pin = as.pinUserPages(a, 1, GupFlags.WRITE);
         assertEquals(1, dev.migrateToDevice(as, a, a + 2 * PAGE), "the pinned page stays");
-        assertArrayEquals(pattern(1, 2 * PAGE), cpuRead(as, a, 2 * PAGE));
+        assertArrayEquals(pattern(2 * PAGE, 1), cpuRead(as, a, 2 * PAGE));
         pin.unpin();
         long other = as.mmap(0, PAGE, RW, ANON);
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class,
@@ -161,7 +155,7 @@ class MigrationTest {
     @Test
     void munmapFreesDevicePagesAndTellsTheDriver() {
         long a = as.mmap(0, 2 * PAGE, RW, ANON);
-        as.write(a, pattern(2, 2 * PAGE), 0, 2 * PAGE);
+        as.write(a, pattern(2 * PAGE, 2), 0, 2 * PAGE);
         dev.migrateToDevice(as, a, a + 2 * PAGE);
         assertEquals(Errno.EBUSY, assertThrows(ErrnoException.class, () -> dev.pagemap.unregister()).errno());
         as.munmap(a, 2 * PAGE);
@@ -175,13 +169,13 @@ class MigrationTest {
     @Test
     void forkSharesDevicePagesAndEachSideMigratesBackItsOwnCopy() {
         long a = as.mmap(0, PAGE, RW, ANON);
-        as.write(a, pattern(5, PAGE), 0, PAGE);
+        as.write(a, pattern(PAGE, 5), 0, PAGE);
         dev.migrateToDevice(as, a, a + PAGE);
         MmProcess child = proc.fork("child");
-        assertArrayEquals(pattern(5, PAGE), cpuRead(child.mm(), a, PAGE));
+        assertArrayEquals(pattern(PAGE, 5), cpuRead(child.mm(), a, PAGE));
         assertEquals(PAGE, dev.vram.info().used(), "the parent still maps the device page");
         child.mm().write(a, new byte[] {9}, 0, 1);
-        assertArrayEquals(pattern(5, PAGE), cpuRead(as, a, PAGE));
+        assertArrayEquals(pattern(PAGE, 5), cpuRead(as, a, PAGE));
         assertEquals(0, dev.vram.info().used());
         assertEquals(9, cpuRead(child.mm(), a, 1)[0]);
     }
@@ -189,7 +183,7 @@ class MigrationTest {
     @Test
     void anotherMirrorFaultingTheRangeMigratesItBackToSystemMemory() {
         long a = as.mmap(0, 2 * PAGE, RW, ANON);
-        as.write(a, pattern(7, 2 * PAGE), 0, 2 * PAGE);
+        as.write(a, pattern(2 * PAGE, 7), 0, 2 * PAGE);
         dev.migrateToDevice(as, a, a + 2 * PAGE);
         IntervalNotifier n = as.insertNotifier(a, 2 * PAGE, (s, r, cur) -> {
             s.setSeq(cur);
@@ -207,26 +201,26 @@ class MigrationTest {
             assertFalse(HmmPfn.devicePrivate(e));
         }
         assertEquals(0, dev.vram.info().used());
-        assertArrayEquals(pattern(7, 2 * PAGE), cpuRead(as, a, 2 * PAGE));
+        assertArrayEquals(pattern(2 * PAGE, 7), cpuRead(as, a, 2 * PAGE));
         n.remove();
     }
 
     @Test
     void evictionMovesEveryMappingOfADevicePageToOneSharedHostCopy() {
         long a = as.mmap(0, 3 * PAGE, RW, ANON);
-        as.write(a, pattern(4, 3 * PAGE), 0, 3 * PAGE);
+        as.write(a, pattern(3 * PAGE, 4), 0, 3 * PAGE);
         dev.migrateToDevice(as, a, a + 3 * PAGE);
         MmProcess child = proc.fork("child");
         long moved = as.mremap(a + 2 * PAGE, PAGE, PAGE, 1 | 2, 0x7e0000000000L);
         assertEquals(3, dev.pagemap.evict(0, 1 << 20), "the device memory is under pressure: everything goes");
         assertEquals(0, dev.vram.info().used());
         assertEquals(3L * PAGE, mm.nodes().get(0).used(), "one host copy per page, shared by parent and child");
-        assertArrayEquals(java.util.Arrays.copyOf(pattern(4, 3 * PAGE), 2 * PAGE), cpuRead(as, a, 2 * PAGE));
-        assertArrayEquals(java.util.Arrays.copyOfRange(pattern(4, 3 * PAGE), 2 * PAGE, 3 * PAGE), cpuRead(as, moved, PAGE));
-        assertArrayEquals(pattern(4, 3 * PAGE), cpuRead(child.mm(), a, 3 * PAGE));
+        assertArrayEquals(java.util.Arrays.copyOf(pattern(3 * PAGE, 4), 2 * PAGE), cpuRead(as, a, 2 * PAGE));
+        assertArrayEquals(java.util.Arrays.copyOfRange(pattern(3 * PAGE, 4), 2 * PAGE, 3 * PAGE), cpuRead(as, moved, PAGE));
+        assertArrayEquals(pattern(3 * PAGE, 4), cpuRead(child.mm(), a, 3 * PAGE));
         assertEquals(0L, (long) mm.counters().get("fault.device_private"), "no CPU fault was needed");
         child.mm().write(a, new byte[] {1}, 0, 1);
-        assertEquals(pattern(4, 1)[0], cpuRead(as, a, 1)[0], "the shared copy is copy-on-write");
+        assertEquals(pattern(1, 4)[0], cpuRead(as, a, 1)[0], "the shared copy is copy-on-write");
         assertEquals(0, dev.pagemap.evict(0, 1 << 20));
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> dev.pagemap.evict(-1, 1)).errno());
     }
@@ -373,7 +367,7 @@ class MigrationTest {
     void exitReleasesDevicePages() {
         MmProcess p = mm.spawn("short");
         long a = p.mm().mmap(0, 3 * PAGE, RW, ANON);
-        p.mm().write(a, pattern(1, 3 * PAGE), 0, 3 * PAGE);
+        p.mm().write(a, pattern(3 * PAGE, 1), 0, 3 * PAGE);
         dev.migrateToDevice(p.mm(), a, a + 3 * PAGE);
         p.exit();
         assertEquals(0, dev.vram.info().used());

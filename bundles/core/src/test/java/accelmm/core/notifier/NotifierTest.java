@@ -1,6 +1,6 @@
 package accelmm.core.notifier;
 
-import static accelmm.core.Errnos.assertErrno;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

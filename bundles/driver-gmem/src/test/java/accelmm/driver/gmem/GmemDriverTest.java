@@ -1,9 +1,10 @@
 package accelmm.driver.gmem;
 
+import static accelmm.testing.Patterns.pattern;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,10 +13,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.gmem.GmDev;
 import accelmm.api.gmem.GmMmuMode;
@@ -65,18 +64,7 @@ class GmemDriverTest {
         assertEquals(List.of(), core.gmem.devices());
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
-    static byte[] pattern(int len, int seed) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (i * 7 + seed + i / 4096);
-        }
-        return b;
-    }
 
     final class Npu {
         final MmProcess p;

@@ -1,11 +1,11 @@
 package accelmm.driver.gmem;
 
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
@@ -13,10 +13,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceDriver;
 import accelmm.api.device.DeviceFile;
@@ -124,10 +122,6 @@ class GmemFrameworkTest {
         assertEquals(List.of(), gmem.devices());
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     GmDev dev(String name) {
         return gmem.dev(contexts.get(name));

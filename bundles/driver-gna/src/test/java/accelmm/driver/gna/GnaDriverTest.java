@@ -1,8 +1,8 @@
 package accelmm.driver.gna;
 
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -29,9 +28,7 @@ import accelmm.api.uapi.gna.GnaBuffer;
 import accelmm.api.uapi.gna.GnaCompute;
 import accelmm.api.uapi.gna.GnaGetParameter;
 import accelmm.api.uapi.gna.GnaMapMemory;
-import accelmm.api.uapi.gna.GnaMemoryId;
 import accelmm.api.uapi.gna.GnaPatch;
-import accelmm.api.uapi.gna.GnaRequestId;
 import accelmm.api.uapi.gna.GnaUnmapMemory;
 import accelmm.api.uapi.gna.GnaWait;
 import accelmm.api.uapi.gna.GnaWaitReply;
@@ -69,10 +66,6 @@ class GnaDriverTest {
         assertEquals(0, diag.warnings().count());
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     /** A process with the device open. */
     final class User {

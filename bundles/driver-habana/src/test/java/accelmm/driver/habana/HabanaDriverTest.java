@@ -1,8 +1,9 @@
 package accelmm.driver.habana;
 
+import static accelmm.testing.Patterns.pattern;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -22,7 +22,6 @@ import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.api.uapi.habana.Hl;
-import accelmm.api.uapi.habana.HlAddress;
 import accelmm.api.uapi.habana.HlAllocMemory;
 import accelmm.api.uapi.habana.HlDeviceRead;
 import accelmm.api.uapi.habana.HlDeviceWrite;
@@ -30,7 +29,6 @@ import accelmm.api.uapi.habana.HlDmabufRead;
 import accelmm.api.uapi.habana.HlDmabufWrite;
 import accelmm.api.uapi.habana.HlExportDmabuf;
 import accelmm.api.uapi.habana.HlFreeMemory;
-import accelmm.api.uapi.habana.HlHandle;
 import accelmm.api.uapi.habana.HlMapHost;
 import accelmm.api.uapi.habana.HlMapMemory;
 import accelmm.api.uapi.habana.HlSetOperational;
@@ -73,18 +71,7 @@ class HabanaDriverTest {
         assertEquals(0, diag.warnings().count());
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
-    static byte[] pattern(int len, int seed) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (i * 7 + seed + (i >> 12));
-        }
-        return b;
-    }
 
     /** A process with a device open. */
     final class User {

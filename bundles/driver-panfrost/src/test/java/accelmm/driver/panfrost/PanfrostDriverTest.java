@@ -1,10 +1,11 @@
 package accelmm.driver.panfrost;
 
+import static accelmm.testing.Patterns.pattern;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -14,10 +15,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.mm.MapFlags;
@@ -67,10 +66,6 @@ class PanfrostDriverTest {
         assertEquals(0, diag.warnings().count());
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     final class Gpu {
         final MmProcess p = mm.spawn("gpu-user");
@@ -89,13 +84,6 @@ class PanfrostDriverTest {
         }
     }
 
-    static byte[] pattern(int len, int seed) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (i * 5 + seed);
-        }
-        return b;
-    }
 
     @Test
     void createChecksSizeFlagsAndPadAndPlacesBosInTheFileAddressSpace() {

@@ -1,5 +1,6 @@
 package accelmm.driver.xe;
 
+import static accelmm.testing.Patterns.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.lockdep.Lockdep;
 import accelmm.api.mm.MapFlags;
@@ -103,13 +103,6 @@ class XeConcurrencyTest {
         return p.mm().mmap(0, size, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
     }
 
-    static byte[] pattern(int len, int seed) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (i * 7 + seed);
-        }
-        return b;
-    }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)

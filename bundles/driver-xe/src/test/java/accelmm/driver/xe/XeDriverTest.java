@@ -1,9 +1,10 @@
 package accelmm.driver.xe;
 
+import static accelmm.testing.Patterns.pattern;
+import static accelmm.testing.Errnos.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -15,10 +16,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.device.DeviceState;
 import accelmm.api.mm.MapFlags;
@@ -68,10 +67,6 @@ class XeDriverTest {
         assertEquals(0, diag.warnings().count());
     }
 
-    static void assertErrno(Errno expected, Executable call) {
-        ErrnoException e = assertThrows(ErrnoException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
-    }
 
     final class Gpu {
         final MmProcess p = mm.spawn("xe-user");
@@ -102,13 +97,6 @@ class XeDriverTest {
         }
     }
 
-    static byte[] pattern(int len, int seed) {
-        byte[] b = new byte[len];
-        for (int i = 0; i < len; i++) {
-            b[i] = (byte) (i * 3 + seed);
-        }
-        return b;
-    }
 
     long stat(String name) {
         return devices.stats("xe0").getOrDefault(name, 0L);
