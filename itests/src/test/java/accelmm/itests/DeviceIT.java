@@ -32,7 +32,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleWiring;
@@ -46,7 +45,6 @@ import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceState;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.MapFlags;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.itests.driver.ItestCommands;
@@ -60,22 +58,13 @@ import accelmm.itests.support.TestBundles;
 /** Plugin drivers: live update under load, uninstall under load, and the same through deploy/. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class DeviceIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
+public class DeviceIT extends accelmm.itests.support.HostTestBase {
     private static final File DEPLOY = new File(HostOptions.workDir("devices"), "deploy");
     private static final String BSN = "accelmm.itest.driver";
     private static final int THREADS = 4;
 
     @Inject
-    private BundleContext context;
-
-    @Inject
     private ConfigurationAdmin configAdmin;
-
-    @Inject
-    private MemoryManager memory;
 
     @Inject
     private CommandProcessor processor;

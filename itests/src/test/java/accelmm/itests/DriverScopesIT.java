@@ -19,8 +19,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
-import accelmm.api.device.Devices;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.uapi.gmem.GmemAttach;
 import accelmm.api.uapi.xe.XeVmCreate;
@@ -30,16 +28,7 @@ import accelmm.itests.support.HostOptions;
 /** Each driver's scope offers its uapi's ioctls; a request of another driver's uapi is ENOTTY. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class DriverScopesIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
-    @Inject
-    private MemoryManager memory;
-
-    @Inject
-    private Devices devices;
-
+public class DriverScopesIT extends accelmm.itests.support.HostTestBase {
     @Inject
     private CommandProcessor processor;
 

@@ -19,7 +19,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import accelmm.api.idr.IdrRegistry;
@@ -32,15 +31,9 @@ import accelmm.itests.support.TestBundles;
 /** The deploy folder: dropping, overwriting and deleting files installs, updates and uninstalls. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FileInstallIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
+public class FileInstallIT extends accelmm.itests.support.HostTestBase {
     private static final File DEPLOY = new File(HostOptions.workDir("fileinstall"), "deploy");
     private static final String BSN = "accelmm.itest.deployed";
-
-    @Inject
-    private BundleContext context;
 
     @Inject
     private IdrRegistry registry;

@@ -21,15 +21,12 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.Devices;
 import accelmm.api.gmem.GmMmuMode;
 import accelmm.api.gmem.GmPage;
 import accelmm.api.gmem.GmRegion;
 import accelmm.api.gmem.Gmem;
 import accelmm.api.mm.MapFlags;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.api.uapi.gmem.GmemAttach;
@@ -48,20 +45,8 @@ import accelmm.itests.support.HostOptions;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class GmemIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
+public class GmemIT extends accelmm.itests.support.HostTestBase {
     static final long REGION = GmPage.REGION;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private Devices devices;
-
-    @Inject
-    private MemoryManager memory;
 
     @Inject
     private Gmem gmem;

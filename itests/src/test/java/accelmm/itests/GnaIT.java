@@ -22,19 +22,14 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.Devices;
 import accelmm.api.mm.MapFlags;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.api.uapi.gna.Gna;
 import accelmm.api.uapi.gna.GnaBuffer;
 import accelmm.api.uapi.gna.GnaCompute;
 import accelmm.api.uapi.gna.GnaMapMemory;
-import accelmm.api.uapi.gna.GnaMemoryId;
-import accelmm.api.uapi.gna.GnaRequestId;
 import accelmm.api.uapi.gna.GnaWait;
 import accelmm.api.uapi.gna.GnaWaitReply;
 import accelmm.itests.support.Gogo;
@@ -44,20 +39,8 @@ import accelmm.itests.support.HostOptions;
 /** The shipped GNA driver bundle: inference from processes, and a live update under a request stream. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class GnaIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
+public class GnaIT extends accelmm.itests.support.HostTestBase {
     static final int SIZE = 64 * 1024;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private Devices devices;
-
-    @Inject
-    private MemoryManager memory;
 
     @Inject
     private CommandProcessor processor;

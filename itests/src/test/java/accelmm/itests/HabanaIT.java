@@ -17,13 +17,9 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.Devices;
 import accelmm.api.dma.Dma;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
-import accelmm.api.uapi.habana.HlAddress;
 import accelmm.api.uapi.habana.HlAllocMemory;
 import accelmm.api.uapi.habana.HlDeviceRead;
 import accelmm.api.uapi.habana.HlDeviceWrite;
@@ -31,7 +27,6 @@ import accelmm.api.uapi.habana.HlDmabufRead;
 import accelmm.api.uapi.habana.HlDmabufWrite;
 import accelmm.api.uapi.habana.HlExportDmabuf;
 import accelmm.api.uapi.habana.HlFreeMemory;
-import accelmm.api.uapi.habana.HlHandle;
 import accelmm.api.uapi.habana.HlMapMemory;
 import accelmm.api.uapi.habana.HlUnmapMemory;
 import accelmm.itests.support.Gogo;
@@ -41,23 +36,11 @@ import accelmm.itests.support.HostOptions;
 /** The shipped Habana driver: DRAM of habana0 shared with habana1 over p2p, across a driver update. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HabanaIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
+public class HabanaIT extends accelmm.itests.support.HostTestBase {
     static final int SIZE = 4 << 20;
 
     @Inject
-    private BundleContext context;
-
-    @Inject
-    private Devices devices;
-
-    @Inject
     private Dma dma;
-
-    @Inject
-    private MemoryManager memory;
 
     @Inject
     private CommandProcessor processor;

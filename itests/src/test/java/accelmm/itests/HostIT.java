@@ -19,7 +19,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
@@ -35,13 +34,7 @@ import accelmm.itests.support.TestBundles;
 /** The host's bundle set boots, and the registry service works through OSGi. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HostIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
-    @Inject
-    private BundleContext context;
-
+public class HostIT extends accelmm.itests.support.HostTestBase {
     @Inject
     private IdrRegistry registry;
 

@@ -22,7 +22,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.mm.MapFlags;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.api.mm.SegvException;
@@ -32,13 +31,7 @@ import accelmm.itests.support.HostOptions;
 /** The memory-manager service and the mm commands through OSGi. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class MemoryIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
-    @Inject
-    private MemoryManager memory;
-
+public class MemoryIT extends accelmm.itests.support.HostTestBase {
     @Inject
     private CommandProcessor processor;
 

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -19,10 +18,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.Devices;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.uapi.panfrost.Panfrost;
 import accelmm.api.uapi.panfrost.PanfrostBo;
@@ -37,19 +33,7 @@ import accelmm.itests.support.HostOptions;
 /** The shipped Panfrost driver: a heap grown by a job stream that goes on across a driver update. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class PanfrostIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private Devices devices;
-
-    @Inject
-    private MemoryManager memory;
-
+public class PanfrostIT extends accelmm.itests.support.HostTestBase {
     @Configuration
     public Option[] config() {
         return HostOptions.host(HostOptions.driver("panfrost"));

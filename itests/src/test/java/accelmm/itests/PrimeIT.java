@@ -15,12 +15,9 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.Devices;
 import accelmm.api.dma.Dma;
 import accelmm.api.dma.Vgem;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.uapi.drm.Drm;
 import accelmm.api.uapi.drm.PrimeFdToHandle;
@@ -42,19 +39,7 @@ import accelmm.itests.support.HostOptions;
 /** PRIME between the shipped Panfrost and Xe drivers, vgem and a heap buffer, across driver updates. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class PrimeIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private Devices devices;
-
-    @Inject
-    private MemoryManager memory;
-
+public class PrimeIT extends accelmm.itests.support.HostTestBase {
     @Inject
     private Dma dma;
 

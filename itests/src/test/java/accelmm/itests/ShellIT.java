@@ -20,17 +20,14 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 import accelmm.api.Errno;
-import accelmm.api.ErrnoException;
 import accelmm.api.dma.Dma;
 import accelmm.api.dma.DmaBuf;
 import accelmm.api.dma.DmaBufAttachment;
 import accelmm.api.dma.DmaBufOps;
 import accelmm.api.dma.DmaDevice;
 import accelmm.api.idr.Idr;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.idr.IdrRegistry;
 import accelmm.itests.shared.RegistryClientActivator;
@@ -43,13 +40,7 @@ import accelmm.itests.support.TestBundles;
 /** The kmod and mm commands through a Gogo session. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ShellIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
-    @Inject
-    private BundleContext context;
-
+public class ShellIT extends accelmm.itests.support.HostTestBase {
     @Inject
     private CommandProcessor processor;
 
@@ -58,9 +49,6 @@ public class ShellIT {
 
     @Inject
     private Dma dma;
-
-    @Inject
-    private MemoryManager memory;
 
     @Configuration
     public Option[] config() {

@@ -19,22 +19,15 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
-import accelmm.api.mm.MemoryManager;
 import accelmm.itests.support.Gogo;
 import accelmm.itests.support.HostOptions;
 
 /** The built-in workloads with every shipped driver: each passes its data checks, and demo hot-swaps. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class WorkloadIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
+public class WorkloadIT extends accelmm.itests.support.HostTestBase {
     @Inject
     private CommandProcessor processor;
-
-    @Inject
-    private MemoryManager memory;
 
     @Configuration
     public Option[] config() {

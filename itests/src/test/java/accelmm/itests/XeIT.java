@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 
-import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -15,11 +14,8 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
-import accelmm.api.device.Devices;
 import accelmm.api.mm.MapFlags;
-import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.Prot;
 import accelmm.api.uapi.xe.Xe;
@@ -35,20 +31,8 @@ import accelmm.itests.support.HostOptions;
 /** The shipped Xe driver: malloc'd memory in VRAM, read back by the CPU, across a driver update. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class XeIT {
-    @org.junit.Rule
-    public final accelmm.itests.support.LockdepRule lockdep = new accelmm.itests.support.LockdepRule();
-
+public class XeIT extends accelmm.itests.support.HostTestBase {
     static final int SIZE = 2 << 20;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private Devices devices;
-
-    @Inject
-    private MemoryManager memory;
 
     @Configuration
     public Option[] config() {

@@ -132,6 +132,58 @@ public final class GpuVm {
         return taken;
     }
 
+    /**
+     * Maps a BO's pages at {@code va} in the page table and records the mapping; inside a
+     * CPU-address mirror it takes that part of the mirror ({@code drm_gpuvm_sm_map}).
+     *
+     * @throws accelmm.api.ErrnoException as {@link IoPgtable#mapEach}; nothing changes then
+     */
+    public void mapBo(long va, int handle, long[] pagePhys, int prot) {
+        long end = va + (long) pagePhys.length * accelmm.api.PageSize.PAGE_SIZE;
+        pgtable.mapEach(va, pagePhys, accelmm.api.PageSize.PAGE_SIZE, prot);
+        carve(va, end, GpuVa.Kind.MIRROR);
+        vas.add(new GpuVa(va, end, GpuVa.Kind.BO, handle, 0));
+    }
+
+    /**
+     * Unmaps the BO mappings in {@code [start, end)} from the page table ({@code drm_gpuvm_sm_unmap}):
+     * one cut keeps its outer parts at their offsets into the BO.
+     *
+     * @return by BO handle, how many mappings it gained (a cut in two) or lost
+     */
+    public Map<Integer, Integer> unmapBos(long start, long end) {
+        Map<Integer, Integer> delta = new java.util.HashMap<>();
+        for (GpuVa b : vas) {
+            if (b.kind() == GpuVa.Kind.BO && b.overlaps(start, end)) {
+                long from = Math.max(b.start(), start);
+                long to = Math.min(b.end(), end);
+                long page = accelmm.api.PageSize.PAGE_SIZE;
+                pgtable.unmapPages(from, page, (to - from) / page, new accelmm.api.mmu.IotlbGather());
+                delta.merge(b.handle(), (b.start() < from ? 1 : 0) + (to < b.end() ? 1 : 0) - 1, Integer::sum);
+            }
+        }
+        carve(start, end, GpuVa.Kind.BO);
+        return delta;
+    }
+
+    /**
+     * Maps every mapping of BO {@code handle} to its new pages, as after the BO moved
+     * ({@code drm_gpuvm_bo} revalidation).
+     *
+     * @throws accelmm.api.ErrnoException as {@link IoPgtable#mapEach}
+     */
+    public void remapBo(int handle, long[] pagePhys, int prot) {
+        long page = accelmm.api.PageSize.PAGE_SIZE;
+        for (GpuVa b : vas) {
+            if (b.kind() == GpuVa.Kind.BO && b.handle() == handle) {
+                int first = (int) (b.offset() / page);
+                int n = (int) ((b.end() - b.start()) / page);
+                pgtable.unmapPages(b.start(), page, n, new accelmm.api.mmu.IotlbGather());
+                pgtable.mapEach(b.start(), java.util.Arrays.copyOfRange(pagePhys, first, first + n), page, prot);
+            }
+        }
+    }
+
     /** Sets the preferred location of {@code [start, end)}. */
     public void advise(long start, long end, int location) {
         attrs.put(start, new Attr(end, location));

@@ -1,6 +1,5 @@
 package accelmm.driver.xe;
 
-import java.util.Arrays;
 import java.util.List;
 
 import accelmm.api.Errno;
@@ -14,7 +13,6 @@ import accelmm.api.gem.GemObject;
 import accelmm.api.gpuvm.GpuVa;
 import accelmm.api.gpuvm.GpuVm;
 import accelmm.api.mmu.IommuProt;
-import accelmm.api.mmu.IotlbGather;
 import accelmm.api.uapi.xe.Xe;
 import accelmm.api.uapi.xe.XeBoCreate;
 import accelmm.api.uapi.xe.XeGemMmapOffset;
@@ -78,13 +76,8 @@ final class XeBos {
         if ((va & (PAGE - 1)) != 0 || va < 0 || va + size < va || vm.bound(va, va + size, GpuVa.Kind.BO, GpuVa.Kind.USERPTR)) {
             throw Errno.EINVAL.exception("cannot bind BO " + handle + " at 0x" + Long.toHexString(va));
         }
-        if (vm.svm().overlaps(va, va + size)) {
-            throw Errno.EBUSY.exception("SVM ranges are mapped in [0x" + Long.toHexString(va) + ", 0x"
-                    + Long.toHexString(va + size) + ") of the CPU address mirror");
-        }
-        vm.pgtable().mapEach(va, gem.pagePhys(bo), PAGE, IommuProt.READ | IommuProt.WRITE);
-        vm.carve(va, va + size, GpuVa.Kind.MIRROR);
-        vm.vas().add(new GpuVa(va, va + size, GpuVa.Kind.BO, handle, 0));
+        requireNoRanges(vm, va, va + size);
+        vm.mapBo(va, handle, gem.pagePhys(bo), IommuProt.READ | IommuProt.WRITE);
         bo.addBinds(1);
         bo.lastUse(System.nanoTime());
     }
@@ -101,24 +94,17 @@ final class XeBos {
             throw Errno.EINVAL.exception("[0x" + Long.toHexString(start) + ", 0x" + Long.toHexString(end)
                     + ") overlaps a userptr bind");
         }
+        requireNoRanges(vm, start, end);
+        unbindBos(dev, vm, start, end);
+        vm.carve(start, end, GpuVa.Kind.MIRROR);
+    }
+
+    /** @throws accelmm.api.ErrnoException {@code EBUSY} if an SVM range is mapped in {@code [start, end)} */
+    private static void requireNoRanges(GpuVm vm, long start, long end) {
         if (vm.svm().overlaps(start, end)) {
             throw Errno.EBUSY.exception("SVM ranges are mapped in [0x" + Long.toHexString(start) + ", 0x"
                     + Long.toHexString(end) + ") of the CPU address mirror");
         }
-        for (GpuVa b : List.copyOf(vm.vas())) {
-            if (b.kind() != GpuVa.Kind.BO || !b.overlaps(start, end)) {
-                continue;
-            }
-            long from = Math.max(b.start(), start);
-            long to = Math.min(b.end(), end);
-            vm.pgtable().unmapPages(from, PAGE, (to - from) / PAGE, new IotlbGather());
-            GemObject bo = dev.gem().find(b.handle());
-            if (bo != null) {
-                bo.addBinds((b.start() < from ? 1 : 0) + (to < b.end() ? 1 : 0) - 1);
-            }
-        }
-        vm.carve(start, end, GpuVa.Kind.BO);
-        vm.carve(start, end, GpuVa.Kind.MIRROR);
     }
 
     /** The VRAM BO bound or created longest ago, or null if there is none. */
@@ -142,14 +128,8 @@ final class XeBos {
      */
     static void evictToSystem(DeviceContext dev, GemObject bo) {
         dev.gem().moveToSystem(bo, to -> XeVm.all(dev).forEach((id, vm) -> {
-            for (GpuVa b : vm == null ? List.<GpuVa>of() : vm.vas()) {
-                if (b.kind() == GpuVa.Kind.BO && b.handle() == bo.handle()) {
-                    int first = (int) (b.offset() / PAGE);
-                    int n = (int) ((b.end() - b.start()) / PAGE);
-                    vm.pgtable().unmapPages(b.start(), PAGE, n, new IotlbGather());
-                    vm.pgtable().mapEach(b.start(), Arrays.copyOfRange(to, first, first + n), PAGE,
-                            IommuProt.READ | IommuProt.WRITE);
-                }
+            if (vm != null) {
+                vm.remapBo(bo.handle(), to, IommuProt.READ | IommuProt.WRITE);
             }
             return 0;
         }));
@@ -182,13 +162,16 @@ final class XeBos {
 
     /** Unbinds every BO of a VM. */
     static void unbindAll(DeviceFile file, GpuVm vm) {
-        for (GpuVa b : vm.carve(Long.MIN_VALUE, Long.MAX_VALUE, GpuVa.Kind.BO)) {
-            vm.pgtable().unmapPages(b.start(), PAGE, (b.end() - b.start()) / PAGE, new IotlbGather());
-            GemObject bo = file.device().gem().find(b.handle());
+        unbindBos(file.device(), vm, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private static void unbindBos(DeviceContext dev, GpuVm vm, long start, long end) {
+        vm.unmapBos(start, end).forEach((handle, delta) -> {
+            GemObject bo = dev.gem().find(handle);
             if (bo != null) {
-                bo.addBinds(-1);
+                bo.addBinds(delta);
             }
-        }
+        });
     }
 
     /**

@@ -22,7 +22,6 @@ import accelmm.api.gpusvm.GpuSvmPolicy;
 import accelmm.api.gpusvm.GpuSvmRange;
 import accelmm.api.gpuvm.GpuVa;
 import accelmm.api.gpuvm.GpuVm;
-import accelmm.api.lockdep.TrackedLock;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mmu.GpuAccess;
 import accelmm.api.uapi.drm.DrmIoctl;
@@ -57,10 +56,6 @@ import accelmm.api.uapi.xe.XeVmDestroy;
 @Component(service = DeviceDriver.class, property = DeviceDriver.KIND + "=xe")
 public final class XeDriver implements DeviceDriver {
     private static final long PAGE = accelmm.api.PageSize.PAGE_SIZE;
-
-    static TrackedLock lock(DeviceContext dev) {
-        return dev.lock();
-    }
 
     private static void checkRange(long start, long end) {
         if ((start & 0xFFF) != 0 || (end & 0xFFF) != 0 || end <= start || start < 0) {
@@ -142,12 +137,12 @@ public final class XeDriver implements DeviceDriver {
             if (stop != null) {
                 throw stop.exception("cannot prefetch 0x" + Long.toHexString(a));
             }
-            lock(dev).lock();
+            dev.lock().lock();
             try {
                 GpuSvmRange r = vm.svm().rangeAt(a);
                 a = r == null ? a + PAGE : r.end();
             } finally {
-                lock(dev).unlock();
+                dev.lock().unlock();
             }
         }
         return null;
@@ -159,25 +154,19 @@ public final class XeDriver implements DeviceDriver {
      */
     private static Integer createBo(DeviceFile file, XeBoCreate c) {
         DeviceContext dev = file.device();
+        boolean evicted = true;
         while (true) {
-            lock(dev).lock();
+            dev.lock().lock();
             try {
                 return XeBos.create(file, c);
             } catch (ErrnoException e) {
-                if (e.errno() != Errno.ENOMEM || c.placement() != Xe.LOC_VRAM) {
+                if (e.errno() != Errno.ENOMEM || c.placement() != Xe.LOC_VRAM || !evicted) {
                     throw e;
                 }
             } finally {
-                lock(dev).unlock();
+                dev.lock().unlock();
             }
-            if (!evictLeastRecentlyUsed(dev, null, -1)) {
-                lock(dev).lock();
-                try {
-                    return XeBos.create(file, c);
-                } finally {
-                    lock(dev).unlock();
-                }
-            }
+            evicted = evictLeastRecentlyUsed(dev, null, -1);
         }
     }
 
@@ -185,7 +174,7 @@ public final class XeDriver implements DeviceDriver {
     private static void destroy(DeviceFile file, GpuVm vm) {
         DeviceContext dev = file.device();
         vm.svm().destroy();
-        lock(dev).lock();
+        dev.lock().lock();
         try {
             XeBos.unbindAll(file, vm);
             if (XeVm.all(dev).find(vm.id()) == vm) {
@@ -193,7 +182,7 @@ public final class XeDriver implements DeviceDriver {
                 dev.freePgtable(vm.pgtable());
             }
         } finally {
-            lock(dev).unlock();
+            dev.lock().unlock();
         }
     }
 
@@ -207,11 +196,11 @@ public final class XeDriver implements DeviceDriver {
     static Errno fault(GpuVm vm, long addr, boolean write) {
         DeviceContext dev = vm.file().device();
         GpuVa bind;
-        lock(dev).lock();
+        dev.lock().lock();
         try {
             bind = vm.vaAt(addr, GpuVa.Kind.MIRROR, GpuVa.Kind.USERPTR);
         } finally {
-            lock(dev).unlock();
+            dev.lock().unlock();
         }
         if (bind == null) {
             return Errno.EINVAL;
@@ -222,11 +211,11 @@ public final class XeDriver implements DeviceDriver {
                 if (dev.memory() == null) {
                     return false;
                 }
-                lock(dev).lock();
+                dev.lock().lock();
                 try {
                     return vm.location(start, Xe.LOC_SYSTEM) == Xe.LOC_VRAM;
                 } finally {
-                    lock(dev).unlock();
+                    dev.lock().unlock();
                 }
             }
 
@@ -240,7 +229,7 @@ public final class XeDriver implements DeviceDriver {
     private static XeExecResult exec(DeviceFile file, XeExec x) {
         GpuVm vm = XeVm.owned(file, x.vm());
         DeviceContext dev = file.device();
-        ReentrantLock lock = lock(dev);
+        ReentrantLock lock = dev.lock();
         for (XeCmd c : x.commands()) {
             checkStamps(c);
         }
@@ -263,8 +252,7 @@ public final class XeDriver implements DeviceDriver {
                     lock.lock();
                     try {
                         next = step.op() == XeCmd.Op.ATOMIC_INC ? (atomicInc(vm, dev, step.va()) ? buf.length : 0)
-                                : stamps ? advanceStamps(vm, dev, step.va(), buf, done, write)
-                                : advance(vm, dev, step.va(), buf, done, write);
+                                : advance(vm, dev, step.va(), buf, done, write, stamps);
                     } finally {
                         lock.unlock();
                     }
@@ -297,11 +285,16 @@ public final class XeDriver implements DeviceDriver {
     static final int ACCESS_BURST = 2 << 20;
 
     /**
-     * Moves the bytes of an access from {@code done} on, page by page, while the pages are mapped
-     * (writable if needed), as a GPU whose accesses stall at the first page that faults; under the
-     * device lock. Returns how far it got: {@code done} when the page at {@code done} faults.
+     * Moves the bytes (or, with {@code stamps}, the stamps: 8 bytes of {@code buf} a page) of an
+     * access from {@code done} on, page by page, while the pages are mapped (writable if needed), as
+     * a GPU whose accesses stall at the first page that faults; under the device lock. Returns how
+     * far it got: {@code done} when the page at {@code done} faults.
      */
-    private static int advance(GpuVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write) {
+    private static int advance(GpuVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write, boolean stamps) {
+        if (stamps) {
+            int limit = Math.min(buf.length, done + ACCESS_BURST / 512);
+            return GpuAccess.stamps(dev.memoryManager(), vm.pgtable(), va, buf, done, limit, write, allowed(vm, write));
+        }
         if (buf.length == 0) {
             long page = va & ~(PAGE - 1);
             return vm.pgtable().iovaToPhys(page) != 0 && allowed(vm, write).test(page) ? 1 : 0;
@@ -311,8 +304,8 @@ public final class XeDriver implements DeviceDriver {
     }
 
     /**
-     * Which pages an access may touch: a BO's, or an SVM range's (writable for a write), which it
-     * marks used once per range.
+     * Which pages an access may touch, under the device lock: a BO's, or an SVM range's (writable
+     * for a write), which it marks used once per range.
      */
     private static LongPredicate allowed(GpuVm vm, boolean write) {
         GpuSvmRange[] last = {null};
@@ -320,7 +313,11 @@ public final class XeDriver implements DeviceDriver {
             if (last[0] != null && page >= last[0].start() && page < last[0].end() || vm.vaAt(page, GpuVa.Kind.BO) != null) {
                 return true;
             }
-            last[0] = usable(vm, page, write);
+            GpuSvmRange r = vm.svm().rangeAt(page);
+            last[0] = r == null || write && !r.writable() ? null : r;
+            if (last[0] != null) {
+                vm.svm().touch(r);
+            }
             return last[0] != null;
         };
     }
@@ -332,67 +329,22 @@ public final class XeDriver implements DeviceDriver {
      */
     private static void checkStamps(XeCmd c) {
         if (c.op() == XeCmd.Op.STORE_STAMPS || c.op() == XeCmd.Op.LOAD_STAMPS) {
-            accelmm.api.mm.Stamps.checkPages(c.va(), c.length(), c.op() == XeCmd.Op.STORE_STAMPS ? nonNull(c.data()) : null);
+            accelmm.api.mm.Stamps.checkPages(c.va(), c.length(), c.op() != XeCmd.Op.STORE_STAMPS ? null
+                    : c.data() == null ? new byte[0] : c.data());
         }
-    }
-
-    private static byte[] nonNull(byte[] b) {
-        return b == null ? new byte[0] : b;
-    }
-
-    /**
-     * The stamp commands' {@link #advance}: page by page from stamp {@code done / 8}, while the pages
-     * are mapped; under the device lock. Returns how far it got, in bytes of {@code buf}.
-     */
-    private static int advanceStamps(GpuVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write) {
-        int limit = Math.min(buf.length, done + ACCESS_BURST / 512);
-        return GpuAccess.stamps(dev.memoryManager(), vm.pgtable(), va, buf, done, limit, write, allowed(vm, write));
-    }
-
-    /**
-     * The SVM range at {@code page} if the GPU may access it ({@code write} needs a writable one),
-     * marked used; else null. Under the device lock.
-     */
-    private static GpuSvmRange usable(GpuVm vm, long page, boolean write) {
-        GpuSvmRange r = vm.svm().rangeAt(page);
-        if (r == null || (write && !r.writable())) {
-            return null;
-        }
-        vm.svm().touch(r);
-        return r;
     }
 
     /** Increments the little-endian u32 at {@code va} if its pages are mapped writable; under the device lock. */
     private static boolean atomicInc(GpuVm vm, DeviceContext dev, long va) {
         byte[] v = new byte[4];
-        long[] pa = new long[2];
-        for (int i = 0; i < 4; i++) {
-            long page = (va + i) & ~(PAGE - 1);
-            long p = vm.pgtable().iovaToPhys(page);
-            if (p == 0 || (vm.vaAt(page, GpuVa.Kind.BO) == null && usable(vm, page, true) == null)) {
-                return false;
-            }
-            pa[page == (va & ~(PAGE - 1)) ? 0 : 1] = p;
+        LongPredicate writable = allowed(vm, true);
+        if (GpuAccess.bytes(dev.memoryManager(), vm.pgtable(), va, v, 0, 4, false, writable) < 4) {
+            return false;
         }
-        move(dev, va, pa, v, false);
         ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, b.getInt(0) + 1);
-        move(dev, va, pa, v, true);
+        GpuAccess.bytes(dev.memoryManager(), vm.pgtable(), va, v, 0, 4, true, writable);
         return true;
-    }
-
-    private static void move(DeviceContext dev, long va, long[] pa, byte[] buf, boolean write) {
-        int done = 0;
-        for (int i = 0; done < buf.length; i++) {
-            long in = i == 0 ? va & (PAGE - 1) : 0;
-            int n = (int) Math.min(buf.length - done, PAGE - in);
-            if (write) {
-                dev.memoryManager().physWrite(pa[i] + in, buf, done, n);
-            } else {
-                dev.memoryManager().physRead(pa[i] + in, buf, done, n);
-            }
-            done += n;
-        }
     }
 
     @Override
@@ -410,7 +362,7 @@ public final class XeDriver implements DeviceDriver {
         if (dev.gpuSvms().evictLeastRecentlyUsed(self, keep)) {
             return true;
         }
-        lock(dev).lock();
+        dev.lock().lock();
         try {
             GemObject bo = XeBos.victim(dev);
             if (bo == null) {
@@ -424,7 +376,7 @@ public final class XeDriver implements DeviceDriver {
             }
             return false;
         } finally {
-            lock(dev).unlock();
+            dev.lock().unlock();
         }
     }
 
@@ -441,11 +393,11 @@ public final class XeDriver implements DeviceDriver {
             destroy(file, vm);
         }
         List<Runnable> after = new ArrayList<>();
-        lock(file.device()).lock();
+        file.device().lock().lock();
         try {
             XeBos.closeAll(file, after);
         } finally {
-            lock(file.device()).unlock();
+            file.device().lock().unlock();
         }
         after.forEach(Runnable::run);
     }
