@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import accelmm.testing.Leaks;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.gmem.GmDev;
@@ -57,10 +58,7 @@ class GmemDriverTest {
     @AfterEach
     void nothingLeaks() {
         assertEquals(List.of(), core.gmem.check());
-        core.close();
-        assertEquals(0, mm.nodes().get(0).used());
-        assertEquals(List.of(), mm.check());
-        assertEquals(0, core.diag.warnings().count());
+        Leaks.assertNothingLeaks(mm, core.dma, core::close, core.diag.warnings()::count);
         assertEquals(List.of(), core.gmem.devices());
     }
 

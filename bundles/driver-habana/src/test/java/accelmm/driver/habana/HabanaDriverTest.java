@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import accelmm.testing.Leaks;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.device.DeviceSpec;
@@ -65,10 +65,7 @@ class HabanaDriverTest {
 
     @AfterEach
     void nothingLeaks() {
-        core.close();
-        assertEquals(List.of(), dma.bufs());
-        assertEquals(List.of(), mm.check());
-        assertEquals(0, diag.warnings().count());
+        Leaks.assertNothingLeaks(mm, dma, core::close, diag.warnings()::count);
     }
 
 

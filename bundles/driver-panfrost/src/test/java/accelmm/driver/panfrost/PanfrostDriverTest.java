@@ -16,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import accelmm.testing.Leaks;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceSpec;
@@ -60,10 +61,7 @@ class PanfrostDriverTest {
 
     @AfterEach
     void nothingLeaks() {
-        core.close();
-        assertEquals(0, mm.nodes().get(0).used(), "every frame is free once the files close");
-        assertEquals(List.of(), mm.check());
-        assertEquals(0, diag.warnings().count());
+        Leaks.assertNothingLeaks(mm, core.dma, core::close, diag.warnings()::count);
     }
 
 

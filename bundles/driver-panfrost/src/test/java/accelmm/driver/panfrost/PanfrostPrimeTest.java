@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import accelmm.testing.Leaks;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.dma.Dma;
@@ -54,14 +55,7 @@ class PanfrostPrimeTest {
 
     @AfterEach
     void nothingLeaks() {
-        for (var p : core.memory.processes()) {
-            core.memory.process(p.pid()).exit();
-        }
-        assertEquals(List.of(), core.dma.bufs());
-        core.close();
-        assertEquals(0, core.memory.nodes().get(0).used(), "every frame is free once the files close");
-        assertEquals(List.of(), core.memory.check());
-        assertEquals(0, core.diag.warnings().count());
+        Leaks.assertNothingLeaks(core.memory, core.dma, core::close, core.diag.warnings()::count);
     }
 
 

@@ -13,7 +13,7 @@ import accelmm.api.Errno;
 import accelmm.api.cli.Args;
 import accelmm.api.cli.Ioctls;
 import accelmm.api.cli.Usage;
-import accelmm.api.device.DeviceReports;
+import accelmm.api.cli.DeviceReports;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MemoryManager;

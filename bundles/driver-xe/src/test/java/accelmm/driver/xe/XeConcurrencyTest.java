@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import accelmm.testing.Leaks;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.lockdep.Lockdep;
 import accelmm.api.mm.MapFlags;
@@ -53,10 +54,7 @@ class XeConcurrencyTest {
     @AfterEach
     void nothingLeaks() throws InterruptedException {
         joinAll();
-        core.close();
-        assertEquals(0, core.memory.nodes().get(0).used());
-        assertEquals(List.of(), core.memory.check());
-        assertEquals(0, core.diag.warnings().count());
+        Leaks.assertNothingLeaks(core.memory, core.dma, core::close, core.diag.warnings()::count);
     }
 
     void start(String name, Runnable body) {

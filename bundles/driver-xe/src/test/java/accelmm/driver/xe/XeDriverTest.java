@@ -17,6 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import accelmm.testing.Leaks;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.device.DeviceState;
@@ -61,10 +62,7 @@ class XeDriverTest {
 
     @AfterEach
     void nothingLeaks() {
-        core.close();
-        assertEquals(0, mm.nodes().get(0).used());
-        assertEquals(List.of(), mm.check());
-        assertEquals(0, diag.warnings().count());
+        Leaks.assertNothingLeaks(mm, core.dma, core::close, diag.warnings()::count);
     }
 
 

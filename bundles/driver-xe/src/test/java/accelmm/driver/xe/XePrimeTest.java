@@ -13,6 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import accelmm.testing.Leaks;
 import accelmm.api.Errno;
 import accelmm.api.device.DeviceSpec;
 import accelmm.api.dma.Dma;
@@ -53,14 +54,7 @@ class XePrimeTest {
 
     @AfterEach
     void nothingLeaks() {
-        for (var p : core.memory.processes()) {
-            core.memory.process(p.pid()).exit();
-        }
-        assertEquals(List.of(), core.dma.bufs());
-        core.close();
-        assertEquals(0, core.memory.nodes().get(0).used());
-        assertEquals(List.of(), core.memory.check());
-        assertEquals(0, core.diag.warnings().count());
+        Leaks.assertNothingLeaks(core.memory, core.dma, core::close, core.diag.warnings()::count);
     }
 
 

@@ -1,10 +1,14 @@
-package accelmm.api.device;
+package accelmm.api.cli;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import accelmm.api.device.DeviceInfo;
+import accelmm.api.device.Devices;
+
 /**
- * Text lines for driver shell commands: the devices of one kind, and a device's counters with
+ * Text lines for the drivers' shell commands (each driver scope's {@code devices} and
+ * {@code counters}): the devices of one kind, and a device's counters with
  * given prefixes.
  *
  * <p>Concurrency: stateless.
