@@ -6,48 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import accelmm.api.hmm.HmmPfn;
 import accelmm.api.hmm.HmmRange;
 import accelmm.api.hmm.HmmRetry;
 import accelmm.api.hmm.MigrateVma;
-import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.GupFlags;
-import accelmm.api.mm.MapFlags;
 import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.PinnedPages;
-import accelmm.api.mm.Prot;
 import accelmm.api.notifier.IntervalNotifier;
-import accelmm.core.diag.CoreDiagnostics;
-import accelmm.core.idr.IdrRegistryImpl;
 
 /** MEMORY_DEVICE_COHERENT: the CPU uses the device's pages in place; they migrate back only when selected, pinned or copied on write. */
-class DeviceCoherentTest {
-    static final int PAGE = 4096;
-    static final int RW = Prot.READ | Prot.WRITE;
-    static final int ANON = MapFlags.PRIVATE | MapFlags.ANONYMOUS;
-
-    final CoreDiagnostics diag = CoreDiagnostics.create();
-    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 32L << 20, false);
-    final Dmirror dev = new Dmirror(mm, 8L << 20, true);
-    final MmProcess proc = mm.spawn("coherent");
-    final AddressSpace as = proc.mm();
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(List.of(), mm.check());
-        for (var p : mm.processes()) {
-            mm.process(p.pid()).exit();
-        }
-        assertEquals(List.of(), mm.check());
-        assertEquals(0, mm.nodes().get(0).used(), "host frames leaked");
-        assertEquals(0, dev.vram.info().used(), "device pages leaked");
+class DeviceCoherentTest extends DmirrorFixture {
+    DeviceCoherentTest() {
+        super(true, "coherent");
     }
-
 
     long deviceFaults() {
         return mm.counters().getOrDefault("fault.device_private", 0L);

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import accelmm.api.Errno;
@@ -26,32 +25,12 @@ import accelmm.api.mm.MmProcess;
 import accelmm.api.mm.PinnedPages;
 import accelmm.api.mm.Prot;
 import accelmm.api.notifier.IntervalNotifier;
-import accelmm.core.diag.CoreDiagnostics;
-import accelmm.core.idr.IdrRegistryImpl;
 
 /** Device-private memory and migration, driven by the dmirror-style test device. */
-class MigrationTest {
-    static final int PAGE = 4096;
-    static final int RW = Prot.READ | Prot.WRITE;
-    static final int ANON = MapFlags.PRIVATE | MapFlags.ANONYMOUS;
-
-    final CoreDiagnostics diag = CoreDiagnostics.create();
-    final MemoryManagerImpl mm = new MemoryManagerImpl(diag, new IdrRegistryImpl(diag), 32L << 20, false);
-    final Dmirror dev = new Dmirror(mm, 8L << 20);
-    final MmProcess proc = mm.spawn("svm");
-    final AddressSpace as = proc.mm();
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(List.of(), mm.check());
-        for (var p : mm.processes()) {
-            mm.process(p.pid()).exit();
-        }
-        assertEquals(0, mm.nodes().get(0).used(), "host frames leaked");
-        assertEquals(0, dev.vram.info().used(), "device pages leaked");
+class MigrationTest extends DmirrorFixture {
+    MigrationTest() {
+        super(false, "svm");
     }
-
-
 
     byte[] cpuRead(AddressSpace s, long a, int len) {
         byte[] b = new byte[len];
