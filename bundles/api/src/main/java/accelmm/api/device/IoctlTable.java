@@ -108,11 +108,6 @@ public final class IoctlTable {
         return h.handle(file, request);
     }
 
-    /** Returns true if the table handles {@code type}. */
-    public boolean handles(Class<?> type) {
-        return handlers.containsKey(type);
-    }
-
     /** Collects the handlers of an {@link IoctlTable}. */
     public static final class Builder {
         private final String driver;

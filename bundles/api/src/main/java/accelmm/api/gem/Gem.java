@@ -64,8 +64,9 @@ public interface Gem {
      * ({@code drm_gem_shmem_get_pages} over a range) and keeps them with the object; a range pinned
      * already is returned as it is.
      *
-     * @throws accelmm.api.ErrnoException {@code EINVAL} for a range outside the object or an object
-     *     without shmem; {@code ENOMEM} when the host has no pages
+     * @throws accelmm.api.ErrnoException {@code EINVAL} for a range outside the object, an object
+     *     without shmem, or a first page pinned already with another count; {@code ENOMEM} when the
+     *     host has no pages
      */
     accelmm.api.mm.PinnedPages pin(GemObject obj, long firstPage, int count);
 

@@ -118,7 +118,11 @@ final class DeviceGem implements Gem {
             throw Errno.EINVAL.exception("cannot pin pages [" + firstPage + ", +" + count + ") of " + obj);
         }
         PinnedPages got = obj.pins().get(firstPage);
-        if (got != null && got.pfns().length == count) {
+        if (got != null) {
+            if (got.pfns().length != count) {
+                throw Errno.EINVAL.exception("pages from " + firstPage + " of " + obj + " are pinned as " + got.pfns().length
+                        + ", not " + count);
+            }
             return got;
         }
         PinnedPages p = dev.pinShmem(obj.file(), obj.shmem(), firstPage, count);

@@ -39,12 +39,8 @@ final class TypedState implements StateStore {
     @Override
     public <T> T put(StateKey<T> key, T value) {
         typed(key, value);
-        Object old = value == null ? values.remove(key.name()) : values.put(key.name(), value);
-        if (old != null && !key.type().isInstance(old)) {
-            values.put(key.name(), old);
-            typed(key, old);
-        }
-        return key.type().cast(old);
+        typed(key, values.get(key.name()));
+        return key.type().cast(value == null ? values.remove(key.name()) : values.put(key.name(), value));
     }
 
     @Override

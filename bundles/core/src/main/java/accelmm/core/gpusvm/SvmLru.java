@@ -58,9 +58,4 @@ final class SvmLru {
         }
         return null;
     }
-
-    /** The number of ranges indexed (some may be stale). */
-    int size() {
-        return index.size();
-    }
 }

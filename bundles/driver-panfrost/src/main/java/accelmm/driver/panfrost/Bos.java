@@ -1,9 +1,7 @@
 package accelmm.driver.panfrost;
 
-import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.StateKey;
-import accelmm.api.gem.Gem;
 import accelmm.api.gem.GemObject;
 import accelmm.api.mmu.DrmMm;
 import accelmm.api.mmu.IoPgtable;
@@ -21,10 +19,6 @@ final class Bos {
     private static final StateKey<DrmMm> VA = StateKey.of("panfrost.va", DrmMm.class);
 
     private Bos() {
-    }
-
-    static Gem gem(DeviceContext dev) {
-        return dev.gem();
     }
 
     static IoPgtable pgtable(DeviceFile file) {
