@@ -46,7 +46,7 @@ public class HostIT extends accelmm.itests.support.HostTestBase {
     @Test
     public void everyHostBundleIsActiveAtItsStartLevel() {
         String[] expected = System.getProperty(HostOptions.HOST_BUNDLES_PROPERTY).split(",");
-        assertEquals(21, expected.length);
+        assertEquals(23, expected.length);
         for (String entry : expected) {
             String file = entry.substring(0, entry.indexOf(':'));
             int level = Integer.parseInt(entry.substring(entry.indexOf(':') + 1));

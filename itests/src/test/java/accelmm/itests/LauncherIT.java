@@ -93,7 +93,7 @@ class LauncherIT {
         assertTrue(run.out().contains("workload gna (seed 5): all 40 data checks passed"), run.out());
         assertTrue(run.out().matches("(?s).*pinned pages +\\d+ +\\d+.*"), run.out());
         String text = java.nio.file.Files.readString(json);
-        assertTrue(text.startsWith("{\"version\":2,\"workload\":\"gna\",\"seed\":5,") && text.contains("\"checks\":{\"passed\":40,\"failed\":0}"), text);
+        assertTrue(text.startsWith("{\"version\":3,\"workload\":\"gna\",\"seed\":5,") && text.contains("\"checks\":{\"passed\":40,\"failed\":0}"), text);
         @SuppressWarnings("unchecked")
         java.util.Map<String, Object> parsed = new org.yaml.snakeyaml.Yaml().load(text);
         @SuppressWarnings("unchecked")
@@ -127,12 +127,19 @@ class LauncherIT {
         assertTrue(none.err().startsWith("accelmm run: ENODEV: workload xe needs device xe0, which has no driver"), none.err());
         Result demo = launch("", "run", "--drivers", "none");
         assertEquals(2, demo.status());
+        Result badPolicy = launch("", "run", "--workload", "xe", "--policy", "xe0:prefetch");
+        assertEquals(2, badPolicy.status());
+        assertTrue(badPolicy.err().contains("--policy takes DEVICE:KIND=NAME or DEVICE:KIND.PARAM=VALUE"), badPolicy.err());
+        Result unknownPolicy = launch("", "run", "--workload", "xe", "--policy", "xe0:prefetch=magic");
+        assertEquals(2, unknownPolicy.status());
+        assertTrue(unknownPolicy.err().contains("EINVAL: xe0: no prefetch policy 'magic'; known: always-max, chunk, none,"),
+                unknownPolicy.err());
         Result json = launch("", "run", "--workload", "gna", "--json", "/no/such/dir/r.json");
         assertEquals(2, json.status());
         assertEquals("accelmm run: ENOENT: --json /no/such/dir/r.json: no folder /no/such/dir\n", json.err());
         Result stdoutJson = launch("", "run", "--workload", "gna", "--seed", "-5", "--json", "-");
         assertEquals(0, stdoutJson.status(), stdoutJson.err());
-        assertTrue(stdoutJson.out().startsWith("{\"version\":2,\"workload\":\"gna\",\"seed\":-5,"), stdoutJson.out());
+        assertTrue(stdoutJson.out().startsWith("{\"version\":3,\"workload\":\"gna\",\"seed\":-5,"), stdoutJson.out());
         assertTrue(stdoutJson.err().startsWith("workload gna (seed -5): all 40 data checks passed"), stdoutJson.err());
         assertTrue(!Files.exists(home.resolve("-")));
         Result failed = launch("mm:fail -p 100 -t 3 page.alloc\nworkload:run gna\n", "exec", "-");

@@ -48,6 +48,8 @@ public final class HostLayout {
             new HostBundle("org.apache.felix.gogo.command.jar", LEVEL_SERVICES, false),
             new HostBundle("accelmm-api.jar", LEVEL_CORE, false),
             new HostBundle("accelmm-core.jar", LEVEL_CORE, false),
+            new HostBundle("accelmm-policy-classic.jar", LEVEL_CORE, false),
+            new HostBundle("accelmm-policy-uvm.jar", LEVEL_CORE, false),
             new HostBundle("accelmm-shell.jar", LEVEL_CORE, false),
             new HostBundle("accelmm-workload.jar", LEVEL_CORE, false),
             new HostBundle("org.apache.felix.fileinstall.jar", LEVEL_DEPLOY, false),

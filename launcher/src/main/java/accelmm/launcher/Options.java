@@ -27,6 +27,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                                                    results and exit (non-zero if any command failed);
                                                    '-' reads the commands from standard input
               accelmm run   [OPTIONS] [--workload NAME|FILE] [--json FILE|-] [--seed N] [--content bytes|stamps]
+                            [--policy DEVICE:KIND=NAME]...
                                                    run a workload (default: demo, every driver at
                                                    once with a hot-swap; or a workload file, see
                                                    workloads/README.md) and print what the memory
@@ -36,7 +37,10 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                                                    check or a step failed, 2 if the workload, its
                                                    file or a device it needs is not right;
                                                    --content stamps keeps a 64-bit stamp a page
-                                                   instead of its bytes (built-in workloads and files)
+                                                   instead of its bytes (built-in workloads and files);
+                                                   --policy chooses a device's eviction, prefetch or
+                                                   thrashing policy (xe0:prefetch=uvm-tree) or sets a
+                                                   parameter (xe0:prefetch.threshold=60); repeatable
               accelmm torture [OPTIONS] [--seconds N] [--seed S] [--threads T] [--swap-every MS] [--fail PCT]
                                                    many processes make random concurrent calls on every
                                                    driver while driver bundles are updated, or removed
@@ -65,6 +69,8 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                      populate, write, read (the system calls, by hand)
               dev    devices and their drivers: list, info, stats, open, close (a device file
                      for a process, whose descriptor the driver scopes take)
+              policy memory policies: list (kind, name, bundle, devices using it), set DEVICE KIND
+                     NAME [PARAM=VALUE...] (takes effect at once), stats DEVICE
               gna    the GNA driver: map, unmap, score, wait, info, devices, counters
                      (each driver bundle brings its own scope with its uapi's ioctls)
               habana the Habana Labs driver: alloc, free, map, map_host, unmap, export_dmabuf,
@@ -122,6 +128,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         String json = null;
         String seed = null;
         String content = null;
+        List<String> policies = new ArrayList<>();
         boolean lockdep = mode.equals("torture");
         List<String> torture = new ArrayList<>();
         List<String> rest = new ArrayList<>();
@@ -142,6 +149,14 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                     if (!content.equals("bytes") && !content.equals("stamps")) {
                         throw new UsageException("--content takes bytes or stamps, not '" + content + "'");
                     }
+                }
+                case "--policy" -> {
+                    String p = runOnly(mode, a, value(args, ++i, a));
+                    if (!p.matches("[A-Za-z][A-Za-z0-9_.-]*:(eviction|prefetch|thrashing)(\\.[a-z0-9_]+)?=[A-Za-z0-9_.-]+")) {
+                        throw new UsageException("--policy takes DEVICE:KIND=NAME or DEVICE:KIND.PARAM=VALUE, KIND one of "
+                                + "eviction, prefetch, thrashing (xe0:prefetch=uvm-tree), not '" + p + "'");
+                    }
+                    policies.add(p);
                 }
                 case "--seed" -> {
                     seed = value(args, ++i, a);
@@ -201,6 +216,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                 workload = "\"" + file.toString().replace("\\", "/") + "\"";
             }
             commands = "workload:run" + (seed == null ? "" : " --seed " + seed) + (content == null ? "" : " --content " + content)
+                    + (policies.isEmpty() ? "" : " --policy " + String.join(",", policies))
                     + (json == null ? "" : " --json \"" + json.replace("\\", "/") + "\"") + " " + workload;
         }
         if (mode.equals("torture")) {

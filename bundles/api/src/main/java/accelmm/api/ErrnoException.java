@@ -31,6 +31,11 @@ public class ErrnoException extends RuntimeException {
         return errno;
     }
 
+    /** Returns what was wrong, without the errno's name. */
+    public String detail() {
+        return getMessage().substring(errno.name().length() + 2);
+    }
+
     /**
      * Returns the message alone, {@code ERRNO: detail}: what a shell prints for a failed command
      * is the kernel's answer, not a Java class name.

@@ -109,7 +109,7 @@ final class ProcessSession {
             }
             case "fork-check" -> {
                 Buffer b = buffers.get(s.name("buffer"));
-                MmProcess child = p.fork(p.name() + "-child");
+                MmProcess child = run.fork(p, p.name() + "-child");
                 try {
                     readAll(child, b, what);
                 } finally {

@@ -18,7 +18,10 @@ import accelmm.api.mm.NodeInfo;
  */
 final class Report {
     /** The version of the JSON report's layout. */
-    static final int JSON_VERSION = 2;
+    static final int JSON_VERSION = 3;
+
+    /** The policies a device has when none was chosen. */
+    static final Map<String, String> DEFAULT_POLICIES = Map.of("eviction", "lru", "prefetch", "chunk", "thrashing", "none");
 
     /** The report's groups and which counters belong to each, by name pattern. */
     static final Map<String, String[]> GROUPS = new LinkedHashMap<>();
@@ -33,12 +36,22 @@ final class Report {
         GROUPS.put("notifier invalidations", new String[] {"notifier.invalidate"});
         GROUPS.put("retries", new String[] {".retry"});
         GROUPS.put("dma-buf exports", new String[] {"dmabuf.export"});
+        GROUPS.put("bytes to device", new String[] {"bytes_to_device"});
+        GROUPS.put("bytes to host", new String[] {"bytes_to_host"});
+        GROUPS.put("policy victims", new String[] {"policy.victims"});
+        GROUPS.put("prefetched pages", new String[] {"policy.prefetch_pages"});
+        GROUPS.put("prefetch used pages", new String[] {"policy.prefetch_used"});
+        GROUPS.put("prefetch wasted pages", new String[] {"policy.prefetch_wasted"});
+        GROUPS.put("thrashing events", new String[] {"policy.thrashing"});
+        GROUPS.put("throttles", new String[] {"policy.throttle"});
+        GROUPS.put("pins", new String[] {"policy.pin"});
+        GROUPS.put("remote maps", new String[] {"policy.map_remote"});
         GROUPS.put("ioctls", new String[] {"ioctl"});
     }
 
     /** The configuration that ran, as the JSON report records it. */
     record Config(String workload, String file, long seed, String swapDriver, int swapAfterPercent, List<String> devices,
-            Content content) {
+            Content content, Map<String, Map<String, String>> policies) {
     }
 
     final Config config;
@@ -53,10 +66,12 @@ final class Report {
     final List<NodeInfo> nodes;
     final List<String> notes;
     final long heapPeakBytes;
+    final Simulated simulated;
 
     Report(Config config, long wallNanos, Run run, Map<String, Map<String, Long>> before, Map<String, Map<String, Long>> after,
-            long injected, long unplugs, List<NodeInfo> nodes, List<String> notes, long heapPeakBytes) {
+            long injected, long unplugs, List<NodeInfo> nodes, List<String> notes, long heapPeakBytes, Simulated simulated) {
         this.config = config;
+        this.simulated = simulated;
         this.heapPeakBytes = heapPeakBytes;
         this.wallNanos = wallNanos;
         this.passed = run.passed.get();
@@ -148,6 +163,18 @@ final class Report {
         if (!any) {
             b.append("(no counter moved)").append(nl);
         }
+        if (!simulated.processes().isEmpty()) {
+            b.append(nl).append(simulated.text());
+        }
+        List<String> tuned = new ArrayList<>();
+        config.policies().forEach((d, kinds) -> {
+            if (!kinds.equals(DEFAULT_POLICIES)) {
+                tuned.add(d + " " + String.join(" ", kinds.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            }
+        });
+        if (!tuned.isEmpty()) {
+            b.append("policies: ").append(String.join("; ", tuned)).append(" (the other devices: the defaults)").append(nl);
+        }
         b.append(nl).append(String.format(Locale.ROOT, "%-24s%14s%14s%n", "MEMORY NODE", "SIZE MiB", "PEAK MiB"));
         for (NodeInfo n : nodes) {
             b.append(String.format(Locale.ROOT, "%-24s%14d%14.1f%n", n.name(), n.size() >> 20, n.peak() / 1048576.0));
@@ -184,10 +211,18 @@ final class Report {
         }
         j.key("devices").open('[');
         config.devices().forEach(j::value);
-        j.close(']').close('}');
+        j.close(']');
+        j.key("policies").open('{');
+        config.policies().forEach((d, kinds) -> {
+            j.key(d).open('{');
+            kinds.forEach((k, v) -> j.key(k).value(v));
+            j.close('}');
+        });
+        j.close('}').close('}');
         j.key("passed").value(passed());
         j.key("wallSeconds").raw(String.format(Locale.ROOT, "%.3f", wallNanos / 1e9));
         j.key("heapPeakBytes").value(heapPeakBytes);
+        simulated.json(j);
         j.key("checks").open('{').key("passed").value(passed).key("failed").value(failed).close('}');
         j.key("failedSteps").value(errors.size());
         j.key("injectedFailures").value(injected);

@@ -1,6 +1,7 @@
 package accelmm.workload;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,9 +64,21 @@ final class Run {
         return new SplittableRandom(seed ^ workload.hashCode());
     }
 
+    /** The name of every process the run made, by pid, for the report's simulated times. */
+    final Map<Integer, String> names = new ConcurrentHashMap<>();
+
     /** Spawns a process for a workload. */
     MmProcess spawn(String name) {
-        return memory.spawn(name);
+        MmProcess p = memory.spawn(name);
+        names.put(p.pid(), name);
+        return p;
+    }
+
+    /** Forks a process of the run. */
+    MmProcess fork(MmProcess parent, String name) {
+        MmProcess child = parent.fork(name);
+        names.put(child.pid(), name);
+        return child;
     }
 
     /** Records a data check: the bytes the device or CPU saw against the bytes expected. */

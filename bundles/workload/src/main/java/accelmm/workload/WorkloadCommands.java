@@ -21,11 +21,15 @@ import org.osgi.service.component.annotations.Reference;
 import accelmm.api.cli.Usage;
 import accelmm.api.Errno;
 import accelmm.api.cli.Args;
+import accelmm.api.cost.SimClocks;
+import accelmm.api.cost.SimTime;
 import accelmm.api.device.DeviceInfo;
 import accelmm.api.device.DeviceState;
 import accelmm.api.device.Devices;
 import accelmm.api.mm.FaultSiteInfo;
 import accelmm.api.mm.MemoryManager;
+import accelmm.api.policy.Policies;
+import accelmm.api.policy.PolicyKind;
 
 /**
  * Workload commands (scope {@code workload}): list the built-in workloads, run one (or {@code demo},
@@ -39,11 +43,16 @@ public final class WorkloadCommands {
     private final Devices devices;
     private final MemoryManager memory;
     private final BundleContext context;
+    private final Policies policies;
+    private final SimClocks clocks;
 
     /** Creates the commands. */
     @Activate
-    public WorkloadCommands(@Reference Devices devices, @Reference MemoryManager memory, BundleContext context) {
+    public WorkloadCommands(@Reference Devices devices, @Reference MemoryManager memory, @Reference Policies policies,
+            @Reference SimClocks clocks, BundleContext context) {
         this.devices = devices;
+        this.policies = policies;
+        this.clocks = clocks;
         this.memory = memory;
         this.context = context;
     }
@@ -79,6 +88,7 @@ public final class WorkloadCommands {
     public String run(@Descriptor("also write the report as JSON to this file ('-' for standard output)") @Parameter(names = "--json", absentValue = "") String json,
             @Descriptor("random seed, any whole number (default: the file's, else 1)") @Parameter(names = "--seed", absentValue = "") String seedOption,
             @Descriptor("page content: bytes (every page its 4 KiB) or stamps (a 64-bit stamp a page); default: the file's, else bytes") @Parameter(names = "--content", absentValue = "") String contentOption,
+            @Descriptor("memory policies, comma-separated DEVICE:KIND=NAME or DEVICE:KIND.PARAM=VALUE (xe0:prefetch=uvm-tree); over the file's") @Parameter(names = "--policy", absentValue = "") String policyOption,
             @Descriptor("built-in workload name (see workload:list) or a workload file (.yaml, .yml, .json)") String name)
             throws IOException, InterruptedException {
         List<Workload> chosen = new ArrayList<>();
@@ -88,11 +98,17 @@ public final class WorkloadCommands {
         long seed = seedGiven == null ? 1 : seedGiven;
         boolean optional = name.equals("demo");
         Content content = contentOption.isEmpty() ? null : Content.parse(contentOption);
+        PolicyChoices policyChoices = new PolicyChoices();
+        PolicyChoices optionChoices = new PolicyChoices();
+        if (!policyOption.isEmpty()) {
+            optionChoices.addOption(policyOption);
+        }
         Content runContent = Content.BYTES;
         String file = null;
         if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json") || name.contains("/")) {
             Path path = Path.of(name);
-            WorkloadFile wf = WorkloadFile.parse(path.getFileName().toString(), text(path), this::kindOf, content);
+            WorkloadFile wf = WorkloadFile.parse(path.getFileName().toString(), text(path), this::kindOf, content, policies);
+            policyChoices.addAll(wf.policies);
             for (WorkloadFile.Proc proc : wf.processes) {
                 chosen.add(new FileWorkload(wf, proc));
             }
@@ -113,6 +129,8 @@ public final class WorkloadCommands {
         if (chosen.isEmpty()) {
             throw Errno.EINVAL.exception("no workload '" + name + "'; built in: demo, gna, panfrost, habana, xe, gmem; or a workload file");
         }
+        policyChoices.addAll(optionChoices);
+        policyChoices.check(policies);
         Path jsonPath = json.isEmpty() || json.equals("-") ? null : jsonTarget(json);
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Workload> runnable = new ArrayList<>();
@@ -131,15 +149,19 @@ public final class WorkloadCommands {
                     + String.join(", ", chosen.stream().map(Workload::device).toList())
                     + ") has a driver; start accelmm with --drivers all");
         }
+        policyChoices.apply(policies);
         Run run = new Run(devices, memory, seed, runContent);
         HeapPeak.reset();
         long start = System.nanoTime();
         if (swapDriver != null) {
-            String bsn = "accelmm.driver." + swapDriver;
+            String bsn = swapDriver.startsWith("policy-") ? "accelmm.policy." + swapDriver.substring(7)
+                    : "accelmm.driver." + swapDriver;
             run.armSwap(runnable.stream().mapToLong(Workload::steps).sum(), swapPercent,
                     () -> notes.add(hotSwap(bsn, (System.nanoTime() - start) / 1_000_000)));
         }
         Map<String, Map<String, Long>> before = counters();
+        Map<Integer, SimTime> simBefore = clocks.processes();
+        Map<String, SimTime> devSimBefore = clocks.devices();
         long injectedBefore = injected();
         long unplugsBefore = unplugs();
         List<Thread> threads = new ArrayList<>();
@@ -174,13 +196,21 @@ public final class WorkloadCommands {
             t.join();
         }
         List<String> config = new ArrayList<>();
+        Map<String, Map<String, String>> chosenPolicies = new java.util.TreeMap<>();
         for (DeviceInfo d : devices.list()) {
             config.add(d.name() + " " + d.kind() + " " + (d.driver() == null ? "-" : d.driver() + " " + d.driverVersion())
                     + " " + (devices.spec(d.name()).memoryBytes() >> 20) + " MiB");
+            Map<String, String> byKind = new LinkedHashMap<>();
+            for (PolicyKind k : PolicyKind.values()) {
+                byKind.put(k.label(), policies.selected(d.name(), k));
+            }
+            chosenPolicies.put(d.name(), byKind);
         }
-        Report report = new Report(new Report.Config(name, file, seed, swapDriver, swapPercent, config, runContent), System.nanoTime() - start,
+        Simulated simulated = Simulated.between(simBefore, clocks.processes(), devSimBefore, clocks.devices(), run.names);
+        Report report = new Report(new Report.Config(name, file, seed, swapDriver, swapPercent, config, runContent,
+                chosenPolicies), System.nanoTime() - start,
                 run, before, counters(), injected() - injectedBefore, unplugs() - unplugsBefore, memory.nodes(), notes,
-                HeapPeak.bytes());
+                HeapPeak.bytes(), simulated);
         String result = report.text();
         if (json.equals("-")) {
             System.err.print(result);

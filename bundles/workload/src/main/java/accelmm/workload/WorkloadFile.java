@@ -87,10 +87,13 @@ final class WorkloadFile {
     final int swapAfterPercent;
     final List<Proc> processes;
     final Content content;
+    /** The memory policies the file asks for ({@code policies:}). */
+    final PolicyChoices policies;
 
     private WorkloadFile(String file, String name, long seed, String swapDriver, int swapAfterPercent, List<Proc> processes,
-            Content content) {
+            Content content, PolicyChoices policies) {
         this.file = file;
+        this.policies = policies;
         this.content = content;
         this.name = name;
         this.seed = seed;
@@ -107,6 +110,17 @@ final class WorkloadFile {
      * @throws accelmm.api.ErrnoException {@code EINVAL} naming the file, the line and what was expected
      */
     static WorkloadFile parse(String file, String text, java.util.function.Function<String, String> deviceKind, Content content) {
+        return parse(file, text, deviceKind, content, null);
+    }
+
+    /**
+     * Reads and checks a workload file, its {@code policies:} against {@code registry} (unchecked
+     * when it is null).
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} naming the file, the line and what was expected
+     */
+    static WorkloadFile parse(String file, String text, java.util.function.Function<String, String> deviceKind, Content content,
+            accelmm.api.policy.Policies registry) {
         Node root;
         try {
             root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
@@ -118,7 +132,11 @@ final class WorkloadFile {
             throw error(file, 1, "the file is empty; expected a mapping with 'name' and 'processes'");
         }
         Map<String, Node> top = mapping(file, root, "the workload (a mapping with 'name' and 'processes')",
-                List.of("name", "seed", "content", "swap", "processes"), List.of("name", "processes"));
+                List.of("name", "seed", "content", "swap", "policies", "processes"), List.of("name", "processes"));
+        PolicyChoices policies = new PolicyChoices();
+        if (top.containsKey("policies")) {
+            policies = policies(file, top.get("policies"), deviceKind, registry);
+        }
         if (content == null) {
             content = Content.BYTES;
             if (top.containsKey("content")) {
@@ -136,9 +154,10 @@ final class WorkloadFile {
         if (top.containsKey("swap")) {
             Map<String, Node> swap = mapping(file, top.get("swap"), "'swap': a mapping with 'driver' and 'after'",
                     List.of("driver", "after"), List.of("driver"));
-            swapDriver = string(file, swap.get("driver"), "'driver': gna, panfrost, habana, xe or gmem");
-            if (!List.of("gna", "panfrost", "habana", "xe", "gmem").contains(swapDriver)) {
-                throw error(file, line(swap.get("driver")), "'driver': gna, panfrost, habana, xe or gmem, not '" + swapDriver + "'");
+            String swappable = "'driver': gna, panfrost, habana, xe, gmem, or a policy bundle: policy-classic, policy-uvm";
+            swapDriver = string(file, swap.get("driver"), swappable);
+            if (!List.of("gna", "panfrost", "habana", "xe", "gmem", "policy-classic", "policy-uvm").contains(swapDriver)) {
+                throw error(file, line(swap.get("driver")), swappable + ", not '" + swapDriver + "'");
             }
             if (swap.containsKey("after")) {
                 long pct = number(file, swap.get("after"), "'after': a percentage from 0 to 100");
@@ -167,7 +186,44 @@ final class WorkloadFile {
             }
             processes.add(new Proc(pname, device, steps(file, p.get("steps"), kind, deviceKind, content)));
         }
-        return new WorkloadFile(file, name, seed, swapDriver, after, processes, content);
+        return new WorkloadFile(file, name, seed, swapDriver, after, processes, content, policies);
+    }
+
+    /** Reads {@code policies: {DEVICE: {KIND: NAME, KIND.PARAM: VALUE}}}. */
+    private static PolicyChoices policies(String file, Node n, java.util.function.Function<String, String> deviceKind,
+            accelmm.api.policy.Policies registry) {
+        String what = "'policies': a mapping of device names to {eviction|prefetch|thrashing: NAME, KIND.PARAM: VALUE}";
+        if (!(n instanceof MappingNode m)) {
+            throw error(file, line(n), what);
+        }
+        PolicyChoices all = new PolicyChoices();
+        for (NodeTuple t : m.getValue()) {
+            String device = string(file, t.getKeyNode(), "a device name");
+            if (deviceKind.apply(device) == null) {
+                throw error(file, line(t.getKeyNode()), "a configured device (see dev:list), not '" + device + "'");
+            }
+            if (!(t.getValueNode() instanceof MappingNode kinds)) {
+                throw error(file, line(t.getValueNode()), what);
+            }
+            PolicyChoices one = new PolicyChoices();
+            for (NodeTuple k : kinds.getValue()) {
+                String key = string(file, k.getKeyNode(), "eviction, prefetch, thrashing or KIND.PARAM");
+                try {
+                    one.add(device, key, string(file, k.getValueNode(), "a policy name or a parameter value"));
+                } catch (accelmm.api.ErrnoException e) {
+                    throw new accelmm.api.ErrnoException(e.errno(), file + ":" + line(k.getKeyNode()) + ": " + e.detail());
+                }
+            }
+            if (registry != null) {
+                try {
+                    one.check(registry);
+                } catch (accelmm.api.ErrnoException e) {
+                    throw new accelmm.api.ErrnoException(e.errno(), file + ":" + line(t.getKeyNode()) + ": " + e.detail());
+                }
+            }
+            all.addAll(one);
+        }
+        return all;
     }
 
     /** A buffer a step can name: what made it and its size. */

@@ -57,11 +57,66 @@ class WorkloadFileTest {
         assertEquals("w.yaml:1: expected 'content': bytes or stamps, not 'words'", error("content: words\n" + HEAD + "      - mmap: {as: a, size: 4k}\n"));
     }
 
+    /** A registry that knows lru and uvm-tree with its threshold (1 to 100). */
+    static final accelmm.api.policy.Policies POLICIES = new accelmm.api.policy.Policies() {
+        @Override
+        public java.util.List<accelmm.api.policy.PolicyInfo> list() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public void check(String device, accelmm.api.policy.PolicyKind kind, String name, Map<String, String> params) {
+            if (!name.equals("uvm-tree") && !name.equals("lru")) {
+                throw Errno.EINVAL.exception("no " + kind.label() + " policy '" + name + "'; known: lru, uvm-tree");
+            }
+            params.forEach((k, v) -> {
+                if (!k.equals("threshold") || Long.parseLong(v) > 100) {
+                    throw Errno.EINVAL.exception("policy." + kind.label() + "." + k + " (" + name + "): bad");
+                }
+            });
+        }
+
+        @Override
+        public void select(String device, accelmm.api.policy.PolicyKind kind, String name, Map<String, String> params) {
+            check(device, kind, name, params);
+        }
+
+        @Override
+        public String selected(String device, accelmm.api.policy.PolicyKind kind) {
+            return "lru";
+        }
+
+        @Override
+        public Map<String, Long> stats(String device) {
+            return Map.of();
+        }
+    };
+
+    static String policyError(String text) {
+        ErrnoException e = assertThrows(ErrnoException.class, () -> WorkloadFile.parse("w.yaml", text, DEVICES::get, null, POLICIES));
+        return e.getMessage().substring("EINVAL: ".length());
+    }
+
+    @Test
+    void policiesAreCheckedWithTheirLines() {
+        WorkloadFile ok = WorkloadFile.parse("w.yaml", "policies:\n  xe0: {prefetch: uvm-tree, prefetch.threshold: 60}\n" + HEAD
+                + "      - mmap: {as: a, size: 4k}\n", DEVICES::get, null, POLICIES);
+        assertEquals(false, ok.policies.isEmpty());
+        assertEquals("w.yaml:2: expected a configured device (see dev:list), not 'xe9'",
+                policyError("policies:\n  xe9: {prefetch: uvm-tree}\n" + HEAD + "      - mmap: {as: a, size: 4k}\n"));
+        assertEquals("w.yaml:2: no policy kind 'speed'; one of eviction, prefetch, thrashing",
+                policyError("policies:\n  xe0: {speed: fast}\n" + HEAD + "      - mmap: {as: a, size: 4k}\n"));
+        assertEquals("w.yaml:2: xe0: no prefetch policy 'magic'; known: lru, uvm-tree",
+                policyError("policies:\n  xe0: {prefetch: magic}\n" + HEAD + "      - mmap: {as: a, size: 4k}\n"));
+        assertEquals("w.yaml:2: xe0: policy.prefetch.threshold (uvm-tree): bad",
+                policyError("policies:\n  xe0: {prefetch: uvm-tree, prefetch.threshold: 200}\n" + HEAD + "      - mmap: {as: a, size: 4k}\n"));
+    }
+
     @Test
     void everyMistakeNamesItsLineAndWhatWasExpected() {
         assertEquals("w.yaml:1: expected the workload (a mapping with 'name' and 'processes')", error("- a\n- b\n"));
         assertEquals("w.yaml:1: expected 'processes' in the workload (a mapping with 'name' and 'processes')", error("name: t\n"));
-        assertEquals("w.yaml:2: expected one of name, seed, content, swap, processes; not 'color'", error("name: t\ncolor: red\nprocesses: []\n"));
+        assertEquals("w.yaml:2: expected one of name, seed, content, swap, policies, processes; not 'color'", error("name: t\ncolor: red\nprocesses: []\n"));
         assertEquals("w.yaml:6: expected a step name, one of mmap, write, read, munmap, heap, advise, gpu-write, gpu-read, "
                 + "fork-check, gna-infer, habana-share; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
         assertEquals("w.yaml:7: expected 'gna-infer' needs a gna device and an mmap buffer",
@@ -84,7 +139,7 @@ class WorkloadFileTest {
                 error(HEAD.replace("xe0", "gna0") + "      - mmap: {as: a, size: 4k}\n      - gpu-read: {from: a}\n"));
         assertEquals("w.yaml:8: expected a buffer defined by an earlier mmap or heap step; 'a' is not",
                 error(HEAD + "      - mmap: {as: a, size: 4k}\n      - munmap: {buffer: a}\n      - read: {from: a}\n"));
-        assertEquals("w.yaml:4: expected 'driver': gna, panfrost, habana, xe or gmem, not 'nvidia'",
+        assertEquals("w.yaml:4: expected 'driver': gna, panfrost, habana, xe, gmem, or a policy bundle: policy-classic, policy-uvm, not 'nvidia'",
                 error("name: t\nseed: 2\nswap:\n  driver: nvidia\nprocesses: []\n"));
         assertEquals("w.yaml:6: expected 'location': vram or system, not 'disk'",
                 error(HEAD + "      - advise: {buffer: a, location: disk}\n"));

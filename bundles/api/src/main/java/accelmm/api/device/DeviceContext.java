@@ -61,6 +61,12 @@ public interface DeviceContext {
     /** Returns the device's GEM objects and their helpers, kept across driver swaps until the device is unplugged. */
     accelmm.api.gem.Gem gem();
 
+    /** Returns the memory policies the device uses now (eviction, prefetch, thrashing). */
+    accelmm.api.policy.DevicePolicies policies();
+
+    /** Returns the device's cost model and simulated clocks. */
+    accelmm.api.cost.DeviceCost cost();
+
     /**
      * Returns the device lock ({@code drm_gpusvm}'s notifier lock, a driver's {@code vm->lock} for
      * its page tables): one per device, made and kept by the core across driver swaps. It is the

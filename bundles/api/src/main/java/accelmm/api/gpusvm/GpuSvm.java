@@ -37,6 +37,14 @@ public interface GpuSvm {
     void touch(GpuSvmRange range);
 
     /**
+     * Marks the page at {@code page} of {@code range} accessed: a page a prefetch brought in counts
+     * as used (the report's prefetched pages used and wasted). Cheap when the range has none left.
+     *
+     * <p>Context: under the device lock.
+     */
+    void touchPage(GpuSvmRange range, long page);
+
+    /**
      * Resolves a GPU fault at {@code addr} inside the mirror or userptr bind {@code [vaStart, vaEnd)},
      * as {@code xe_svm_handle_pagefault} with the {@code drm_gpusvm} helpers: collect garbage; find
      * or insert the range (the largest chunk that fits the VMA, the notifier window, the bind and

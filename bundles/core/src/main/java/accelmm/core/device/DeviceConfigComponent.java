@@ -60,7 +60,9 @@ public final class DeviceConfigComponent {
 
     private synchronized void apply(Map<String, Object> props) {
         DeviceSpec spec;
+        DeviceTuning tuning;
         try {
+            tuning = DeviceTuning.parse(props);
             spec = DeviceConfigParser.parse(props, manager.kinds());
         } catch (DeviceConfigParser.UnknownKind e) {
             // Right but for the kind: a driver of that kind may come later (a plugin in deploy/).
@@ -73,6 +75,10 @@ public final class DeviceConfigComponent {
             return;
         }
         manager.stopWaiting(pid);
+        manager.clocks().configure(spec.name(), tuning.cost());
+        for (accelmm.api.policy.PolicyKind k : accelmm.api.policy.PolicyKind.values()) {
+            manager.policies().configure(spec.name(), k, tuning.policies().get(k), tuning.params().getOrDefault(k, Map.of()));
+        }
         manager.configure(pid, spec);
         applied = true;
     }

@@ -81,9 +81,14 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     /** The core's calls into the bound driver: invalidations, device-page faults, the shrinker. */
     private final DriverCallbacks callbacks;
 
+    private final accelmm.core.policy.DevicePoliciesImpl policies;
+    private final accelmm.api.cost.DeviceCost cost;
+
     DeviceImpl(DeviceSpec spec, MemoryManager memoryManager, Dma dma, IdrRegistry registry, GmemImpl gmem,
-            Warnings warnings) {
+            Warnings warnings, accelmm.core.policy.PolicyRegistry policies, accelmm.core.cost.SimClocksImpl clocks) {
         this.spec = spec;
+        this.policies = new accelmm.core.policy.DevicePoliciesImpl(policies, spec.name());
+        this.cost = clocks.device(spec.name());
         this.gmem = gmem;
         this.memoryManager = memoryManager;
         this.dma = dma;
@@ -152,6 +157,16 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     @Override
     public accelmm.api.gem.Gem gem() {
         return gem;
+    }
+
+    @Override
+    public accelmm.api.policy.DevicePolicies policies() {
+        return policies;
+    }
+
+    @Override
+    public accelmm.api.cost.DeviceCost cost() {
+        return cost;
     }
 
     @Override

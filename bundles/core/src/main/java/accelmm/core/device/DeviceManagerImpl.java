@@ -38,9 +38,11 @@ import accelmm.api.idr.IdrRegistry;
 import accelmm.api.idr.XArrayAlloc;
 import accelmm.api.mm.MemoryManager;
 import accelmm.api.mm.MmProcess;
+import accelmm.core.cost.SimClocksImpl;
 import accelmm.core.diag.CoreDiagnostics;
 import accelmm.core.diag.Warnings;
 import accelmm.core.gmem.GmemImpl;
+import accelmm.core.policy.PolicyRegistry;
 
 /**
  * The {@link Devices} service: devices from the built-in list and from factory configurations,
@@ -69,6 +71,8 @@ public final class DeviceManagerImpl implements Devices {
     private final Warnings warnings;
     private final long graceMs;
     private final boolean builtins;
+    private final PolicyRegistry policies;
+    private final SimClocksImpl clocks = new SimClocksImpl();
     private final Map<String, DeviceImpl> devices = new TreeMap<>();
     private final Map<String, DeviceSpec> configured = new LinkedHashMap<>();
     private final Map<String, TreeSet<Driver>> drivers = new HashMap<>();
@@ -104,12 +108,27 @@ public final class DeviceManagerImpl implements Devices {
         this.warnings = warnings;
         this.graceMs = Math.max(0, graceMs);
         this.builtins = builtins;
+        this.policies = new PolicyRegistry(this::exists, this::stats, warnings);
         timer.setRemoveOnCancelPolicy(true);
         if (builtins) {
             for (DeviceSpec s : BuiltinDevices.all()) {
                 rebuild(s.name());
             }
         }
+    }
+
+    /** Returns the memory policies and every device's selection. */
+    public PolicyRegistry policies() {
+        return policies;
+    }
+
+    /** Returns the simulated clocks and every device's cost model. */
+    public SimClocksImpl clocks() {
+        return clocks;
+    }
+
+    private synchronized boolean exists(String device) {
+        return devices.containsKey(device);
     }
 
     /** Unplugs and removes every device. */
@@ -386,7 +405,7 @@ public final class DeviceManagerImpl implements Devices {
         }
         DeviceImpl dev;
         try {
-            dev = new DeviceImpl(want, memory, dma, registry, gmem, warnings);
+            dev = new DeviceImpl(want, memory, dma, registry, gmem, warnings, policies, clocks);
         } catch (ErrnoException e) {
             LOG.warn("device {} cannot be created now (its next use tries again): {}", name, e.getMessage());
             return;

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.PageSize;
+import accelmm.api.cost.CostCategory;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceNotifier;
@@ -28,6 +29,9 @@ import accelmm.api.mmu.IotlbGather;
 import accelmm.api.mmu.IoPgtable;
 import accelmm.api.notifier.NotifierEvent;
 import accelmm.api.notifier.NotifierRange;
+import accelmm.api.policy.PolicyKind;
+import accelmm.api.policy.PolicySet;
+import accelmm.api.policy.ThrashAction;
 
 /**
  * One GPU SVM: ranges by start, the notifier of each window, the ranges the garbage collector will
@@ -49,6 +53,9 @@ final class GpuSvmImpl implements GpuSvm {
     private final long notifierSize;
     private final long[] chunks;
     private final String prefix;
+    private final int pid;
+    /** The pages of the last faults (address / 4 KiB), newest first, for prefetch policies. */
+    final long[] history = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
     private final TreeMap<Long, RangeImpl> ranges = new TreeMap<>();
     private final Map<Long, DeviceNotifier> notifiers = new HashMap<>();
     private final List<RangeImpl> gc = new ArrayList<>();
@@ -69,6 +76,15 @@ final class GpuSvmImpl implements GpuSvm {
         this.notifierSize = notifierSize;
         this.chunks = chunks.clone();
         this.prefix = prefix + ".";
+        this.pid = file.process().pid();
+    }
+
+    int pid() {
+        return pid;
+    }
+
+    long lruTick() {
+        return owner.lru.tick();
     }
 
     @Override
@@ -117,6 +133,13 @@ final class GpuSvmImpl implements GpuSvm {
         }
     }
 
+    @Override
+    public void touchPage(GpuSvmRange range, long page) {
+        if (range instanceof RangeImpl r && r.prefetched != null && r.svm == this && r.holds(page) && r.used(page)) {
+            dev.count("policy.prefetch_used", 1);
+        }
+    }
+
     private void put(RangeImpl r) {
         if (hint != null && hint.start == r.start) {
             hint = null;
@@ -146,6 +169,9 @@ final class GpuSvmImpl implements GpuSvm {
 
     @Override
     public Errno fault(long addr, boolean write, long vaStart, long vaEnd, boolean userptr, GpuSvmPolicy policy) {
+        dev.cost().fault(pid);
+        PolicySet policies = dev.policies().current();
+        boolean prefetching = !policies.isDefault(PolicyKind.PREFETCH);
         while (true) {
             VmaInfo vma = mm.vmaLookup(addr);
             long win = window(addr);
@@ -153,6 +179,7 @@ final class GpuSvmImpl implements GpuSvm {
             List<DeviceNotifier> drop = new ArrayList<>();
             List<long[]> evict = new ArrayList<>();
             RangeImpl r;
+            List<RangeImpl> moving;
             lock().lock();
             try {
                 collectGarbage(drop, evict);
@@ -162,11 +189,20 @@ final class GpuSvmImpl implements GpuSvm {
                 if (write && (vma.prot() & Prot.WRITE) == 0) {
                     return Errno.EPERM;
                 }
-                r = findOrInsert(addr, vma, vaStart, vaEnd, userptr);
+                if (prefetching) {
+                    moving = SvmPrefetch.ranges(this, addr, vma, vaStart, vaEnd, userptr, policies);
+                    r = moving == null ? null : moving.isEmpty() ? NO_CHUNK : moving.get(0);
+                } else {
+                    r = findOrInsert(addr, vma, vaStart, vaEnd, userptr);
+                    moving = r == null || r == NO_CHUNK ? List.of() : List.of(r);
+                }
+                for (RangeImpl m : moving) {
+                    m.busy = true;
+                }
             } finally {
                 lock().unlock();
                 drop.forEach(DeviceNotifier::remove);
-                evict.forEach(this::evictPages);
+                evict.forEach(pfns -> evictPages(pfns, pid));
             }
             if (r == null) {
                 continue;
@@ -174,56 +210,182 @@ final class GpuSvmImpl implements GpuSvm {
             if (r == NO_CHUNK) {
                 return Errno.EINVAL;
             }
-            if (!r.userptr && !r.devmem && anonymous(r.start) && policy.wantDevmem(r.start, r.end)) {
-                SvmMigration.toDevmem(this, r, policy);
-            }
-            DeviceNotifier n;
-            lock().lock();
             try {
-                n = notifiers.get(win);
-            } finally {
-                lock().unlock();
-            }
-            if (n == null) {
-                continue;
-            }
-            HmmRange range = new HmmRange(n, r.start, r.end);
-            range.defaultFlags = HmmPfn.REQ_FAULT | (r.writable ? HmmPfn.REQ_WRITE : 0);
-            range.devPrivateOwner = r.userptr ? null : dev;
-            try {
-                HmmRetry.fault(mm, range);
+                int step = serve(addr, win, moving, policy, policies);
+                if (step == RETRY) {
+                    continue;
+                }
+                return step == BOUND ? null : Errno.EFAULT;
             } catch (ErrnoException e) {
                 if (e.errno() == Errno.EBUSY || e.errno() == Errno.EFAULT || e.errno() == Errno.EPERM) {
                     return e.errno();
                 }
                 throw e;
+            } finally {
+                lock().lock();
+                try {
+                    for (RangeImpl m : moving) {
+                        m.busy = false;
+                    }
+                } finally {
+                    lock().unlock();
+                }
             }
-            int vram = dev.memory() == null ? -1 : dev.memory().id();
-            int onDevice = 0;
-            for (long e : range.pfns) {
-                onDevice += HmmPfn.node(e) == vram ? 1 : 0;
+        }
+    }
+
+    private static final int BOUND = 0;
+    private static final int RETRY = 1;
+    private static final int NOT_AT_ADDR = 2;
+
+    /**
+     * Places and binds the ranges of one fault: the faulting one first in {@code moving}, then
+     * those a prefetch named (best effort: one that fails is left to fault on its own).
+     */
+    private int serve(long addr, long win, List<RangeImpl> moving, GpuSvmPolicy policy, PolicySet policies) {
+        for (RangeImpl m : moving) {
+            place(m, policy, policies);
+        }
+        DeviceNotifier n;
+        lock().lock();
+        try {
+            n = notifiers.get(win);
+        } finally {
+            lock().unlock();
+        }
+        if (n == null) {
+            return RETRY;
+        }
+        for (int i = 1; i < moving.size(); i++) {
+            try {
+                populate(moving.get(i), n, -1);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EBUSY && e.errno() != Errno.EFAULT && e.errno() != Errno.EPERM) {
+                    throw e;
+                }
             }
-            if (onDevice != 0 && onDevice != range.pfns.length) {
-                count("mixed_evict", 1);
-                SvmMigration.evictToRam(mm, n, r.start, r.end);
-                continue;
-            }
+        }
+        return populate(moving.get(0), n, addr);
+    }
+
+    /**
+     * Migrates a range to device memory when the driver prefers it there and the thrashing policy
+     * lets it move; a pinned or remotely mapped range stays in system memory.
+     */
+    private void place(RangeImpl m, GpuSvmPolicy policy, PolicySet policies) {
+        if (m.userptr || m.devmem || !anonymous(m.start) || !policy.wantDevmem(m.start, m.end)) {
+            return;
+        }
+        if (!policies.isDefault(PolicyKind.THRASHING) || m.pinnedUntilNanos != 0) {
+            ThrashAction a;
+            long now = dev.cost().nowNanos();
             lock().lock();
             try {
-                RangeImpl now = ranges.get(r.start);
-                if (now == null || now.unmapped || n.readRetry(range.notifierSeq)) {
-                    count("retry", 1);
-                    continue;
+                if (m.pinnedUntilNanos > now) {
+                    a = ThrashAction.MAP_REMOTE;
+                } else {
+                    m.pinnedUntilNanos = 0;
+                    a = policies.moved(m, now);
                 }
-                bind(now, range.pfns, onDevice > 0);
-                if (pgtable.iovaToPhys(addr & ~(PAGE - 1)) == 0) {
-                    return Errno.EFAULT;
-                }
-                return null;
             } finally {
                 lock().unlock();
             }
+            if (a != ThrashAction.NONE && m.pinnedUntilNanos <= now) {
+                dev.count("policy.thrashing", 1);
+            }
+            switch (a) {
+                case THROTTLE -> {
+                    dev.count("policy.throttle", 1);
+                    dev.cost().charge(pid, CostCategory.THROTTLE, policies.napNanos());
+                }
+                case PIN -> {
+                    dev.count("policy.pin", 1);
+                    return;
+                }
+                case MAP_REMOTE -> {
+                    dev.count("policy.map_remote", 1);
+                    return;
+                }
+                default -> {
+                }
+            }
         }
+        SvmMigration.toDevmem(this, m, policy);
+    }
+
+    /**
+     * Gets a range's pages through the notifier retry protocol and binds them; a mix of device and
+     * system pages is evicted first. With {@code addr} at least 0, says whether the page there is
+     * bound.
+     */
+    private int populate(RangeImpl r, DeviceNotifier n, long addr) {
+        HmmRange range = new HmmRange(n, r.start, r.end);
+        range.defaultFlags = HmmPfn.REQ_FAULT | (r.writable ? HmmPfn.REQ_WRITE : 0);
+        range.devPrivateOwner = r.userptr ? null : dev;
+        HmmRetry.fault(mm, range);
+        int vram = dev.memory() == null ? -1 : dev.memory().id();
+        int onDevice = 0;
+        for (long e : range.pfns) {
+            onDevice += HmmPfn.node(e) == vram ? 1 : 0;
+        }
+        if (onDevice != 0 && onDevice != range.pfns.length) {
+            count("mixed_evict", 1);
+            SvmMigration.evictToRam(mm, n, r.start, r.end);
+            return RETRY;
+        }
+        lock().lock();
+        try {
+            RangeImpl now = ranges.get(r.start);
+            if (now == null || now.unmapped || n.readRetry(range.notifierSeq)) {
+                count("retry", 1);
+                return RETRY;
+            }
+            bind(now, range.pfns, onDevice > 0);
+            return addr < 0 || pgtable.iovaToPhys(addr & ~(PAGE - 1)) != 0 ? BOUND : NOT_AT_ADDR;
+        } finally {
+            lock().unlock();
+        }
+    }
+
+    // ---- what prefetching needs (under the device lock) -----------------------------------------
+
+    /** The largest chunk: the granule a prefetch policy selects pages in. */
+    long granule() {
+        return chunks[0];
+    }
+
+    long windowStart(long addr) {
+        return window(addr);
+    }
+
+    long windowEnd(long addr) {
+        return window(addr) + notifierSize;
+    }
+
+    PrefetchRequestImpl prefetchRequest() {
+        return owner.prefetch;
+    }
+
+    boolean hasNotifier(long addr) {
+        return notifiers.containsKey(window(addr));
+    }
+
+    RangeImpl rangeHolding(long addr) {
+        return at(addr);
+    }
+
+    /** The first range starting at or after {@code addr}, or null. */
+    RangeImpl rangeFrom(long addr) {
+        Map.Entry<Long, RangeImpl> e = ranges.ceilingEntry(addr);
+        return e == null ? null : e.getValue();
+    }
+
+    /** Inserts a range {@code [s, e)} that overlaps none. */
+    RangeImpl insert(long s, long e, boolean writable, boolean userptr) {
+        RangeImpl r = new RangeImpl(this, s, e, writable, userptr, owner.lru.tick());
+        put(r);
+        count("range", 1);
+        return r;
     }
 
     /** What {@link #findOrInsert} returns when no chunk fits. */
@@ -301,13 +463,24 @@ final class GpuSvmImpl implements GpuSvm {
         }
         r.pfns = entries.clone();
         r.mapped = true;
+        if (devmem && !r.devmem) {
+            r.insertedAt = owner.lru.tick();
+            r.uses = 0;
+        }
         r.devmem = devmem;
         owner.lru.placed(r);
         count("bind", 1);
     }
 
-    /** Removes a range's GPU mappings. Under the device lock. */
+    /** Removes a range's GPU mappings and invalidates the device TLB for them. Under the device lock. */
     private void zap(RangeImpl r) {
+        if (unbind(r)) {
+            dev.cost().tlbFlush(pid);
+        }
+    }
+
+    /** Removes a range's GPU mappings, the TLB invalidation left to the caller; true if it had some. Under the device lock. */
+    private boolean unbind(RangeImpl r) {
         if (r.mapped) {
             IotlbGather gather = new IotlbGather();
             // unmap_pages stops at a page that is not mapped: go on after it.
@@ -315,7 +488,9 @@ final class GpuSvmImpl implements GpuSvm {
                 a += pgtable.unmapPages(a, PAGE, (r.end - a) / PAGE, gather);
             }
             r.mapped = false;
+            return true;
         }
+        return false;
     }
 
     /**
@@ -329,6 +504,7 @@ final class GpuSvmImpl implements GpuSvm {
                 continue;
             }
             zap(r);
+            wasted(r);
             if (r.devmem) {
                 evict.add(takeDevicePages(r));
             }
@@ -359,13 +535,24 @@ final class GpuSvmImpl implements GpuSvm {
             }
         }
         r.devmem = false;
+        r.lastMoveNanos = dev.cost().nowNanos();
+        wasted(r);
         owner.lru.forget(r);
         return Arrays.copyOf(pfns, n);
     }
 
-    /** See {@link SvmMigration#evictPages}. */
-    void evictPages(long[] pfns) {
-        SvmMigration.evictPages(this, pfns);
+    /** Counts the prefetched pages of a range that leaves before they were used. Under the device lock. */
+    void wasted(RangeImpl r) {
+        if (r.prefetched != null) {
+            dev.count("policy.prefetch_wasted", r.prefetchedLeft);
+            r.prefetched = null;
+            r.prefetchedLeft = 0;
+        }
+    }
+
+    /** See {@link SvmMigration#evictPages}; {@code payer} is the process the copies are charged to. */
+    void evictPages(long[] pfns, int payer) {
+        SvmMigration.evictPages(this, pfns, payer);
     }
 
     DeviceContext dev() {
@@ -443,10 +630,16 @@ final class GpuSvmImpl implements GpuSvm {
         List<DeviceNotifier> drop;
         lock().lock();
         try {
+            boolean flush = false;
             for (RangeImpl r : ranges.values()) {
-                zap(r);
+                flush |= unbind(r);
+                wasted(r);
                 owner.lru.forget(r);
                 r.removed = true;
+            }
+            if (flush) {
+                // The VM goes: one invalidation of its whole address space.
+                dev.cost().tlbFlush(pid);
             }
             ranges.clear();
             gc.clear();

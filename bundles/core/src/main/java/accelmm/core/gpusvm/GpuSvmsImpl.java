@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import accelmm.api.Errno;
 import accelmm.api.PageSize;
+import accelmm.api.cost.CostCategory;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.gpusvm.GpuSvm;
@@ -17,6 +18,8 @@ import accelmm.api.hmm.MigrateVma;
 import accelmm.api.mm.AddressSpace;
 import accelmm.api.mm.VmaInfo;
 import accelmm.api.mmu.IoPgtable;
+import accelmm.api.policy.PolicyKind;
+import accelmm.api.policy.PolicySet;
 
 /**
  * A device's GPU SVMs: their registry, the LRU of their ranges in device memory, eviction, and
@@ -29,6 +32,8 @@ public final class GpuSvmsImpl implements GpuSvms {
     final DeviceContext dev;
     final CoreNotifiers notifiers;
     final SvmLru lru = new SvmLru();
+    final PrefetchRequestImpl prefetch = new PrefetchRequestImpl();
+    private final SvmCandidates candidates = new SvmCandidates();
     private final Map<Integer, GpuSvmImpl> all = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
 
@@ -68,21 +73,38 @@ public final class GpuSvmsImpl implements GpuSvms {
         all.remove(svm.id(), svm);
     }
 
+    /**
+     * Evicts the range the device's eviction policy chooses among those in device memory (the
+     * least recently used one under the default), other than the one at {@code keepStart} of
+     * {@code self} and those a fault is moving; its copies are charged to {@code self}'s process.
+     */
     @Override
     public boolean evictLeastRecentlyUsed(GpuSvm self, long keepStart) {
+        GpuSvmImpl me = self instanceof GpuSvmImpl s ? s : null;
+        PolicySet policies = dev.policies().current();
         RangeImpl victim;
         long[] pfns;
         dev.lock().lock();
         try {
-            victim = lru.victim(self instanceof GpuSvmImpl s ? s : null, keepStart);
+            if (policies.isDefault(PolicyKind.EVICTION)) {
+                victim = lru.victim(me, keepStart);
+            } else {
+                victim = candidates.choose(lru, me, keepStart, policies);
+                if (victim == null && candidates.size() > 0) {
+                    dev.count("policy.bad_victim", 1);
+                    victim = candidates.get(0);
+                }
+            }
             if (victim == null) {
                 return false;
             }
+            candidates.chosen();
+            dev.count("policy.victims", 1);
             pfns = victim.svm.takeDevicePages(victim);
         } finally {
             dev.lock().unlock();
         }
-        victim.svm.evictPages(pfns);
+        victim.svm.evictPages(pfns, me != null ? me.pid() : victim.svm.pid());
         return true;
     }
 
@@ -90,6 +112,7 @@ public final class GpuSvmsImpl implements GpuSvms {
     public boolean migrateToRam(AddressSpace mm, long addr) {
         long start = addr & ~(PageSize.PAGE_SIZE - 1);
         long end = start + PageSize.PAGE_SIZE;
+        int payer = 0;
         dev.lock().lock();
         try {
             for (GpuSvmImpl svm : List.copyOf(all.values())) {
@@ -97,6 +120,8 @@ public final class GpuSvmsImpl implements GpuSvms {
                 if (r != null) {
                     start = r.start;
                     end = r.end;
+                    payer = svm.pid();
+                    r.lastMoveNanos = dev.cost().nowNanos();
                     break;
                 }
             }
@@ -119,6 +144,11 @@ public final class GpuSvmsImpl implements GpuSvms {
                 }
             }
         });
+        if (args.cpages > 0) {
+            dev.cost().fault(payer);
+            dev.cost().transfer(payer, CostCategory.TO_HOST, args.cpages * PageSize.PAGE_SIZE);
+            dev.count("move.bytes_to_host", args.cpages * PageSize.PAGE_SIZE);
+        }
         return args.cpages > 0;
     }
 

@@ -1,14 +1,16 @@
 package accelmm.core.gpusvm;
 
 import accelmm.api.gpusvm.GpuSvmRange;
+import accelmm.api.policy.PolicyBlock;
 
 /**
- * A range of a GPU SVM and what the core knows of it: flags, the LRU tick, and the hmm entries of
- * its pages from the last get-pages.
+ * A range of a GPU SVM and what the core knows of it: flags, the hmm entries of its pages from the
+ * last get-pages, and what the memory policies record of it (it is their block: ticks, uses, marks,
+ * moves).
  *
  * <p>Concurrency: guarded by the device lock.
  */
-final class RangeImpl implements GpuSvmRange {
+final class RangeImpl implements GpuSvmRange, PolicyBlock {
     private static final long[] NONE = new long[0];
     final GpuSvmImpl svm;
     final long start;
@@ -22,6 +24,19 @@ final class RangeImpl implements GpuSvmRange {
     boolean removed;
     long lastUse;
     long[] pfns = NONE;
+    /** Set while a fault migrates or binds it: not an eviction candidate. */
+    boolean busy;
+    /** The pages a prefetch brought in that were not accessed since, or null: wasted if they leave so. */
+    long[] prefetched;
+    int prefetchedLeft;
+    long insertedAt;
+    long uses;
+    boolean referenced;
+    long mark;
+    long lastMoveNanos = -1;
+    int thrashEvents;
+    int throttles;
+    long pinnedUntilNanos;
 
     RangeImpl(GpuSvmImpl svm, long start, long end, boolean writable, boolean userptr, long lastUse) {
         this.svm = svm;
@@ -75,6 +90,110 @@ final class RangeImpl implements GpuSvmRange {
     @Override
     public long lastUse() {
         return lastUse;
+    }
+
+    @Override
+    public long size() {
+        return end - start;
+    }
+
+    @Override
+    public long insertedAt() {
+        return insertedAt;
+    }
+
+    @Override
+    public long uses() {
+        return uses;
+    }
+
+    @Override
+    public boolean referenced() {
+        return referenced;
+    }
+
+    @Override
+    public void secondChance() {
+        referenced = false;
+        if (svm != null) {
+            insertedAt = svm.lruTick();
+        }
+    }
+
+    @Override
+    public long mark() {
+        return mark;
+    }
+
+    @Override
+    public void mark(long value) {
+        mark = value;
+    }
+
+    @Override
+    public long lastMoveNanos() {
+        return lastMoveNanos;
+    }
+
+    @Override
+    public int thrashEvents() {
+        return thrashEvents;
+    }
+
+    @Override
+    public void thrashEvents(int events) {
+        thrashEvents = events;
+    }
+
+    @Override
+    public int throttles() {
+        return throttles;
+    }
+
+    @Override
+    public void throttles(int throttles) {
+        this.throttles = throttles;
+    }
+
+    @Override
+    public long pinnedUntilNanos() {
+        return pinnedUntilNanos;
+    }
+
+    @Override
+    public void pinnedUntilNanos(long nanos) {
+        pinnedUntilNanos = nanos;
+    }
+
+    /** Records that a prefetch brought in every page but {@code faultPage} (-1 for none). */
+    void prefetchedAll(long faultAddr) {
+        int n = pages();
+        prefetched = new long[(n + 63) >>> 6];
+        for (int i = 0; i < n; i++) {
+            prefetched[i >>> 6] |= 1L << i;
+        }
+        prefetchedLeft = n;
+        if (holds(faultAddr)) {
+            used(faultAddr);
+        }
+    }
+
+    /** Clears a page's prefetched mark; returns true if it had one. */
+    boolean used(long addr) {
+        int i = (int) ((addr - start) / GpuSvmImpl.PAGE);
+        long bit = 1L << i;
+        if ((prefetched[i >>> 6] & bit) == 0) {
+            return false;
+        }
+        prefetched[i >>> 6] &= ~bit;
+        if (--prefetchedLeft == 0) {
+            prefetched = null;
+        }
+        return true;
+    }
+
+    int pages() {
+        return (int) ((end - start) / GpuSvmImpl.PAGE);
     }
 
     boolean holds(long addr) {

@@ -1,6 +1,7 @@
 package accelmm.core.gpusvm;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,6 +25,8 @@ final class SvmLru {
     void touch(RangeImpl r) {
         long old = r.lastUse;
         r.lastUse = tick();
+        r.uses++;
+        r.referenced = true;
         if (r.devmem) {
             index.remove(old);
             index.put(r.lastUse, r);
@@ -43,19 +46,48 @@ final class SvmLru {
         index.remove(r.lastUse);
     }
 
-    /** The least recently used range in device memory, other than {@code keep} of {@code self}; or null. */
+    /**
+     * The least recently used range in device memory, other than {@code keep} of {@code self} and
+     * those a fault is moving; or null.
+     */
     RangeImpl victim(GpuSvmImpl self, long keep) {
         for (Iterator<Map.Entry<Long, RangeImpl>> it = index.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Long, RangeImpl> e = it.next();
             RangeImpl r = e.getValue();
-            if (r.removed || !r.devmem || r.lastUse != e.getKey()) {
+            if (stale(e)) {
                 it.remove();
                 continue;
             }
-            if (self == null || r.svm != self || r.start != keep) {
+            if (candidate(r, self, keep)) {
                 return r;
             }
         }
         return null;
+    }
+
+    /**
+     * Fills {@code out} with every range that {@link #victim} could return, least recently used
+     * first; returns how many.
+     */
+    int candidates(GpuSvmImpl self, long keep, List<RangeImpl> out) {
+        out.clear();
+        for (Iterator<Map.Entry<Long, RangeImpl>> it = index.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Long, RangeImpl> e = it.next();
+            if (stale(e)) {
+                it.remove();
+            } else if (candidate(e.getValue(), self, keep)) {
+                out.add(e.getValue());
+            }
+        }
+        return out.size();
+    }
+
+    private static boolean stale(Map.Entry<Long, RangeImpl> e) {
+        RangeImpl r = e.getValue();
+        return r.removed || !r.devmem || r.lastUse != e.getKey();
+    }
+
+    private static boolean candidate(RangeImpl r, GpuSvmImpl self, long keep) {
+        return !r.busy && (self == null || r.svm != self || r.start != keep);
     }
 }

@@ -2,6 +2,7 @@ package accelmm.core.gpusvm;
 
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
+import accelmm.api.cost.CostCategory;
 import accelmm.api.device.DeviceContext;
 import accelmm.api.device.DeviceNotifier;
 import accelmm.api.gpusvm.GpuSvmPolicy;
@@ -28,8 +29,10 @@ final class SvmMigration {
      * Evicts device frames to system memory without the mmap lock; every mapping of them is
      * invalidated, so this runs without the device lock.
      */
-    static void evictPages(GpuSvmImpl svm, long[] pfns) {
+    static void evictPages(GpuSvmImpl svm, long[] pfns, int payer) {
         DeviceContext dev = svm.dev();
+        dev.cost().transfer(payer, CostCategory.EVICTION, pfns.length * PAGE);
+        dev.count("move.bytes_to_host", pfns.length * PAGE);
         accelmm.api.hmm.DevicePagemap pagemap = dev.devicePagemap();
         for (int i = 0; i < pfns.length; ) {
             int run = 1;
@@ -70,6 +73,7 @@ final class SvmMigration {
             svm.count("migrate_fallback", 1);
             return;
         }
+        int[] copied = {0};
         try {
             mm.migrateVma(args, a -> {
                 for (int i = 0; i < a.pages(); i++) {
@@ -81,6 +85,7 @@ final class SvmMigration {
                     a.dst[i] = dev.memoryManager().allocDevicePage(dev.memory());
                     if (accelmm.api.hmm.MigratePfn.valid(a.src[i])) {
                         dev.memoryManager().copyPage(a.src[i], a.dst[i]);
+                        copied[0]++;
                     }
                 }
             });
@@ -96,6 +101,14 @@ final class SvmMigration {
         if (args.cpages == pages) {
             svm.count("migrate_to_vram", 1);
             svm.count("migrate_bytes", r.end - r.start);
+            dev.cost().transfer(svm.pid(), CostCategory.TO_DEVICE, copied[0] * PAGE);
+            dev.count("move.bytes_to_device", copied[0] * PAGE);
+            dev.lock().lock();
+            try {
+                r.lastMoveNanos = dev.cost().nowNanos();
+            } finally {
+                dev.lock().unlock();
+            }
         }
     }
 }

@@ -235,6 +235,7 @@ public final class XeDriver implements DeviceDriver {
         }
         List<byte[]> loads = new ArrayList<>();
         int faults = 0;
+        Traffic traffic = new Traffic();
         for (XeCmd c : x.commands()) {
             List<XeCmd> steps = c.op() == XeCmd.Op.COPY
                     ? List.of(XeCmd.load(c.va(), c.length()), new XeCmd(XeCmd.Op.STORE, c.dst(), c.length(), null, 0))
@@ -251,8 +252,8 @@ public final class XeDriver implements DeviceDriver {
                     int next;
                     lock.lock();
                     try {
-                        next = step.op() == XeCmd.Op.ATOMIC_INC ? (atomicInc(vm, dev, step.va()) ? buf.length : 0)
-                                : advance(vm, dev, step.va(), buf, done, write, stamps);
+                        next = step.op() == XeCmd.Op.ATOMIC_INC ? (atomicInc(vm, dev, step.va(), traffic) ? buf.length : 0)
+                                : advance(vm, dev, step.va(), buf, done, write, stamps, traffic);
                     } finally {
                         lock.unlock();
                     }
@@ -273,6 +274,9 @@ public final class XeDriver implements DeviceDriver {
                 }
                 carried = buf;
             }
+            dev.cost().compute(file.process().pid(), traffic.local * PAGE, traffic.remote * PAGE);
+            traffic.local = 0;
+            traffic.remote = 0;
             if (c.op() == XeCmd.Op.LOAD || c.op() == XeCmd.Op.LOAD_STAMPS) {
                 loads.add(carried);
             }
@@ -290,36 +294,60 @@ public final class XeDriver implements DeviceDriver {
      * a GPU whose accesses stall at the first page that faults; under the device lock. Returns how
      * far it got: {@code done} when the page at {@code done} faults.
      */
-    private static int advance(GpuVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write, boolean stamps) {
+    private static int advance(GpuVm vm, DeviceContext dev, long va, byte[] buf, int done, boolean write, boolean stamps,
+            Traffic traffic) {
         if (stamps) {
             int limit = Math.min(buf.length, done + ACCESS_BURST / 512);
-            return GpuAccess.stamps(dev.memoryManager(), vm.pgtable(), va, buf, done, limit, write, allowed(vm, write));
+            return GpuAccess.stamps(dev.memoryManager(), vm.pgtable(), va, buf, done, limit, write, allowed(vm, write, traffic));
         }
         if (buf.length == 0) {
             long page = va & ~(PAGE - 1);
-            return vm.pgtable().iovaToPhys(page) != 0 && allowed(vm, write).test(page) ? 1 : 0;
+            return vm.pgtable().iovaToPhys(page) != 0 && allowed(vm, write, traffic).test(page) ? 1 : 0;
         }
         int limit = (int) Math.min(buf.length, (long) done + ACCESS_BURST);
-        return GpuAccess.bytes(dev.memoryManager(), vm.pgtable(), va, buf, done, limit, write, allowed(vm, write));
+        return GpuAccess.bytes(dev.memoryManager(), vm.pgtable(), va, buf, done, limit, write, allowed(vm, write, traffic));
+    }
+
+    /** The pages an exec touched in device memory and, remotely, in system memory: what its compute time is made of. */
+    private static final class Traffic {
+        long local;
+        long remote;
     }
 
     /**
      * Which pages an access may touch, under the device lock: a BO's, or an SVM range's (writable
-     * for a write), which it marks used once per range.
+     * for a write), which it marks used once per range; each page it allows is counted in
+     * {@code traffic} as local (VRAM, a BO) or remote (an SVM range in system memory).
      */
-    private static LongPredicate allowed(GpuVm vm, boolean write) {
+    private static LongPredicate allowed(GpuVm vm, boolean write, Traffic traffic) {
         GpuSvmRange[] last = {null};
         return page -> {
-            if (last[0] != null && page >= last[0].start() && page < last[0].end() || vm.vaAt(page, GpuVa.Kind.BO) != null) {
+            if (last[0] != null && page >= last[0].start() && page < last[0].end()) {
+                used(vm, last[0], page, traffic);
+                return true;
+            }
+            if (vm.vaAt(page, GpuVa.Kind.BO) != null) {
+                traffic.local++;
                 return true;
             }
             GpuSvmRange r = vm.svm().rangeAt(page);
             last[0] = r == null || write && !r.writable() ? null : r;
             if (last[0] != null) {
                 vm.svm().touch(r);
+                used(vm, r, page, traffic);
             }
             return last[0] != null;
         };
+    }
+
+    /** Counts a page of an SVM range the access touches: for prefetch accounting and as local or remote traffic. */
+    private static void used(GpuVm vm, GpuSvmRange r, long page, Traffic traffic) {
+        vm.svm().touchPage(r, page);
+        if (r.devmem()) {
+            traffic.local++;
+        } else {
+            traffic.remote++;
+        }
     }
 
     /**
@@ -335,9 +363,9 @@ public final class XeDriver implements DeviceDriver {
     }
 
     /** Increments the little-endian u32 at {@code va} if its pages are mapped writable; under the device lock. */
-    private static boolean atomicInc(GpuVm vm, DeviceContext dev, long va) {
+    private static boolean atomicInc(GpuVm vm, DeviceContext dev, long va, Traffic traffic) {
         byte[] v = new byte[4];
-        LongPredicate writable = allowed(vm, true);
+        LongPredicate writable = allowed(vm, true, traffic);
         if (GpuAccess.bytes(dev.memoryManager(), vm.pgtable(), va, v, 0, 4, false, writable) < 4) {
             return false;
         }
