@@ -46,6 +46,7 @@ public final class GemObject {
     private int binds;
     private long lastUse;
     private boolean evicted;
+    private final accelmm.api.policy.BlockState policyBlock;
 
     /**
      * A new object of {@code file}, {@code size} bytes, with the driver's creation {@code flags};
@@ -55,6 +56,12 @@ public final class GemObject {
         this.file = file;
         this.size = size;
         this.flags = flags;
+        this.policyBlock = new accelmm.api.policy.BlockState(0, size);
+    }
+
+    /** Returns what the memory policies know of it: uses, ticks and their marks (eviction, the shrinker's choice). */
+    public accelmm.api.policy.BlockState policyBlock() {
+        return policyBlock;
     }
 
     /** Returns the file that made it. */
@@ -177,9 +184,10 @@ public final class GemObject {
         return lastUse;
     }
 
-    /** Sets when it was last used. */
+    /** Sets when it was last used, which is a use for the memory policies too. */
     public void lastUse(long t) {
         this.lastUse = t;
+        policyBlock.used();
     }
 
     /** Returns true if device memory pressure moved it to system memory. */

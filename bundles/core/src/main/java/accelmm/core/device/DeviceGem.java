@@ -219,6 +219,9 @@ final class DeviceGem implements Gem {
         obj.shmem(shmem);
         obj.pinsForUpdate().put(0L, pins);
         obj.evicted(true);
+        obj.policyBlock().moved(dev.cost().nowNanos());
+        dev.cost().transfer(obj.file().process().pid(), accelmm.api.cost.CostCategory.EVICTION, obj.size());
+        dev.count("move.bytes_to_host", obj.size());
     }
 
     @Override

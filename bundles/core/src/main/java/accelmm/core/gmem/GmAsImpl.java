@@ -43,6 +43,8 @@ final class GmAsImpl implements GmAs {
     private final TreeMap<Long, GmMapping> table = new TreeMap<>();
     private final Object attachLock = new Object();
     private volatile boolean gone;
+    /** The pid of the process whose address space this is, found on first need; 0 until then or for none. */
+    private volatile int pid;
 
     GmAsImpl(GmemImpl gmem, int id, AddressSpace mm, long begin, long end) {
         this.gmem = gmem;
@@ -61,6 +63,25 @@ final class GmAsImpl implements GmAs {
     @Override
     public AddressSpace mm() {
         return mm;
+    }
+
+    /** The pid of the process this address space belongs to, which pays for its moves; 0 if there is none. */
+    int pid() {
+        int p = pid;
+        if (p == 0) {
+            for (accelmm.api.mm.ProcessInfo info : gmem.memory.processes()) {
+                try {
+                    if (gmem.memory.process(info.pid()).mm() == mm) {
+                        p = info.pid();
+                        pid = p;
+                        break;
+                    }
+                } catch (accelmm.api.ErrnoException e) {
+                    // The process exited meanwhile.
+                }
+            }
+        }
+        return p;
     }
 
     @Override

@@ -16,6 +16,10 @@ import accelmm.api.gmem.GmMmu;
 import accelmm.api.gmem.GmPage;
 import accelmm.api.gmem.Gmem;
 import accelmm.api.hmm.MigratePfn;
+import accelmm.api.policy.BlockState;
+import accelmm.api.policy.ListCandidates;
+import accelmm.api.policy.PolicyKind;
+import accelmm.api.policy.PolicySet;
 
 /**
  * A GMEM device: its hnodes with their free-page counts, its contexts and the recency of its regions.
@@ -34,8 +38,8 @@ final class GmDevImpl implements GmDev {
     private final List<GmHnodeImpl> hnodes = new ArrayList<>();
     /** Per frame of the node: 1 + the index in {@link #hnodes} of the hnode it was taken from, or 0. */
     private final byte[] takenFrom;
-    /** Regions on this device, least recently used first. */
-    private final LinkedHashMap<Region, Boolean> lru = new LinkedHashMap<>(16, 0.75f, true);
+    /** Regions on this device, least recently used first, with what the memory policies know of each. */
+    private final LinkedHashMap<Region, BlockState> lru = new LinkedHashMap<>(16, 0.75f, true);
     private volatile GmCtxImpl current;
     private volatile boolean alive = true;
 
@@ -192,8 +196,14 @@ final class GmDevImpl implements GmDev {
     @Override
     public void touch(GmAs as, long va) {
         if (as instanceof GmAsImpl a) {
+            Region r = new Region(a, va & -GmPage.REGION);
             synchronized (lru) {
-                lru.put(new Region(a, va & -GmPage.REGION), Boolean.TRUE);
+                BlockState b = lru.get(r);
+                if (b == null) {
+                    b = new BlockState(r.start(), GmPage.REGION);
+                    lru.put(r, b);
+                }
+                b.used();
             }
         }
     }
@@ -219,23 +229,60 @@ final class GmDevImpl implements GmDev {
         device.count("gmem.host_fault", 1);
     }
 
+    /**
+     * Evicts the region the device's eviction policy chooses among those on this device that may
+     * go (not WILLNEED or hot), offered least recently used first; the default takes that one.
+     */
     @Override
     public boolean evictLru() {
         List<Region> order;
+        List<BlockState> blocks;
         synchronized (lru) {
             order = new ArrayList<>(lru.keySet());
+            blocks = new ArrayList<>(lru.values());
         }
+        PolicySet policies = device.policies().current();
+        List<Region> candidates = new ArrayList<>();
         for (Region r : order) {
             if (r.as.evictable(r.start, this)) {
-                int moved = gmem.moves.toHost(r.as.mm(), r.as, r.start, this);
-                synchronized (lru) {
-                    lru.remove(r);
-                }
-                if (moved > 0) {
-                    device.count("gmem.evict", 1);
+                if (policies.isDefault(PolicyKind.EVICTION) && evict(r)) {
                     return true;
                 }
+                candidates.add(r);
             }
+        }
+        if (policies.isDefault(PolicyKind.EVICTION)) {
+            return false;
+        }
+        while (!candidates.isEmpty()) {
+            Region victim;
+            device.lock().lock();
+            try {
+                victim = ListCandidates.choose(policies, candidates, r -> blocks.get(order.indexOf(r)), victims.sum());
+            } finally {
+                device.lock().unlock();
+            }
+            if (evict(victim)) {
+                return true;
+            }
+            candidates.remove(victim);
+        }
+        return false;
+    }
+
+    private final java.util.concurrent.atomic.LongAdder victims = new java.util.concurrent.atomic.LongAdder();
+
+    /** Takes a region home; true if a page moved. */
+    private boolean evict(Region r) {
+        int moved = gmem.moves.toHost(r.as.mm(), r.as, r.start, this, accelmm.api.cost.CostCategory.EVICTION);
+        synchronized (lru) {
+            lru.remove(r);
+        }
+        if (moved > 0) {
+            victims.increment();
+            device.count("gmem.evict", 1);
+            device.count("policy.victims", 1);
+            return true;
         }
         return false;
     }

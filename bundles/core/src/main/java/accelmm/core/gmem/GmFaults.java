@@ -43,6 +43,7 @@ final class GmFaults {
                 return GmRet.SUCCESS;
             }
             default -> {
+                ctx.dev.device.cost().fault(as.pid());
                 GmRet ret = GmRet.PAGE_EXIST;
                 GmDevImpl holder = as.holder(region);
                 if (holder != ctx.dev) {

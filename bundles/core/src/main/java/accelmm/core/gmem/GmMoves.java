@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import accelmm.api.PageSize;
+import accelmm.api.cost.CostCategory;
 import accelmm.api.gmem.GmFaultArgs;
 import accelmm.api.gmem.GmFaultHint;
 import accelmm.api.gmem.GmPage;
@@ -123,6 +124,8 @@ final class GmMoves {
         if (moved > 0) {
             to.device.count(counter, 1);
             to.device.count("gmem.migrate_bytes", moved << PageSize.PAGE_SHIFT);
+            to.device.count("move.bytes_to_device", moved << PageSize.PAGE_SHIFT);
+            to.device.cost().transfer(as.pid(), CostCategory.TO_DEVICE, moved << PageSize.PAGE_SHIFT);
         }
         return GmRet.SUCCESS;
     }
@@ -137,6 +140,11 @@ final class GmMoves {
      * @throws accelmm.api.ErrnoException {@code ENOMEM} if host memory runs out; what peerUnmap throws
      */
     int toHost(AddressSpace mm, GmAsImpl as, long region, GmDevImpl d) {
+        return toHost(mm, as, region, d, CostCategory.TO_HOST);
+    }
+
+    /** {@link #toHost(AddressSpace, GmAsImpl, long, GmDevImpl)}, its copies charged as {@code category}. */
+    int toHost(AddressSpace mm, GmAsImpl as, long region, GmDevImpl d, CostCategory category) {
         long lo = as == null ? region : Math.max(region, as.begin());
         long hi = as == null ? region + GmPage.REGION : Math.min(region + GmPage.REGION, as.end());
         int moved = 0;
@@ -170,6 +178,8 @@ final class GmMoves {
         if (moved > 0) {
             d.device.count("gmem.migrate_to_host", 1);
             d.device.count("gmem.migrate_bytes", (long) moved << PageSize.PAGE_SHIFT);
+            d.device.count("move.bytes_to_host", (long) moved << PageSize.PAGE_SHIFT);
+            d.device.cost().transfer(as == null ? 0 : as.pid(), category, (long) moved << PageSize.PAGE_SHIFT);
         }
         return moved;
     }

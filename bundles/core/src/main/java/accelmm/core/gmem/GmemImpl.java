@@ -208,7 +208,9 @@ public final class GmemImpl implements Gmem {
             return false;
         }
         d.hostFaulted();
-        moves.toHost(mm, spaces.get(mm), addr & -GmPage.REGION, d);
+        GmAsImpl as = spaces.get(mm);
+        d.device.cost().fault(as == null ? 0 : as.pid());
+        moves.toHost(mm, as, addr & -GmPage.REGION, d);
         return true;
     }
 

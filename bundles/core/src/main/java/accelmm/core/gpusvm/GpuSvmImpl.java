@@ -290,7 +290,7 @@ final class GpuSvmImpl implements GpuSvm {
             } finally {
                 lock().unlock();
             }
-            if (a != ThrashAction.NONE && m.pinnedUntilNanos <= now) {
+            if (a == ThrashAction.THROTTLE || a == ThrashAction.PIN) {
                 dev.count("policy.thrashing", 1);
             }
             switch (a) {
@@ -606,6 +606,14 @@ final class GpuSvmImpl implements GpuSvm {
 
     private void invalidated(RangeImpl r, NotifierRange range) {
         zap(r);
+        if (range.event() == NotifierEvent.MIGRATE && r.devmem) {
+            // Its pages are leaving device memory (drm_gpusvm clears has_devmem_pages on unmap):
+            // the next GPU fault decides again where it lives.
+            r.devmem = false;
+            r.lastMoveNanos = dev.cost().nowNanos();
+            wasted(r);
+            owner.lru.forget(r);
+        }
         if (range.event() == NotifierEvent.UNMAP) {
             if (!r.unmapped) {
                 gc.add(r);

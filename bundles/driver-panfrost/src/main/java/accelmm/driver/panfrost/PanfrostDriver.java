@@ -18,6 +18,8 @@ import accelmm.api.device.Request;
 import accelmm.api.device.DeviceFile;
 import accelmm.api.gem.Gem;
 import accelmm.api.gem.GemObject;
+import accelmm.api.policy.ListCandidates;
+import accelmm.api.policy.PolicySet;
 import accelmm.api.mm.PinnedPages;
 import accelmm.api.mmu.DrmMm;
 import accelmm.api.mmu.DrmMmNode;
@@ -189,27 +191,34 @@ public final class PanfrostDriver implements DeviceDriver {
 
     /**
      * Reclaims DONTNEED BOs until about {@code nrPages} pages came back: unmaps each, drops its
-     * pages, marks it purged ({@code panfrost_gem_purge}). Under the device lock.
+     * pages, marks it purged ({@code panfrost_gem_purge}). The device's eviction policy picks
+     * them, offered least recently used first (the default purges in that order). Under the
+     * device lock.
      *
      * @return the pages of the BOs purged
      */
     static long shrink(DeviceContext dev, long nrPages) {
         Gem gem = dev.gem();
+        List<GemObject> purgeable = new ArrayList<>();
+        for (GemObject bo : gem.objects(null)) {
+            if (gem.purgeable(bo)) {
+                purgeable.add(bo);
+            }
+        }
+        purgeable.sort(java.util.Comparator.comparingLong(GemObject::lastUse));
+        PolicySet policies = dev.policies().current();
         int purged = 0;
         long pages = 0;
-        for (GemObject bo : gem.objects(null)) {
-            if (pages >= nrPages) {
-                break;
-            }
-            if (!gem.purgeable(bo)) {
-                continue;
-            }
+        while (pages < nrPages && !purgeable.isEmpty()) {
+            GemObject bo = ListCandidates.choose(policies, purgeable, GemObject::policyBlock, purged);
+            purgeable.remove(bo);
             unmap(bo, Bos.pgtable(bo.file()));
             gem.purge(bo);
             purged++;
             pages += bo.pageCount();
         }
         dev.count("panfrost.purged", purged);
+        dev.count("policy.victims", purged);
         return pages;
     }
 

@@ -1,5 +1,6 @@
 package accelmm.driver.xe;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import accelmm.api.Errno;
@@ -10,6 +11,7 @@ import accelmm.api.device.DeviceFile;
 import accelmm.api.device.DeviceImport;
 import accelmm.api.gem.Gem;
 import accelmm.api.gem.GemObject;
+import accelmm.api.policy.ListCandidates;
 import accelmm.api.gpuvm.GpuVa;
 import accelmm.api.gpuvm.GpuVm;
 import accelmm.api.mmu.IommuProt;
@@ -107,15 +109,20 @@ final class XeBos {
         }
     }
 
-    /** The VRAM BO bound or created longest ago, or null if there is none. */
+    /**
+     * The VRAM BO the device's eviction policy chooses, the candidates offered least recently
+     * bound or created first (the default takes that one, as TTM's LRU); null if there is none.
+     * Under the device lock.
+     */
     static GemObject victim(DeviceContext dev) {
-        GemObject found = null;
+        List<GemObject> vram = new ArrayList<>();
         for (GemObject bo : dev.gem().objects(null)) {
-            if (bo.vram() != null && (found == null || bo.lastUse() < found.lastUse())) {
-                found = bo;
+            if (bo.vram() != null) {
+                vram.add(bo);
             }
         }
-        return found;
+        vram.sort(java.util.Comparator.comparingLong(GemObject::lastUse));
+        return ListCandidates.choose(dev.policies().current(), vram, GemObject::policyBlock, dev.counters().getOrDefault("xe.bo_evict", 0L));
     }
 
     /**

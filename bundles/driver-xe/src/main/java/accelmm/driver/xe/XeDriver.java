@@ -397,6 +397,7 @@ public final class XeDriver implements DeviceDriver {
                 return false;
             }
             XeBos.evictToSystem(dev, bo);
+            dev.count("policy.victims", 1);
             return true;
         } catch (ErrnoException e) {
             if (e.errno() != Errno.ENOMEM) {
