@@ -48,6 +48,7 @@ final class Torture {
     /** How long a calling thread (or the swapper) may complete nothing before the run counts a hang. */
     static final long STALL_MS = 20_000;
     private static final String DRIVER_PREFIX = "accelmm.driver.";
+    private static final String POLICY_PREFIX = "accelmm.policy.";
     private static final List<String> INJECTED = List.of(Errno.ENOMEM.name(), Errno.ENOSPC.name(), Errno.EAGAIN.name());
 
     final Run run;
@@ -60,6 +61,7 @@ final class Torture {
 
     private volatile boolean stop;
     private final accelmm.api.dma.Vgem vgem;
+    private final accelmm.api.policy.Policies policies;
     private final AtomicLong ops = new AtomicLong();
     private final Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
     private final AtomicLong swaps = new AtomicLong();
@@ -67,9 +69,10 @@ final class Torture {
     private final AtomicLong deadlocks = new AtomicLong();
     private final List<String> lost = new CopyOnWriteArrayList<>();
 
-    Torture(Devices devices, MemoryManager memory, accelmm.api.dma.Vgem vgem, BundleContext context, Options options,
-            PrintStream out, boolean terminal) {
+    Torture(Devices devices, MemoryManager memory, accelmm.api.dma.Vgem vgem, accelmm.api.policy.Policies policies,
+            BundleContext context, Options options, PrintStream out, boolean terminal) {
         this.vgem = vgem;
+        this.policies = policies;
         this.devices = devices;
         this.memory = memory;
         this.context = context;
@@ -327,7 +330,28 @@ final class Torture {
         return b.append('\n').toString();
     }
 
-    /** Updates, or uninstalls and installs again within the grace period, a random driver bundle. */
+    /** Selects a random registered policy of a random kind on a random device (one that went is skipped). */
+    private void choosePolicy(SplittableRandom r) {
+        List<accelmm.api.device.DeviceInfo> devs = devices.list();
+        List<accelmm.api.policy.PolicyInfo> known = policies.list();
+        if (devs.isEmpty() || known.isEmpty()) {
+            return;
+        }
+        accelmm.api.policy.PolicyInfo p = known.get(r.nextInt(known.size()));
+        String device = devs.get(r.nextInt(devs.size())).name();
+        try {
+            policies.select(device, p.kind(), p.name(), java.util.Map.of());
+        } catch (accelmm.api.ErrnoException e) {
+            if (e.errno() != Errno.ENODEV && e.errno() != Errno.EINVAL) {
+                lost("choosing " + p.kind().label() + " policy " + p.name() + " for " + device + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Updates, or uninstalls and installs again within the grace period, a random driver or policy
+     * bundle; between two, chooses a random policy of a random kind for a random device.
+     */
     private void swapLoop() {
         SplittableRandom r = new SplittableRandom(options.seed() * 31 + 7);
         while (!stop) {
@@ -341,9 +365,11 @@ final class Torture {
             if (stop) {
                 return;
             }
+            choosePolicy(r);
             List<Bundle> drivers = new ArrayList<>();
             for (Bundle b : context.getBundles()) {
-                if (b.getSymbolicName() != null && b.getSymbolicName().startsWith(DRIVER_PREFIX) && b.getState() == Bundle.ACTIVE) {
+                String bsn = b.getSymbolicName();
+                if (bsn != null && (bsn.startsWith(DRIVER_PREFIX) || bsn.startsWith(POLICY_PREFIX)) && b.getState() == Bundle.ACTIVE) {
                     drivers.add(b);
                 }
             }

@@ -28,11 +28,13 @@ public final class TortureCommands {
     private final MemoryManager memory;
     private final BundleContext context;
     private final Vgem vgem;
+    private final accelmm.api.policy.Policies policies;
 
     /** Creates the command. */
     @Activate
     public TortureCommands(@Reference Devices devices, @Reference MemoryManager memory, @Reference Vgem vgem,
-            BundleContext context) {
+            @Reference accelmm.api.policy.Policies policies, BundleContext context) {
+        this.policies = policies;
         this.devices = devices;
         this.memory = memory;
         this.vgem = vgem;
@@ -57,7 +59,7 @@ public final class TortureCommands {
         int threads = Args.integer("--threads", threadsText, 1, 256);
         long swapEveryMs = Args.number("--swap-every", swapText, 0, Long.MAX_VALUE);
         int failPercent = Args.integer("--fail", failText, 0, 100);
-        Torture t = new Torture(devices, memory, vgem, context, new Torture.Options(seconds, seed, threads, swapEveryMs, failPercent),
+        Torture t = new Torture(devices, memory, vgem, policies, context, new Torture.Options(seconds, seed, threads, swapEveryMs, failPercent),
                 System.out, System.console() != null);
         String verdict = t.run();
         StringBuilder kinds = new StringBuilder("ops by kind:");

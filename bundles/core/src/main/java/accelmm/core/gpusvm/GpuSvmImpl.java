@@ -192,6 +192,9 @@ final class GpuSvmImpl implements GpuSvm {
                 if (prefetching) {
                     moving = SvmPrefetch.ranges(this, addr, vma, vaStart, vaEnd, userptr, policies);
                     r = moving == null ? null : moving.isEmpty() ? NO_CHUNK : moving.get(0);
+                    if (moving == null) {
+                        moving = List.of();
+                    }
                 } else {
                     r = findOrInsert(addr, vma, vaStart, vaEnd, userptr);
                     moving = r == null || r == NO_CHUNK ? List.of() : List.of(r);

@@ -168,6 +168,7 @@ final class PanfrostJobRun {
         }
         heapFaults++;
         file.device().count("panfrost.heap_fault", 1);
+        file.device().cost().fault(file.process().pid());
     }
 
     /** The BO of this file whose GPU address range holds {@code addr}. */
