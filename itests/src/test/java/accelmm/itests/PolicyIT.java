@@ -44,6 +44,9 @@ public class PolicyIT extends accelmm.itests.support.HostTestBase {
     @Inject
     private Policies policies;
 
+    @Inject
+    private org.osgi.service.cm.ConfigurationAdmin configAdmin;
+
     @Configuration
     public Option[] config() {
         return HostOptions.host(HostOptions.driver("xe"));
@@ -135,6 +138,32 @@ public class PolicyIT extends accelmm.itests.support.HostTestBase {
         String stats = Gogo.run(processor, "policy:stats xe0");
         assertTrue(stats, stats.contains("prefetch   uvm-tree"));
         expect(Errno.EINVAL, "workload:run --policy xe0:prefetch=magic xe", "xe0: no prefetch policy 'magic'");
+    }
+
+    @Test
+    public void aDeviceConfigurationChoosesPoliciesAndTheCostModel() throws Exception {
+        org.osgi.service.cm.Configuration dev = configAdmin.getFactoryConfiguration("accelmm.device", "policies", "?");
+        java.util.Dictionary<String, Object> p = new java.util.Hashtable<>();
+        p.put("name", "xe7");
+        p.put("kind", "xe");
+        p.put("memoryMiB", 8L);
+        p.put("policy.eviction", "mru");
+        p.put("policy.prefetch", "sequential");
+        p.put("policy.prefetch.pages", "8");
+        p.put("cost.link", "nvlink-c2c");
+        dev.update(p);
+        try {
+            accelmm.itests.support.Await.until("xe7 with its policies", 20_000,
+                    () -> devices.list().stream().anyMatch(d -> d.name().equals("xe7"))
+                            && policies.selected("xe7", PolicyKind.EVICTION).equals("mru"));
+            assertEquals("sequential", policies.selected("xe7", PolicyKind.PREFETCH));
+            assertEquals("none", policies.selected("xe7", PolicyKind.THRASHING));
+            PolicyInfo seq = policies.list().stream().filter(i -> i.name().equals("sequential")).findFirst().orElseThrow();
+            assertEquals(List.of("xe7"), seq.devices());
+        } finally {
+            dev.delete();
+        }
+        accelmm.itests.support.Await.until("xe7 to go", 20_000, () -> devices.list().stream().noneMatch(d -> d.name().equals("xe7")));
     }
 
     private void expect(Errno errno, String command, String detail) throws Exception {

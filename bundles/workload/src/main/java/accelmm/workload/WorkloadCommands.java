@@ -160,6 +160,7 @@ public final class WorkloadCommands {
                     () -> notes.add(hotSwap(bsn, (System.nanoTime() - start) / 1_000_000)));
         }
         Map<String, Map<String, Long>> before = counters();
+        clocks.startRun();
         Map<Integer, SimTime> simBefore = clocks.processes();
         Map<String, SimTime> devSimBefore = clocks.devices();
         long injectedBefore = injected();

@@ -16,4 +16,11 @@ public interface SimClocks {
 
     /** Returns the busy time of every device that was charged, by name. */
     Map<String, SimTime> devices();
+
+    /**
+     * Starts a run: the processes charged from now on start together at the host's simulated now
+     * (the latest time any device reached), so they overlap as they would on one machine, and none
+     * waits for DMA engines an earlier run kept busy.
+     */
+    void startRun();
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param bundle the symbolic name of the bundle that registered it
  * @param summary its one-line summary
  * @param params its parameters
- * @param devices the devices that have it selected, sorted
+ * @param devices the devices that use it now (by selection, or as the default), sorted
  */
 public record PolicyInfo(PolicyKind kind, String name, String bundle, String summary, List<PolicyParam> params,
         List<String> devices) {

@@ -30,14 +30,17 @@ public final class SimClocksImpl implements SimClocks {
         ((DeviceCostImpl) device(name)).model(model);
     }
 
-    /**
-     * The clock of process {@code pid}, made on its first charge at the host's simulated now (the
-     * latest time any device reached), so a process of a later run does not wait for DMA engines
-     * an earlier one kept busy.
-     */
+    private volatile long runStart;
+
+    /** The clock of process {@code pid}, made on its first charge at the start of the current run. */
     Clock process(int pid) {
         Clock c = processes.get(pid);
-        return c != null ? c : processes.computeIfAbsent(pid, p -> new Clock(now()));
+        return c != null ? c : processes.computeIfAbsent(pid, p -> new Clock(runStart));
+    }
+
+    @Override
+    public void startRun() {
+        runStart = now();
     }
 
     private long now() {

@@ -108,7 +108,7 @@ public final class DeviceManagerImpl implements Devices {
         this.warnings = warnings;
         this.graceMs = Math.max(0, graceMs);
         this.builtins = builtins;
-        this.policies = new PolicyRegistry(this::exists, this::stats, warnings);
+        this.policies = new PolicyRegistry(this::names, this::stats, warnings);
         timer.setRemoveOnCancelPolicy(true);
         if (builtins) {
             for (DeviceSpec s : BuiltinDevices.all()) {
@@ -127,8 +127,8 @@ public final class DeviceManagerImpl implements Devices {
         return clocks;
     }
 
-    private synchronized boolean exists(String device) {
-        return devices.containsKey(device);
+    private synchronized List<String> names() {
+        return new ArrayList<>(devices.keySet());
     }
 
     /** Unplugs and removes every device. */

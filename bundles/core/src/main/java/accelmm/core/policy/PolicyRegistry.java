@@ -1,6 +1,7 @@
 package accelmm.core.policy;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import accelmm.api.Errno;
 import accelmm.api.policy.EvictionCandidates;
@@ -95,16 +96,14 @@ public final class PolicyRegistry implements Policies {
 
     private final Map<PolicyKind, Map<String, TreeSet<Registered>>> registered = new EnumMap<>(PolicyKind.class);
     private final Map<String, EnumMap<PolicyKind, Selection>> selections = new HashMap<>();
-    private final Predicate<String> deviceExists;
+    private final Supplier<Collection<String>> deviceNames;
     private final Function<String, Map<String, Long>> counters;
     private final Warnings warnings;
     private volatile int version;
 
-    /**
-     * A registry whose devices are those {@code deviceExists} knows, with counters from {@code counters}.
-     */
-    public PolicyRegistry(Predicate<String> deviceExists, Function<String, Map<String, Long>> counters, Warnings warnings) {
-        this.deviceExists = deviceExists;
+    /** A registry whose devices are those {@code deviceNames} gives, with counters from {@code counters}. */
+    public PolicyRegistry(Supplier<Collection<String>> deviceNames, Function<String, Map<String, Long>> counters, Warnings warnings) {
+        this.deviceNames = deviceNames;
         this.counters = counters;
         this.warnings = warnings;
         for (PolicyKind k : PolicyKind.values()) {
@@ -158,11 +157,11 @@ public final class PolicyRegistry implements Policies {
             registered.get(k).forEach((name, set) -> {
                 Registered best = set.first();
                 List<String> devices = new ArrayList<>();
-                selections.forEach((dev, sel) -> {
-                    if (deviceExists.test(dev) && sel.containsKey(k) && sel.get(k).name().equals(name)) {
+                for (String dev : deviceNames.get()) {
+                    if (inUse(dev, k).equals(name)) {
                         devices.add(dev);
                     }
-                });
+                }
                 devices.sort(null);
                 out.add(new PolicyInfo(k, name, best.bundle(), best.policy().summary(), best.policy().params(), devices));
             });
@@ -170,9 +169,20 @@ public final class PolicyRegistry implements Policies {
         return out;
     }
 
+    /** The name of the policy {@code device} uses for {@code kind}: its selection while registered, else the default. */
+    private String inUse(String device, PolicyKind kind) {
+        EnumMap<PolicyKind, Selection> sel = selections.get(device);
+        Selection s = sel == null ? null : sel.get(kind);
+        return s != null && registered.get(kind).containsKey(s.name()) ? s.name() : DEFAULTS.get(kind).name();
+    }
+
+    private boolean deviceExists(String device) {
+        return deviceNames.get().contains(device);
+    }
+
     @Override
     public synchronized void check(String device, PolicyKind kind, String name, Map<String, String> params) {
-        if (!deviceExists.test(device)) {
+        if (!deviceExists(device)) {
             throw Errno.ENODEV.exception("no device '" + device + "'");
         }
         TreeSet<Registered> set = registered.get(kind).get(name);
@@ -222,7 +232,7 @@ public final class PolicyRegistry implements Policies {
 
     @Override
     public Map<String, Long> stats(String device) {
-        if (!deviceExists.test(device)) {
+        if (!deviceExists(device)) {
             throw Errno.ENODEV.exception("no device '" + device + "'");
         }
         Map<String, Long> out = new TreeMap<>();

@@ -125,4 +125,9 @@ public final class PolicyService implements Policies, SimClocks {
     public Map<String, SimTime> devices() {
         return devices.clocks().devices();
     }
+
+    @Override
+    public void startRun() {
+        devices.clocks().startRun();
+    }
 }

@@ -90,4 +90,36 @@ class DeviceConfigParserTest {
         m.remove("felix.fileinstall.filename");
         assertTrue(refused(m).startsWith("EINVAL: configuration accelmm.device~npu1: kind: no driver kind 'nosuch'; one of gmem, gna, xe"));
     }
+
+    static String tuningRefused(Map<String, Object> props) {
+        ErrnoException e = assertThrows(ErrnoException.class, () -> DeviceTuning.parse(props));
+        assertEquals(Errno.EINVAL, e.errno());
+        return e.detail();
+    }
+
+    @Test
+    void policiesAndTheCostModelComeFromDottedKeys() {
+        DeviceTuning t = DeviceTuning.parse(cfg("name", "xe0", "kind", "xe", "policy.prefetch", "uvm-tree",
+                "policy.prefetch.threshold", "60", "cost.link", "pcie5-x16", "cost.faultUs", "45"));
+        assertEquals(Map.of(accelmm.api.policy.PolicyKind.PREFETCH, "uvm-tree"), t.policies());
+        assertEquals(Map.of("threshold", "60"), t.params().get(accelmm.api.policy.PolicyKind.PREFETCH));
+        assertEquals("custom", t.cost().link());
+        assertEquals(63_000_000_000L, t.cost().linkBytesPerSecond());
+        assertEquals(45_000, t.cost().faultNanos());
+        assertEquals(accelmm.api.cost.CostModel.PCIE4_X16, DeviceTuning.parse(cfg("name", "xe0")).cost());
+        String where = "/tmp/deploy/accelmm.device-npu1.cfg: ";
+        assertEquals(where + "policy.speed: no policy kind 'speed'; one of eviction, prefetch, thrashing",
+                tuningRefused(cfg("policy.speed", "fast")));
+        assertEquals(where + "policy.prefetch: 'Tree!' is not a policy name (lower case, digits and '-')",
+                tuningRefused(cfg("policy.prefetch", "Tree!")));
+        assertEquals(where + "policy.eviction: parameters given but no eviction policy named",
+                tuningRefused(cfg("policy.eviction.seed", "3")));
+        assertEquals(where + "cost.link: no link preset 'usb'; one of pcie4-x16, pcie5-x16, nvlink-c2c",
+                tuningRefused(cfg("cost.link", "usb")));
+        assertEquals(where + "cost.linkGBps: 'fast' is not a number of GB/s", tuningRefused(cfg("cost.linkGBps", "fast")));
+        assertEquals(where + "cost.dmaEngines: -1 is out of range (0 to 1000000000)", tuningRefused(cfg("cost.dmaEngines", "-1")));
+        assertEquals(where + "cost: cost figures must be positive (bandwidths, engines) or zero (latencies)",
+                tuningRefused(cfg("cost.dmaEngines", "0")));
+        assertTrue(tuningRefused(cfg("cost.speed", "1")).startsWith(where + "cost.speed: unknown key; the cost model takes cost.dmaEngines"));
+    }
 }

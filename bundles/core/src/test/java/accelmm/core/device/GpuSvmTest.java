@@ -193,4 +193,110 @@ class GpuSvmTest {
         }
         svm.destroy();
     }
+
+    /** Selects the faulting page and the three after it. */
+    static final accelmm.api.policy.PrefetchPolicy NEXT4 = new accelmm.api.policy.PrefetchPolicy() {
+        @Override
+        public String name() {
+            return "next4";
+        }
+
+        @Override
+        public String summary() {
+            return "the faulting page and three more";
+        }
+
+        @Override
+        public void prefetch(accelmm.api.policy.PrefetchRequest q, accelmm.api.policy.PolicyParams params) {
+            q.select(q.faultPage(), q.faultPage() + 4);
+        }
+    };
+
+    /** The most recently used candidate. */
+    static final accelmm.api.policy.EvictionPolicy NEWEST = new accelmm.api.policy.EvictionPolicy() {
+        @Override
+        public String name() {
+            return "newest";
+        }
+
+        @Override
+        public String summary() {
+            return "the most recently used";
+        }
+
+        @Override
+        public accelmm.api.policy.PolicyBlock victim(accelmm.api.policy.EvictionCandidates c, accelmm.api.policy.PolicyParams p) {
+            return c.get(c.size() - 1);
+        }
+    };
+
+    @Test
+    void aPrefetchPolicysPagesMoveAndMapWithTheFaultInAlignedRanges() {
+        open();
+        devices.policies().add(NEXT4, 100, 0, "test");
+        devices.policies().select("svm0", accelmm.api.policy.PolicyKind.PREFETCH, "next4", Map.of());
+        DeviceContext dev = file.device();
+        long a = p.mm().mmap(0, 4L << 20, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        long at = (a + (2L << 20) - 1) & ~((2L << 20) - 1);
+        p.mm().write(at + 6 * PAGE, new byte[] {5}, 0, 1);
+        assertNull(svm.fault(at + 5 * PAGE, false, 0, 1L << 47, false, vram(dev)));
+        // Pages 5..8 selected: 5 alone (odd), 6..7 as one aligned block, 8 alone.
+        dev.lock().lock();
+        try {
+            assertEquals(List.of(at + 5 * PAGE, at + 6 * PAGE, at + 6 * PAGE, at + 8 * PAGE),
+                    List.of(svm.rangeAt(at + 5 * PAGE).start(), svm.rangeAt(at + 6 * PAGE).start(), svm.rangeAt(at + 7 * PAGE).start(),
+                            svm.rangeAt(at + 8 * PAGE).start()));
+            assertNull(svm.rangeAt(at + 9 * PAGE));
+            for (int i = 5; i < 9; i++) {
+                assertNotEquals(0, pt.iovaToPhys(at + i * PAGE), "page " + i + " is mapped without a fault of its own");
+                assertTrue(svm.rangeAt(at + i * PAGE).devmem());
+            }
+            svm.touchPage(svm.rangeAt(at + 6 * PAGE), at + 6 * PAGE);
+        } finally {
+            dev.lock().unlock();
+        }
+        byte[] seen = new byte[1];
+        mm.physRead(pt.iovaToPhys(at + 6 * PAGE), seen, 0, 1);
+        assertEquals(5, seen[0], "a prefetched page carries its data");
+        assertEquals(3, counter("policy.prefetch_pages"));
+        assertEquals(1, counter("policy.prefetch_used"));
+        svm.destroy();
+        assertEquals(2, counter("policy.prefetch_wasted"), "pages 7 and 8 went unused");
+    }
+
+    @Test
+    void theEvictionPolicyChoosesTheVictimAndTheDefaultComesBackWhenItGoes() {
+        open();
+        devices.policies().add(NEWEST, 101, 0, "test");
+        devices.policies().select("svm0", accelmm.api.policy.PolicyKind.EVICTION, "newest", Map.of());
+        DeviceContext dev = file.device();
+        long a = p.mm().mmap(0, 16L << 20, Prot.READ | Prot.WRITE, MapFlags.PRIVATE | MapFlags.ANONYMOUS);
+        long first = (a + (2L << 20) - 1) & ~((2L << 20) - 1);
+        for (int i = 0; i < 4; i++) {
+            assertNull(svm.fault(first + i * (2L << 20), true, 0, 1L << 47, false, vram(dev)));
+        }
+        dev.lock().lock();
+        try {
+            svm.touch(svm.rangeAt(first + PAGE));
+        } finally {
+            dev.lock().unlock();
+        }
+        assertNull(svm.fault(first + 4 * (2L << 20), true, 0, 1L << 47, false, vram(dev)));
+        dev.lock().lock();
+        try {
+            assertTrue(!svm.rangeAt(first).devmem(), "the range used last went");
+            for (int i = 1; i < 5; i++) {
+                assertTrue(svm.rangeAt(first + i * (2L << 20)).devmem(), "range " + i + " stays");
+            }
+        } finally {
+            dev.lock().unlock();
+        }
+        assertEquals(1, counter("policy.victims"));
+        devices.policies().remove(101);
+        assertTrue(dev.policies().current().isDefault(accelmm.api.policy.PolicyKind.EVICTION), "lru while newest is away");
+        assertEquals("newest", devices.policies().selected("svm0", accelmm.api.policy.PolicyKind.EVICTION), "the choice is kept");
+        devices.policies().add(NEWEST, 102, 0, "test");
+        assertEquals("newest", dev.policies().current().name(accelmm.api.policy.PolicyKind.EVICTION));
+        svm.destroy();
+    }
 }
