@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import accelmm.api.policy.BlockState;
 import accelmm.api.policy.EvictionCandidates;
 import accelmm.api.policy.EvictionPolicy;
 import accelmm.api.policy.PolicyBlock;
@@ -19,9 +20,8 @@ import accelmm.api.policy.PolicyParams;
  */
 public final class EvictionScript {
     private final int capacity;
-    private final List<ScriptBlock> resident = new ArrayList<>();
+    private final List<BlockState> resident = new ArrayList<>();
     private final List<Integer> victims = new ArrayList<>();
-    private long tick;
     private long sequence;
     private int misses;
 
@@ -39,12 +39,12 @@ public final class EvictionScript {
     }
 
     private void access(EvictionPolicy policy, PolicyParams params, int id) {
-        ScriptBlock b = resident.stream().filter(x -> x.id == id).findFirst().orElse(null);
+        BlockState b = resident.stream().filter(x -> id(x) == id).findFirst().orElse(null);
         if (b == null) {
             misses++;
             if (resident.size() == capacity) {
-                List<ScriptBlock> lru = new ArrayList<>(resident);
-                lru.sort(Comparator.comparingLong(x -> x.lastUse));
+                List<BlockState> lru = new ArrayList<>(resident);
+                lru.sort(Comparator.comparingLong(BlockState::lastUse));
                 PolicyBlock v = policy.victim(new EvictionCandidates() {
                     @Override
                     public int size() {
@@ -66,15 +66,16 @@ public final class EvictionScript {
                 }
                 sequence++;
                 resident.remove(v);
-                victims.add(((ScriptBlock) v).id);
+                victims.add(id((BlockState) v));
             }
-            b = new ScriptBlock(id, () -> ++tick);
-            b.insertedAt = ++tick;
+            b = new BlockState((long) id << 21, 2L << 20);
             resident.add(b);
         }
-        b.lastUse = ++tick;
-        b.uses++;
-        b.referenced = true;
+        b.used();
+    }
+
+    private static int id(BlockState b) {
+        return (int) (b.start() >> 21);
     }
 
     /** Returns the victims, in the order they were chosen. */

@@ -83,10 +83,6 @@ final class GpuSvmImpl implements GpuSvm {
         return pid;
     }
 
-    long lruTick() {
-        return owner.lru.tick();
-    }
-
     @Override
     public int id() {
         return id;
@@ -279,16 +275,16 @@ final class GpuSvmImpl implements GpuSvm {
         if (m.userptr || m.devmem || !anonymous(m.start) || !policy.wantDevmem(m.start, m.end)) {
             return;
         }
-        if (!policies.isDefault(PolicyKind.THRASHING) || m.pinnedUntilNanos != 0) {
+        if (!policies.isDefault(PolicyKind.THRASHING) || m.policy.pinnedUntilNanos() != 0) {
             ThrashAction a;
             long now = dev.cost().nowNanos();
             lock().lock();
             try {
-                if (m.pinnedUntilNanos > now) {
+                if (m.policy.pinnedUntilNanos() > now) {
                     a = ThrashAction.MAP_REMOTE;
                 } else {
-                    m.pinnedUntilNanos = 0;
-                    a = policies.moved(m, now);
+                    m.policy.pinnedUntilNanos(0);
+                    a = policies.moved(m.policy, now);
                 }
             } finally {
                 lock().unlock();
@@ -467,8 +463,7 @@ final class GpuSvmImpl implements GpuSvm {
         r.pfns = entries.clone();
         r.mapped = true;
         if (devmem && !r.devmem) {
-            r.insertedAt = owner.lru.tick();
-            r.uses = 0;
+            r.policy.entered();
         }
         r.devmem = devmem;
         owner.lru.placed(r);
@@ -538,7 +533,7 @@ final class GpuSvmImpl implements GpuSvm {
             }
         }
         r.devmem = false;
-        r.lastMoveNanos = dev.cost().nowNanos();
+        r.policy.moved(dev.cost().nowNanos());
         wasted(r);
         owner.lru.forget(r);
         return Arrays.copyOf(pfns, n);
@@ -613,7 +608,7 @@ final class GpuSvmImpl implements GpuSvm {
             // Its pages are leaving device memory (drm_gpusvm clears has_devmem_pages on unmap):
             // the next GPU fault decides again where it lives.
             r.devmem = false;
-            r.lastMoveNanos = dev.cost().nowNanos();
+            r.policy.moved(dev.cost().nowNanos());
             wasted(r);
             owner.lru.forget(r);
         }

@@ -92,7 +92,7 @@ public final class GpuSvmsImpl implements GpuSvms {
                 victim = candidates.choose(lru, me, keepStart, policies);
                 if (victim == null && candidates.size() > 0) {
                     dev.count("policy.bad_victim", 1);
-                    victim = candidates.get(0);
+                    victim = candidates.range(0);
                 }
             }
             if (victim == null) {
@@ -121,7 +121,7 @@ public final class GpuSvmsImpl implements GpuSvms {
                     start = r.start;
                     end = r.end;
                     payer = svm.pid();
-                    r.lastMoveNanos = dev.cost().nowNanos();
+                    r.policy.moved(dev.cost().nowNanos());
                     break;
                 }
             }

@@ -1,16 +1,15 @@
 package accelmm.core.gpusvm;
 
 import accelmm.api.gpusvm.GpuSvmRange;
-import accelmm.api.policy.PolicyBlock;
+import accelmm.api.policy.BlockState;
 
 /**
  * A range of a GPU SVM and what the core knows of it: flags, the hmm entries of its pages from the
- * last get-pages, and what the memory policies record of it (it is their block: ticks, uses, marks,
- * moves).
+ * last get-pages, and what the memory policies record of it (its block: ticks, uses, marks, moves).
  *
  * <p>Concurrency: guarded by the device lock.
  */
-final class RangeImpl implements GpuSvmRange, PolicyBlock {
+final class RangeImpl implements GpuSvmRange {
     private static final long[] NONE = new long[0];
     final GpuSvmImpl svm;
     final long start;
@@ -29,14 +28,8 @@ final class RangeImpl implements GpuSvmRange, PolicyBlock {
     /** The pages a prefetch brought in that were not accessed since, or null: wasted if they leave so. */
     long[] prefetched;
     int prefetchedLeft;
-    long insertedAt;
-    long uses;
-    boolean referenced;
-    long mark;
-    long lastMoveNanos = -1;
-    int thrashEvents;
-    int throttles;
-    long pinnedUntilNanos;
+    /** What the memory policies know of it. */
+    final BlockState policy;
 
     RangeImpl(GpuSvmImpl svm, long start, long end, boolean writable, boolean userptr, long lastUse) {
         this.svm = svm;
@@ -45,6 +38,7 @@ final class RangeImpl implements GpuSvmRange, PolicyBlock {
         this.writable = writable;
         this.userptr = userptr;
         this.lastUse = lastUse;
+        this.policy = new BlockState(start, end - start);
     }
 
     @Override
@@ -90,79 +84,6 @@ final class RangeImpl implements GpuSvmRange, PolicyBlock {
     @Override
     public long lastUse() {
         return lastUse;
-    }
-
-    @Override
-    public long size() {
-        return end - start;
-    }
-
-    @Override
-    public long insertedAt() {
-        return insertedAt;
-    }
-
-    @Override
-    public long uses() {
-        return uses;
-    }
-
-    @Override
-    public boolean referenced() {
-        return referenced;
-    }
-
-    @Override
-    public void secondChance() {
-        referenced = false;
-        if (svm != null) {
-            insertedAt = svm.lruTick();
-        }
-    }
-
-    @Override
-    public long mark() {
-        return mark;
-    }
-
-    @Override
-    public void mark(long value) {
-        mark = value;
-    }
-
-    @Override
-    public long lastMoveNanos() {
-        return lastMoveNanos;
-    }
-
-    @Override
-    public int thrashEvents() {
-        return thrashEvents;
-    }
-
-    @Override
-    public void thrashEvents(int events) {
-        thrashEvents = events;
-    }
-
-    @Override
-    public int throttles() {
-        return throttles;
-    }
-
-    @Override
-    public void throttles(int throttles) {
-        this.throttles = throttles;
-    }
-
-    @Override
-    public long pinnedUntilNanos() {
-        return pinnedUntilNanos;
-    }
-
-    @Override
-    public void pinnedUntilNanos(long nanos) {
-        pinnedUntilNanos = nanos;
     }
 
     /** Records that a prefetch brought in every page but {@code faultPage} (-1 for none). */

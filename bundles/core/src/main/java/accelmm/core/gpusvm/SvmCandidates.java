@@ -26,7 +26,12 @@ final class SvmCandidates implements EvictionCandidates {
             return null;
         }
         PolicyBlock b = policies.victim(this);
-        return b instanceof RangeImpl r && !r.busy && r.devmem && !r.removed && list.contains(r) ? r : null;
+        for (RangeImpl r : list) {
+            if (r.policy == b) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** Counts a victim taken and lets the candidates go. */
@@ -41,7 +46,12 @@ final class SvmCandidates implements EvictionCandidates {
     }
 
     @Override
-    public RangeImpl get(int i) {
+    public PolicyBlock get(int i) {
+        return list.get(i).policy;
+    }
+
+    /** Returns candidate {@code i}'s range. */
+    RangeImpl range(int i) {
         return list.get(i);
     }
 

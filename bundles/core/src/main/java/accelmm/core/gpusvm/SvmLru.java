@@ -25,8 +25,7 @@ final class SvmLru {
     void touch(RangeImpl r) {
         long old = r.lastUse;
         r.lastUse = tick();
-        r.uses++;
-        r.referenced = true;
+        r.policy.used();
         if (r.devmem) {
             index.remove(old);
             index.put(r.lastUse, r);

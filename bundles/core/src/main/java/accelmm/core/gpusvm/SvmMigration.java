@@ -105,7 +105,7 @@ final class SvmMigration {
             dev.count("move.bytes_to_device", copied[0] * PAGE);
             dev.lock().lock();
             try {
-                r.lastMoveNanos = dev.cost().nowNanos();
+                r.policy.moved(dev.cost().nowNanos());
             } finally {
                 dev.lock().unlock();
             }

@@ -7,26 +7,26 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import accelmm.api.policy.BlockState;
 import accelmm.api.policy.PolicyParams;
 import accelmm.api.policy.ThrashAction;
 import accelmm.testing.EvictionScript;
-import accelmm.testing.ScriptBlock;
 
 /** UVM's thrashing detector over scripted moves of one block, with its default module parameters. */
 class UvmThrashingTest {
     private static final PolicyParams DEFAULTS = EvictionScript.params(3, 10, 500, 1, 300);
     private static final long US = 1000;
 
-    private static ThrashAction move(UvmThrashing t, ScriptBlock b, long now) {
+    private static ThrashAction move(UvmThrashing t, BlockState b, long now) {
         ThrashAction a = t.moved(b, now, DEFAULTS);
-        b.lastMoveNanos = now;
+        b.moved(now);
         return a;
     }
 
     @Test
     void threeQuickMovesThrottleTenThrottlesPin() {
         UvmThrashing t = new UvmThrashing();
-        ScriptBlock b = new ScriptBlock(1, () -> 0);
+        BlockState b = new BlockState(0, 2L << 20);
         List<ThrashAction> seen = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             seen.add(move(t, b, i * 100 * US));
@@ -47,7 +47,7 @@ class UvmThrashingTest {
     @Test
     void aMoveAfterTheLapseResetsTheCount() {
         UvmThrashing t = new UvmThrashing();
-        ScriptBlock b = new ScriptBlock(1, () -> 0);
+        BlockState b = new BlockState(0, 2L << 20);
         move(t, b, 0);
         move(t, b, 100 * US);
         move(t, b, 200 * US);
