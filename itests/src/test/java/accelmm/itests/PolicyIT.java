@@ -49,7 +49,7 @@ public class PolicyIT extends accelmm.itests.support.HostTestBase {
 
     @Configuration
     public Option[] config() {
-        return HostOptions.host(HostOptions.driver("xe"));
+        return HostOptions.host(HostOptions.driver("xe"), HostOptions.driver("gmem"));
     }
 
     private static final Path FILE = Path.of("../workloads/prefetch-oversubscribed.yaml").toAbsolutePath().normalize();
@@ -138,6 +138,51 @@ public class PolicyIT extends accelmm.itests.support.HostTestBase {
         String stats = Gogo.run(processor, "policy:stats xe0");
         assertTrue(stats, stats.contains("prefetch   uvm-tree"));
         expect(Errno.EINVAL, "workload:run --policy xe0:prefetch=magic xe", "xe0: no prefetch policy 'magic'");
+    }
+
+    /** A workload where the GPU writes a 2 MiB buffer and the CPU reads it back, 20 times. */
+    private static Path pingPong(String device) throws Exception {
+        StringBuilder y = new StringBuilder("name: pingpong\nprocesses:\n  - name: pp\n    device: " + device
+                + "\n    steps:\n      - mmap: {as: a, size: 2m}\n      - write: {to: a}\n");
+        if (device.startsWith("xe")) {
+            y.append("      - advise: {buffer: a, location: vram}\n");
+        }
+        for (int i = 0; i < 20; i++) {
+            y.append("      - gpu-write: {to: a, length: 4k}\n      - read: {from: a, length: 4k}\n");
+        }
+        Path f = Files.createTempFile("pingpong", ".yaml");
+        Files.writeString(f, y.toString());
+        return f;
+    }
+
+    /**
+     * Each GPU write moves the range in and each CPU read moves it out, about 90 us apart (20 us a
+     * fault, 68 us for 2 MiB over PCIe 4.0): well inside UVM's 500 us lapse. Moves 1..3 count up to
+     * the threshold of 3, moves 4..13 throttle (10 times), move 14 pins: on Xe the range then stays in
+     * system memory, mapped remotely, and nothing faults again (14 GPU faults). GMEM cannot map
+     * remotely, so its pin is one more throttle and counting starts over: 3 moves, then 4 throttles.
+     */
+    @Test
+    public void aPingPongIsThrottledThenPinned() throws Exception {
+        policies.select("gmem0", PolicyKind.THRASHING, "uvm-thrashing", Map.of());
+        Path xe = pingPong("xe0");
+        Path gmem = pingPong("gmem0");
+        try {
+            String report = Gogo.run(processor, "workload:run --policy xe0:thrashing=uvm-thrashing \"" + xe + "\"");
+            assertTrue(report, report.contains("all 40 data checks passed"));
+            assertTrue(report, report.matches("(?s).*\\nfaults +14 +14\\n.*"));
+            assertTrue(report, report.matches("(?s).*\\nthrashing events +11 +11\\n.*"));
+            assertTrue(report, report.matches("(?s).*\\nthrottles +10 +10\\n.*"));
+            assertTrue(report, report.matches("(?s).*\\npins +1 +1\\n.*"));
+            String npu = Gogo.run(processor, "workload:run \"" + gmem + "\"");
+            assertTrue(npu, npu.contains("all 20 data checks passed"));
+            assertTrue(npu, npu.matches("(?s).*\\nthrottles +15 +15\\n.*"));
+        } finally {
+            Files.delete(xe);
+            Files.delete(gmem);
+            policies.select("gmem0", PolicyKind.THRASHING, "none", Map.of());
+        }
+        assertEquals(List.of(), memory.check());
     }
 
     @Test

@@ -250,7 +250,12 @@ final class GmAsImpl implements GmAs {
     }
 
     private GmMapping mapping(long region) {
-        return table.computeIfAbsent(region, k -> new GmMapping());
+        return table.computeIfAbsent(region, GmMapping::new);
+    }
+
+    /** What the memory policies know of {@code region}. */
+    synchronized accelmm.api.policy.BlockState block(long region) {
+        return mapping(region).policy;
     }
 
     synchronized void markTouched(long region) {

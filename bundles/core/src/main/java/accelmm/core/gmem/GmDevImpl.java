@@ -38,7 +38,7 @@ final class GmDevImpl implements GmDev {
     private final List<GmHnodeImpl> hnodes = new ArrayList<>();
     /** Per frame of the node: 1 + the index in {@link #hnodes} of the hnode it was taken from, or 0. */
     private final byte[] takenFrom;
-    /** Regions on this device, least recently used first, with what the memory policies know of each. */
+    /** Regions on this device, least recently used first, with what the memory policies know of each (the region's own record). */
     private final LinkedHashMap<Region, BlockState> lru = new LinkedHashMap<>(16, 0.75f, true);
     private volatile GmCtxImpl current;
     private volatile boolean alive = true;
@@ -197,12 +197,9 @@ final class GmDevImpl implements GmDev {
     public void touch(GmAs as, long va) {
         if (as instanceof GmAsImpl a) {
             Region r = new Region(a, va & -GmPage.REGION);
+            BlockState b = a.block(r.start());
             synchronized (lru) {
-                BlockState b = lru.get(r);
-                if (b == null) {
-                    b = new BlockState(r.start(), GmPage.REGION);
-                    lru.put(r, b);
-                }
+                lru.put(r, b);
                 b.used();
             }
         }

@@ -47,6 +47,7 @@ final class GmFaults {
                 GmRet ret = GmRet.PAGE_EXIST;
                 GmDevImpl holder = as.holder(region);
                 if (holder != ctx.dev) {
+                    thrashing(ctx, as, region);
                     if (holder != null && (holder.caps & ctx.dev.caps & GmCap.PEER) != 0) {
                         if (gmem.moves.toPeer(as, region, holder, ctx.dev, hint) == GmRet.MIGRATING) {
                             return GmRet.MIGRATING;
@@ -147,5 +148,33 @@ final class GmFaults {
             i = j;
         }
         return complete;
+    }
+
+    /**
+     * Asks the device's thrashing policy about a region about to move onto it. GMEM has no remote
+     * mapping, so the region moves whatever the answer: a throttle, a pin or a remote map is served
+     * as a nap of the faulting process (counted as a throttle).
+     */
+    private static void thrashing(GmCtxImpl ctx, GmAsImpl as, long region) {
+        accelmm.api.device.DeviceContext dev = ctx.dev.device;
+        accelmm.api.policy.PolicySet policies = dev.policies().current();
+        if (policies.isDefault(accelmm.api.policy.PolicyKind.THRASHING)) {
+            return;
+        }
+        accelmm.api.policy.BlockState b = as.block(region);
+        long now = dev.cost().nowNanos();
+        accelmm.api.policy.ThrashAction a;
+        dev.lock().lock();
+        try {
+            a = policies.moved(b, now);
+            b.pinnedUntilNanos(0);
+        } finally {
+            dev.lock().unlock();
+        }
+        if (a != accelmm.api.policy.ThrashAction.NONE) {
+            dev.count("policy.thrashing", 1);
+            dev.count("policy.throttle", 1);
+            dev.cost().charge(as.pid(), accelmm.api.cost.CostCategory.THROTTLE, policies.napNanos());
+        }
     }
 }

@@ -8,6 +8,8 @@ import accelmm.api.gmem.GmPage;
  * <p>Concurrency: read and written under the owning {@link GmAsImpl}'s monitor.
  */
 final class GmMapping {
+    /** What the memory policies know of the region: uses, ticks, moves; kept while the region moves. */
+    final accelmm.api.policy.BlockState policy;
     /** NOMAP, CPU or DEVICE. */
     int state = GmPage.NOMAP;
     /** The device holding the region when DEVICE. */
@@ -16,6 +18,10 @@ final class GmMapping {
     boolean willneed;
     /** A MARK_HOT hint: the region stays on its device. */
     boolean hot;
+
+    GmMapping(long region) {
+        policy = new accelmm.api.policy.BlockState(region, GmPage.REGION);
+    }
 
     int flags() {
         return state | (willneed || hot ? GmPage.WILLNEED : 0);

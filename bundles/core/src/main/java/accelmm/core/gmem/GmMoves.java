@@ -126,6 +126,8 @@ final class GmMoves {
             to.device.count("gmem.migrate_bytes", moved << PageSize.PAGE_SHIFT);
             to.device.count("move.bytes_to_device", moved << PageSize.PAGE_SHIFT);
             to.device.cost().transfer(as.pid(), CostCategory.TO_DEVICE, moved << PageSize.PAGE_SHIFT);
+            as.block(region).entered();
+            as.block(region).moved(to.device.cost().nowNanos());
         }
         return GmRet.SUCCESS;
     }
@@ -180,6 +182,9 @@ final class GmMoves {
             d.device.count("gmem.migrate_bytes", (long) moved << PageSize.PAGE_SHIFT);
             d.device.count("move.bytes_to_host", (long) moved << PageSize.PAGE_SHIFT);
             d.device.cost().transfer(as == null ? 0 : as.pid(), category, (long) moved << PageSize.PAGE_SHIFT);
+            if (as != null) {
+                as.block(region).moved(d.device.cost().nowNanos());
+            }
         }
         return moved;
     }

@@ -77,11 +77,11 @@ public final class HabanaDriver implements DeviceDriver {
             })
             .on(HlDeviceRead.class, (file, r) -> {
                 byte[] out = new byte[Math.max(0, r.length())];
-                HlDeviceAccess.move(new HlState(file.device()), r.deviceVa(), out, false);
+                HlDeviceAccess.move(new HlState(file.device()), file.process().pid(), r.deviceVa(), out, false);
                 return out;
             })
             .on(HlDeviceWrite.class, (file, w) -> {
-                HlDeviceAccess.move(new HlState(file.device()), w.deviceVa(), w.data(), true);
+                HlDeviceAccess.move(new HlState(file.device()), file.process().pid(), w.deviceVa(), w.data(), true);
                 return null;
             })
             .on(HlAllocMemory.class, memoryOp((file, st, a) -> alloc(file, st, a.size(), a.contiguous())))

@@ -17,14 +17,17 @@ final class HlDeviceAccess {
     }
 
     /**
-     * Reads or writes {@code buf} at {@code va}.
+     * Reads or writes {@code buf} at {@code va} for process {@code pid}, which pays for the bytes on
+     * the simulated clock: DRAM at the device's memory bandwidth, host and peer memory over the link.
      *
      * @throws accelmm.api.ErrnoException {@code EFAULT} for an address that is not mapped;
      *     {@code EBUSY} while the device resets
      */
-    static void move(HlState st, long va, byte[] buf, boolean write) {
+    static void move(HlState st, int pid, long va, byte[] buf, boolean write) {
         st.requireOperational();
         int done = 0;
+        long local = 0;
+        long remote = 0;
         while (done < buf.length) {
             long at = va + done;
             int n = (int) Math.min(buf.length - done, PAGE - (at & (PAGE - 1)));
@@ -33,17 +36,21 @@ final class HlDeviceAccess {
                 throw Errno.EFAULT.exception("device address 0x" + Long.toHexString(at) + " is not mapped");
             }
             if (at < Hl.DRAM_VA_BASE) {
+                remote += n;
                 if (write) {
                     st.dev.dmaDevice().dmaWrite(pa, buf, done, n);
                 } else {
                     st.dev.dmaDevice().dmaRead(pa, buf, done, n);
                 }
             } else if (write) {
+                local += n;
                 st.dev.memoryManager().physWrite(pa, buf, done, n);
             } else {
+                local += n;
                 st.dev.memoryManager().physRead(pa, buf, done, n);
             }
             done += n;
         }
+        st.dev.cost().compute(pid, local, remote);
     }
 }
