@@ -42,7 +42,8 @@ public final class Subscriptions {
     private final Condition changed = lock.newCondition();
     private final IntervalTree<Subscription> tree = new IntervalTree<>();
     private final List<Subscription> deferred = new ArrayList<>();
-    private long seq = 2;
+    /** Written under {@link #lock}; read without it by {@link #readBegin}'s fast path. */
+    private volatile long seq = 2;
     private int active;
     private boolean released;
     private final Listener listener;
@@ -107,8 +108,23 @@ public final class Subscriptions {
         return sub;
     }
 
+    /**
+     * {@code mmu_interval_read_begin}: the notifier's sequence, once no invalidation that already
+     * reached it is running. The kernel reads both sequences under the subscriptions' spinlock; here
+     * the usual case takes no lock. The notifier's sequence is read first (acquire): a callback
+     * stores the odd global sequence there with release after the global store, so if the notifier
+     * holds the odd sequence that is still current, the read of the global one sees it and the
+     * call waits under the lock, as the kernel's; any other answer is either from before the
+     * invalidation reached the notifier (its callback will change the sequence, and
+     * {@code readRetry} sees that) or from one that has ended.
+     */
     long readBegin(Subscription sub) {
         Lockdep.waitFor(INVALIDATION);
+        long fast = sub.seq();
+        long now = seq;
+        if (fast != now || (now & 1) == 0) {
+            return fast;
+        }
         lock.lock();
         try {
             long s = sub.seq();
