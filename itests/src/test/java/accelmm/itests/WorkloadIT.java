@@ -126,4 +126,67 @@ public class WorkloadIT extends accelmm.itests.support.HostTestBase {
         }
         assertTrue(Gogo.run(processor, "workload:list").contains("demo"));
     }
+
+    /**
+     * The demo's trace is trace-event JSON as Chrome and Perfetto read it: every event has a name,
+     * a phase, a pid and a tid; slices, instants and counters a timestamp, slices a duration, and the
+     * slices of each lane nest; every track with events is named by a process_name record.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    public void theDemosTraceIsTraceEventJson() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("trace", ".json");
+        try {
+            String report = Gogo.run(processor, "workload:run --trace \"" + file + "\" demo");
+            assertTrue(report, report.contains("all 202 data checks passed"));
+            java.util.Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(file));
+            List<java.util.Map<String, Object>> events = (List<java.util.Map<String, Object>>) doc.get("traceEvents");
+            java.util.Set<String> names = new java.util.HashSet<>();
+            java.util.Set<Object> tracks = new java.util.HashSet<>();
+            java.util.Set<Object> named = new java.util.HashSet<>();
+            java.util.Map<String, List<double[]>> lanes = new java.util.HashMap<>();
+            for (java.util.Map<String, Object> e : events) {
+                String ph = (String) e.get("ph");
+                assertTrue(e.toString(), e.get("name") instanceof String && e.get("pid") instanceof Integer && e.get("tid") instanceof Integer);
+                assertTrue(e.toString(), List.of("X", "i", "C", "M").contains(ph));
+                if (ph.equals("M")) {
+                    assertEquals("process_name", e.get("name"));
+                    assertTrue(e.toString(), ((java.util.Map<String, Object>) e.get("args")).get("name") instanceof String);
+                    named.add(e.get("pid"));
+                    continue;
+                }
+                double ts = ((Number) e.get("ts")).doubleValue();
+                assertTrue(e.toString(), ts >= 0);
+                tracks.add(e.get("pid"));
+                names.add((String) e.get("name"));
+                if (ph.equals("X")) {
+                    double dur = ((Number) e.get("dur")).doubleValue();
+                    assertTrue(e.toString(), dur >= 0);
+                    lanes.computeIfAbsent(e.get("pid") + "/" + e.get("tid"), k -> new java.util.ArrayList<>()).add(new double[] {ts, ts + dur});
+                }
+                if (ph.equals("C")) {
+                    assertTrue(e.toString(), ((java.util.Map<String, Object>) e.get("args")).get("bytes") instanceof Number);
+                }
+            }
+            assertTrue("every track is named", named.containsAll(tracks));
+            for (String n : List.of("fault", "toDevice", "eviction", "xe exec", "gmem kernel", "memory used",
+                    "hot-swap accelmm.driver.panfrost")) {
+                assertTrue(n + " in " + names, names.contains(n));
+            }
+            lanes.forEach((lane, slices) -> {
+                slices.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(b[1], a[1]));
+                java.util.Deque<double[]> open = new java.util.ArrayDeque<>();
+                for (double[] s : slices) {
+                    while (!open.isEmpty() && open.peek()[1] <= s[0] + 1e-6) {
+                        open.pop();
+                    }
+                    assertTrue(lane + ": a slice at " + s[0] + " crosses the end of its parent",
+                            open.isEmpty() || s[1] <= open.peek()[1] + 1e-6);
+                    open.push(s);
+                }
+            });
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
 }

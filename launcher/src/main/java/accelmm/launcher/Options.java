@@ -27,7 +27,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                                                    results and exit (non-zero if any command failed);
                                                    '-' reads the commands from standard input
               accelmm run   [OPTIONS] [--workload NAME|FILE] [--json FILE|-] [--seed N] [--content bytes|stamps]
-                            [--policy DEVICE:KIND=NAME]...
+                            [--policy DEVICE:KIND=NAME]... [--trace FILE]
                                                    run a workload (default: demo, every driver at
                                                    once with a hot-swap; or a workload file, see
                                                    workloads/README.md) and print what the memory
@@ -40,7 +40,9 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                                                    instead of its bytes (built-in workloads and files);
                                                    --policy chooses a device's eviction, prefetch or
                                                    thrashing policy (xe0:prefetch=uvm-tree) or sets a
-                                                   parameter (xe0:prefetch.threshold=60); repeatable
+                                                   parameter (xe0:prefetch.threshold=60); repeatable;
+                                                   --trace writes the run's simulated-time trace as
+                                                   Chrome/Perfetto trace-event JSON
               accelmm torture [OPTIONS] [--seconds N] [--seed S] [--threads T] [--swap-every MS] [--fail PCT]
                                                    many processes make random concurrent calls on every
                                                    driver while driver bundles are updated, or removed
@@ -129,6 +131,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
         String seed = null;
         String content = null;
         List<String> policies = new ArrayList<>();
+        String trace = null;
         boolean lockdep = mode.equals("torture");
         List<String> torture = new ArrayList<>();
         List<String> rest = new ArrayList<>();
@@ -150,6 +153,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                         throw new UsageException("--content takes bytes or stamps, not '" + content + "'");
                     }
                 }
+                case "--trace" -> trace = Path.of(runOnly(mode, a, value(args, ++i, a))).toAbsolutePath().toString();
                 case "--policy" -> {
                     String p = runOnly(mode, a, value(args, ++i, a));
                     if (!p.matches("[A-Za-z][A-Za-z0-9_.-]*:(eviction|prefetch|thrashing)(\\.[a-z0-9_]+)?=[A-Za-z0-9_.-]+")) {
@@ -217,6 +221,7 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
             }
             commands = "workload:run" + (seed == null ? "" : " --seed " + seed) + (content == null ? "" : " --content " + content)
                     + (policies.isEmpty() ? "" : " --policy " + String.join(",", policies))
+                    + (trace == null ? "" : " --trace \"" + trace.replace("\\", "/") + "\"")
                     + (json == null ? "" : " --json \"" + json.replace("\\", "/") + "\"") + " " + workload;
         }
         if (mode.equals("torture")) {

@@ -89,6 +89,7 @@ public final class WorkloadCommands {
             @Descriptor("random seed, any whole number (default: the file's, else 1)") @Parameter(names = "--seed", absentValue = "") String seedOption,
             @Descriptor("page content: bytes (every page its 4 KiB) or stamps (a 64-bit stamp a page); default: the file's, else bytes") @Parameter(names = "--content", absentValue = "") String contentOption,
             @Descriptor("memory policies, comma-separated DEVICE:KIND=NAME or DEVICE:KIND.PARAM=VALUE (xe0:prefetch=uvm-tree); over the file's") @Parameter(names = "--policy", absentValue = "") String policyOption,
+            @Descriptor("also write the run's simulated-time trace (Chrome / Perfetto trace-event JSON) to this file") @Parameter(names = "--trace", absentValue = "") String traceOption,
             @Descriptor("built-in workload name (see workload:list) or a workload file (.yaml, .yml, .json)") String name)
             throws IOException, InterruptedException {
         List<Workload> chosen = new ArrayList<>();
@@ -132,6 +133,7 @@ public final class WorkloadCommands {
         policyChoices.addAll(optionChoices);
         policyChoices.check(policies);
         Path jsonPath = json.isEmpty() || json.equals("-") ? null : jsonTarget(json);
+        Path tracePath = traceOption.isEmpty() ? null : target("--trace", traceOption);
         List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Workload> runnable = new ArrayList<>();
         for (Workload w : chosen) {
@@ -161,6 +163,10 @@ public final class WorkloadCommands {
         }
         Map<String, Map<String, Long>> before = counters();
         clocks.startRun();
+        TraceWriter trace = tracePath == null ? null : new TraceWriter(tracePath);
+        if (trace != null) {
+            clocks.trace(trace);
+        }
         Map<Integer, SimTime> simBefore = clocks.processes();
         Map<String, SimTime> devSimBefore = clocks.devices();
         long injectedBefore = injected();
@@ -181,11 +187,18 @@ public final class WorkloadCommands {
             while (threads.stream().anyMatch(Thread::isAlive)) {
                 progress(run, runnable);
                 Thread.sleep(100);
+                if (trace != null) {
+                    trace.drain();
+                }
             }
         } catch (InterruptedException e) {
             run.cancel();
             for (Thread t : threads) {
                 t.join(30_000);
+            }
+            if (trace != null) {
+                clocks.trace(null);
+                trace.finish(run.names);
             }
             throw Errno.EINTR.exception("workload " + name + " interrupted; its processes were ended");
         } finally {
@@ -195,6 +208,11 @@ public final class WorkloadCommands {
         }
         for (Thread t : threads) {
             t.join();
+        }
+        if (trace != null) {
+            clocks.trace(null);
+            long events = trace.finish(run.names);
+            notes.add("trace: " + events + " events in " + tracePath);
         }
         List<String> config = new ArrayList<>();
         Map<String, Map<String, String>> chosenPolicies = new java.util.TreeMap<>();
@@ -252,16 +270,21 @@ public final class WorkloadCommands {
 
     /** Checks, before the run, that the JSON report can be written there. */
     private static Path jsonTarget(String json) {
-        Path p = Path.of(json).toAbsolutePath();
+        return target("--json", json);
+    }
+
+    /** Checks that {@code option}'s file {@code path} can be written. */
+    private static Path target(String option, String path) {
+        Path p = Path.of(path).toAbsolutePath();
         Path dir = p.getParent();
         if (Files.isDirectory(p)) {
-            throw Errno.EISDIR.exception("--json " + json + " is a directory; name a file");
+            throw Errno.EISDIR.exception(option + " " + path + " is a directory; name a file");
         }
         if (dir == null || !Files.isDirectory(dir)) {
-            throw Errno.ENOENT.exception("--json " + json + ": no folder " + dir);
+            throw Errno.ENOENT.exception(option + " " + path + ": no folder " + dir);
         }
         if (!Files.isWritable(dir) || (Files.exists(p) && !Files.isWritable(p))) {
-            throw Errno.EACCES.exception("--json " + json + ": cannot write there");
+            throw Errno.EACCES.exception(option + " " + path + ": cannot write there");
         }
         return p;
     }
@@ -328,6 +351,7 @@ public final class WorkloadCommands {
         for (Bundle b : context.getBundles()) {
             if (bsn.equals(b.getSymbolicName())) {
                 try {
+                    clocks.instant("hot-swap " + bsn, null);
                     b.update();
                     return "hot-swapped " + bsn + " at " + atMs + " ms; its device kept every object";
                 } catch (Exception e) {

@@ -35,6 +35,15 @@ public interface DeviceCost {
      */
     void transfer(int pid, CostCategory category, long bytes);
 
+    /** Returns the simulated time of process {@code pid}'s clock. */
+    long processNanos(int pid);
+
+    /**
+     * Records, when a trace runs, a slice {@code name} of process {@code pid} from {@code startNanos}
+     * (a {@link #processNanos} taken before) to its clock now: a GPU exec, a kernel.
+     */
+    void slice(int pid, String name, long startNanos);
+
     /** Charges the device's accesses: {@code local} bytes of its own memory and {@code remote} bytes of host memory. */
     void compute(int pid, long local, long remote);
 }

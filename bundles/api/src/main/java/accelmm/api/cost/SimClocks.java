@@ -23,4 +23,10 @@ public interface SimClocks {
      * waits for DMA engines an earlier run kept busy.
      */
     void startRun();
+
+    /** Sends every charge from now on to {@code sink} as trace events; null stops. */
+    void trace(TraceSink sink);
+
+    /** Records an instant event of the host (a driver swap, a policy change) at the host's simulated now. */
+    void instant(String name, String device);
 }

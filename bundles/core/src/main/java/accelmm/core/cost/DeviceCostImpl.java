@@ -5,6 +5,8 @@ import java.util.Arrays;
 import accelmm.api.cost.CostCategory;
 import accelmm.api.cost.CostModel;
 import accelmm.api.cost.DeviceCost;
+import accelmm.api.cost.TraceEvent;
+import accelmm.api.cost.TraceSink;
 
 /**
  * A device's costs: its model (replaced when its configuration changes), its busy time, the time
@@ -15,14 +17,34 @@ import accelmm.api.cost.DeviceCost;
  */
 final class DeviceCostImpl implements DeviceCost {
     private final SimClocksImpl clocks;
+    private final String name;
     private final Clock busy = new Clock(0);
+    private volatile java.util.function.LongSupplier memoryUsed = () -> 0;
     private volatile CostModel model;
     private long[] engineFree;
     private volatile long now;
 
-    DeviceCostImpl(SimClocksImpl clocks, CostModel model) {
+    DeviceCostImpl(SimClocksImpl clocks, String name, CostModel model) {
         this.clocks = clocks;
+        this.name = name;
         model(model);
+    }
+
+    void memoryUsed(java.util.function.LongSupplier used) {
+        memoryUsed = used;
+    }
+
+    /** Sends a slice of {@code pid}'s time and the same slice of the device's, when a trace runs. */
+    private void traced(String what, CostCategory category, int pid, long start, long nanos) {
+        TraceSink s = clocks.sink();
+        if (s != null) {
+            long wall = System.nanoTime();
+            s.event(new TraceEvent(what, category.key(), 'X', start, nanos, pid, null, 0, wall));
+            s.event(new TraceEvent(what, category.key(), 'X', start, nanos, pid, name, 0, wall));
+            if (category == CostCategory.TO_DEVICE || category == CostCategory.TO_HOST || category == CostCategory.EVICTION) {
+                s.event(new TraceEvent("memory used", "memory", 'C', start + nanos, 0, 0, name, memoryUsed.getAsLong(), wall));
+            }
+        }
     }
 
     @Override
@@ -59,7 +81,9 @@ final class DeviceCostImpl implements DeviceCost {
             return;
         }
         busy.add(category, nanos);
-        reached(clocks.process(pid).add(category, nanos));
+        long end = clocks.process(pid).add(category, nanos);
+        reached(end);
+        traced(category.key(), category, pid, end - nanos, nanos);
     }
 
     @Override
@@ -92,6 +116,21 @@ final class DeviceCostImpl implements DeviceCost {
         }
         busy.add(category, d);
         reached(payer.until(category, end));
+        traced(category.key(), category, pid, end - d, d);
+    }
+
+    @Override
+    public long processNanos(int pid) {
+        return clocks.process(pid).now();
+    }
+
+    @Override
+    public void slice(int pid, String what, long startNanos) {
+        TraceSink s = clocks.sink();
+        if (s != null) {
+            long now = processNanos(pid);
+            s.event(new TraceEvent(what, "exec", 'X', startNanos, Math.max(0, now - startNanos), pid, null, 0, System.nanoTime()));
+        }
     }
 
     @Override

@@ -21,7 +21,34 @@ public final class SimClocksImpl implements SimClocks {
 
     /** Returns the cost record of device {@code name}, made with its configured model (PCIe 4.0 x16 if none). */
     public accelmm.api.cost.DeviceCost device(String name) {
-        return devices.computeIfAbsent(name, n -> new DeviceCostImpl(this, configured.getOrDefault(n, CostModel.PCIE4_X16)));
+        return devices.computeIfAbsent(name, n -> new DeviceCostImpl(this, n, configured.getOrDefault(n, CostModel.PCIE4_X16)));
+    }
+
+    /** Returns the cost record of device {@code name}, whose memory in use a trace samples from {@code memoryUsed}. */
+    public accelmm.api.cost.DeviceCost device(String name, java.util.function.LongSupplier memoryUsed) {
+        DeviceCostImpl d = (DeviceCostImpl) device(name);
+        d.memoryUsed(memoryUsed);
+        return d;
+    }
+
+    private volatile accelmm.api.cost.TraceSink sink;
+
+    @Override
+    public void trace(accelmm.api.cost.TraceSink sink) {
+        this.sink = sink;
+    }
+
+    /** The trace's sink, or null when none runs. */
+    accelmm.api.cost.TraceSink sink() {
+        return sink;
+    }
+
+    @Override
+    public void instant(String name, String device) {
+        accelmm.api.cost.TraceSink s = sink;
+        if (s != null) {
+            s.event(new accelmm.api.cost.TraceEvent(name, "run", 'i', now(), 0, 0, device, 0, System.nanoTime()));
+        }
     }
 
     /** Sets the cost model of device {@code name}, now and for a device made later by that name. */

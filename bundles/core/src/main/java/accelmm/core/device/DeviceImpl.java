@@ -88,7 +88,7 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
             Warnings warnings, accelmm.core.policy.PolicyRegistry policies, accelmm.core.cost.SimClocksImpl clocks) {
         this.spec = spec;
         this.policies = new accelmm.core.policy.DevicePoliciesImpl(policies, spec.name());
-        this.cost = clocks.device(spec.name());
+        this.cost = clocks.device(spec.name(), this::memoryUsed);
         this.gmem = gmem;
         this.memoryManager = memoryManager;
         this.dma = dma;
@@ -162,6 +162,10 @@ final class DeviceImpl implements DeviceContext, GmMmuHost {
     @Override
     public accelmm.api.policy.DevicePolicies policies() {
         return policies;
+    }
+
+    private long memoryUsed() {
+        return memory == null ? 0 : memory.info().used();
     }
 
     @Override

@@ -99,6 +99,7 @@ public final class PolicyService implements Policies, SimClocks {
     @Override
     public void select(String device, PolicyKind kind, String name, Map<String, String> params) {
         registry().select(device, kind, name, params);
+        devices.clocks().instant("policy " + kind.label() + "=" + name, device);
     }
 
     @Override
@@ -129,5 +130,15 @@ public final class PolicyService implements Policies, SimClocks {
     @Override
     public void startRun() {
         devices.clocks().startRun();
+    }
+
+    @Override
+    public void trace(accelmm.api.cost.TraceSink sink) {
+        devices.clocks().trace(sink);
+    }
+
+    @Override
+    public void instant(String name, String device) {
+        devices.clocks().instant(name, device);
     }
 }

@@ -33,6 +33,7 @@ import accelmm.api.uapi.gmem.GmemIoctl;
 import accelmm.api.uapi.gmem.GmemMarkHot;
 import accelmm.api.uapi.gmem.GmemResidency;
 import accelmm.api.uapi.gmem.GmemRun;
+import accelmm.api.uapi.gmem.GmemRunResult;
 
 /**
  * The GMEM device driver: a simulated NPU whose memory is registered with GMEM at bind, whose MMU
@@ -104,7 +105,7 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
                 file.state().remove(ATTACHED);
                 return null;
             })
-            .on(GmemRun.class, (file, r) -> GmemKernel.run(file, gmDev(file.device()), r))
+            .on(GmemRun.class, GmemDriver::run)
             .on(GmemMarkHot.class, (file, h) -> GmemKernel.markHot(file, gmDev(file.device()), h))
             .on(GmemResidency.class, (file, q) -> {
                 gmDev(file.device());
@@ -265,5 +266,16 @@ public final class GmemDriver implements DeviceDriver, GmMmu {
             }
         }
         d.count("gmem.peer_unmap", 1);
+    }
+
+    /** Runs a kernel, a slice of the process's simulated time in a trace. */
+    private static GmemRunResult run(DeviceFile file, GmemRun r) {
+        int pid = file.process().pid();
+        long start = file.device().cost().processNanos(pid);
+        try {
+            return GmemKernel.run(file, gmDev(file.device()), r);
+        } finally {
+            file.device().cost().slice(pid, "gmem kernel", start);
+        }
     }
 }

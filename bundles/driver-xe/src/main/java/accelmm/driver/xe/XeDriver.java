@@ -226,7 +226,18 @@ public final class XeDriver implements DeviceDriver {
         });
     }
 
+    /** Runs an exec, a slice of the process's simulated time in a trace. */
     private static XeExecResult exec(DeviceFile file, XeExec x) {
+        int pid = file.process().pid();
+        long start = file.device().cost().processNanos(pid);
+        try {
+            return execute(file, x);
+        } finally {
+            file.device().cost().slice(pid, "xe exec", start);
+        }
+    }
+
+    private static XeExecResult execute(DeviceFile file, XeExec x) {
         GpuVm vm = XeVm.owned(file, x.vm());
         DeviceContext dev = file.device();
         ReentrantLock lock = dev.lock();
