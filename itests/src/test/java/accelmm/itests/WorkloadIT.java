@@ -72,6 +72,8 @@ public class WorkloadIT extends accelmm.itests.support.HostTestBase {
         String npu = Gogo.run(processor, "workload:run \"" + dir.resolve("npu-oversubscribed.yaml") + "\"");
         assertTrue(npu, npu.contains("workload npu-oversubscribed (seed 3): all 6 data checks passed"));
         assertTrue(npu, npu.contains("hot-swapped accelmm.driver.gmem"));
+        String patterns = Gogo.run(processor, "workload:run --content stamps \"" + dir.resolve("access-patterns.yaml") + "\"");
+        assertTrue(patterns, patterns.contains("workload access-patterns (seed 5, stamps): all 17920 data checks passed"));
         String json = Gogo.run(processor, "workload:run --seed 3 \"" + dir.resolve("cpu-and-gpu.json") + "\"");
         assertTrue(json, json.contains("workload cpu-and-gpu (seed 3): all 3 data checks passed"));
         java.nio.file.Path bad = java.nio.file.Files.createTempFile("bad", ".yaml");

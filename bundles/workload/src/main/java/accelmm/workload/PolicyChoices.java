@@ -5,6 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+
 import accelmm.api.Errno;
 import accelmm.api.ErrnoException;
 import accelmm.api.policy.Policies;
@@ -93,5 +97,47 @@ final class PolicyChoices {
     void apply(Policies policies) {
         byDevice.forEach((d, kinds) -> kinds.forEach((k, c) ->
                 policies.select(d, k, c.name != null ? c.name : policies.selected(d, k), c.params)));
+    }
+
+    /**
+     * Reads a workload file's {@code policies: {DEVICE: {KIND: NAME, KIND.PARAM: VALUE}}}, each device's
+     * choices checked against {@code registry} (unchecked when it is null).
+     *
+     * @throws accelmm.api.ErrnoException {@code EINVAL} naming the file and the line
+     */
+    static PolicyChoices parse(String file, Node n, java.util.function.Function<String, String> deviceKind,
+            accelmm.api.policy.Policies registry) {
+        String what = "'policies': a mapping of device names to {eviction|prefetch|thrashing: NAME, KIND.PARAM: VALUE}";
+        if (!(n instanceof MappingNode m)) {
+            throw WorkloadFile.error(file, WorkloadFile.line(n), what);
+        }
+        PolicyChoices all = new PolicyChoices();
+        for (NodeTuple t : m.getValue()) {
+            String device = WorkloadFile.string(file, t.getKeyNode(), "a device name");
+            if (deviceKind.apply(device) == null) {
+                throw WorkloadFile.error(file, WorkloadFile.line(t.getKeyNode()), "a configured device (see dev:list), not '" + device + "'");
+            }
+            if (!(t.getValueNode() instanceof MappingNode kinds)) {
+                throw WorkloadFile.error(file, WorkloadFile.line(t.getValueNode()), what);
+            }
+            PolicyChoices one = new PolicyChoices();
+            for (NodeTuple k : kinds.getValue()) {
+                String key = WorkloadFile.string(file, k.getKeyNode(), "eviction, prefetch, thrashing or KIND.PARAM");
+                try {
+                    one.add(device, key, WorkloadFile.string(file, k.getValueNode(), "a policy name or a parameter value"));
+                } catch (accelmm.api.ErrnoException e) {
+                    throw new accelmm.api.ErrnoException(e.errno(), file + ":" + WorkloadFile.line(k.getKeyNode()) + ": " + e.detail());
+                }
+            }
+            if (registry != null) {
+                try {
+                    one.check(registry);
+                } catch (accelmm.api.ErrnoException e) {
+                    throw new accelmm.api.ErrnoException(e.errno(), file + ":" + WorkloadFile.line(t.getKeyNode()) + ": " + e.detail());
+                }
+            }
+            all.addAll(one);
+        }
+        return all;
     }
 }

@@ -12,7 +12,6 @@ import accelmm.api.mm.Prot;
 import accelmm.api.uapi.gmem.GmemAttach;
 import accelmm.api.uapi.gmem.GmemOp;
 import accelmm.api.uapi.gmem.GmemRun;
-import accelmm.api.uapi.gmem.GmemRunResult;
 import accelmm.api.uapi.panfrost.Panfrost;
 import accelmm.api.uapi.panfrost.PanfrostBo;
 import accelmm.api.uapi.panfrost.PanfrostCmd;
@@ -116,8 +115,9 @@ final class ProcessSession {
                     child.exit();
                 }
             }
-            case "gna-infer" -> gnaInfer(buffers.get(s.name("buffer")), s, what);
+            case "gna-infer" -> GnaInferStep.run(this, buffers.get(s.name("buffer")), s, what);
             case "habana-share" -> habanaShare(s, what);
+            case "access" -> pattern(s, what);
             default -> access(s, what);
         }
     }
@@ -161,14 +161,37 @@ final class ProcessSession {
             throw accelmm.api.Errno.EINVAL.exception("offset " + off + " and length " + len + " do not fit the "
                     + b.size() + "-byte buffer");
         }
+        boolean gpu = s.kind().startsWith("gpu-");
         if (b.stamps != null) {
             for (long page = off / 4096; page < (off + len) / 4096; page += StampModel.PART_PAGES) {
-                accessStamps(s, what, b, write, page, (int) Math.min(StampModel.PART_PAGES, (off + len) / 4096 - page));
+                accessStamps(gpu, what, b, write, page, (int) Math.min(StampModel.PART_PAGES, (off + len) / 4096 - page));
             }
             return;
         }
         for (long done = 0; done < len; done += Expected.PART) {
-            access(s, what, b, write, off + done, (int) Math.min(Expected.PART, len - done));
+            access(gpu, what, b, write, off + done, (int) Math.min(Expected.PART, len - done));
+        }
+    }
+
+    /**
+     * An {@code access} step: the pages of its window in the order of its pattern
+     * ({@link AccessPattern}), one page at a time by the CPU or the device, each read checked.
+     */
+    private void pattern(WorkloadFile.Step s, String what) {
+        Buffer b = buffers.get(s.name("buffer"));
+        boolean gpu = "gpu".equals(s.args().get("by"));
+        boolean write = "write".equals(s.args().get("op"));
+        long off = s.size("offset", 0);
+        long pages = s.size("length", b.size() - off) / 4096;
+        long seed = s.args().containsKey("seed") ? s.size("seed", 0) : r.nextLong();
+        long[] order = AccessPattern.pages(s.name("pattern"), pages, (int) s.size("count", pages), s.size("stride", 4096) / 4096,
+                AccessPattern.real(s, "skew", 0.99), AccessPattern.real(s, "hot", 0.1), AccessPattern.real(s, "share", 0.9), seed);
+        for (long page : order) {
+            if (b.stamps != null) {
+                accessStamps(gpu, what, b, write, off / 4096 + page, 1);
+            } else {
+                access(gpu, what, b, write, off + page * 4096, 4096);
+            }
         }
     }
 
@@ -177,8 +200,7 @@ final class ProcessSession {
      * and Panfrost's from the session's seeded random numbers and the address, a GMEM kernel's derived from
      * one seeded value and the address), a read checks each page's stamp against the model.
      */
-    private void accessStamps(WorkloadFile.Step s, String what, Buffer b, boolean write, long first, int pages) {
-        boolean gpu = s.kind().startsWith("gpu-");
+    private void accessStamps(boolean gpu, String what, Buffer b, boolean write, long first, int pages) {
         long addr = b.address + first * 4096;
         if (write) {
             long[] st = new long[pages];
@@ -224,8 +246,7 @@ final class ProcessSession {
         run.check(name, what, b.stamps.matches(first, seen));
     }
 
-    private void access(WorkloadFile.Step s, String what, Buffer b, boolean write, long off, int len) {
-        boolean gpu = s.kind().startsWith("gpu-");
+    private void access(boolean gpu, String what, Buffer b, boolean write, long off, int len) {
         if (write && gpu && gmem()) {
             byte value = (byte) r.nextLong();
             run.devices.ioctl(p, fd, new GmemRun(GmemOp.STORE, npu(b.address + off), len, value));
@@ -279,79 +300,6 @@ final class ProcessSession {
             seen = j.loads().get(0);
         }
         run.check(name, what, b.expected.matches(off, seen));
-    }
-
-    /**
-     * One GNA inference in a buffer of at least 64 KiB: the CPU writes a layer (descriptor at 0,
-     * int16 inputs at 4 KiB, weights at 8 KiB, int32 biases at 24 KiB), the device writes the int32
-     * outputs at 32 KiB; the outputs are checked against the CPU's own arithmetic.
-     */
-    private void gnaInfer(Buffer b, WorkloadFile.Step s, String what) {
-        if (b.size() < 64 * 1024) {
-            throw accelmm.api.Errno.EINVAL.exception("gna-infer needs a buffer of at least 64k");
-        }
-        int nIn = (int) s.size("inputs", 0);
-        int nOut = (int) s.size("outputs", 0);
-        java.nio.ByteBuffer img = java.nio.ByteBuffer.wrap(layerBase(b))
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        img.putInt(0, accelmm.api.uapi.gna.Gna.OP_AFFINE).putInt(4, nIn).putInt(8, nOut).putInt(12, 4096).putInt(16, 32768)
-                .putInt(20, 8192).putInt(24, 24576);
-        short[] x = new short[nIn];
-        for (int i = 0; i < nIn; i++) {
-            x[i] = (short) r.nextInt(-300, 300);
-            img.putShort(4096 + 2 * i, x[i]);
-        }
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(nOut * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int o = 0; o < nOut; o++) {
-            long acc = r.nextInt(-10000, 10000);
-            img.putInt(24576 + 4 * o, (int) acc);
-            for (int i = 0; i < nIn; i++) {
-                short w = (short) r.nextInt(-300, 300);
-                img.putShort(8192 + 2 * (o * nIn + i), w);
-                acc += (long) w * x[i];
-            }
-            out.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, acc)));
-        }
-        p.mm().write(b.address, img.array(), 0, 32768);
-        if (b.stamps != null) {
-            for (int pg = 0; pg < 8; pg++) {
-                b.stamps.putBytes(pg, java.util.Arrays.copyOfRange(img.array(), pg * 4096, (pg + 1) * 4096));
-            }
-        } else {
-            b.expected.put(0, img.array());
-        }
-        long id = ((accelmm.api.uapi.gna.GnaMemoryId) run.devices.ioctl(p, fd,
-                new accelmm.api.uapi.gna.GnaMapMemory(b.address, b.size()))).memoryId();
-        try {
-            long req = ((accelmm.api.uapi.gna.GnaRequestId) run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaCompute(0, 1,
-                    List.of(new accelmm.api.uapi.gna.GnaBuffer(id, 0, b.size(), List.of())),
-                    accelmm.api.uapi.gna.Gna.MODE_XNN))).requestId();
-            run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaWait(req, 30_000));
-        } finally {
-            run.devices.ioctl(p, fd, new accelmm.api.uapi.gna.GnaUnmapMemory(id));
-        }
-        byte[] seen = new byte[nOut * 4];
-        p.mm().read(b.address + 32768, seen, 0, seen.length);
-        run.check(name, what, out.array(), seen);
-        if (b.stamps != null) {
-            byte[] page = b.stamps.pageBytes(8);
-            System.arraycopy(seen, 0, page, 0, seen.length);
-            b.stamps.putBytes(8, page);
-        } else {
-            b.expected.put(32768, seen);
-        }
-    }
-
-    /** What the first 32 KiB of a buffer must hold: the base a GNA layer is written over. */
-    private static byte[] layerBase(Buffer b) {
-        if (b.stamps == null) {
-            return b.expected.copy(0, 32768);
-        }
-        byte[] base = new byte[32768];
-        for (int pg = 0; pg < 8; pg++) {
-            System.arraycopy(b.stamps.pageBytes(pg), 0, base, pg * 4096, 4096);
-        }
-        return base;
     }
 
     /**

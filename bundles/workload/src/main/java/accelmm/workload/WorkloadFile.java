@@ -61,7 +61,12 @@ final class WorkloadFile {
         step("fork-check", "buffer:name", "buffer");
         step("gna-infer", "buffer:name inputs:count outputs:count", "buffer inputs outputs");
         step("habana-share", "size:size peer:name", "size peer");
+        step("access", "buffer:name by:by op:op pattern:name offset:size length:size count:number stride:size skew:real hot:real "
+                + "share:real seed:number", "buffer pattern");
     }
+
+    /** The most steps a process may have once its {@code repeat}s are unrolled. */
+    static final int MAX_STEPS = 1_000_000;
 
     private static void step(String kind, String args, String required) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -135,7 +140,7 @@ final class WorkloadFile {
                 List.of("name", "seed", "content", "swap", "policies", "processes"), List.of("name", "processes"));
         PolicyChoices policies = new PolicyChoices();
         if (top.containsKey("policies")) {
-            policies = policies(file, top.get("policies"), deviceKind, registry);
+            policies = PolicyChoices.parse(file, top.get("policies"), deviceKind, registry);
         }
         if (content == null) {
             content = Content.BYTES;
@@ -189,43 +194,6 @@ final class WorkloadFile {
         return new WorkloadFile(file, name, seed, swapDriver, after, processes, content, policies);
     }
 
-    /** Reads {@code policies: {DEVICE: {KIND: NAME, KIND.PARAM: VALUE}}}. */
-    private static PolicyChoices policies(String file, Node n, java.util.function.Function<String, String> deviceKind,
-            accelmm.api.policy.Policies registry) {
-        String what = "'policies': a mapping of device names to {eviction|prefetch|thrashing: NAME, KIND.PARAM: VALUE}";
-        if (!(n instanceof MappingNode m)) {
-            throw error(file, line(n), what);
-        }
-        PolicyChoices all = new PolicyChoices();
-        for (NodeTuple t : m.getValue()) {
-            String device = string(file, t.getKeyNode(), "a device name");
-            if (deviceKind.apply(device) == null) {
-                throw error(file, line(t.getKeyNode()), "a configured device (see dev:list), not '" + device + "'");
-            }
-            if (!(t.getValueNode() instanceof MappingNode kinds)) {
-                throw error(file, line(t.getValueNode()), what);
-            }
-            PolicyChoices one = new PolicyChoices();
-            for (NodeTuple k : kinds.getValue()) {
-                String key = string(file, k.getKeyNode(), "eviction, prefetch, thrashing or KIND.PARAM");
-                try {
-                    one.add(device, key, string(file, k.getValueNode(), "a policy name or a parameter value"));
-                } catch (accelmm.api.ErrnoException e) {
-                    throw new accelmm.api.ErrnoException(e.errno(), file + ":" + line(k.getKeyNode()) + ": " + e.detail());
-                }
-            }
-            if (registry != null) {
-                try {
-                    one.check(registry);
-                } catch (accelmm.api.ErrnoException e) {
-                    throw new accelmm.api.ErrnoException(e.errno(), file + ":" + line(t.getKeyNode()) + ": " + e.detail());
-                }
-            }
-            all.addAll(one);
-        }
-        return all;
-    }
-
     /** A buffer a step can name: what made it and its size. */
     private record Buf(String kind, long size) {
     }
@@ -236,16 +204,44 @@ final class WorkloadFile {
             throw error(file, line(node), "'steps': a list of at least one step");
         }
         List<Step> out = new ArrayList<>();
-        Map<String, Buf> buffers = new LinkedHashMap<>();
+        steps(file, seq, kind, deviceKind, content, new LinkedHashMap<>(), out);
+        return out;
+    }
+
+    /**
+     * Reads the steps of {@code seq} into {@code out}, a {@code repeat: {times: N, steps: [...]}}
+     * unrolled (each copy checked against the buffers as they are then).
+     */
+    private static void steps(String file, SequenceNode seq, String kind, java.util.function.Function<String, String> deviceKind,
+            Content content, Map<String, Buf> buffers, List<Step> out) {
         for (Node sn : seq.getValue()) {
             if (!(sn instanceof MappingNode m) || m.getValue().size() != 1) {
-                throw error(file, line(sn), "a step: a mapping with one key, one of " + String.join(", ", STEPS.keySet()));
+                throw error(file, line(sn), "a step: a mapping with one key, one of " + String.join(", ", STEPS.keySet()) + ", repeat");
             }
             NodeTuple t = m.getValue().get(0);
             String stepKind = string(file, t.getKeyNode(), "a step name");
+            if (stepKind.equals("repeat")) {
+                Map<String, Node> rep = mapping(file, t.getValueNode(), "'repeat': a mapping with 'times' and 'steps'",
+                        List.of("times", "steps"), List.of("times", "steps"));
+                long times = number(file, rep.get("times"), "'times': a number from 1 to " + MAX_STEPS);
+                if (times < 1 || times > MAX_STEPS) {
+                    throw error(file, line(rep.get("times")), "'times': a number from 1 to " + MAX_STEPS + ", not " + times);
+                }
+                if (!(rep.get("steps") instanceof SequenceNode body) || body.getValue().isEmpty()) {
+                    throw error(file, line(rep.get("steps")), "'steps': a list of at least one step");
+                }
+                for (long i = 0; i < times; i++) {
+                    steps(file, body, kind, deviceKind, content, buffers, out);
+                    if (out.size() > MAX_STEPS) {
+                        throw error(file, line(sn), "at most " + MAX_STEPS + " steps once repeats are unrolled");
+                    }
+                }
+                continue;
+            }
             Map<String, String> spec = STEPS.get(stepKind);
             if (spec == null) {
-                throw error(file, line(t.getKeyNode()), "a step name, one of " + String.join(", ", STEPS.keySet()) + "; not '" + stepKind + "'");
+                throw error(file, line(t.getKeyNode()), "a step name, one of " + String.join(", ", STEPS.keySet()) + ", repeat; not '"
+                        + stepKind + "'");
             }
             Map<String, Node> argNodes = mapping(file, t.getValueNode(), "the arguments of '" + stepKind + "': " + String.join(", ", spec.keySet()),
                     spec.keySet(), REQUIRED.get(stepKind));
@@ -268,6 +264,16 @@ final class WorkloadFile {
                         }
                         yield loc;
                     }
+                    case "by" -> choice(file, a.getValue(), "by", "cpu", "gpu");
+                    case "op" -> choice(file, a.getValue(), "op", "read", "write");
+                    case "number" -> number(file, a.getValue(), "'" + a.getKey() + "': a whole number");
+                    case "real" -> {
+                        Double d = AccessPattern.parseReal(string(file, a.getValue(), "'" + a.getKey() + "': a number"));
+                        if (d == null) {
+                            throw error(file, line(a.getValue()), "'" + a.getKey() + "': a number");
+                        }
+                        yield d;
+                    }
                     default -> string(file, a.getValue(), "'" + a.getKey() + "': a buffer name");
                 };
                 args.put(a.getKey(), v);
@@ -279,7 +285,14 @@ final class WorkloadFile {
             }
             out.add(step);
         }
-        return out;
+    }
+
+    private static String choice(String file, Node n, String key, String a, String b) {
+        String v = string(file, n, "'" + key + "': " + a + " or " + b);
+        if (!v.equals(a) && !v.equals(b)) {
+            throw error(file, line(n), "'" + key + "': " + a + " or " + b + ", not '" + v + "'");
+        }
+        return v;
     }
 
     /** The smallest buffer {@code gna-infer} works in: descriptor, inputs, weights, biases and outputs. */
@@ -326,9 +339,11 @@ final class WorkloadFile {
                     throw error(file, s.line(), "a buffer defined by an earlier mmap or heap step; '" + buf + "' is not");
                 }
                 String bufKind = b.kind();
-                if (s.kind().startsWith("gpu-") && !(("xe".equals(kind) || "gmem".equals(kind)) && bufKind.equals("mmap")
+                boolean gpu = s.kind().startsWith("gpu-") || "gpu".equals(s.args().get("by"));
+                if (gpu && !(("xe".equals(kind) || "gmem".equals(kind)) && bufKind.equals("mmap")
                         || "panfrost".equals(kind) && bufKind.equals("heap"))) {
-                    throw error(file, s.line(), "'" + s.kind() + "' needs an xe or gmem device with an mmap buffer or a panfrost device with a heap buffer");
+                    throw error(file, s.line(), "'" + s.kind() + "'" + (gpu && !s.kind().startsWith("gpu-") ? " by gpu" : "")
+                            + " needs an xe or gmem device with an mmap buffer or a panfrost device with a heap buffer");
                 }
                 if (s.kind().equals("gna-infer")) {
                     if (!"gna".equals(kind) || !bufKind.equals("mmap")) {
@@ -344,7 +359,7 @@ final class WorkloadFile {
                 if (s.kind().equals("advise") && !("xe".equals(kind) && bufKind.equals("mmap"))) {
                     throw error(file, s.line(), "'advise' needs an xe device and an mmap buffer");
                 }
-                if (!s.kind().startsWith("gpu-") && !s.kind().equals("advise") && bufKind.equals("heap")) {
+                if (!gpu && !s.kind().equals("advise") && bufKind.equals("heap")) {
                     throw error(file, s.line(), "'" + s.kind() + "' needs an mmap buffer; '" + buf + "' is a GPU heap");
                 }
                 if (s.args().containsKey("offset") || s.args().containsKey("length")) {
@@ -356,6 +371,12 @@ final class WorkloadFile {
                     if (off >= b.size() || len > b.size() - off) {
                         throw error(file, s.line(), "'offset' and 'length' inside the " + b.size() + "-byte buffer '" + buf
                                 + "'; offset " + off + (s.args().containsKey("length") ? " and length " + len : "") + " are not");
+                    }
+                }
+                if (s.kind().equals("access")) {
+                    String why = AccessPattern.check(s, b.size());
+                    if (why != null) {
+                        throw error(file, s.line(), why);
                     }
                 }
                 if (s.kind().equals("munmap")) {
@@ -424,7 +445,7 @@ final class WorkloadFile {
         return out;
     }
 
-    private static String string(String file, Node n, String what) {
+    static String string(String file, Node n, String what) {
         if (!(n instanceof ScalarNode s) || s.getValue().isEmpty()) {
             throw error(file, line(n), what);
         }

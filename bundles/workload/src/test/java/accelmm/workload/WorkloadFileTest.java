@@ -118,7 +118,7 @@ class WorkloadFileTest {
         assertEquals("w.yaml:1: expected 'processes' in the workload (a mapping with 'name' and 'processes')", error("name: t\n"));
         assertEquals("w.yaml:2: expected one of name, seed, content, swap, policies, processes; not 'color'", error("name: t\ncolor: red\nprocesses: []\n"));
         assertEquals("w.yaml:6: expected a step name, one of mmap, write, read, munmap, heap, advise, gpu-write, gpu-read, "
-                + "fork-check, gna-infer, habana-share; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
+                + "fork-check, gna-infer, habana-share, access, repeat; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
         assertEquals("w.yaml:7: expected 'gna-infer' needs a gna device and an mmap buffer",
                 error(HEAD + "      - mmap: {as: a, size: 64k}\n      - gna-infer: {buffer: a, inputs: 2, outputs: 2}\n"));
         assertEquals("w.yaml:6: expected 'habana-share' needs a process whose device is a habana device",
@@ -166,5 +166,28 @@ class WorkloadFileTest {
         assertEquals("w.yaml:6: expected each key once; 'size' is given twice", error(HEAD + "      - mmap: {as: a, size: 8k, size: 4k}\n"));
         assertEquals("w.yaml:2: expected each key once; 'name' is given twice", error("name: t\nname: u\nprocesses: []\n"));
         parse(HEAD.replace("xe0", "habana0") + "      - habana-share: {size: 4k, peer: habana1}\n");
+    }
+
+    @Test
+    void accessStepsAndRepeatsAreCheckedAndUnrolled() {
+        WorkloadFile w = parse(HEAD + "      - mmap: {as: a, size: 64k}\n      - repeat:\n          times: 3\n          steps:\n"
+                + "            - access: {buffer: a, by: gpu, pattern: zipf, skew: 1.2, count: 10}\n"
+                + "            - write: {to: a, length: 4k}\n");
+        assertEquals(7, w.processes.get(0).steps().size());
+        assertEquals("access", w.processes.get(0).steps().get(5).kind());
+        assertEquals("w.yaml:7: expected 'pattern': one of sequential, strided, random, zipf, hot-cold; not 'spiral'",
+                error(HEAD + "      - mmap: {as: a, size: 64k}\n      - access: {buffer: a, pattern: spiral}\n"));
+        assertEquals("w.yaml:7: expected 'stride' only with pattern strided",
+                error(HEAD + "      - mmap: {as: a, size: 64k}\n      - access: {buffer: a, pattern: random, stride: 8k}\n"));
+        assertEquals("w.yaml:7: expected 'offset' and 'length' of whole pages (multiples of 4k) for 'access', not 100 and 4096",
+                error(HEAD + "      - mmap: {as: a, size: 64k}\n      - access: {buffer: a, pattern: random, offset: 100, length: 4k}\n"));
+        assertEquals("w.yaml:7: expected 'by': cpu or gpu, not 'dsp'",
+                error(HEAD + "      - mmap: {as: a, size: 64k}\n      - access: {buffer: a, pattern: random, by: dsp}\n"));
+        assertEquals("w.yaml:7: expected 'hot': a fraction between 0 and 1 (exclusive), not 1.5",
+                error(HEAD + "      - mmap: {as: a, size: 64k}\n      - access: {buffer: a, pattern: hot-cold, hot: 1.5}\n"));
+        assertEquals("w.yaml:7: expected 'times': a number from 1 to 1000000, not 0",
+                error(HEAD + "      - mmap: {as: a, size: 64k}\n      - repeat: {times: 0, steps: [{write: {to: a}}]}\n"));
+        assertEquals("w.yaml:9: expected 'as': a new buffer name; 'b' exists",
+                error(HEAD + "      - repeat:\n          times: 2\n          steps:\n            - mmap: {as: b, size: 4k}\n"));
     }
 }
