@@ -72,6 +72,13 @@ public class WorkloadIT extends accelmm.itests.support.HostTestBase {
         String npu = Gogo.run(processor, "workload:run \"" + dir.resolve("npu-oversubscribed.yaml") + "\"");
         assertTrue(npu, npu.contains("workload npu-oversubscribed (seed 3): all 6 data checks passed"));
         assertTrue(npu, npu.contains("hot-swapped accelmm.driver.gmem"));
+        String phases = Gogo.run(processor, "workload:run \"" + dir.resolve("phases-and-barriers.yaml") + "\"");
+        assertTrue(phases, phases.contains("workload phases-and-barriers (seed 1): all 9216 data checks passed"));
+        java.util.regex.Matcher left = java.util.regex.Pattern.compile("\\nleft +([0-9.]+) ").matcher(phases);
+        java.util.regex.Matcher right = java.util.regex.Pattern.compile("\\nright +([0-9.]+) ").matcher(phases);
+        assertTrue(phases, left.find() && right.find());
+        assertEquals("after the last barrier both processes are at the same simulated time", left.group(1), right.group(1));
+        assertTrue(phases, phases.matches("(?s).*\\nleft +scan .*"));
         String patterns = Gogo.run(processor, "workload:run --content stamps \"" + dir.resolve("access-patterns.yaml") + "\"");
         assertTrue(patterns, patterns.contains("workload access-patterns (seed 5, stamps): all 17920 data checks passed"));
         String json = Gogo.run(processor, "workload:run --seed 3 \"" + dir.resolve("cpu-and-gpu.json") + "\"");

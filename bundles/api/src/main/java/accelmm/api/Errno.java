@@ -56,7 +56,9 @@ public enum Errno {
     /** Operation not supported. */
     EOPNOTSUPP(95, "Operation not supported"),
     /** Connection or wait timed out. */
-    ETIMEDOUT(110, "Connection timed out");
+    ETIMEDOUT(110, "Connection timed out"),
+    /** Operation canceled: what it waited for will not come. */
+    ECANCELED(125, "Operation canceled");
 
     private final int number;
     private final String description;

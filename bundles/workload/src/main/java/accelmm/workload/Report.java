@@ -67,11 +67,13 @@ final class Report {
     final List<String> notes;
     final long heapPeakBytes;
     final Simulated simulated;
+    final List<Run.PhaseFigures> phases;
 
     Report(Config config, long wallNanos, Run run, Map<String, Map<String, Long>> before, Map<String, Map<String, Long>> after,
             long injected, long unplugs, List<NodeInfo> nodes, List<String> notes, long heapPeakBytes, Simulated simulated) {
         this.config = config;
         this.simulated = simulated;
+        this.phases = List.copyOf(run.phases);
         this.heapPeakBytes = heapPeakBytes;
         this.wallNanos = wallNanos;
         this.passed = run.passed.get();
@@ -166,6 +168,17 @@ final class Report {
         if (!simulated.processes().isEmpty()) {
             b.append(nl).append(simulated.text());
         }
+        if (!phases.isEmpty()) {
+            b.append(nl).append(String.format(Locale.ROOT, "%-24s%-16s%10s%14s%10s%10s%10s%10s%n", "PROCESS", "PHASE", "WALL ms",
+                    "SIMULATED ms", "fault", "toDevice", "toHost", "eviction"));
+            for (Run.PhaseFigures f : phases) {
+                accelmm.api.cost.SimTime t = f.simulated();
+                b.append(String.format(Locale.ROOT, "%-24s%-16s%10.1f%14.3f%10.3f%10.3f%10.3f%10.3f%n", f.process(), f.phase(),
+                        f.wallNanos() / 1e6, t.nanos() / 1e6, t.nanos(accelmm.api.cost.CostCategory.FAULT) / 1e6,
+                        t.nanos(accelmm.api.cost.CostCategory.TO_DEVICE) / 1e6, t.nanos(accelmm.api.cost.CostCategory.TO_HOST) / 1e6,
+                        t.nanos(accelmm.api.cost.CostCategory.EVICTION) / 1e6));
+            }
+        }
         List<String> tuned = new ArrayList<>();
         config.policies().forEach((d, kinds) -> {
             if (!kinds.equals(DEFAULT_POLICIES)) {
@@ -247,6 +260,14 @@ final class Report {
                 .key("invalidations").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("notifier invalidations"))))
                 .key("migratedBytes").raw(String.format(Locale.ROOT, "%.1f", perSecond(t.get("migrated bytes"))))
                 .close('}');
+        j.key("phases").open('[');
+        for (Run.PhaseFigures f : phases) {
+            j.open('{').key("process").value(f.process()).key("phase").value(f.phase())
+                    .key("wallSeconds").raw(String.format(Locale.ROOT, "%.6f", f.wallNanos() / 1e9));
+            Simulated.json(j, f.simulated());
+            j.close('}');
+        }
+        j.close(']');
         j.key("notes").open('[');
         notes.forEach(j::value);
         j.close(']');

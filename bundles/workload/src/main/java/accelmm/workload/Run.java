@@ -64,6 +64,64 @@ final class Run {
         return new SplittableRandom(seed ^ workload.hashCode());
     }
 
+    /** The simulated clocks, for per-phase figures; null when the run keeps none. */
+    volatile accelmm.api.cost.SimClocks clocks;
+    /** What each process's named phases took, in the order they ended. */
+    final java.util.List<PhaseFigures> phases = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The barriers of a workload file, by name, each with the processes that wait at it. */
+    private final Map<String, java.util.concurrent.CyclicBarrier> barriers = new ConcurrentHashMap<>();
+
+    /** What one named phase of one process took. */
+    record PhaseFigures(String process, String phase, long wallNanos, accelmm.api.cost.SimTime simulated) {
+    }
+
+    /** The processes waiting at each barrier now, by barrier name. */
+    private final Map<String, java.util.Set<Integer>> waiting = new ConcurrentHashMap<>();
+
+    /**
+     * Sets up the barriers: name to the number of processes that wait at it. When the last
+     * arrives, every waiting process's simulated clock moves on to the latest of theirs.
+     */
+    void barriers(Map<String, Integer> parties) {
+        parties.forEach((n, k) -> {
+            java.util.Set<Integer> at = ConcurrentHashMap.newKeySet();
+            waiting.put(n, at);
+            barriers.put(n, new java.util.concurrent.CyclicBarrier(k, () -> {
+                accelmm.api.cost.SimClocks c = clocks;
+                if (c != null) {
+                    Map<Integer, accelmm.api.cost.SimTime> now = c.processes();
+                    long latest = at.stream().mapToLong(pid -> now.getOrDefault(pid, accelmm.api.cost.SimTime.zero()).nanos())
+                            .max().orElse(0);
+                    at.forEach(pid -> c.waitUntil(pid, latest));
+                }
+                at.clear();
+            }));
+        });
+    }
+
+    /**
+     * Waits at barrier {@code name} until every process that has it arrives; process {@code pid}
+     * goes on at the simulated time of the latest.
+     *
+     * @throws accelmm.api.ErrnoException {@code ECANCELED} if another process failed or the run was
+     *     cancelled meanwhile; {@code EINTR} if interrupted
+     */
+    void await(String name, int pid) {
+        try {
+            waiting.get(name).add(pid);
+            barriers.get(name).await();
+        } catch (java.util.concurrent.BrokenBarrierException e) {
+            throw accelmm.api.Errno.ECANCELED.exception("barrier " + name + " broken: another process failed or the run was cancelled");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw accelmm.api.Errno.EINTR.exception("interrupted at barrier " + name);
+        }
+    }
+
+    private void breakBarriers() {
+        barriers.values().forEach(java.util.concurrent.CyclicBarrier::reset);
+    }
+
     /** The name of every process the run made, by pid, for the report's simulated times. */
     final Map<Integer, String> names = new ConcurrentHashMap<>();
 
@@ -111,11 +169,13 @@ final class Run {
     /** Makes every workload stop at its next step (the command was interrupted). */
     void cancel() {
         cancelled = true;
+        breakBarriers();
     }
 
     /** Records a step that failed: the workload stops there. */
     void failed(String workload, Throwable e) {
         errors.add(StepError.of(workload, e));
+        breakBarriers();
     }
 
     /**

@@ -96,19 +96,25 @@ record Simulated(Map<String, SimTime> processes, Map<String, SimTime> devices) {
         breakdown(j, sum);
         j.key("processes").open('{');
         processes.forEach((n, t) -> {
-            j.key(n).open('{').key("simulatedSeconds").raw(seconds(t.nanos())).key("breakdown");
-            breakdown(j, t);
+            j.key(n).open('{');
+            json(j, t);
             j.close('}');
         });
         j.close('}');
         j.key("devices").open('{');
         devices.forEach((n, t) -> {
-            j.key(n).open('{').key("simulatedSeconds").raw(seconds(t.nanos())).key("breakdown");
-            breakdown(j, t);
+            j.key(n).open('{');
+            json(j, t);
             j.close('}');
         });
         j.close('}');
         j.close('}');
+    }
+
+    /** Writes {@code "simulatedSeconds"} and {@code "breakdown"} of {@code t} into the open object. */
+    static void json(Json j, SimTime t) {
+        j.key("simulatedSeconds").raw(seconds(t.nanos())).key("breakdown");
+        breakdown(j, t);
     }
 
     private static void breakdown(Json j, SimTime t) {

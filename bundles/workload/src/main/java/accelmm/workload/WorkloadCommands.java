@@ -106,6 +106,7 @@ public final class WorkloadCommands {
         }
         Content runContent = Content.BYTES;
         String file = null;
+        Map<String, Integer> barriers = Map.of();
         if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json") || name.contains("/")) {
             Path path = Path.of(name);
             WorkloadFile wf = WorkloadFile.parse(path.getFileName().toString(), text(path), this::kindOf, content, policies);
@@ -113,6 +114,7 @@ public final class WorkloadCommands {
             for (WorkloadFile.Proc proc : wf.processes) {
                 chosen.add(new FileWorkload(wf, proc));
             }
+            barriers = wf.barriers;
             swapDriver = wf.swapDriver;
             runContent = wf.content;
             swapPercent = wf.swapAfterPercent;
@@ -153,6 +155,8 @@ public final class WorkloadCommands {
         }
         policyChoices.apply(policies);
         Run run = new Run(devices, memory, seed, runContent);
+        run.clocks = clocks;
+        run.barriers(barriers);
         HeapPeak.reset();
         long start = System.nanoTime();
         if (swapDriver != null) {

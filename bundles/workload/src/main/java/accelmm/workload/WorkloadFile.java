@@ -61,6 +61,8 @@ final class WorkloadFile {
         step("fork-check", "buffer:name", "buffer");
         step("gna-infer", "buffer:name inputs:count outputs:count", "buffer inputs outputs");
         step("habana-share", "size:size peer:name", "size peer");
+        step("phase", "name:name", "name");
+        step("barrier", "name:name", "name");
         step("access", "buffer:name by:by op:op pattern:name offset:size length:size count:number stride:size skew:real hot:real "
                 + "share:real seed:number", "buffer pattern");
     }
@@ -92,12 +94,15 @@ final class WorkloadFile {
     final int swapAfterPercent;
     final List<Proc> processes;
     final Content content;
+    /** The barriers, by name, with the number of processes that wait at each. */
+    final Map<String, Integer> barriers;
     /** The memory policies the file asks for ({@code policies:}). */
     final PolicyChoices policies;
 
     private WorkloadFile(String file, String name, long seed, String swapDriver, int swapAfterPercent, List<Proc> processes,
-            Content content, PolicyChoices policies) {
+            Content content, PolicyChoices policies, Map<String, Integer> barriers) {
         this.file = file;
+        this.barriers = barriers;
         this.policies = policies;
         this.content = content;
         this.name = name;
@@ -191,7 +196,8 @@ final class WorkloadFile {
             }
             processes.add(new Proc(pname, device, steps(file, p.get("steps"), kind, deviceKind, content)));
         }
-        return new WorkloadFile(file, name, seed, swapDriver, after, processes, content, policies);
+        Map<String, Integer> barriers = Barriers.count(file, processes);
+        return new WorkloadFile(file, name, seed, swapDriver, after, processes, content, policies, barriers);
     }
 
     /** A buffer a step can name: what made it and its size. */
@@ -243,8 +249,11 @@ final class WorkloadFile {
                 throw error(file, line(t.getKeyNode()), "a step name, one of " + String.join(", ", STEPS.keySet()) + ", repeat; not '"
                         + stepKind + "'");
             }
-            Map<String, Node> argNodes = mapping(file, t.getValueNode(), "the arguments of '" + stepKind + "': " + String.join(", ", spec.keySet()),
-                    spec.keySet(), REQUIRED.get(stepKind));
+            // phase: NAME and barrier: NAME take their one argument bare.
+            Map<String, Node> argNodes = spec.keySet().equals(java.util.Set.of("name")) && t.getValueNode() instanceof ScalarNode
+                    ? Map.of("name", t.getValueNode())
+                    : mapping(file, t.getValueNode(), "the arguments of '" + stepKind + "': " + String.join(", ", spec.keySet()),
+                            spec.keySet(), REQUIRED.get(stepKind));
             Map<String, Object> args = new LinkedHashMap<>();
             for (Map.Entry<String, Node> a : argNodes.entrySet()) {
                 String type = spec.get(a.getKey());
@@ -319,6 +328,11 @@ final class WorkloadFile {
             return;
         }
         switch (s.kind()) {
+            case "phase", "barrier" -> {
+                if (!s.name("name").matches("[A-Za-z0-9_.-]{1,64}")) {
+                    throw error(file, s.line(), "'name': letters, digits, '_', '.' or '-', not '" + s.name("name") + "'");
+                }
+            }
             case "mmap", "heap" -> {
                 long max = s.kind().equals("mmap") ? MAX_BUFFER : MAX_OBJECT;
                 if (s.size("size", 0) < 4096 || s.size("size", 0) > max) {

@@ -118,7 +118,7 @@ class WorkloadFileTest {
         assertEquals("w.yaml:1: expected 'processes' in the workload (a mapping with 'name' and 'processes')", error("name: t\n"));
         assertEquals("w.yaml:2: expected one of name, seed, content, swap, policies, processes; not 'color'", error("name: t\ncolor: red\nprocesses: []\n"));
         assertEquals("w.yaml:6: expected a step name, one of mmap, write, read, munmap, heap, advise, gpu-write, gpu-read, "
-                + "fork-check, gna-infer, habana-share, access, repeat; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
+                + "fork-check, gna-infer, habana-share, phase, barrier, access, repeat; not 'copy'", error(HEAD + "      - copy: {from: a}\n"));
         assertEquals("w.yaml:7: expected 'gna-infer' needs a gna device and an mmap buffer",
                 error(HEAD + "      - mmap: {as: a, size: 64k}\n      - gna-infer: {buffer: a, inputs: 2, outputs: 2}\n"));
         assertEquals("w.yaml:6: expected 'habana-share' needs a process whose device is a habana device",
@@ -189,5 +189,19 @@ class WorkloadFileTest {
                 error(HEAD + "      - mmap: {as: a, size: 64k}\n      - repeat: {times: 0, steps: [{write: {to: a}}]}\n"));
         assertEquals("w.yaml:9: expected 'as': a new buffer name; 'b' exists",
                 error(HEAD + "      - repeat:\n          times: 2\n          steps:\n            - mmap: {as: b, size: 4k}\n"));
+    }
+
+    @Test
+    void barriersNeedTwoProcessesWaitingAsOften() {
+        String two = "name: t\nprocesses:\n  - name: a\n    steps:\n      - phase: one\n      - barrier: x\n"
+                + "  - name: b\n    steps:\n      - barrier: x\n";
+        WorkloadFile w = parse(two);
+        assertEquals(Map.of("x", 2), w.barriers);
+        assertEquals("phase", w.processes.get(0).steps().get(0).kind());
+        assertEquals("w.yaml:6: expected barrier 'y' in at least two processes; only a waits there",
+                error(two.replace("barrier: x\n  -", "barrier: y\n  -")));
+        assertEquals("w.yaml:6: expected every process at barrier 'x' to wait there as often; {a=2, b=1}",
+                error(two.replace("      - barrier: x\n  -", "      - barrier: x\n      - barrier: x\n  -")));
+        assertEquals("w.yaml:5: expected 'name': letters, digits, '_', '.' or '-', not 'a b'", error(two.replace("phase: one", "phase: a b")));
     }
 }

@@ -17,7 +17,9 @@ public enum CostCategory {
     /** The device's accesses to host memory over the link (pages mapped remotely). */
     REMOTE("remote"),
     /** Naps of a processor throttled for thrashing. */
-    THROTTLE("throttle");
+    THROTTLE("throttle"),
+    /** Waits at a barrier for the other processes. */
+    WAIT("wait");
 
     private final String key;
 

@@ -24,6 +24,12 @@ public interface SimClocks {
      */
     void startRun();
 
+    /**
+     * Makes process {@code pid} wait, as {@link CostCategory#WAIT}, until its simulated time is
+     * {@code nanos} (a barrier: the processes go on together from the latest of them).
+     */
+    void waitUntil(int pid, long nanos);
+
     /** Sends every charge from now on to {@code sink} as trace events; null stops. */
     void trace(TraceSink sink);
 

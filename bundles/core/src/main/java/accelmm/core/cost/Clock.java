@@ -41,6 +41,14 @@ final class Clock {
         return now;
     }
 
+    /** Waits until {@code elapsed} after its start, counting the wait as {@code c}. */
+    synchronized void untilElapsed(CostCategory c, long elapsed) {
+        if (start + elapsed > now) {
+            spent[c.ordinal()] += start + elapsed - now;
+            now = start + elapsed;
+        }
+    }
+
     synchronized SimTime snapshot() {
         EnumMap<CostCategory, Long> m = new EnumMap<>(CostCategory.class);
         for (CostCategory c : CostCategory.values()) {

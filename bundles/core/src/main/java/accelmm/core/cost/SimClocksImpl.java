@@ -66,6 +66,11 @@ public final class SimClocksImpl implements SimClocks {
     }
 
     @Override
+    public void waitUntil(int pid, long nanos) {
+        process(pid).untilElapsed(accelmm.api.cost.CostCategory.WAIT, nanos);
+    }
+
+    @Override
     public void startRun() {
         runStart = now();
     }

@@ -133,6 +133,11 @@ public final class PolicyService implements Policies, SimClocks {
     }
 
     @Override
+    public void waitUntil(int pid, long nanos) {
+        devices.clocks().waitUntil(pid, nanos);
+    }
+
+    @Override
     public void trace(accelmm.api.cost.TraceSink sink) {
         devices.clocks().trace(sink);
     }
