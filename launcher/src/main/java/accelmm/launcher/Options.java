@@ -45,8 +45,9 @@ public record Options(String mode, List<String> drivers, Path deploy, String log
                                                    Chrome/Perfetto trace-event JSON
               accelmm torture [OPTIONS] [--seconds N] [--seed S] [--threads T] [--swap-every MS] [--fail PCT]
                                                    many processes make random concurrent calls on every
-                                                   driver while driver bundles are updated, or removed
-                                                   and reinstalled within the grace period, and
+                                                   driver while driver and policy bundles are updated,
+                                                   or removed and reinstalled within the grace period,
+                                                   devices change memory policies, and
                                                    allocations fail by injection (PCT percent); every
                                                    byte is checked, a watchdog fails the run on a hang,
                                                    the lock-order checker is on. Defaults: 30 s, seed 1,
